@@ -1,0 +1,75 @@
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { AppContext } from "./context.ts";
+import { apiTokenAuthenticator, authenticate, type Authenticator } from "./http/auth.ts";
+import { openApiDocument } from "./http/openapi.ts";
+import { notFound, problemHandler } from "./http/problem.ts";
+import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
+import { adminRoutes } from "./features/admin/admin.controller.ts";
+import { auditRoutes } from "./features/audit/audit.controller.ts";
+import { caseRoutes } from "./features/cases/cases.controller.ts";
+import { documentRoutes } from "./features/documents/documents.controller.ts";
+import { referenceRoutes } from "./features/reference.controller.ts";
+import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
+
+export interface App {
+  app: Express;
+  routes: readonly AnyRoute[];
+  /** Periodic housekeeping: expired resumable uploads. */
+  cleanUpUploads(): Promise<number>;
+}
+
+export function createApp(ctx: AppContext, authenticators: Authenticator[] = [apiTokenAuthenticator]): App {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(pinoHttp({ logger: ctx.log, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    next();
+  });
+
+  const health = route({
+    method: "get",
+    path: "/api/health",
+    tag: "service",
+    summary: "Liveness: the service answers and its database responds",
+    auth: "none",
+    responses: { 200: { description: "Healthy" } },
+    async handle() {
+      await ctx.db.selectFrom("users").select("id").limit(1).execute();
+      return { status: "ok" };
+    },
+  });
+  const openapi = route({
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "service",
+    summary: "This OpenAPI 3.1 document",
+    auth: "none",
+    responses: { 200: { description: "OpenAPI document" } },
+    handle: async () => openApiDocument(routes, ctx.config.publicUrl),
+  });
+
+  const routes: AnyRoute[] = [
+    health,
+    openapi,
+    ...referenceRoutes(ctx),
+    ...caseRoutes(ctx),
+    ...documentRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...adminRoutes(ctx),
+  ];
+
+  app.use("/api", authenticate(ctx, authenticators));
+  const uploads = uploadsRouter(ctx);
+  app.use(uploads.router);
+  app.use(express.json({ limit: "1mb", type: ["application/json", "application/*+json"] }));
+  const api = express.Router();
+  mountRoutes(api, routes);
+  app.use(api);
+  app.use("/api", (req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
+  app.use(problemHandler(ctx.log));
+  return { app, routes, cleanUpUploads: uploads.cleanUp };
+}

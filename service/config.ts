@@ -1,0 +1,43 @@
+import path from "node:path";
+
+/** Everything the service reads from its environment, resolved once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  blobDir: string;
+  uploadDir: string;
+  maxUploadBytes: number;
+  blobGraceSeconds: number;
+  adminToken: string | undefined;
+  seedDemo: boolean;
+  logLevel: string;
+  publicUrl: string;
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const port = integer("PORT", env.PORT, 3000);
+  return {
+    port,
+    host: env.HOST || "0.0.0.0",
+    dataDir,
+    databaseFile: path.join(dataDir, "ims-case.sqlite"),
+    blobDir: path.join(dataDir, "blobs"),
+    uploadDir: path.join(dataDir, "uploads"),
+    maxUploadBytes: integer("MAX_UPLOAD_MB", env.MAX_UPLOAD_MB, 200) * 1024 * 1024,
+    blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),
+    adminToken: env.IMS_ADMIN_TOKEN || undefined,
+    seedDemo: env.SEED_DEMO !== "false",
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+  };
+}

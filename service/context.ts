@@ -1,0 +1,12 @@
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/database.ts";
+import type { BlobStore } from "./blobs/blob-store.ts";
+
+/** What every feature service may use: configuration, the database, the blob store and the log. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  blobs: BlobStore;
+  log: Logger;
+}

@@ -1,0 +1,50 @@
+import type { Kysely, Transaction } from "kysely";
+import type { AccessGroupMemberTable, AccessGroupTable } from "../features/access/access.table.ts";
+import type { AuditEventTable } from "../features/audit/audit.table.ts";
+import type { CaseTable, CaseWordTable, CounterTable, RecentCaseTable } from "../features/cases/cases.table.ts";
+import type {
+  AttachmentTable,
+  CommentTable,
+  DocumentHistoryTable,
+  DocumentReferenceTable,
+  DocumentTable,
+  IdempotencyKeyTable,
+  VersionTable,
+} from "../features/documents/documents.table.ts";
+import type { JournalPlanTable } from "../features/journal-plan/journal-plan.table.ts";
+import type { DocumentTypeTable, RetentionRuleTable } from "../features/retention/retention.table.ts";
+import type { CaseTemplateDocumentTypeTable, CaseTemplateTable } from "../features/templates/templates.table.ts";
+import type { UploadTable } from "../features/uploads/uploads.table.ts";
+import type { ApiTokenTable, GroupMemberTable, GroupTable, UserTable } from "../features/users/users.table.ts";
+
+/** Table name → row type, for every table of the archive. */
+export interface Database {
+  users: UserTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  api_tokens: ApiTokenTable;
+  access_groups: AccessGroupTable;
+  access_group_members: AccessGroupMemberTable;
+  journal_plan: JournalPlanTable;
+  retention_rules: RetentionRuleTable;
+  document_types: DocumentTypeTable;
+  case_templates: CaseTemplateTable;
+  case_template_document_types: CaseTemplateDocumentTypeTable;
+  counters: CounterTable;
+  cases: CaseTable;
+  case_words: CaseWordTable;
+  recent_cases: RecentCaseTable;
+  documents: DocumentTable;
+  document_history: DocumentHistoryTable;
+  attachments: AttachmentTable;
+  versions: VersionTable;
+  comments: CommentTable;
+  document_references: DocumentReferenceTable;
+  idempotency_keys: IdempotencyKeyTable;
+  uploads: UploadTable;
+  audit_events: AuditEventTable;
+}
+
+export type Db = Kysely<Database>;
+/** A database handle or an open transaction: repositories accept either. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Database, Executor } from "./database.ts";
+
+// The one place that knows which SQL engine is underneath. Everything SQLite-only lives here.
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** Storage-level consistency check ("ok" when healthy). */
+  integrityCheck(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function openSqlite(file: string): OpenedDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const native = new SqliteDatabase(file);
+  native.pragma("journal_mode = WAL");
+  // FULL: each commit fsyncs the WAL, so an acknowledged write survives a power cut, not just a crash.
+  native.pragma("synchronous = FULL");
+  native.pragma("foreign_keys = ON");
+  native.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db,
+    async integrityCheck() {
+      const rows = native.pragma("integrity_check") as Array<{ integrity_check: string }>;
+      return rows.map((r) => r.integrity_check).join("; ");
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Serialises writers of the audit chain. SQLite runs one write transaction at a time already, so nothing
+ * is needed; a server database takes a transaction-scoped lock here.
+ */
+export async function lockAuditChain(_trx: Executor): Promise<void> {}

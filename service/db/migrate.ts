@@ -1,0 +1,18 @@
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { Db } from "./database.ts";
+import * as archive001 from "./migrations/2026_11_27_001_archive.ts";
+
+// Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
+const migrations: Record<string, Migration> = {
+  "2026_11_27_001_archive": archive001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+}

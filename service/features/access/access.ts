@@ -1,0 +1,111 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import type { Database, Executor } from "../../db/database.ts";
+import type { CaseRow } from "../cases/cases.table.ts";
+import type { DocumentRow } from "../documents/documents.table.ts";
+import { notFound } from "../../http/problem.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { isAdmin, type Actor } from "./actor.ts";
+
+// The one place that decides who sees what. Every query for cases and documents — listings, suggest,
+// get, content, versions, attachments, comments, references, audit — goes through these scopes, and the
+// rows they return are branded so the repositories below can only be reached with a row the actor may see.
+
+declare const visible: unique symbol;
+/** A row the actor has been shown to be allowed to see. Only this module creates them. */
+export type Visible<T> = T & { readonly [visible]: true };
+
+const never = sql<SqlBool>`1 = 0`;
+
+function inGroups(column: any, actor: Actor, eb: ExpressionBuilder<any, any>): Expression<SqlBool> {
+  return actor.accessGroupIds.length ? eb(column, "in", actor.accessGroupIds) : never;
+}
+
+/** Cases: members of the case's access group, plus its owner and responsible. Admins see all. */
+export function caseVisibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, "cases">): Expression<SqlBool> => {
+    if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    return eb.or([
+      inGroups("cases.access_group_id", actor, eb),
+      eb("cases.owner_id", "=", actor.userId),
+      eb("cases.responsible_id", "=", actor.userId),
+    ]);
+  };
+}
+
+/**
+ * Documents: a filed document follows its case, and its own access group (when it names one) narrows
+ * that further; a floating document is visible to its owner and its access group.
+ */
+export function documentVisibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, "documents">): Expression<SqlBool> => {
+    if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    const ownGroup = eb.or([eb("documents.access_group_id", "is", null), inGroups("documents.access_group_id", actor, eb)]);
+    return eb.or([
+      eb.and([
+        eb("documents.case_id", "is", null),
+        eb.or([eb("documents.owner_id", "=", actor.userId), inGroups("documents.access_group_id", actor, eb)]),
+      ]),
+      eb.and([
+        eb("documents.case_id", "is not", null),
+        ownGroup,
+        eb.exists(
+          eb
+            .selectFrom("cases")
+            .select(sql`1`.as("one"))
+            .whereRef("cases.id", "=", "documents.case_id")
+            .where((ceb) => caseVisibleTo(actor)(ceb as unknown as ExpressionBuilder<Database, "cases">)),
+        ),
+      ]),
+    ]);
+  };
+}
+
+export const scopedCases = (db: Executor, actor: Actor) => db.selectFrom("cases").where(caseVisibleTo(actor));
+export const scopedDocuments = (db: Executor, actor: Actor) =>
+  db.selectFrom("documents").where(documentVisibleTo(actor));
+
+/** Refusals are answered exactly like missing objects (404) but recorded in the audit log. */
+async function refuse(db: Executor, actor: Actor, objectType: string, id: string, exists: boolean): Promise<never> {
+  if (exists) {
+    await recordAudit(db, { actor, action: "access.refused", objectType, objectId: id, details: {} });
+  }
+  throw notFound(objectType === "case" ? "The case" : "The document");
+}
+
+export async function requireVisibleCase(db: Executor, actor: Actor, id: string): Promise<Visible<CaseRow>> {
+  const row = await scopedCases(db, actor).selectAll().where("cases.id", "=", id).executeTakeFirst();
+  if (row) return row as Visible<CaseRow>;
+  const exists = await db.selectFrom("cases").select("id").where("id", "=", id).executeTakeFirst();
+  return refuse(db, actor, "case", id, Boolean(exists));
+}
+
+export async function requireVisibleDocument(db: Executor, actor: Actor, id: string): Promise<Visible<DocumentRow>> {
+  const row = await scopedDocuments(db, actor).selectAll().where("documents.id", "=", id).executeTakeFirst();
+  if (row) return row as Visible<DocumentRow>;
+  const exists = await db.selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst();
+  return refuse(db, actor, "document", id, Boolean(exists));
+}
+
+/** Whether the actor may file into / edit a visible case: externals only read and add to cases shared with them. */
+export function mayWriteCase(actor: Actor, c: Visible<CaseRow>): boolean {
+  return c.status === "active" || isAdmin(actor);
+}
+
+/** Loads the access groups a user belongs to, directly or through a group. */
+export async function accessGroupsOf(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("access_group_members")
+    .select("access_group_id")
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("member_type", "=", "user"), eb("member_id", "=", userId)]),
+        eb.and([
+          eb("member_type", "=", "group"),
+          eb("member_id", "in", eb.selectFrom("group_members").select("group_id").where("user_id", "=", userId)),
+        ]),
+      ]),
+    )
+    .distinct()
+    .execute();
+  return rows.map((r) => r.access_group_id);
+}

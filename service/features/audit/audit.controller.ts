@@ -1,0 +1,49 @@
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { requireVisibleCase, requireVisibleDocument } from "../access/access.ts";
+import { Reply, route } from "../../http/route.ts";
+import { listAuditEvents, verifyAuditChain } from "./audit.service.ts";
+import { encodeCursor, decodeCursor } from "../../http/pagination.ts";
+
+export function auditRoutes(ctx: AppContext) {
+  return [
+    route({
+      method: "get",
+      path: "/api/audit",
+      tag: "audit",
+      summary: "Audit events about one case or document, newest first (for users who may see it)",
+      query: z.object({
+        objectType: z.enum(["case", "document"]),
+        objectId: z.string().min(1).max(100),
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      responses: { 200: { description: "A page of events" }, 404: { description: "Not found or not visible" } },
+      async handle({ actor, query }) {
+        const ids = [query.objectId];
+        if (query.objectType === "case") {
+          await requireVisibleCase(ctx.db, actor, query.objectId);
+        } else {
+          await requireVisibleDocument(ctx.db, actor, query.objectId);
+        }
+        const before = decodeCursor(query.cursor, 1)?.[0] as number | undefined;
+        const events = await listAuditEvents(ctx.db, query.objectType, ids, before, query.limit + 1);
+        const more = events.length > query.limit;
+        const items = events.slice(0, query.limit);
+        return { items, nextCursor: more ? encodeCursor([items[items.length - 1].seq]) : null };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/audit/verify",
+      tag: "audit",
+      summary: "Verify the audit chain (administrators): 'ok' with the count, or the first broken row",
+      auth: "admin",
+      responses: { 200: { description: "The chain verifies" }, 409: { description: "The chain is broken" } },
+      async handle() {
+        const report = await verifyAuditChain(ctx.db);
+        return report.ok ? { status: "ok", count: report.count, head: report.head } : new Reply(409, { status: "broken", ...report });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,127 @@
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
+import { route } from "../../http/route.ts";
+import { listCases, listRecentCases, suggestCases } from "./cases.repository.ts";
+import { createCase, setCaseStatus, toCaseView, updateCaseDetails, viewCase } from "./cases.service.ts";
+
+const id = z.string().min(1).max(100);
+const isoDate = z.iso.date();
+const CaseParams = z.object({ id });
+
+const NewCase = z.strictObject({
+  templateId: id,
+  title: z.string().trim().min(1).max(500),
+  startDate: isoDate.optional(),
+  ownerId: id.optional(),
+  responsibleId: id.nullish(),
+  journalCode: z.string().min(1).max(50).optional(),
+  critical: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+const CasePatch = z
+  .strictObject({
+    title: z.string().trim().min(1).max(500).optional(),
+    ownerId: id.optional(),
+    responsibleId: id.nullable().optional(),
+    journalCode: z.string().min(1).max(50).optional(),
+    critical: z.boolean().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, "name at least one field to change");
+
+export function caseRoutes(ctx: AppContext) {
+  return [
+    route({
+      method: "post",
+      path: "/api/cases",
+      tag: "cases",
+      summary: "Create a case from a case template",
+      body: NewCase,
+      responses: { 201: { description: "The new case" }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
+      handle: ({ actor, body }) => createCase(ctx.db, actor, body),
+    }),
+    route({
+      method: "get",
+      path: "/api/cases",
+      tag: "cases",
+      summary: "List visible cases: all, mine (owner or responsible) or recent (used lately by me)",
+      query: z.object({
+        filter: z.enum(["all", "mine", "recent"]).default("all"),
+        status: z.enum(["active", "closed"]).optional(),
+        critical: z.enum(["true", "false"]).optional(),
+        ...pageQuery,
+      }),
+      responses: { 200: { description: "A page of cases" } },
+      async handle({ actor, query }) {
+        const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+        if (query.filter === "recent") {
+          const rows = await listRecentCases(ctx.db, actor, after, query.limit);
+          return toPage(rows, query.limit, (r) => [r.used_at, r.id], toCaseView);
+        }
+        const rows = await listCases(ctx.db, actor, {
+          mine: query.filter === "mine",
+          status: query.status,
+          critical: query.critical === undefined ? undefined : query.critical === "true",
+          after,
+          limit: query.limit,
+        });
+        return toPage(rows, query.limit, (r) => [r.changed_at, r.id], toCaseView);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/cases/suggest",
+      tag: "cases",
+      summary: "Case suggestions for the save flow: number prefix or title words, my recent cases first",
+      query: z.object({ q: z.string().max(200).default(""), limit: z.coerce.number().int().min(1).max(50).default(10) }),
+      responses: { 200: { description: "Matching cases" } },
+      async handle({ actor, query }) {
+        if (!query.q.trim()) {
+          const rows = await listRecentCases(ctx.db, actor, undefined, query.limit);
+          return { items: rows.slice(0, query.limit).map(toCaseView) };
+        }
+        return { items: (await suggestCases(ctx.db, actor, query.q, query.limit)).map(toCaseView) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/cases/:id",
+      tag: "cases",
+      summary: "A case",
+      params: CaseParams,
+      responses: { 200: { description: "The case" }, 404: { description: "Not found or not visible" } },
+      handle: ({ actor, params }) => viewCase(ctx.db, actor, params.id),
+    }),
+    route({
+      method: "patch",
+      path: "/api/cases/:id",
+      tag: "cases",
+      summary: "Change a case's title, owner, responsible, journal plan code, critical flag or custom metadata",
+      params: CaseParams,
+      body: CasePatch,
+      responses: { 200: { description: "The case" }, 404: { description: "Not found" }, 409: { description: "Closed" }, 422: { description: "Refused" } },
+      handle: ({ actor, params, body }) => updateCaseDetails(ctx.db, actor, params.id, body),
+    }),
+    route({
+      method: "post",
+      path: "/api/cases/:id/close",
+      tag: "cases",
+      summary: "Close a case; its documents' disposal dates are computed from the end date",
+      params: CaseParams,
+      body: z.strictObject({ endDate: isoDate.optional() }),
+      responses: { 200: { description: "The closed case" }, 404: { description: "Not found" }, 409: { description: "Already closed" } },
+      handle: ({ actor, params, body }) => setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate),
+    }),
+    route({
+      method: "post",
+      path: "/api/cases/:id/reopen",
+      tag: "cases",
+      summary: "Reopen a closed case; disposal dates that depended on its closing are cleared",
+      params: CaseParams,
+      responses: { 200: { description: "The reopened case" }, 404: { description: "Not found" }, 409: { description: "Already active" } },
+      handle: ({ actor, params }) => setCaseStatus(ctx.db, actor, params.id, "active"),
+    }),
+  ];
+}

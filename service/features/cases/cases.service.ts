@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Executor } from "../../db/database.ts";
+import { forbidden, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
+import { requireVisibleCase, type Visible } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { recomputeDisposalForCase } from "../documents/disposal.ts";
+import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
+import { metadataSchema } from "../templates/metadata-fields.ts";
+import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
+import * as repo from "./cases.repository.ts";
+import type { CaseRow } from "./cases.table.ts";
+
+export interface CaseView {
+  id: string;
+  number: string;
+  title: string;
+  status: "active" | "closed";
+  startDate: string;
+  endDate: string | null;
+  ownerId: string;
+  responsibleId: string | null;
+  templateId: string;
+  journalCode: string;
+  accessGroupId: string;
+  critical: boolean;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string;
+  changedAt: string;
+  changedBy: string;
+}
+
+export function toCaseView(r: CaseRow): CaseView {
+  return {
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    status: r.status,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    ownerId: r.owner_id,
+    responsibleId: r.responsible_id,
+    templateId: r.template_id,
+    journalCode: r.journal_code,
+    accessGroupId: r.access_group_id,
+    critical: r.critical === 1,
+    metadata: JSON.parse(r.metadata),
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    changedAt: r.changed_at,
+    changedBy: r.changed_by,
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function requireActiveUser(db: Executor, id: string, what: string): Promise<void> {
+  const u = await db.selectFrom("users").select(["id", "role"]).where("id", "=", id).where("active", "=", 1).executeTakeFirst();
+  if (!u) throw unprocessable("unknown_user", `The ${what} "${id}" is not an active user.`);
+  if (u.role === "external") throw unprocessable("external_user", `An external partner cannot be ${what} of a case.`);
+}
+
+function validateMetadata(fields: Parameters<typeof metadataSchema>[0], metadata: unknown): Record<string, unknown> {
+  const result = metadataSchema(fields).safeParse(metadata ?? {});
+  if (!result.success) throw validationProblem(result.error, "metadata");
+  return Object.fromEntries(Object.entries(result.data).filter(([, v]) => v !== undefined && v !== null));
+}
+
+export interface CreateCase {
+  templateId: string;
+  title: string;
+  startDate?: string;
+  ownerId?: string;
+  responsibleId?: string | null;
+  journalCode?: string;
+  critical?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+export async function createCase(db: Db, actor: Actor, input: CreateCase): Promise<CaseView> {
+  if (actor.role === "external") throw forbidden("External partners cannot create cases.");
+  const template = await requireActiveTemplate(db, input.templateId);
+  const journalCode = input.journalCode ?? template.journalCode;
+  await requireUsableJournalCode(db, journalCode, today());
+  const ownerId = input.ownerId ?? actor.userId;
+  await requireActiveUser(db, ownerId, "owner");
+  if (input.responsibleId) await requireActiveUser(db, input.responsibleId, "responsible");
+  const metadata = validateMetadata(template.fields, input.metadata);
+  return db.transaction().execute(async (trx) => {
+    const now = new Date();
+    const row = {
+      id: randomUUID(),
+      number: await repo.nextCaseNumber(trx, now),
+      title: input.title,
+      status: "active" as const,
+      start_date: input.startDate ?? now.toISOString().slice(0, 10),
+      end_date: null,
+      owner_id: ownerId,
+      responsible_id: input.responsibleId ?? null,
+      template_id: template.id,
+      journal_code: journalCode,
+      access_group_id: template.accessGroupId,
+      critical: input.critical ? 1 : 0,
+      metadata: JSON.stringify(metadata),
+      created_at: now.toISOString(),
+      created_by: actor.userId,
+      changed_at: now.toISOString(),
+      changed_by: actor.userId,
+    };
+    await repo.insertCase(trx, row);
+    await repo.touchRecent(trx, actor.userId, row.id);
+    await recordAudit(trx, { actor, action: "case.create", objectType: "case", objectId: row.id, details: { number: row.number, title: row.title, template: template.name } });
+    return toCaseView(row);
+  });
+}
+
+export async function viewCase(db: Executor, actor: Actor, id: string): Promise<CaseView> {
+  const c = await requireVisibleCase(db, actor, id);
+  await recordAudit(db, { actor, action: "case.view", objectType: "case", objectId: c.id, details: {} });
+  await repo.touchRecent(db, actor.userId, c.id);
+  return toCaseView(c);
+}
+
+function requireCaseEditor(actor: Actor, c: Visible<CaseRow>): void {
+  if (actor.role === "external") throw forbidden("External partners cannot change cases.");
+  if (c.status === "closed" && actor.role !== "admin") {
+    throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before changing it.`);
+  }
+}
+
+export interface UpdateCase {
+  title?: string;
+  responsibleId?: string | null;
+  ownerId?: string;
+  journalCode?: string;
+  critical?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+export async function updateCaseDetails(db: Db, actor: Actor, id: string, input: UpdateCase): Promise<CaseView> {
+  return db.transaction().execute(async (trx) => {
+    const c = await requireVisibleCase(trx, actor, id);
+    requireCaseEditor(actor, c);
+    const changes: Record<string, unknown> = {};
+    if (input.title !== undefined) changes.title = input.title;
+    if (input.critical !== undefined) changes.critical = input.critical ? 1 : 0;
+    if (input.responsibleId !== undefined) {
+      if (input.responsibleId) await requireActiveUser(trx, input.responsibleId, "responsible");
+      changes.responsible_id = input.responsibleId;
+    }
+    if (input.ownerId !== undefined) {
+      await requireActiveUser(trx, input.ownerId, "owner");
+      changes.owner_id = input.ownerId;
+    }
+    if (input.journalCode !== undefined && input.journalCode !== c.journal_code) {
+      await requireUsableJournalCode(trx, input.journalCode, today());
+      changes.journal_code = input.journalCode;
+    }
+    if (input.metadata !== undefined) {
+      const template = await getTemplate(trx, c.template_id);
+      changes.metadata = JSON.stringify(validateMetadata(template.fields, input.metadata));
+    }
+    const diff = Object.fromEntries(
+      Object.entries(changes)
+        .filter(([k, v]) => (c as Record<string, unknown>)[k] !== v)
+        .map(([k, v]) => [k, { from: (c as Record<string, unknown>)[k], to: v }]),
+    );
+    if (Object.keys(diff).length === 0) return toCaseView(c);
+    const stamp = { changed_at: new Date().toISOString(), changed_by: actor.userId };
+    await repo.updateCase(trx, id, { ...changes, ...stamp });
+    await recordAudit(trx, { actor, action: "case.update", objectType: "case", objectId: id, details: diff });
+    return toCaseView({ ...c, ...changes, ...stamp } as CaseRow);
+  });
+}
+
+/** Closes or reopens a case; its documents' disposal dates follow. */
+export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "active" | "closed", endDate?: string): Promise<CaseView> {
+  return db.transaction().execute(async (trx) => {
+    const c = await requireVisibleCase(trx, actor, id);
+    if (actor.role === "external") throw forbidden("External partners cannot close or reopen cases.");
+    if (c.status === status) {
+      throw new Problem(409, status === "closed" ? "case_closed" : "case_active", `Case ${c.number} is already ${status === "closed" ? "closed" : "active"}.`);
+    }
+    const end = status === "closed" ? (endDate ?? today()) : null;
+    if (end && end < c.start_date) throw unprocessable("end_before_start", `The end date ${end} is before the case's start date ${c.start_date}.`);
+    const stamp = { status, end_date: end, changed_at: new Date().toISOString(), changed_by: actor.userId };
+    await repo.updateCase(trx, id, stamp);
+    const recomputed = await recomputeDisposalForCase(trx, actor, id, end);
+    await recordAudit(trx, {
+      actor,
+      action: status === "closed" ? "case.close" : "case.reopen",
+      objectType: "case",
+      objectId: id,
+      details: { endDate: end, documentsRecomputed: recomputed },
+    });
+    return toCaseView({ ...c, ...stamp });
+  });
+}

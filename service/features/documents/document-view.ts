@@ -1,0 +1,123 @@
+import type { Executor } from "../../db/database.ts";
+import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { listDocumentTypes } from "../retention/retention.service.ts";
+import * as repo from "./documents.repository.ts";
+import { etagOf, versionLabel } from "./documents.service.ts";
+import type { DocumentRow, VersionRow } from "./documents.table.ts";
+
+export interface VersionView {
+  id: string;
+  version: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  authorId: string;
+  createdAt: string;
+  comment: string;
+}
+
+export const toVersionView = (v: VersionRow): VersionView => ({
+  id: v.id,
+  version: versionLabel(v),
+  filename: v.filename,
+  mediaType: v.media_type,
+  size: v.size,
+  sha256: v.sha256,
+  authorId: v.author_id,
+  createdAt: v.created_at,
+  comment: v.comment,
+});
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  status: "draft" | "final";
+  documentTypeId: string;
+  category: string;
+  ownerId: string;
+  caseId: string | null;
+  accessGroupId: string | null;
+  documentDate: string | null;
+  disposalDate: string | null;
+  createdAt: string;
+  createdBy: string;
+  changedAt: string;
+  changedBy: string;
+  etag: string;
+}
+
+export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
+  id: d.id,
+  title: d.title,
+  status: d.status,
+  documentTypeId: d.document_type_id,
+  category: d.category,
+  ownerId: d.owner_id,
+  caseId: d.case_id,
+  accessGroupId: d.access_group_id,
+  documentDate: d.document_date,
+  disposalDate: d.disposal_date,
+  createdAt: d.created_at,
+  createdBy: d.created_by,
+  changedAt: d.changed_at,
+  changedBy: d.changed_by,
+  etag: etagOf(d),
+});
+
+/** Everything the document page shows: metadata, versions, attachments, comments, references, history. */
+export async function documentDetails(db: Executor, actor: Actor, id: string) {
+  const doc = await requireVisibleDocument(db, actor, id);
+  const [versions, attachments, comments, references, history, [type], c] = await Promise.all([
+    repo.versionsOf(db, doc),
+    repo.attachmentsOf(db, doc),
+    repo.commentsOf(db, doc),
+    repo.referencesOf(db, actor, doc),
+    repo.historyOf(db, doc),
+    listDocumentTypes(db, [doc.document_type_id]),
+    doc.case_id ? db.selectFrom("cases").select(["id", "number", "title", "status"]).where("id", "=", doc.case_id).executeTakeFirst() : undefined,
+  ]);
+  await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
+  const own = versions.filter((v) => v.subject_id === doc.id);
+  return {
+    ...toDocumentSummary(doc),
+    documentType: { id: type.id, name: type.name, category: type.category, retention: type.retention },
+    case: c ?? null,
+    currentVersion: toVersionView(own.find((v) => v.id === doc.current_version_id)!),
+    versions: own.map(toVersionView),
+    attachments: attachments.map((a) => ({
+      id: a.id,
+      title: a.title,
+      createdAt: a.created_at,
+      createdBy: a.created_by,
+      versions: versions.filter((v) => v.subject_id === a.id).map(toVersionView),
+    })),
+    comments: comments.map((c) => ({ id: c.id, body: c.body, authorId: c.author_id, authorName: c.author_name, createdAt: c.created_at })),
+    references: {
+      outgoing: references.outgoing.map((r) => ({ id: r.id, kind: r.kind, documentId: r.document_id, title: r.title, createdAt: r.created_at })),
+      incoming: references.incoming.map((r) => ({ id: r.id, kind: r.kind, documentId: r.document_id, title: r.title, createdAt: r.created_at })),
+    },
+    history: history.map((h) => ({ field: h.field, from: h.old_value, to: h.new_value, at: h.at, actorId: h.actor_id, actorName: h.actor_name })),
+  };
+}
+
+export interface DocumentListFilter {
+  caseId?: string;
+  floating?: boolean;
+  after?: [string, string];
+  limit: number;
+}
+
+/** Visible documents, most recently changed first, keyset on (changed_at, id). */
+export async function listDocuments(db: Executor, actor: Actor, f: DocumentListFilter): Promise<DocumentRow[]> {
+  let q = scopedDocuments(db, actor).selectAll("documents");
+  if (f.caseId) q = q.where("documents.case_id", "=", f.caseId);
+  if (f.floating) q = q.where("documents.case_id", "is", null);
+  if (f.after) {
+    const [at, id] = f.after;
+    q = q.where((eb) => eb.or([eb("documents.changed_at", "<", at), eb.and([eb("documents.changed_at", "=", at), eb("documents.id", "<", id)])]));
+  }
+  return q.orderBy("documents.changed_at", "desc").orderBy("documents.id", "desc").limit(f.limit + 1).execute();
+}

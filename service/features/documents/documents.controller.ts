@@ -1,0 +1,370 @@
+import type { Request } from "express";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { sendStoredFile } from "../../http/download.ts";
+import { receiveMultipart, type ReceivedFile } from "../../http/multipart.ts";
+import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
+import { badRequest, validationProblem } from "../../http/problem.ts";
+import { Reply, route } from "../../http/route.ts";
+import type { Actor } from "../access/actor.ts";
+import { claimUploads, type ClaimedUpload } from "../uploads/uploads.service.ts";
+import { documentDetails, listDocuments, toDocumentSummary } from "./document-view.ts";
+import {
+  AttachmentParams,
+  ContentQuery,
+  DocumentIdParams,
+  DocumentPatch,
+  FileIntoCase,
+  IdempotencyKey,
+  NewAttachmentFromUpload,
+  NewAttachmentMetadata,
+  NewComment,
+  NewDocumentFromUpload,
+  NewDocumentMetadata,
+  NewReference,
+  NewVersionFromUpload,
+  NewVersionMetadata,
+  ReferenceParams,
+} from "./documents.schemas.ts";
+import {
+  deleteDocument,
+  documentForIdempotencyKey,
+  fileDocument,
+  prepareDocument,
+  saveDocument,
+  updateDocument,
+  type IncomingContent,
+} from "./documents.service.ts";
+import { addComment, addReference, removeReference } from "./related.service.ts";
+import { addAttachment, addAttachmentVersion, addVersion, checkAttachmentAllowed, checkVersionAllowed, openContent } from "./versions.service.ts";
+
+const multipartBody = (fields: Record<string, unknown>, description: string) => ({
+  contentType: "multipart/form-data",
+  description: `${description} Alternatively send application/json naming a finished resumable upload (see /api/uploads).`,
+  schema: { type: "object", properties: { metadata: { type: "string", description: "JSON, sent before the file" }, ...fields }, required: ["metadata", "file"] },
+});
+const binary = { type: "string", format: "binary" };
+
+function parseWith<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
+  const r = schema.safeParse(json);
+  if (!r.success) throw validationProblem(r.error, "metadata");
+  return r.data;
+}
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get("Idempotency-Key");
+  if (key === undefined) return undefined;
+  const r = IdempotencyKey.safeParse(key);
+  if (!r.success) throw badRequest("invalid_idempotency_key", "The Idempotency-Key header must be 8–200 printable characters without spaces.");
+  return r.data;
+}
+
+/** Everything content-bearing arrives either as multipart or as JSON naming finished uploads; both end here. */
+async function withContent<T>(
+  ctx: AppContext,
+  files: IncomingContent[],
+  claimed: ClaimedUpload[],
+  commit: () => Promise<T>,
+): Promise<T> {
+  try {
+    const out = await commit();
+    await Promise.all(claimed.map((c) => c.release()));
+    return out;
+  } catch (err) {
+    await Promise.allSettled(files.map((f) => ctx.blobs.discard(f.blob, (sha) => isReferenced(ctx, sha))));
+    throw err;
+  }
+}
+
+export async function isReferenced(ctx: AppContext, sha256: string): Promise<boolean> {
+  return Boolean(await ctx.db.selectFrom("versions").select("id").where("sha256", "=", sha256).limit(1).executeTakeFirst());
+}
+
+function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFiles: number, metadata: (json: unknown) => Promise<M>) {
+  return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), { fileFields, maxFiles, maxBytes: ctx.config.maxUploadBytes, metadata });
+}
+
+const toContent = (f: ReceivedFile): IncomingContent => ({ blob: f.blob, filename: f.filename, mediaType: f.mediaType });
+
+function requireOneFile(files: ReceivedFile[], field = "file"): ReceivedFile {
+  const main = files.filter((f) => f.field === field);
+  if (main.length !== 1) throw badRequest("missing_file", `Send exactly one '${field}' part with the content.`);
+  return main[0];
+}
+
+export function documentRoutes(ctx: AppContext) {
+  const created = async (actor: Actor, id: string, replayed: boolean) => new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id));
+
+  return [
+    route({
+      method: "post",
+      path: "/api/documents",
+      tag: "documents",
+      summary: "Save a new document (in a case, or floating without one)",
+      headers: { "Idempotency-Key": "A key the client keeps for this save; a retry with the same key returns the first document instead of a second one." },
+      rawBody: multipartBody({ file: binary, attachment: { type: "array", items: binary } }, "A 'metadata' JSON part, a 'file' part and optional 'attachment' parts."),
+      responses: {
+        201: { description: "Saved" },
+        200: { description: "Already saved with this Idempotency-Key" },
+        400: { description: "Bad input" },
+        404: { description: "Case not found" },
+        413: { description: "Too large" },
+        422: { description: "Metadata refused" },
+      },
+      async handle({ actor, req }) {
+        const key = idempotencyKey(req);
+        if (key) {
+          const existing = await documentForIdempotencyKey(ctx.db, actor, key);
+          if (existing) return created(actor, existing, true);
+        }
+        if (req.is("application/json")) {
+          const body = parseWith(NewDocumentFromUpload, req.body);
+          const prepared = await prepareDocument(ctx.db, actor, { ...body, attachments: body.attachments?.map((a) => ({ title: a.title })) });
+          const claimed = await claimUploads(ctx, actor, [body.upload, ...(body.attachments ?? []).map((a) => a.upload)]);
+          const contents = claimed.map((c) => c.content);
+          const saved = await withContent(ctx, contents, claimed, () => saveDocument(ctx.db, actor, prepared, contents[0], contents.slice(1), key));
+          return created(actor, saved.id, saved.replayed);
+        }
+        const { metadata: prepared, files } = await receive(ctx, req, ["file", "attachment"], 51, (json) => prepareDocument(ctx.db, actor, parseWith(NewDocumentMetadata, json)));
+        const contents = files.map(toContent);
+        const saved = await withContent(ctx, contents, [], async () => {
+          if (!prepared) throw badRequest("missing_metadata", "Send a 'metadata' JSON part before the file.");
+          const main = requireOneFile(files);
+          return saveDocument(ctx.db, actor, prepared, toContent(main), files.filter((f) => f.field === "attachment").map(toContent), key);
+        });
+        return created(actor, saved.id, saved.replayed);
+      },
+    }),
+
+    route({
+      method: "get",
+      path: "/api/documents",
+      tag: "documents",
+      summary: "List visible documents, most recently changed first",
+      query: z.object({ caseId: z.string().optional(), floating: z.enum(["true", "false"]).optional(), ...pageQuery }),
+      responses: { 200: { description: "A page of documents" } },
+      async handle({ actor, query }) {
+        const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+        const rows = await listDocuments(ctx.db, actor, { caseId: query.caseId, floating: query.floating === "true", after, limit: query.limit });
+        return toPage(rows, query.limit, (d) => [d.changed_at, d.id], toDocumentSummary);
+      },
+    }),
+
+    route({
+      method: "get",
+      path: "/api/documents/:id",
+      tag: "documents",
+      summary: "A document with versions, attachments, comments, references, disposal date and history",
+      params: DocumentIdParams,
+      responses: { 200: { description: "The document" }, 404: { description: "Not found or not visible" } },
+      async handle({ actor, params, res }) {
+        const doc = await documentDetails(ctx.db, actor, params.id);
+        res.setHeader("ETag", doc.etag);
+        return doc;
+      },
+    }),
+
+    route({
+      method: "patch",
+      path: "/api/documents/:id",
+      tag: "documents",
+      summary: "Change a document's metadata (kept in its history); status final makes the next major version",
+      params: DocumentIdParams,
+      body: DocumentPatch,
+      headers: { "If-Match": "Optional: the ETag last seen; 412 when the document has a newer version" },
+      responses: { 200: { description: "The changed document" }, 404: { description: "Not found" }, 409: { description: "Conflict" }, 412: { description: "Stale" } },
+      async handle({ actor, params, body, req, res }) {
+        await updateDocument(ctx.db, actor, params.id, body, req.get("If-Match"));
+        const doc = await documentDetails(ctx.db, actor, params.id);
+        res.setHeader("ETag", doc.etag);
+        return doc;
+      },
+    }),
+
+    route({
+      method: "delete",
+      path: "/api/documents/:id",
+      tag: "documents",
+      summary: "Delete a document (administrators only; audited)",
+      auth: "admin",
+      params: DocumentIdParams,
+      query: z.object({ reason: z.string().max(500).optional() }),
+      responses: { 204: { description: "Deleted" }, 403: { description: "Not an administrator" }, 404: { description: "Not found" } },
+      async handle({ actor, params, query }) {
+        await deleteDocument(ctx.db, actor, params.id, query.reason);
+      },
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/versions",
+      tag: "documents",
+      summary: "Upload new content as the next version; requires If-Match with the current ETag",
+      params: DocumentIdParams,
+      headers: { "If-Match": "The document's current ETag (required)" },
+      rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
+      responses: { 201: { description: "The new version" }, 404: { description: "Not found" }, 412: { description: "Stale ETag" }, 428: { description: "If-Match missing" } },
+      async handle({ actor, params, req, res }) {
+        const ifMatch = req.get("If-Match");
+        let content: IncomingContent;
+        let claimed: ClaimedUpload[] = [];
+        let comment = "";
+        if (req.is("application/json")) {
+          const body = parseWith(NewVersionFromUpload, req.body);
+          await checkVersionAllowed(ctx.db, actor, params.id, ifMatch);
+          claimed = await claimUploads(ctx, actor, [body.upload]);
+          content = claimed[0].content;
+          comment = body.comment ?? "";
+        } else {
+          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
+            const m = parseWith(NewVersionMetadata, json);
+            await checkVersionAllowed(ctx.db, actor, params.id, ifMatch);
+            return m;
+          });
+          content = toContent(requireOneFile(files));
+          comment = metadata?.comment ?? "";
+        }
+        await withContent(ctx, [content], claimed, () => addVersion(ctx.db, actor, params.id, ifMatch, content, comment));
+        const doc = await documentDetails(ctx.db, actor, params.id);
+        res.setHeader("ETag", doc.etag);
+        return new Reply(201, doc);
+      },
+    }),
+
+    route({
+      method: "get",
+      path: "/api/documents/:id/content",
+      tag: "documents",
+      summary: "Download the document's content (current or a given version); supports Range and If-None-Match",
+      params: DocumentIdParams,
+      query: ContentQuery,
+      responses: { 200: { description: "The bytes", contentType: "application/octet-stream" }, 206: { description: "A range" }, 404: { description: "Not found" } },
+      async handle({ actor, params, query, res }) {
+        const v = await openContent(ctx.db, actor, params.id, undefined, query.version);
+        await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+      },
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/file",
+      tag: "documents",
+      summary: "File a floating document into a case",
+      params: DocumentIdParams,
+      body: FileIntoCase,
+      responses: { 200: { description: "The filed document" }, 404: { description: "Not found" }, 409: { description: "Already filed" }, 422: { description: "Type not allowed" } },
+      async handle({ actor, params, body }) {
+        await fileDocument(ctx.db, actor, params.id, body.caseId);
+        return documentDetails(ctx.db, actor, params.id);
+      },
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/attachments",
+      tag: "documents",
+      summary: "Add an attachment (bilag) to a document",
+      params: DocumentIdParams,
+      rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({title}) and a 'file' part."),
+      responses: { 201: { description: "The attachment" }, 404: { description: "Not found" } },
+      async handle({ actor, params, req }) {
+        let claimed: ClaimedUpload[] = [];
+        let content: IncomingContent;
+        let title: string | undefined;
+        if (req.is("application/json")) {
+          const body = parseWith(NewAttachmentFromUpload, req.body);
+          await checkAttachmentAllowed(ctx.db, actor, params.id);
+          claimed = await claimUploads(ctx, actor, [body.upload]);
+          content = claimed[0].content;
+          title = body.title;
+        } else {
+          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
+            const m = parseWith(NewAttachmentMetadata, json);
+            await checkAttachmentAllowed(ctx.db, actor, params.id);
+            return m;
+          });
+          content = toContent(requireOneFile(files));
+          title = metadata?.title;
+        }
+        return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachment(ctx.db, actor, params.id, title, content)));
+      },
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/attachments/:attachmentId/versions",
+      tag: "documents",
+      summary: "Upload a new version of an attachment",
+      params: AttachmentParams,
+      rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
+      responses: { 201: { description: "The attachment's new version" }, 404: { description: "Not found" } },
+      async handle({ actor, params, req }) {
+        let claimed: ClaimedUpload[] = [];
+        let content: IncomingContent;
+        let comment = "";
+        if (req.is("application/json")) {
+          const body = parseWith(NewVersionFromUpload, req.body);
+          await checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId);
+          claimed = await claimUploads(ctx, actor, [body.upload]);
+          content = claimed[0].content;
+          comment = body.comment ?? "";
+        } else {
+          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
+            const m = parseWith(NewVersionMetadata, json);
+            await checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId);
+            return m;
+          });
+          content = toContent(requireOneFile(files));
+          comment = metadata?.comment ?? "";
+        }
+        return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment)));
+      },
+    }),
+
+    route({
+      method: "get",
+      path: "/api/documents/:id/attachments/:attachmentId/content",
+      tag: "documents",
+      summary: "Download an attachment (current or a given version)",
+      params: AttachmentParams,
+      query: ContentQuery,
+      responses: { 200: { description: "The bytes", contentType: "application/octet-stream" }, 404: { description: "Not found" } },
+      async handle({ actor, params, query, res }) {
+        const v = await openContent(ctx.db, actor, params.id, params.attachmentId, query.version);
+        await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+      },
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/comments",
+      tag: "documents",
+      summary: "Comment on a document",
+      params: DocumentIdParams,
+      body: NewComment,
+      responses: { 201: { description: "The comment" }, 404: { description: "Not found" } },
+      handle: ({ actor, params, body }) => addComment(ctx.db, actor, params.id, body.body),
+    }),
+
+    route({
+      method: "post",
+      path: "/api/documents/:id/references",
+      tag: "documents",
+      summary: "Refer from this document to another (reply_to, relates_to, replaces, appendix_to)",
+      params: DocumentIdParams,
+      body: NewReference,
+      responses: { 201: { description: "The reference" }, 404: { description: "Not found" }, 409: { description: "Exists" }, 422: { description: "Bad target" } },
+      handle: ({ actor, params, body }) => addReference(ctx.db, actor, params.id, body.toDocumentId, body.kind),
+    }),
+
+    route({
+      method: "delete",
+      path: "/api/documents/:id/references/:referenceId",
+      tag: "documents",
+      summary: "Remove a reference",
+      params: ReferenceParams,
+      responses: { 204: { description: "Removed" }, 404: { description: "Not found" } },
+      handle: ({ actor, params }) => removeReference(ctx.db, actor, params.id, params.referenceId),
+    }),
+  ];
+}

@@ -1,0 +1,110 @@
+import type { Executor } from "../../db/database.ts";
+import { scopedDocuments, type Visible } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
+import type { DocumentRow, DocumentTable, VersionRow, VersionTable } from "./documents.table.ts";
+
+// Thin queries. Everything that reads a document's parts takes a Visible<DocumentRow>, which only the
+// access module hands out, so no part of a document can be read without passing the access check.
+
+export async function insertDocument(db: Executor, row: DocumentTable): Promise<void> {
+  await db.insertInto("documents").values(row).execute();
+}
+
+export async function insertVersion(db: Executor, row: VersionTable): Promise<void> {
+  await db.insertInto("versions").values(row).execute();
+}
+
+export async function latestVersion(db: Executor, subjectId: string): Promise<VersionRow | undefined> {
+  return db
+    .selectFrom("versions")
+    .selectAll()
+    .where("subject_id", "=", subjectId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function versionsOf(db: Executor, doc: Visible<DocumentRow>): Promise<VersionRow[]> {
+  return db.selectFrom("versions").selectAll().where("document_id", "=", doc.id).orderBy("major").orderBy("minor").execute();
+}
+
+export async function findVersion(db: Executor, doc: Visible<DocumentRow>, subjectId: string, label: string | undefined): Promise<VersionRow | undefined> {
+  let q = db.selectFrom("versions").selectAll().where("document_id", "=", doc.id).where("subject_id", "=", subjectId);
+  if (label) {
+    const [major, minor] = label.split(".").map(Number);
+    q = q.where("major", "=", major).where("minor", "=", minor);
+  } else {
+    q = q.orderBy("major", "desc").orderBy("minor", "desc").limit(1);
+  }
+  return q.executeTakeFirst();
+}
+
+export async function attachmentsOf(db: Executor, doc: Visible<DocumentRow>) {
+  return db.selectFrom("attachments").selectAll().where("document_id", "=", doc.id).orderBy("created_at").orderBy("id").execute();
+}
+
+export async function findAttachment(db: Executor, doc: Visible<DocumentRow>, attachmentId: string) {
+  return db.selectFrom("attachments").selectAll().where("document_id", "=", doc.id).where("id", "=", attachmentId).executeTakeFirst();
+}
+
+export async function commentsOf(db: Executor, doc: Visible<DocumentRow>) {
+  return db
+    .selectFrom("comments")
+    .leftJoin("users", "users.id", "comments.author_id")
+    .select(["comments.id", "comments.body", "comments.created_at", "comments.author_id", "users.name as author_name"])
+    .where("comments.document_id", "=", doc.id)
+    .orderBy("comments.created_at")
+    .execute();
+}
+
+export async function historyOf(db: Executor, doc: Visible<DocumentRow>) {
+  return db
+    .selectFrom("document_history")
+    .leftJoin("users", "users.id", "document_history.actor_id")
+    .select([
+      "document_history.field",
+      "document_history.old_value",
+      "document_history.new_value",
+      "document_history.at",
+      "document_history.actor_id",
+      "users.name as actor_name",
+    ])
+    .where("document_history.document_id", "=", doc.id)
+    .orderBy("document_history.at")
+    .execute();
+}
+
+/** References from and to the document, limited to the other documents the actor may see too. */
+export async function referencesOf(db: Executor, actor: Actor, doc: Visible<DocumentRow>) {
+  const visibleIds = scopedDocuments(db, actor).select("documents.id");
+  const outgoing = await db
+    .selectFrom("document_references")
+    .innerJoin("documents", "documents.id", "document_references.to_document_id")
+    .select(["document_references.id", "document_references.kind", "document_references.created_at", "documents.id as document_id", "documents.title"])
+    .where("document_references.from_document_id", "=", doc.id)
+    .where("document_references.to_document_id", "in", visibleIds)
+    .execute();
+  const incoming = await db
+    .selectFrom("document_references")
+    .innerJoin("documents", "documents.id", "document_references.from_document_id")
+    .select(["document_references.id", "document_references.kind", "document_references.created_at", "documents.id as document_id", "documents.title"])
+    .where("document_references.to_document_id", "=", doc.id)
+    .where("document_references.from_document_id", "in", visibleIds)
+    .execute();
+  return { outgoing, incoming };
+}
+
+export async function addHistory(
+  db: Executor,
+  documentId: string,
+  actorId: string,
+  at: string,
+  changes: Array<{ field: string; from: string | null; to: string | null }>,
+): Promise<void> {
+  if (!changes.length) return;
+  await db
+    .insertInto("document_history")
+    .values(changes.map((c) => ({ id: crypto.randomUUID(), document_id: documentId, field: c.field, old_value: c.from, new_value: c.to, actor_id: actorId, at })))
+    .execute();
+}

@@ -1,0 +1,300 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Executor } from "../../db/database.ts";
+import { forbidden, Problem, unprocessable } from "../../http/problem.ts";
+import type { StoredBlob } from "../../blobs/blob-store.ts";
+import { requireVisibleCase, requireVisibleDocument, type Visible } from "../access/access.ts";
+import { isAdmin, type Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { touchRecent } from "../cases/cases.repository.ts";
+import type { CaseRow } from "../cases/cases.table.ts";
+import { requireDocumentType, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
+import { getTemplate } from "../templates/templates.service.ts";
+import { computeDisposal } from "./disposal.ts";
+import * as repo from "./documents.repository.ts";
+import type { DocumentRow, VersionRow } from "./documents.table.ts";
+
+/** Content that has already been streamed into the blob store, with what the client called it. */
+export interface IncomingContent {
+  blob: StoredBlob;
+  filename: string;
+  mediaType: string;
+}
+
+export interface NewDocument {
+  title?: string;
+  documentTypeId: string;
+  caseId?: string | null;
+  status?: "draft" | "final";
+  documentDate?: string;
+  accessGroupId?: string;
+  comment?: string;
+  attachments?: Array<{ title?: string }>;
+}
+
+/** A new document whose metadata passed every check; only its content is still to come. */
+export interface PreparedDocument {
+  input: NewDocument;
+  type: DocumentTypeView;
+  case: Visible<CaseRow> | null;
+  accessGroupId: string | null;
+}
+
+export const versionLabel = (v: Pick<VersionRow, "major" | "minor">) => `${v.major}.${v.minor}`;
+export const etagOf = (doc: Pick<DocumentRow, "current_version_id">) => `"${doc.current_version_id}"`;
+const titleFromFilename = (name: string) => name.replace(/\.[^.]{1,8}$/, "") || name;
+
+async function requireTypeAllowedInCase(db: Executor, c: Visible<CaseRow>, type: DocumentTypeView): Promise<void> {
+  const template = await getTemplate(db, c.template_id);
+  if (template.documentTypeIds.length && !template.documentTypeIds.includes(type.id)) {
+    const allowed = (await listDocumentTypes(db, template.documentTypeIds)).map((t) => t.name).join(", ");
+    throw unprocessable(
+      "document_type_not_allowed",
+      `The document type "${type.name}" is not allowed in case ${c.number} (template "${template.name}"). Allowed: ${allowed}.`,
+    );
+  }
+}
+
+export function requireWritableCase(actor: Actor, c: Visible<CaseRow>): void {
+  if (c.status === "closed" && !isAdmin(actor)) {
+    throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before filing documents in it.`);
+  }
+}
+
+async function requireAccessGroupMember(db: Executor, actor: Actor, accessGroupId: string): Promise<void> {
+  const group = await db.selectFrom("access_groups").select("id").where("id", "=", accessGroupId).executeTakeFirst();
+  if (!group) throw unprocessable("unknown_access_group", `There is no access group with id "${accessGroupId}".`);
+  if (!isAdmin(actor) && !actor.accessGroupIds.includes(accessGroupId)) {
+    throw unprocessable("not_in_access_group", "You can only restrict a document to an access group you are a member of.");
+  }
+}
+
+/** Checks everything about a new document before any byte of its content is accepted. */
+export async function prepareDocument(db: Executor, actor: Actor, input: NewDocument): Promise<PreparedDocument> {
+  const type = await requireDocumentType(db, input.documentTypeId);
+  let c: Visible<CaseRow> | null = null;
+  if (input.caseId) {
+    c = await requireVisibleCase(db, actor, input.caseId);
+    requireWritableCase(actor, c);
+    await requireTypeAllowedInCase(db, c, type);
+  }
+  const accessGroupId = input.accessGroupId ?? type.accessGroupId;
+  if (input.accessGroupId) await requireAccessGroupMember(db, actor, input.accessGroupId);
+  return { input, type, case: c, accessGroupId };
+}
+
+export async function documentForIdempotencyKey(db: Executor, actor: Actor, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom("idempotency_keys").select("document_id").where("user_id", "=", actor.userId).where("key", "=", key).executeTakeFirst();
+  return row?.document_id;
+}
+
+function versionRow(documentId: string, subjectId: string, major: number, minor: number, content: IncomingContent, actor: Actor, at: string, comment: string) {
+  return {
+    id: randomUUID(),
+    document_id: documentId,
+    subject_id: subjectId,
+    major,
+    minor,
+    filename: content.filename,
+    media_type: content.mediaType,
+    size: content.blob.size,
+    sha256: content.blob.sha256,
+    author_id: actor.userId,
+    created_at: at,
+    comment,
+  };
+}
+
+/**
+ * Commits a new document, its first version and its attachments in one durable transaction. A repeated
+ * idempotency key returns the document the first request created instead of a second one.
+ */
+export async function saveDocument(
+  db: Db,
+  actor: Actor,
+  prepared: PreparedDocument,
+  content: IncomingContent,
+  attachments: IncomingContent[],
+  idempotencyKey: string | undefined,
+): Promise<{ id: string; replayed: boolean }> {
+  const { input, type } = prepared;
+  return db.transaction().execute(async (trx) => {
+    if (idempotencyKey) {
+      const existing = await documentForIdempotencyKey(trx, actor, idempotencyKey);
+      if (existing) return { id: existing, replayed: true };
+    }
+    const c = prepared.case ? await requireVisibleCase(trx, actor, prepared.case.id) : null;
+    if (c) requireWritableCase(actor, c);
+    const at = new Date().toISOString();
+    const id = randomUUID();
+    const first = versionRow(id, id, 1, 0, content, actor, at, input.comment ?? "");
+    await repo.insertDocument(trx, {
+      id,
+      title: input.title?.trim() || titleFromFilename(content.filename),
+      status: "draft",
+      document_type_id: type.id,
+      category: type.category,
+      owner_id: actor.userId,
+      case_id: c?.id ?? null,
+      access_group_id: prepared.accessGroupId,
+      document_date: input.documentDate ?? null,
+      disposal_date: await computeDisposal(trx, type.id, c?.id ?? null, at),
+      current_version_id: first.id,
+      created_at: at,
+      created_by: actor.userId,
+      changed_at: at,
+      changed_by: actor.userId,
+    });
+    await repo.insertVersion(trx, first);
+    if (input.status === "final") await markFinal(trx, actor, id, first, at);
+    for (const [i, a] of attachments.entries()) {
+      await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFilename(a.filename), a, at, "");
+    }
+    if (idempotencyKey) {
+      await trx.insertInto("idempotency_keys").values({ user_id: actor.userId, key: idempotencyKey, document_id: id, created_at: at }).execute();
+    }
+    if (c) await touchRecent(trx, actor.userId, c.id);
+    await recordAudit(trx, {
+      actor,
+      action: "document.create",
+      objectType: "document",
+      objectId: id,
+      details: { caseId: c?.id ?? null, documentType: type.name, filename: content.filename, sha256: content.blob.sha256, size: content.blob.size, attachments: attachments.length },
+    });
+    return { id, replayed: false };
+  });
+}
+
+export async function insertAttachment(db: Executor, actor: Actor, documentId: string, title: string, content: IncomingContent, at: string, comment: string) {
+  const attachmentId = randomUUID();
+  const v = versionRow(documentId, attachmentId, 1, 0, content, actor, at, comment);
+  await db.insertInto("attachments").values({ id: attachmentId, document_id: documentId, title, current_version_id: v.id, created_at: at, created_by: actor.userId }).execute();
+  await repo.insertVersion(db, v);
+  return { attachmentId, version: v };
+}
+
+/** Final makes the next major version (1.3 → 2.0) of the same content. */
+async function markFinal(db: Executor, actor: Actor, documentId: string, current: VersionRow, at: string): Promise<void> {
+  const v = { ...current, id: randomUUID(), major: current.major + 1, minor: 0, author_id: actor.userId, created_at: at, comment: "Markeret som endelig / marked final" };
+  await repo.insertVersion(db, v);
+  await db.updateTable("documents").set({ status: "final", current_version_id: v.id }).where("id", "=", documentId).execute();
+}
+
+/** Whether the actor may change this document (metadata, versions, attachments). */
+export function requireDocumentEditor(actor: Actor, doc: Visible<DocumentRow>, c: CaseRow | null): void {
+  if (actor.role === "external" && doc.owner_id !== actor.userId) throw forbidden("External partners can only change documents they added themselves.");
+  if (c?.status === "closed" && !isAdmin(actor)) throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before changing its documents.`);
+}
+
+export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | null> {
+  if (!doc.case_id) return null;
+  return (await db.selectFrom("cases").selectAll().where("id", "=", doc.case_id).executeTakeFirst()) ?? null;
+}
+
+export function requireFreshEtag(doc: DocumentRow, ifMatch: string | undefined, required: boolean): void {
+  if (!ifMatch) {
+    if (required) throw new Problem(428, "if_match_required", `Send If-Match with the document's current ETag (${etagOf(doc)}) so a newer version is not overwritten.`);
+    return;
+  }
+  const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
+  if (!tags.includes("*") && !tags.includes(etagOf(doc))) {
+    throw new Problem(412, "stale_version", `The document has changed since you fetched it (now ${etagOf(doc)}); fetch it again and retry.`, { currentEtag: etagOf(doc) });
+  }
+}
+
+export interface DocumentPatch {
+  title?: string;
+  status?: "draft" | "final";
+  documentTypeId?: string;
+  documentDate?: string | null;
+  accessGroupId?: string | null;
+}
+
+/** Changes metadata; every changed field is kept in the document's history. */
+export async function updateDocument(db: Db, actor: Actor, id: string, patch: DocumentPatch, ifMatch: string | undefined): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    const c = await caseOf(trx, doc);
+    requireDocumentEditor(actor, doc, c);
+    requireFreshEtag(doc, ifMatch, false);
+    const at = new Date().toISOString();
+    const changes: Array<{ field: string; from: string | null; to: string | null }> = [];
+    const set: Record<string, unknown> = {};
+    if (patch.title !== undefined && patch.title !== doc.title) {
+      changes.push({ field: "title", from: doc.title, to: patch.title });
+      set.title = patch.title;
+    }
+    if (patch.documentDate !== undefined && patch.documentDate !== doc.document_date) {
+      changes.push({ field: "documentDate", from: doc.document_date, to: patch.documentDate });
+      set.document_date = patch.documentDate;
+    }
+    if (patch.accessGroupId !== undefined && patch.accessGroupId !== doc.access_group_id) {
+      if (patch.accessGroupId) await requireAccessGroupMember(trx, actor, patch.accessGroupId);
+      changes.push({ field: "accessGroupId", from: doc.access_group_id, to: patch.accessGroupId });
+      set.access_group_id = patch.accessGroupId;
+    }
+    if (patch.documentTypeId !== undefined && patch.documentTypeId !== doc.document_type_id) {
+      const type = await requireDocumentType(trx, patch.documentTypeId);
+      if (c) await requireTypeAllowedInCase(trx, c as Visible<CaseRow>, type);
+      const disposal = await computeDisposal(trx, type.id, doc.case_id, doc.created_at);
+      changes.push({ field: "documentType", from: doc.document_type_id, to: type.id });
+      if (type.category !== doc.category) changes.push({ field: "category", from: doc.category, to: type.category });
+      if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal });
+      Object.assign(set, { document_type_id: type.id, category: type.category, disposal_date: disposal });
+    }
+    if (patch.status !== undefined && patch.status !== doc.status) {
+      if (patch.status === "draft" && !isAdmin(actor)) {
+        throw new Problem(409, "document_final", "A final document cannot go back to draft; upload a new version instead.");
+      }
+      changes.push({ field: "status", from: doc.status, to: patch.status });
+    }
+    if (!changes.length) return;
+    await trx.updateTable("documents").set({ ...set, changed_at: at, changed_by: actor.userId }).where("id", "=", id).execute();
+    if (patch.status === "final" && doc.status !== "final") {
+      const current = await trx.selectFrom("versions").selectAll().where("id", "=", doc.current_version_id!).executeTakeFirstOrThrow();
+      await markFinal(trx, actor, id, current, at);
+    } else if (patch.status === "draft" && doc.status !== "draft") {
+      await trx.updateTable("documents").set({ status: "draft" }).where("id", "=", id).execute();
+    }
+    await repo.addHistory(trx, id, actor.userId, at, changes);
+    await recordAudit(trx, { actor, action: "document.update", objectType: "document", objectId: id, details: { changes } });
+  });
+}
+
+/** Files a floating document into a case. */
+export async function fileDocument(db: Db, actor: Actor, id: string, caseId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    requireDocumentEditor(actor, doc, null);
+    if (doc.case_id) throw new Problem(409, "already_filed", "The document is already filed in a case.");
+    const c = await requireVisibleCase(trx, actor, caseId);
+    requireWritableCase(actor, c);
+    const type = await requireDocumentType(trx, doc.document_type_id);
+    await requireTypeAllowedInCase(trx, c, type);
+    const at = new Date().toISOString();
+    const disposal = await computeDisposal(trx, doc.document_type_id, c.id, doc.created_at);
+    await trx.updateTable("documents").set({ case_id: c.id, disposal_date: disposal, changed_at: at, changed_by: actor.userId }).where("id", "=", id).execute();
+    const changes = [{ field: "caseId", from: null, to: c.id }];
+    if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal } as never);
+    await repo.addHistory(trx, id, actor.userId, at, changes);
+    await touchRecent(trx, actor.userId, c.id);
+    await recordAudit(trx, { actor, action: "document.file", objectType: "document", objectId: id, details: { caseId: c.id, caseNumber: c.number } });
+  });
+}
+
+/** Deletes a document with its versions, attachments and comments. Admins only; the blobs go at the next sweep. */
+export async function deleteDocument(db: Db, actor: Actor, id: string, reason: string | undefined): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    if (!isAdmin(actor)) throw forbidden("Only administrators may delete documents.");
+    const versions = await repo.versionsOf(trx, doc);
+    await trx.deleteFrom("idempotency_keys").where("document_id", "=", id).execute();
+    await trx.deleteFrom("documents").where("id", "=", id).execute();
+    await recordAudit(trx, {
+      actor,
+      action: "document.delete",
+      objectType: "document",
+      objectId: id,
+      details: { title: doc.title, caseId: doc.case_id, reason: reason ?? null, versions: versions.map((v) => ({ version: versionLabel(v), sha256: v.sha256 })) },
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import type { Db } from "../../db/database.ts";
+import { notFound, Problem, unprocessable } from "../../http/problem.ts";
+import { requireVisibleDocument } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+
+export const REFERENCE_KINDS = ["reply_to", "relates_to", "replaces", "appendix_to"] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+/** Comments are open to everyone who may see the document, external partners included. */
+export async function addComment(db: Db, actor: Actor, id: string, body: string) {
+  return db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    const row = { id: crypto.randomUUID(), document_id: doc.id, author_id: actor.userId, body, created_at: new Date().toISOString() };
+    await trx.insertInto("comments").values(row).execute();
+    await recordAudit(trx, { actor, action: "comment.create", objectType: "document", objectId: doc.id, details: { commentId: row.id } });
+    return { id: row.id, body, authorId: actor.userId, createdAt: row.created_at };
+  });
+}
+
+/** Links one visible document to another visible document. */
+export async function addReference(db: Db, actor: Actor, fromId: string, toId: string, kind: ReferenceKind) {
+  return db.transaction().execute(async (trx) => {
+    const from = await requireVisibleDocument(trx, actor, fromId);
+    if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot add references.");
+    if (fromId === toId) throw unprocessable("self_reference", "A document cannot refer to itself.");
+    const to = await requireVisibleDocument(trx, actor, toId).catch(() => {
+      throw unprocessable("unknown_reference_target", `There is no document "${toId}" you can refer to.`);
+    });
+    const exists = await trx
+      .selectFrom("document_references")
+      .select("id")
+      .where("from_document_id", "=", from.id)
+      .where("to_document_id", "=", to.id)
+      .where("kind", "=", kind)
+      .executeTakeFirst();
+    if (exists) throw new Problem(409, "reference_exists", "That reference already exists.");
+    const row = { id: crypto.randomUUID(), from_document_id: from.id, to_document_id: to.id, kind, created_at: new Date().toISOString(), created_by: actor.userId };
+    await trx.insertInto("document_references").values(row).execute();
+    await recordAudit(trx, { actor, action: "reference.create", objectType: "document", objectId: from.id, details: { referenceId: row.id, to: to.id, kind } });
+    return { id: row.id, kind, documentId: to.id, title: to.title };
+  });
+}
+
+export async function removeReference(db: Db, actor: Actor, fromId: string, referenceId: string) {
+  await db.transaction().execute(async (trx) => {
+    const from = await requireVisibleDocument(trx, actor, fromId);
+    if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot remove references.");
+    const ref = await trx.selectFrom("document_references").selectAll().where("id", "=", referenceId).where("from_document_id", "=", from.id).executeTakeFirst();
+    if (!ref) throw notFound("The reference");
+    await trx.deleteFrom("document_references").where("id", "=", referenceId).execute();
+    await recordAudit(trx, { actor, action: "reference.delete", objectType: "document", objectId: from.id, details: { referenceId, to: ref.to_document_id, kind: ref.kind } });
+  });
+}

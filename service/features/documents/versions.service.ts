@@ -1,0 +1,112 @@
+import type { Db, Executor } from "../../db/database.ts";
+import { notFound, unprocessable } from "../../http/problem.ts";
+import { requireVisibleDocument } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import * as repo from "./documents.repository.ts";
+import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, type IncomingContent } from "./documents.service.ts";
+import type { VersionRow } from "./documents.table.ts";
+
+const VERSION_LABEL = /^\d{1,6}\.\d{1,6}$/;
+
+/** Adds new content as the next minor version (1.0 → 1.1). Requires the ETag the client last saw. */
+export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: string | undefined, content: IncomingContent, comment: string): Promise<VersionRow> {
+  return db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    requireDocumentEditor(actor, doc, await caseOf(trx, doc));
+    requireFreshEtag(doc, ifMatch, true);
+    const latest = (await repo.latestVersion(trx, doc.id))!;
+    const at = new Date().toISOString();
+    const v: VersionRow = {
+      id: crypto.randomUUID(),
+      document_id: doc.id,
+      subject_id: doc.id,
+      major: latest.major,
+      minor: latest.minor + 1,
+      filename: content.filename,
+      media_type: content.mediaType,
+      size: content.blob.size,
+      sha256: content.blob.sha256,
+      author_id: actor.userId,
+      created_at: at,
+      comment,
+    };
+    await repo.insertVersion(trx, v);
+    await trx.updateTable("documents").set({ current_version_id: v.id, changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
+    await recordAudit(trx, { actor, action: "version.create", objectType: "document", objectId: doc.id, details: { version: versionLabel(v), sha256: v.sha256, size: v.size, filename: v.filename } });
+    return v;
+  });
+}
+
+/** Checks, before any content arrives, that the actor may add a version and that the ETag is current. */
+export async function checkVersionAllowed(db: Executor, actor: Actor, id: string, ifMatch: string | undefined): Promise<void> {
+  const doc = await requireVisibleDocument(db, actor, id);
+  requireDocumentEditor(actor, doc, await caseOf(db, doc));
+  requireFreshEtag(doc, ifMatch, true);
+}
+
+export async function checkAttachmentAllowed(db: Executor, actor: Actor, id: string, attachmentId?: string): Promise<void> {
+  const doc = await requireVisibleDocument(db, actor, id);
+  requireDocumentEditor(actor, doc, await caseOf(db, doc));
+  if (attachmentId && !(await repo.findAttachment(db, doc, attachmentId))) throw notFound("The attachment");
+}
+
+export async function addAttachment(db: Db, actor: Actor, id: string, title: string | undefined, content: IncomingContent) {
+  return db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    requireDocumentEditor(actor, doc, await caseOf(trx, doc));
+    const at = new Date().toISOString();
+    const name = title?.trim() || content.filename;
+    const { attachmentId, version } = await insertAttachment(trx, actor, doc.id, name, content, at, "");
+    await trx.updateTable("documents").set({ changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
+    await recordAudit(trx, { actor, action: "attachment.create", objectType: "document", objectId: doc.id, details: { attachmentId, title: name, sha256: version.sha256, size: version.size } });
+    return { id: attachmentId, title: name, version: versionLabel(version) };
+  });
+}
+
+export async function addAttachmentVersion(db: Db, actor: Actor, id: string, attachmentId: string, content: IncomingContent, comment: string) {
+  return db.transaction().execute(async (trx) => {
+    const doc = await requireVisibleDocument(trx, actor, id);
+    requireDocumentEditor(actor, doc, await caseOf(trx, doc));
+    const attachment = await repo.findAttachment(trx, doc, attachmentId);
+    if (!attachment) throw notFound("The attachment");
+    const latest = (await repo.latestVersion(trx, attachmentId))!;
+    const at = new Date().toISOString();
+    const v: VersionRow = {
+      id: crypto.randomUUID(),
+      document_id: doc.id,
+      subject_id: attachmentId,
+      major: latest.major,
+      minor: latest.minor + 1,
+      filename: content.filename,
+      media_type: content.mediaType,
+      size: content.blob.size,
+      sha256: content.blob.sha256,
+      author_id: actor.userId,
+      created_at: at,
+      comment,
+    };
+    await repo.insertVersion(trx, v);
+    await trx.updateTable("attachments").set({ current_version_id: v.id }).where("id", "=", attachmentId).execute();
+    await trx.updateTable("documents").set({ changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
+    await recordAudit(trx, { actor, action: "attachment.version", objectType: "document", objectId: doc.id, details: { attachmentId, version: versionLabel(v), sha256: v.sha256 } });
+    return { id: attachmentId, version: versionLabel(v) };
+  });
+}
+
+/** The version whose bytes a download serves; the download is audited. */
+export async function openContent(db: Executor, actor: Actor, id: string, attachmentId: string | undefined, label: string | undefined): Promise<VersionRow> {
+  if (label !== undefined && !VERSION_LABEL.test(label)) throw unprocessable("invalid_version", `"${label}" is not a version number like 1.0 or 2.3.`);
+  const doc = await requireVisibleDocument(db, actor, id);
+  if (attachmentId && !(await repo.findAttachment(db, doc, attachmentId))) throw notFound("The attachment");
+  const v = await repo.findVersion(db, doc, attachmentId ?? doc.id, label);
+  if (!v) throw notFound(`Version ${label ?? ""} of the ${attachmentId ? "attachment" : "document"}`.replace("  ", " "));
+  await recordAudit(db, {
+    actor,
+    action: "document.download",
+    objectType: "document",
+    objectId: doc.id,
+    details: { version: versionLabel(v), attachmentId: attachmentId ?? null, sha256: v.sha256 },
+  });
+  return v;
+}

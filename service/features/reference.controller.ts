@@ -1,0 +1,83 @@
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
+import { route } from "../http/route.ts";
+import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";
+import { listDocumentTypes, listRetentionRules } from "./retention/retention.service.ts";
+import { retentionInWords } from "./retention/retention.ts";
+import { listTemplates } from "./templates/templates.service.ts";
+
+/** Reference data every client needs for the save flow: templates, document types, journal plan, access groups, me. */
+export function referenceRoutes(ctx: AppContext) {
+  return [
+    route({
+      method: "get",
+      path: "/api/me",
+      tag: "reference",
+      summary: "The signed-in user, role and access groups",
+      responses: { 200: { description: "Me" } },
+      async handle({ actor }) {
+        const groups = await ctx.db
+          .selectFrom("group_members")
+          .innerJoin("groups", "groups.id", "group_members.group_id")
+          .select(["groups.id", "groups.name"])
+          .where("group_members.user_id", "=", actor.userId)
+          .execute();
+        return { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, groups, accessGroupIds: actor.accessGroupIds };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/templates",
+      tag: "reference",
+      summary: "Case templates in use, with their fields and allowed document types",
+      responses: { 200: { description: "Templates" } },
+      handle: async () => ({ items: await listTemplates(ctx.db) }),
+    }),
+    route({
+      method: "get",
+      path: "/api/document-types",
+      tag: "reference",
+      summary: "Document types with category and retention rule in words (Danish and English)",
+      query: z.object({ templateId: z.string().optional() }),
+      responses: { 200: { description: "Document types" } },
+      async handle({ query }) {
+        let ids: string[] | undefined;
+        if (query.templateId) {
+          const t = (await listTemplates(ctx.db)).find((x) => x.id === query.templateId);
+          ids = t && t.documentTypeIds.length ? t.documentTypeIds : undefined;
+        }
+        return { items: (await listDocumentTypes(ctx.db, ids)).filter((t) => t.active) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/retention-rules",
+      tag: "reference",
+      summary: "Retention rules (kassationsregler) in words",
+      responses: { 200: { description: "Rules" } },
+      handle: async () => ({
+        items: (await listRetentionRules(ctx.db)).map((r) => ({ ...r, da: retentionInWords(r, "da"), en: retentionInWords(r, "en") })),
+      }),
+    }),
+    route({
+      method: "get",
+      path: "/api/journal-plan",
+      tag: "reference",
+      summary: "The journal plan (arkivplan), KLE style",
+      query: z.object({ includeRetired: z.enum(["true", "false"]).default("false") }),
+      responses: { 200: { description: "Plan entries" } },
+      handle: async ({ query }) => ({ items: await listJournalPlan(ctx.db, query.includeRetired === "true") }),
+    }),
+    route({
+      method: "get",
+      path: "/api/access-groups",
+      tag: "reference",
+      summary: "Access groups (adgangsgrupper); each says whether I am a member",
+      responses: { 200: { description: "Access groups" } },
+      async handle({ actor }) {
+        const rows = await ctx.db.selectFrom("access_groups").selectAll().orderBy("name").execute();
+        return { items: rows.map((g) => ({ id: g.id, name: g.name, description: g.description, member: actor.accessGroupIds.includes(g.id) })) };
+      },
+    }),
+  ];
+}

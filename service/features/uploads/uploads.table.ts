@@ -1,0 +1,5 @@
+export interface UploadTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+}

@@ -1,0 +1,30 @@
+import type { Selectable } from "kysely";
+
+export type Role = "admin" | "caseworker" | "external";
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: number;
+  created_at: string;
+}
+export interface GroupTable {
+  id: string;
+  name: string;
+}
+export interface GroupMemberTable {
+  group_id: string;
+  user_id: string;
+}
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  label: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export type UserRow = Selectable<UserTable>;

@@ -1,0 +1,82 @@
+import type { Request, Response, Router } from "express";
+import { z, type ZodType } from "zod";
+import type { Actor } from "../features/access/actor.ts";
+import { Problem, validationProblem } from "./problem.ts";
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+export interface ResponseSpec {
+  description: string;
+  schema?: ZodType;
+  contentType?: string;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+/** A reply whose status differs from the route's usual success status. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+export interface RouteDef<P extends ZodType, Q extends ZodType, B extends ZodType> {
+  method: Method;
+  /** Express-style path, e.g. /api/cases/:id */
+  path: string;
+  tag: string;
+  summary: string;
+  /** "user" (default): any signed-in user; "admin": admins only; "none": no sign-in. */
+  auth?: "user" | "admin" | "none";
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Documents a body that the handler reads itself (multipart or raw bytes). */
+  rawBody?: { contentType: string; schema: Record<string, unknown>; description: string };
+  headers?: Record<string, string>;
+  responses: Record<number, ResponseSpec>;
+  handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
+}
+
+/** Declares a route once: the same zod schemas validate requests and describe it in the OpenAPI document. */
+export function route<P extends ZodType = ZodType<Record<string, never>>, Q extends ZodType = ZodType<Record<string, never>>, B extends ZodType = ZodType<undefined>>(
+  def: RouteDef<P, Q, B>,
+): RouteDef<P, Q, B> {
+  return def;
+}
+
+export type AnyRoute = RouteDef<any, any, any>;
+
+function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: string) {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(result.error, where);
+  return result.data;
+}
+
+export function mountRoutes(router: Router, defs: readonly AnyRoute[]): void {
+  for (const def of defs) {
+    const success = Number(Object.keys(def.responses).find((s) => s.startsWith("2")) ?? 200);
+    router[def.method](def.path, async (req: Request, res: Response) => {
+      const actor = res.locals.actor as Actor | undefined;
+      if (def.auth !== "none" && !actor) throw new Problem(401, "unauthenticated", "Sign in: send an API token as 'Authorization: Bearer …'.");
+      if (def.auth === "admin" && actor?.role !== "admin") throw new Problem(403, "admin_only", "Only administrators may do this.");
+      const params = parse(def.params, req.params, "path");
+      const query = parse(def.query, req.query, "query");
+      const body = def.rawBody ? undefined : parse(def.body, req.body ?? {}, "body");
+      const out = await def.handle({ params, query, body, actor: actor as Actor, req, res });
+      if (res.headersSent) return;
+      if (out instanceof Reply) res.status(out.status).json(out.body);
+      else if (out === undefined) res.status(success === 200 ? 204 : success).end();
+      else res.status(success).json(out);
+    });
+  }
+}

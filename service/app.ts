@@ -4,13 +4,15 @@ import type { AppContext } from "./context.ts";
 import { apiTokenAuthenticator, authenticate, type Authenticator } from "./http/auth.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { notFound, problemHandler } from "./http/problem.ts";
+import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
 import { adminRoutes } from "./features/admin/admin.controller.ts";
 import { auditRoutes } from "./features/audit/audit.controller.ts";
 import { caseRoutes } from "./features/cases/cases.controller.ts";
 import { documentRoutes } from "./features/documents/documents.controller.ts";
 import { referenceRoutes } from "./features/reference.controller.ts";
-import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
+import { uploadsOpenApiPaths, uploadsRouter } from "./features/uploads/uploads.controller.ts";
+import { mailRoutes } from "./features/mail/mail.controller.ts";
 
 export interface App {
   app: Express;
@@ -49,7 +51,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     summary: "This OpenAPI 3.1 document",
     auth: "none",
     responses: { 200: { description: "OpenAPI document" } },
-    handle: async () => openApiDocument(routes, ctx.config.publicUrl),
+    handle: async () => openApiDocument(routes, ctx.config.publicUrl, uploadsOpenApiPaths),
   });
 
   const routes: AnyRoute[] = [
@@ -58,6 +60,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...referenceRoutes(ctx),
     ...caseRoutes(ctx),
     ...documentRoutes(ctx),
+    ...mailRoutes(ctx),
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
   ];
@@ -70,6 +73,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
   mountRoutes(api, routes);
   app.use(api);
   app.use("/api", (req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
+  app.use(auditRefusalsAfterRollback(ctx.db));
   app.use(problemHandler(ctx.log));
   return { app, routes, cleanUpUploads: uploads.cleanUp };
 }

@@ -12,6 +12,8 @@ export interface Config {
   blobGraceSeconds: number;
   adminToken: string | undefined;
   seedDemo: boolean;
+  /** Demo users' API tokens from IMS_DEMO_TOKEN_<LOGIN>, keyed by login in lower case. */
+  demoTokens: Record<string, string>;
   logLevel: string;
   publicUrl: string;
 }
@@ -37,6 +39,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),
     adminToken: env.IMS_ADMIN_TOKEN || undefined,
     seedDemo: env.SEED_DEMO !== "false",
+    demoTokens: Object.fromEntries(
+      Object.entries(env).flatMap(([name, value]) => {
+        const login = /^IMS_DEMO_TOKEN_([A-Z0-9_]+)$/.exec(name)?.[1];
+        return login && value ? [[login.toLowerCase(), value]] : [];
+      }),
+    ),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
   };

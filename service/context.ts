@@ -9,4 +9,6 @@ export interface AppContext {
   db: Db;
   blobs: BlobStore;
   log: Logger;
+  /** Background work: `kick` asks the runner to look for due jobs now (after a commit that queued one). */
+  jobs: { kick(): void };
 }

@@ -9,6 +9,8 @@ import { openSqlite } from "./db/dialect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { isReferenced } from "./features/documents/documents.controller.ts";
 import { seedDemo } from "./seed/demo.ts";
+import { startJobRunner } from "./jobs/jobs.ts";
+import { PARSE_MAIL_JOB, parseMailJob } from "./features/mail/mail.service.ts";
 
 export interface RunningService {
   ctx: AppContext;
@@ -17,6 +19,8 @@ export interface RunningService {
   /** Stops accepting requests, lets running ones finish, then closes the database. */
   stop(): Promise<void>;
   integrityCheck(): Promise<string>;
+  /** Resolves when every due background job has run (tests use it to wait for mail parsing). */
+  jobsIdle(): Promise<void>;
 }
 
 /** Opens the data directory, migrates, bootstraps and listens. Used by main.ts and by tests. */
@@ -24,7 +28,9 @@ export async function startService(config: Config): Promise<RunningService> {
   const log = pino({ level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] });
   const opened = openSqlite(config.databaseFile);
   await migrateToLatest(opened.db);
-  const ctx: AppContext = { config, db: opened.db, blobs: diskBlobStore(config.blobDir), log };
+  const jobs = { kick: () => runner.kick() };
+  const ctx: AppContext = { config, db: opened.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  const runner = startJobRunner(ctx, { [PARSE_MAIL_JOB]: parseMailJob });
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
   const { app, cleanUpUploads } = createApp(ctx);
@@ -50,8 +56,17 @@ export async function startService(config: Config): Promise<RunningService> {
     server,
     url: `http://127.0.0.1:${port}`,
     integrityCheck: opened.integrityCheck,
+    async jobsIdle() {
+      for (;;) {
+        runner.kick();
+        await runner.idle();
+        const due = await ctx.db.selectFrom("jobs").select("id").where("state", "=", "pending").where("run_after", "<=", new Date().toISOString()).executeTakeFirst();
+        if (!due) return;
+      }
+    },
     async stop() {
       clearInterval(housekeeping);
+      await runner.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -61,7 +61,8 @@ export function receiveMultipart<M>(
     const pending: Promise<unknown>[] = [];
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, preservePath: true, defParamCharset: "utf8", limits: { files: spec.maxFiles, fields: 1, fieldSize: 256 * 1024, parts: spec.maxFiles + 1 } });
+      // busboy reports partsLimit on reaching the limit, not on passing it: metadata + maxFiles files + 1.
+      bb = busboy({ headers: req.headers, preservePath: true, defParamCharset: "utf8", limits: { files: spec.maxFiles, fields: 1, fieldSize: 256 * 1024, parts: spec.maxFiles + 2 } });
     } catch {
       return reject(badRequest("malformed_multipart", "The multipart body has no boundary; send it as multipart/form-data."));
     }
@@ -96,7 +97,8 @@ export function receiveMultipart<M>(
       } catch {
         return fail(badRequest("malformed_metadata", "The metadata part is not valid JSON."));
       }
-      metadata = spec.metadata(json);
+      // A validator that throws before returning its promise must still fail this request, not the process.
+      metadata = (async () => spec.metadata(json))();
       pending.push(metadata.catch(fail));
     });
 

@@ -1,4 +1,22 @@
 import type { AppContext } from "../context.ts";
+import { seedCases } from "./demo-cases.ts";
+import { existingDemoUsers, seedDirectory } from "./demo-directory.ts";
+import { ensureDemoTokens } from "./demo-tokens.ts";
 
-/** Demo data on first start. */
-export async function seedDemo(_ctx: AppContext): Promise<void> {}
+/**
+ * Demo data on first start: people, access groups, a journal plan excerpt, retention rules, document
+ * types, case templates, and the cases and documents of the product's screens, all made through the
+ * domain services so they are audited, versioned and have their disposal dates. An archive that has any
+ * case already is left alone; only the demo users' tokens from the environment are applied again.
+ */
+export async function seedDemo(ctx: AppContext): Promise<void> {
+  const anyCase = await ctx.db.selectFrom("cases").select("id").limit(1).executeTakeFirst();
+  if (anyCase) {
+    await ensureDemoTokens(ctx, await existingDemoUsers(ctx.db));
+    return;
+  }
+  const directory = await seedDirectory(ctx.db);
+  await ensureDemoTokens(ctx, [...directory.users.values()]);
+  const seeded = await seedCases(ctx, directory);
+  ctx.log.info(seeded, "demo data seeded");
+}

@@ -4,6 +4,7 @@ import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { listDocumentTypes } from "../retention/retention.service.ts";
 import * as repo from "./documents.repository.ts";
+import { mailOf } from "../mail/mail.service.ts";
 import { etagOf, versionLabel } from "./documents.service.ts";
 import type { DocumentRow, VersionRow } from "./documents.table.ts";
 
@@ -70,7 +71,7 @@ export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
 /** Everything the document page shows: metadata, versions, attachments, comments, references, history. */
 export async function documentDetails(db: Executor, actor: Actor, id: string) {
   const doc = await requireVisibleDocument(db, actor, id);
-  const [versions, attachments, comments, references, history, [type], c] = await Promise.all([
+  const [versions, attachments, comments, references, history, [type], c, mail] = await Promise.all([
     repo.versionsOf(db, doc),
     repo.attachmentsOf(db, doc),
     repo.commentsOf(db, doc),
@@ -78,6 +79,7 @@ export async function documentDetails(db: Executor, actor: Actor, id: string) {
     repo.historyOf(db, doc),
     listDocumentTypes(db, [doc.document_type_id]),
     doc.case_id ? db.selectFrom("cases").select(["id", "number", "title", "status"]).where("id", "=", doc.case_id).executeTakeFirst() : undefined,
+    mailOf(db, doc),
   ]);
   await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
   const own = versions.filter((v) => v.subject_id === doc.id);
@@ -85,6 +87,7 @@ export async function documentDetails(db: Executor, actor: Actor, id: string) {
     ...toDocumentSummary(doc),
     documentType: { id: type.id, name: type.name, category: type.category, retention: type.retention },
     case: c ?? null,
+    mail,
     currentVersion: toVersionView(own.find((v) => v.id === doc.current_version_id)!),
     versions: own.map(toVersionView),
     attachments: attachments.map((a) => ({

@@ -93,7 +93,10 @@ function requireOneFile(files: ReceivedFile[], field = "file"): ReceivedFile {
 }
 
 export function documentRoutes(ctx: AppContext) {
-  const created = async (actor: Actor, id: string, replayed: boolean) => new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id));
+  const created = async (actor: Actor, id: string, replayed: boolean) => {
+    ctx.jobs.kick();
+    return new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id));
+  };
 
   return [
     route({

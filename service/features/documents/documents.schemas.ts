@@ -13,6 +13,7 @@ export const NewDocumentMetadata = z.strictObject({
   accessGroupId: id.optional(),
   comment: z.string().max(2000).optional(),
   attachments: z.array(z.strictObject({ title: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
+  mail: z.strictObject({ messageId: z.string().max(1000).optional(), conversationId: z.string().max(500).optional() }).optional(),
 });
 
 const uploadRef = z.string().uuid();

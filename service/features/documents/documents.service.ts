@@ -10,6 +10,7 @@ import type { CaseRow } from "../cases/cases.table.ts";
 import { requireDocumentType, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
 import { getTemplate } from "../templates/templates.service.ts";
 import { computeDisposal } from "./disposal.ts";
+import { isMail, registerMail, type MailHints } from "../mail/mail.service.ts";
 import * as repo from "./documents.repository.ts";
 import type { DocumentRow, VersionRow } from "./documents.table.ts";
 
@@ -29,6 +30,8 @@ export interface NewDocument {
   accessGroupId?: string;
   comment?: string;
   attachments?: Array<{ title?: string }>;
+  /** For a mail: what the client already knows (Message-ID, Outlook conversation id). */
+  mail?: MailHints;
 }
 
 /** A new document whose metadata passed every check; only its content is still to come. */
@@ -145,6 +148,7 @@ export async function saveDocument(
       changed_by: actor.userId,
     });
     await repo.insertVersion(trx, first);
+    if (isMail(content.mediaType, content.filename)) await registerMail(trx, id, first.id, input.mail ?? {});
     if (input.status === "final") await markFinal(trx, actor, id, first, at);
     for (const [i, a] of attachments.entries()) {
       await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFilename(a.filename), a, at, "");

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/database.ts";
 import { notFound, Problem, unprocessable } from "../../http/problem.ts";
-import { requireVisibleDocument } from "../access/access.ts";
+import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 
@@ -24,8 +24,9 @@ export async function addReference(db: Db, actor: Actor, fromId: string, toId: s
     const from = await requireVisibleDocument(trx, actor, fromId);
     if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot add references.");
     if (fromId === toId) throw unprocessable("self_reference", "A document cannot refer to itself.");
-    const to = await requireVisibleDocument(trx, actor, toId).catch(() => {
-      throw unprocessable("unknown_reference_target", `There is no document "${toId}" you can refer to.`);
+    const to = await requireVisibleDocument(trx, actor, toId).catch((refusal: unknown) => {
+      // The refusal rides along as the cause, so it is still audited after the rollback.
+      throw Object.assign(unprocessable("unknown_reference_target", `There is no document "${toId}" you can refer to.`), { cause: refusal });
     });
     const exists = await trx
       .selectFrom("document_references")
@@ -46,7 +47,14 @@ export async function removeReference(db: Db, actor: Actor, fromId: string, refe
   await db.transaction().execute(async (trx) => {
     const from = await requireVisibleDocument(trx, actor, fromId);
     if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot remove references.");
-    const ref = await trx.selectFrom("document_references").selectAll().where("id", "=", referenceId).where("from_document_id", "=", from.id).executeTakeFirst();
+    // A reference to a document the actor may not see is not shown to them, so it cannot be removed by them either.
+    const ref = await trx
+      .selectFrom("document_references")
+      .selectAll()
+      .where("id", "=", referenceId)
+      .where("from_document_id", "=", from.id)
+      .where("to_document_id", "in", scopedDocuments(trx, actor).select("documents.id"))
+      .executeTakeFirst();
     if (!ref) throw notFound("The reference");
     await trx.deleteFrom("document_references").where("id", "=", referenceId).execute();
     await recordAudit(trx, { actor, action: "reference.delete", objectType: "document", objectId: from.id, details: { referenceId, to: ref.to_document_id, kind: ref.kind } });

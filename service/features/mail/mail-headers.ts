@@ -1,0 +1,91 @@
+import fs from "node:fs";
+import { MailParser, type AddressObject, type HeaderValue, type Headers } from "mailparser";
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+/** The headers of a saved mail that thread it and describe it. */
+export interface MailHeaders {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  sentAt: string | null;
+  subject: string | null;
+}
+
+const MSGID = /<[^<>\s]+>/g;
+
+/** Message-IDs in angle brackets, as they appear in References / In-Reply-To; bare ids get brackets. */
+export function messageIds(value: unknown): string[] {
+  const text = Array.isArray(value) ? value.join(" ") : typeof value === "string" ? value : "";
+  const found = text.match(MSGID);
+  if (found) return [...new Set(found)];
+  const bare = text.trim();
+  return bare && !/\s/.test(bare) ? [`<${bare.replace(/^<|>$/g, "")}>`] : [];
+}
+
+export const normaliseMessageId = (id: string | undefined | null): string | null => (id ? (messageIds(id)[0] ?? null) : null);
+
+function addresses(value: HeaderValue | undefined): MailAddress[] {
+  if (!value) return [];
+  const objects = (Array.isArray(value) ? value : [value]) as AddressObject[];
+  const out: MailAddress[] = [];
+  const walk = (list: AddressObject["value"]) => {
+    for (const a of list ?? []) {
+      if (a.address) out.push({ name: a.name ?? "", address: a.address.toLowerCase() });
+      if (a.group) walk(a.group);
+    }
+  };
+  for (const o of objects) if (o && typeof o === "object" && "value" in o) walk(o.value);
+  return out;
+}
+
+export function headersFrom(h: Headers): MailHeaders {
+  const date = h.get("date");
+  const sent = date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+  const subject = h.get("subject");
+  return {
+    messageId: normaliseMessageId(h.get("message-id") as string | undefined),
+    inReplyTo: messageIds(h.get("in-reply-to"))[0] ?? null,
+    references: messageIds(h.get("references")),
+    from: addresses(h.get("from"))[0] ?? null,
+    to: addresses(h.get("to")),
+    cc: addresses(h.get("cc")),
+    sentAt: sent,
+    subject: typeof subject === "string" ? subject : null,
+  };
+}
+
+/**
+ * Reads only the header block of an .eml file with mailparser (RFC 2047 words, address lists, dates)
+ * and stops there, so a 40 MB message costs no more than its headers.
+ */
+export function readMailHeaders(file: string): Promise<MailHeaders> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+    let done = false;
+    const finish = (err: unknown, headers?: MailHeaders) => {
+      if (done) return;
+      done = true;
+      input.destroy();
+      parser.removeAllListeners("data");
+      parser.destroy();
+      if (err) reject(err);
+      else resolve(headers!);
+    };
+    parser.on("headers", (h: Headers) => finish(null, headersFrom(h)));
+    parser.on("data", (part: { type: string; content?: { resume(): void }; release?: () => void }) => {
+      if (part.type === "attachment") part.release?.();
+    });
+    parser.on("error", (err: unknown) => finish(err));
+    parser.on("end", () => finish(new Error("the message has no header block")));
+    input.on("error", (err) => finish(err));
+    input.pipe(parser);
+  });
+}

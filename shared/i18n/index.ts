@@ -1,0 +1,19 @@
+import { da, en, type MessageKey } from "./messages.ts";
+
+export type Language = "da" | "en";
+export type { MessageKey };
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** Picks Danish or English from a locale such as "da-DK", "en-GB" or "nb-NO" (Scandinavian → Danish). */
+export function languageOf(locale: string | null | undefined): Language {
+  const l = (locale ?? "").toLowerCase();
+  if (l.startsWith("en")) return "en";
+  if (l === "" || /^(da|nb|nn|no|sv|fo|kl)\b/.test(l)) return "da";
+  return "en";
+}
+
+/** A translator for one language; `{name}` placeholders are filled from params. */
+export function translator(language: Language): Translate {
+  const table: Record<MessageKey, string> = language === "en" ? en : da;
+  return (key, params) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? `{${name}}`));
+}

@@ -35,9 +35,12 @@ function parameters(def: AnyRoute) {
   return out;
 }
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. `protocolPaths`
+ * are endpoints whose protocol is defined elsewhere (tus uploads), described by their feature.
+ */
+export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string, protocolPaths: Record<string, Record<string, unknown>> = {}) {
+  const paths: Record<string, Record<string, unknown>> = structuredClone(protocolPaths);
   for (const def of routes) {
     const p = def.path.replace(/:(\w+)/g, "{$1}");
     const op: Record<string, unknown> = {

@@ -10,6 +10,40 @@ import { uploadOwner } from "./uploads.service.ts";
 export const UPLOADS_PATH = "/api/uploads";
 const USER_HEADER = "x-ims-upload-user";
 
+const tusHeader = (name: string, description: string, required = true) => ({ name, in: "header", required, description, schema: { type: "string" } });
+const tusResumable = tusHeader("Tus-Resumable", "1.0.0");
+const uploadId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const op = (summary: string, parameters: unknown[], responses: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+  tags: ["uploads"],
+  summary,
+  parameters,
+  security: [{ bearer: [] }],
+  responses: Object.fromEntries(Object.entries(responses).map(([status, description]) => [status, { description }])),
+  ...extra,
+});
+
+/** The tus endpoints in the OpenAPI document; the protocol is tus's, so they are described here rather than by zod routes. */
+export const uploadsOpenApiPaths: Record<string, Record<string, unknown>> = {
+  [UPLOADS_PATH]: {
+    options: op("tus discovery: Tus-Version, Tus-Extension and Tus-Max-Size", [], { 204: "Protocol details in the headers" }),
+    post: op(
+      "Start a resumable upload (tus creation); the Location header names it",
+      [tusResumable, tusHeader("Upload-Length", "Total size in bytes"), tusHeader("Upload-Metadata", "filename <base64>, optionally filetype <base64>")],
+      { 201: "Created; Location: /api/uploads/{id}", 400: "No filename in Upload-Metadata", 413: "Larger than the maximum size" },
+    ),
+  },
+  [`${UPLOADS_PATH}/{id}`]: {
+    head: op("How many bytes of the upload the server has (Upload-Offset)", [uploadId, tusResumable], { 200: "Upload-Offset and Upload-Length in the headers", 404: "Not found" }),
+    patch: op(
+      "Send the next slice at Upload-Offset",
+      [uploadId, tusResumable, tusHeader("Upload-Offset", "Where this slice starts; must equal the server's offset")],
+      { 204: "Stored; the new Upload-Offset in the headers", 404: "Not found", 409: "Upload-Offset is not the server's offset" },
+      { requestBody: { required: true, content: { "application/offset+octet-stream": { schema: { type: "string", format: "binary" } } } } },
+    ),
+    delete: op("Abandon an upload (tus termination)", [uploadId, tusResumable], { 204: "Removed", 404: "Not found" }),
+  },
+};
+
 /**
  * Resumable uploads with the tus 1.0 protocol (creation, termination, expiration). Office hands files
  * over in 4 MB slices and Apps Script calls are limited to 50 MB / 30 s, so large files arrive as a
@@ -42,11 +76,16 @@ export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Pro
     if (!actor) throw new Problem(401, "unauthenticated", "Sign in: send an API token as 'Authorization: Bearer …'.");
     const id = typeof req.params.id === "string" ? req.params.id : undefined;
     if (id && (await uploadOwner(ctx, id)) !== actor.userId) throw new Problem(404, "not_found", "The upload was not found.");
-    // The upload's owner travels to the tus hooks in a header no client can set.
+    // The upload's owner travels to the tus hooks in a header no client can set. @tus/server reads
+    // headers from rawHeaders once it has listed them, so the header is replaced there too.
     req.headers[USER_HEADER] = actor.userId;
+    const raw = req.rawHeaders.filter((_, i, all) => all[i - (i % 2)].toLowerCase() !== USER_HEADER);
+    req.rawHeaders.splice(0, req.rawHeaders.length, ...raw, USER_HEADER, actor.userId);
     req.url = req.originalUrl;
     await tus.handle(req, res);
   };
+  // OPTIONS is how a tus client learns the version, extensions and maximum size.
+  router.options(UPLOADS_PATH, handle);
   router.post(UPLOADS_PATH, handle);
   router.all(`${UPLOADS_PATH}/:id`, handle);
 

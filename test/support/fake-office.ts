@@ -1,0 +1,198 @@
+// A fake Office host with the parts of Office.js the add-in's adapters call. Used by the adapter unit
+// tests under Node and, bundled by esbuild, injected into Chromium before the task pane loads.
+
+export interface FakeAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  attachmentType: "file" | "item" | "cloud";
+  /** base64 for files; text for item (.eml) attachments. */
+  content: string;
+}
+
+export interface FakeMail {
+  itemId: string;
+  subject: string;
+  from: { displayName: string; emailAddress: string };
+  to: Array<{ displayName: string; emailAddress: string }>;
+  cc: Array<{ displayName: string; emailAddress: string }>;
+  dateTimeCreated: string;
+  internetMessageId: string;
+  conversationId: string;
+  /** The whole message, base64, as getAsFileAsync hands it out. */
+  emlBase64: string;
+  headers: string;
+  attachments: FakeAttachment[];
+}
+
+export interface FakeDocument {
+  url: string;
+  /** base64 of the file Compressed hands out. */
+  fileBase64: string;
+  pdfBase64?: string;
+  sliceSize?: number;
+}
+
+export interface FakeOfficeOptions {
+  host: "Outlook" | "Word" | "Excel" | "PowerPoint";
+  platform?: "PC" | "OfficeOnline" | "Mac";
+  displayLanguage?: string;
+  requirementSets?: Record<string, string>;
+  mail?: FakeMail;
+  document?: FakeDocument;
+  /** Make a named call fail with an Office error. */
+  fail?: Record<string, { code: number; message: string }>;
+}
+
+export interface FakeOfficeLog {
+  calls: Array<{ name: string; args: unknown[] }>;
+  roaming: Record<string, unknown>;
+  documentSettings: Record<string, unknown>;
+  customProperties: Record<string, unknown>;
+  categories: string[];
+  masterCategories: Array<{ displayName: string; color: string }>;
+  openFiles: number;
+}
+
+function decode(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Installs `Office` on `target` (globalThis or window) and returns the log of what the add-in did. */
+export function installFakeOffice(target: Record<string, unknown>, options: FakeOfficeOptions): FakeOfficeLog {
+  const log: FakeOfficeLog = { calls: [], roaming: {}, documentSettings: {}, customProperties: {}, categories: [], masterCategories: [], openFiles: 0 };
+  const fail = options.fail ?? {};
+  const later = (fn: () => void) => setTimeout(fn, 0);
+  const done = <T>(name: string, args: unknown[], callback: ((r: unknown) => void) | undefined, value: T) => {
+    log.calls.push({ name, args });
+    const failure = fail[name];
+    later(() =>
+      callback?.(
+        failure
+          ? { status: "failed", error: { code: failure.code, message: failure.message, name: "OfficeError" } }
+          : { status: "succeeded", value },
+      ),
+    );
+  };
+  const cb = (args: unknown[]) => args.find((a) => typeof a === "function") as ((r: unknown) => void) | undefined;
+  const sets = options.requirementSets ?? {};
+  const versionAtLeast = (have: string, want: string) => {
+    const a = have.split(".").map(Number);
+    const b = want.split(".").map(Number);
+    return a[0] > b[0] || (a[0] === b[0] && (a[1] ?? 0) >= (b[1] ?? 0));
+  };
+
+  const mail = options.mail;
+  const item = mail && {
+    itemId: mail.itemId,
+    subject: mail.subject,
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    dateTimeCreated: new Date(mail.dateTimeCreated),
+    internetMessageId: mail.internetMessageId,
+    conversationId: mail.conversationId,
+    attachments: mail.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.attachmentType === "file" ? decode(a.content).length : a.content.length, isInline: a.isInline, attachmentType: a.attachmentType })),
+    getAsFileAsync: (...args: unknown[]) => done("getAsFileAsync", args, cb(args), mail.emlBase64),
+    getAllInternetHeadersAsync: (...args: unknown[]) => done("getAllInternetHeadersAsync", args, cb(args), mail.headers),
+    getAttachmentContentAsync: (id: string, ...args: unknown[]) => {
+      const a = mail.attachments.find((x) => x.id === id)!;
+      const format = a.attachmentType === "item" ? "eml" : a.attachmentType === "cloud" ? "url" : "base64";
+      done("getAttachmentContentAsync", [id, ...args], cb(args), { format, content: a.content });
+    },
+    loadCustomPropertiesAsync: (...args: unknown[]) =>
+      done("loadCustomPropertiesAsync", args, cb(args), {
+        get: (k: string) => log.customProperties[k],
+        set: (k: string, v: unknown) => {
+          log.customProperties[k] = v;
+        },
+        saveAsync: (...a: unknown[]) => done("customProperties.saveAsync", a, cb(a), undefined),
+      }),
+    categories: {
+      addAsync: (cats: string[], ...args: unknown[]) => {
+        log.categories.push(...cats);
+        done("categories.addAsync", [cats], cb(args), undefined);
+      },
+    },
+  };
+
+  const doc = options.document;
+  const document = doc && {
+    url: doc.url,
+    settings: {
+      get: (k: string) => log.documentSettings[k] ?? null,
+      set: (k: string, v: unknown) => {
+        log.documentSettings[k] = v;
+      },
+      saveAsync: (...args: unknown[]) => done("settings.saveAsync", args, cb(args), undefined),
+    },
+    getFileAsync: (fileType: string, ...args: unknown[]) => {
+      const source = fileType === "pdf" ? doc.pdfBase64 : doc.fileBase64;
+      if (source === undefined) return done("getFileAsync", [fileType], cb(args), undefined);
+      const bytes = decode(source);
+      const sliceSize = doc.sliceSize ?? (args[0] as { sliceSize?: number })?.sliceSize ?? 4 * 1024 * 1024;
+      log.openFiles++;
+      done("getFileAsync", [fileType, ...args], cb(args), {
+        size: bytes.length,
+        sliceCount: Math.max(1, Math.ceil(bytes.length / sliceSize)),
+        getSliceAsync: (index: number, ...a: unknown[]) => {
+          const part = bytes.subarray(index * sliceSize, (index + 1) * sliceSize);
+          done("getSliceAsync", [index], cb(a), { index, size: part.length, data: Array.from(part) });
+        },
+        closeAsync: (...a: unknown[]) => {
+          log.openFiles--;
+          done("closeAsync", [fileType], cb(a), undefined);
+        },
+      });
+    },
+  };
+
+  const roamingSettings = {
+    get: (k: string) => log.roaming[k],
+    set: (k: string, v: unknown) => {
+      log.roaming[k] = v;
+    },
+    saveAsync: (...args: unknown[]) => done("roamingSettings.saveAsync", args, cb(args), undefined),
+  };
+
+  const Office = {
+    AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
+    FileType: { Compressed: "compressed", Pdf: "pdf", Text: "text" },
+    HostType: { Outlook: "Outlook", Word: "Word", Excel: "Excel", PowerPoint: "PowerPoint" },
+    PlatformType: { PC: "PC", OfficeOnline: "OfficeOnline", Mac: "Mac" },
+    MailboxEnums: {
+      AttachmentType: { File: "file", Item: "item", Cloud: "cloud" },
+      AttachmentContentFormat: { Base64: "base64", Url: "url", Eml: "eml", ICalendar: "iCalendar" },
+      CategoryColor: { Preset4: "Preset4" },
+    },
+    context: {
+      host: options.host,
+      platform: options.platform ?? "PC",
+      displayLanguage: options.displayLanguage ?? "da-DK",
+      requirements: { isSetSupported: (name: string, version = "1.1") => sets[name] !== undefined && versionAtLeast(sets[name], version) },
+      roamingSettings,
+      document,
+      mailbox: item && {
+        item,
+        masterCategories: {
+          getAsync: (...args: unknown[]) => done("masterCategories.getAsync", args, cb(args), log.masterCategories),
+          addAsync: (cats: Array<{ displayName: string; color: string }>, ...args: unknown[]) => {
+            log.masterCategories.push(...cats);
+            done("masterCategories.addAsync", [cats], cb(args), undefined);
+          },
+        },
+      },
+    },
+    onReady: (fn?: (info: { host: string; platform: string }) => void) => {
+      const info = { host: options.host, platform: options.platform ?? "PC" };
+      later(() => fn?.(info));
+      return Promise.resolve(info);
+    },
+  };
+  target.Office = Office;
+  return log;
+}

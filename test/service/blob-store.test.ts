@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import request from "supertest";
+import { BlobTooLarge, diskBlobStore } from "../../service/blobs/blob-store.ts";
+import { isReferenced } from "../../service/features/documents/documents.controller.ts";
+import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+const age = (file: string, seconds: number) => {
+  const t = new Date(Date.now() - seconds * 1000);
+  fs.utimesSync(file, t, t);
+};
+
+describe("the content-addressed blob store", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-blobs-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("stores identical content once, under its sha256, and leaves no temporary file", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const a = await store.put(Readable.from([Buffer.from("Indstillingsnotat")]), 1000);
+    const b = await store.put(Readable.from([Buffer.from("Indstilling"), Buffer.from("snotat")]), 1000);
+    expect(a.sha256).to.equal(b.sha256);
+    expect([a.created, b.created]).to.deep.equal([true, false]);
+    expect(fs.readFileSync(store.pathOf(a.sha256), "utf8")).to.equal("Indstillingsnotat");
+    expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+  });
+
+  it("refuses content over the limit and keeps nothing", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const err = await store.put(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000).catch((e) => e);
+    expect(err).to.be.instanceOf(BlobTooLarge);
+    expect(fs.readdirSync(path.join(dir, "blobs"))).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+  });
+
+  it("never turns a name into a path: only a sha256 addresses a blob", () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    expect(() => store.pathOf("../../etc/passwd")).to.throw();
+  });
+});
+
+describe("the sweep of unreferenced blobs", () => {
+  let svc: TestService;
+  let w: World;
+  before(async () => {
+    svc = await startTestService();
+    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+  });
+  after(() => svc.dispose());
+
+  it("removes a deleted document's content after the grace period and keeps what versions still use", async () => {
+    const save = (text: string) =>
+      request(svc.url)
+        .post("/api/documents")
+        .auth(w.tokens.alice, { type: "bearer" })
+        .field("metadata", JSON.stringify({ documentTypeId: w.types.letter }))
+        .attach("file", Buffer.from(text), { filename: "brev.txt", contentType: "text/plain" })
+        .expect(201);
+    const kept = (await save("bliver")).body;
+    const gone = (await save("slettes")).body;
+    await request(svc.url).delete(`/api/documents/${gone.id}`).auth(ADMIN_TOKEN, { type: "bearer" }).expect(204);
+    const keptFile = svc.ctx.blobs.pathOf(kept.currentVersion.sha256);
+    const goneFile = svc.ctx.blobs.pathOf(gone.currentVersion.sha256);
+    const stray = path.join(svc.dataDir, "tmp", "crashed-upload.part");
+    fs.writeFileSync(stray, "half an upload");
+    const referenced = (sha: string) => isReferenced(svc.ctx, sha);
+
+    // Within the grace period nothing goes: an upload may be about to commit a reference to it.
+    expect(await svc.ctx.blobs.sweep(referenced, 3600)).to.equal(0);
+    expect(fs.existsSync(goneFile)).to.equal(true);
+
+    for (const f of [keptFile, goneFile, stray]) age(f, 7200);
+    expect(await svc.ctx.blobs.sweep(referenced, 3600)).to.equal(1);
+    expect(fs.existsSync(goneFile)).to.equal(false);
+    expect(fs.existsSync(stray)).to.equal(false);
+    expect(fs.existsSync(keptFile)).to.equal(true);
+    const dl = await request(svc.url).get(`/api/documents/${kept.id}/content`).auth(w.tokens.alice, { type: "bearer" }).expect(200);
+    expect(dl.text).to.equal("bliver");
+  });
+});

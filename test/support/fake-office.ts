@@ -43,6 +43,8 @@ export interface FakeOfficeOptions {
   document?: FakeDocument;
   /** Make a named call fail with an Office error. */
   fail?: Record<string, { code: number; message: string }>;
+  /** What earlier sessions left behind (roaming settings, document settings, custom properties). */
+  stored?: { roaming?: Record<string, unknown>; documentSettings?: Record<string, unknown>; customProperties?: Record<string, unknown> };
 }
 
 export interface FakeOfficeLog {
@@ -64,7 +66,15 @@ function decode(b64: string): Uint8Array {
 
 /** Installs `Office` on `target` (globalThis or window) and returns the log of what the add-in did. */
 export function installFakeOffice(target: Record<string, unknown>, options: FakeOfficeOptions): FakeOfficeLog {
-  const log: FakeOfficeLog = { calls: [], roaming: {}, documentSettings: {}, customProperties: {}, categories: [], masterCategories: [], openFiles: 0 };
+  const log: FakeOfficeLog = {
+    calls: [],
+    roaming: { ...options.stored?.roaming },
+    documentSettings: { ...options.stored?.documentSettings },
+    customProperties: { ...options.stored?.customProperties },
+    categories: [],
+    masterCategories: [],
+    openFiles: 0,
+  };
   const fail = options.fail ?? {};
   const later = (fn: () => void) => setTimeout(fn, 0);
   const done = <T>(name: string, args: unknown[], callback: ((r: unknown) => void) | undefined, value: T) => {

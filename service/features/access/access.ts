@@ -1,9 +1,10 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
-import type { Database, Executor } from "../../db/database.ts";
+import type { ErrorRequestHandler } from "express";
+import type { Database, Db, Executor } from "../../db/database.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
-import { notFound } from "../../http/problem.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { notFound, Problem } from "../../http/problem.ts";
+import { recordAudit, type AuditEntry } from "../audit/audit.service.ts";
 import { isAdmin, type Actor } from "./actor.ts";
 
 // The one place that decides who sees what. Every query for cases and documents — listings, suggest,
@@ -64,12 +65,39 @@ export const scopedCases = (db: Executor, actor: Actor) => db.selectFrom("cases"
 export const scopedDocuments = (db: Executor, actor: Actor) =>
   db.selectFrom("documents").where(documentVisibleTo(actor));
 
+/**
+ * A refusal answered like a missing object (404). Met inside a transaction, its audit row would be rolled
+ * back with everything else, so it is left to `auditRefusalsAfterRollback` to record once the transaction is gone.
+ */
+export class AccessRefused extends Problem {
+  constructor(
+    what: string,
+    readonly entry: AuditEntry,
+    public recorded: boolean,
+  ) {
+    super(404, "not_found", `${what} was not found.`);
+  }
+}
+
 /** Refusals are answered exactly like missing objects (404) but recorded in the audit log. */
 async function refuse(db: Executor, actor: Actor, objectType: string, id: string, exists: boolean): Promise<never> {
-  if (exists) {
-    await recordAudit(db, { actor, action: "access.refused", objectType, objectId: id, details: {} });
-  }
-  throw notFound(objectType === "case" ? "The case" : "The document");
+  const what = objectType === "case" ? "The case" : "The document";
+  if (!exists) throw notFound(what);
+  const entry: AuditEntry = { actor, action: "access.refused", objectType, objectId: id, details: {} };
+  if (db.isTransaction) throw new AccessRefused(what, entry, false);
+  await recordAudit(db, entry);
+  throw new AccessRefused(what, entry, true);
+}
+
+/** Error middleware: records the refusals a rolled-back transaction took with it (also when wrapped as another error's cause). */
+export function auditRefusalsAfterRollback(db: Db): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    let refusal: unknown = err;
+    while (refusal && !(refusal instanceof AccessRefused)) refusal = (refusal as { cause?: unknown }).cause;
+    if (!(refusal instanceof AccessRefused) || refusal.recorded) return next(err);
+    refusal.recorded = true;
+    recordAudit(db, refusal.entry).then(() => next(err), next);
+  };
 }
 
 export async function requireVisibleCase(db: Executor, actor: Actor, id: string): Promise<Visible<CaseRow>> {

@@ -1,9 +1,23 @@
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
-import { requireVisibleCase, requireVisibleDocument } from "../access/access.ts";
+import type { Executor } from "../../db/database.ts";
+import { requireVisibleCase, requireVisibleDocument, scopedDocuments } from "../access/access.ts";
+import type { Actor } from "../access/actor.ts";
 import { Reply, route } from "../../http/route.ts";
-import { listAuditEvents, verifyAuditChain } from "./audit.service.ts";
+import { listAuditEvents, verifyAuditChain, type AuditEventView } from "./audit.service.ts";
 import { encodeCursor, decodeCursor } from "../../http/pagination.ts";
+
+/** A document's trail names the documents it refers to; those the actor may not see are left out, as in its references. */
+async function withoutHiddenTargets(db: Executor, actor: Actor, items: AuditEventView[]): Promise<AuditEventView[]> {
+  const targetOf = (e: AuditEventView) => (e.action.startsWith("reference.") && typeof e.details.to === "string" ? e.details.to : undefined);
+  const targets = [...new Set(items.map(targetOf).filter((t): t is string => t !== undefined))];
+  if (!targets.length) return items;
+  const visible = new Set((await scopedDocuments(db, actor).select("documents.id").where("documents.id", "in", targets).execute()).map((r) => r.id));
+  return items.map((e) => {
+    const to = targetOf(e);
+    return to === undefined || visible.has(to) ? e : { ...e, details: { kind: e.details.kind, to: null } };
+  });
+}
 
 export function auditRoutes(ctx: AppContext) {
   return [
@@ -29,7 +43,7 @@ export function auditRoutes(ctx: AppContext) {
         const before = decodeCursor(query.cursor, 1)?.[0] as number | undefined;
         const events = await listAuditEvents(ctx.db, query.objectType, ids, before, query.limit + 1);
         const more = events.length > query.limit;
-        const items = events.slice(0, query.limit);
+        const items = await withoutHiddenTargets(ctx.db, actor, events.slice(0, query.limit));
         return { items, nextCursor: more ? encodeCursor([items[items.length - 1].seq]) : null };
       },
     }),

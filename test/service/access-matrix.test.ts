@@ -1,0 +1,582 @@
+import { expect } from "chai";
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import request from "supertest";
+import {
+  BAD_TOKEN,
+  CASE_KEYS,
+  CASES,
+  DOCUMENT_KEYS,
+  DOCUMENTS,
+  PEOPLE,
+  RESTRICTED_MAIL,
+  buildAccessScene,
+  hiddenMarkers,
+  relationOf,
+  saveDocument,
+  type AccessScene,
+  type CasePlan,
+  type DocumentPlan,
+  type ObjectPlan,
+  type Person,
+  type SceneCase,
+  type SceneDocument,
+} from "../support/access-fixture.ts";
+
+// Who may do what to which case or document. Every row is one request by one person against one object:
+// someone who may see the object gets the rule's answer, everyone else a 404 that names nothing, is
+// audited as access.refused, and changes nothing. Requests without a valid token get 401.
+
+type Caller = Person | "anonymous" | "forger";
+type Reply = request.Response;
+
+interface Probe<Plan, T extends Plan> {
+  /** The request, with {it} where the object's name goes. */
+  what: string;
+  /** The status someone who sees the object gets. */
+  allowed(person: Person, o: Plan): number;
+  /** The status everyone else gets: 404, unless the route refuses every non-admin before looking. */
+  hidden?: number;
+  /** `succeeds` says the request is expected to work, so it may act on a fresh copy to keep the scene intact. */
+  send(caller: Caller, o: T, succeeds: boolean): PromiseLike<Reply>;
+}
+
+let scene: AccessScene;
+const db = () => scene.svc.ctx.db;
+
+function as(caller: Caller) {
+  const token = caller === "anonymous" ? undefined : caller === "forger" ? BAD_TOKEN : scene.tokens[caller];
+  const agent = request(scene.svc.url);
+  const signed = (t: request.Test) => (token ? t.auth(token, { type: "bearer" }) : t);
+  return {
+    get: (path: string) => signed(agent.get(path)),
+    head: (path: string) => signed(agent.head(path)),
+    post: (path: string) => signed(agent.post(path)),
+    patch: (path: string) => signed(agent.patch(path)),
+    delete: (path: string) => signed(agent.delete(path)),
+  };
+}
+
+const withFile = (t: request.Test, metadata: object, filename: string) =>
+  t.field("metadata", JSON.stringify(metadata)).attach("file", Buffer.from("Nyt indhold\n"), { filename, contentType: "text/plain" });
+
+const callerLabel = (c: Caller) => (c === "anonymous" ? "a request without a token" : c === "forger" ? "a request with a bad token" : c);
+const isPerson = (c: Caller): c is Person => c !== "anonymous" && c !== "forger";
+
+/** A case the caller may file letters into. */
+const caseFor = (c: Caller) => (c === "bob" || c === "erik" ? scene.cases.partners.id : scene.cases.school.id);
+
+/** Another document the caller may see, to refer to. */
+const referenceTarget = (c: Caller, d: SceneDocument) =>
+  DOCUMENT_KEYS.map((k) => scene.documents[k]).find((o) => o.id !== d.id && isPerson(c) && o.seenBy.includes(c))?.id ?? scene.documents.school.id;
+
+/** A document placed exactly like `d`, by its owner: allowed requests that would use `d` up act on this. */
+async function copyOf(d: SceneDocument): Promise<string> {
+  const saved = await saveDocument(scene.svc.url, scene.tokens[d.owner], {
+    title: "Kopi til matrix",
+    documentTypeId: scene.world.types.letter,
+    caseId: d.caseId ?? undefined,
+    accessGroupId: d.accessGroupId ?? undefined,
+    filename: "kopi.txt",
+  });
+  return saved.id;
+}
+
+async function ownFloatingDocument(c: Caller): Promise<string> {
+  if (!isPerson(c)) return scene.documents.floating.id;
+  const saved = await saveDocument(scene.svc.url, scene.tokens[c], { title: "Egen kladde", documentTypeId: scene.world.types.letter, filename: "egen-kladde.txt" });
+  return saved.id;
+}
+
+const editor = (status: number) => (p: Person, d: DocumentPlan) => (p === "erik" && d.owner !== p ? 403 : status);
+const notExternal = (status: number) => (p: Person) => (p === "erik" ? 403 : status);
+
+const documentProbes: Probe<DocumentPlan, SceneDocument>[] = [
+  { what: "{it}", allowed: () => 200, send: (c, d) => as(c).get(`/api/documents/${d.id}`) },
+  { what: "the content of {it}", allowed: () => 200, send: (c, d) => as(c).get(`/api/documents/${d.id}/content`) },
+  { what: "version 1.0 of {it}", allowed: () => 200, send: (c, d) => as(c).get(`/api/documents/${d.id}/content?version=1.0`) },
+  { what: "an attachment of {it}", allowed: () => 200, send: (c, d) => as(c).get(`/api/documents/${d.id}/attachments/${d.attachmentId}/content`) },
+  { what: "the audit trail of {it}", allowed: () => 200, send: (c, d) => as(c).get(`/api/audit?objectType=document&objectId=${d.id}`) },
+  {
+    what: "changing the title of {it}",
+    allowed: editor(200),
+    async send(c, d, succeeds) {
+      if (!succeeds) return as(c).patch(`/api/documents/${d.id}`).send({ title: "Overtaget titel" });
+      const res = await as(c).patch(`/api/documents/${d.id}`).send({ title: `${d.title} (rettet)` });
+      await as(c).patch(`/api/documents/${d.id}`).send({ title: d.title }).expect(200);
+      return res;
+    },
+  },
+  { what: "a new version of {it}", allowed: editor(201), send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt") },
+  { what: "adding an attachment to {it}", allowed: editor(201), send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/attachments`), { title: "Tillaeg" }, "tillaeg.txt") },
+  {
+    what: "a new version of an attachment of {it}",
+    allowed: editor(201),
+    send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/attachments/${d.attachmentId}/versions`), { comment: "Rettet bilag" }, "rettet-bilag.txt"),
+  },
+  { what: "commenting on {it}", allowed: () => 201, send: (c, d) => as(c).post(`/api/documents/${d.id}/comments`).send({ body: "Set og forstaaet" }) },
+  {
+    what: "adding a reference from {it}",
+    allowed: notExternal(201),
+    async send(c, d, succeeds) {
+      const res = await as(c).post(`/api/documents/${d.id}/references`).send({ toDocumentId: referenceTarget(c, d), kind: "reply_to" });
+      if (succeeds && res.status === 201) await as(c).delete(`/api/documents/${d.id}/references/${res.body.id}`).expect(204);
+      return res;
+    },
+  },
+  {
+    what: "removing a reference from {it}",
+    allowed: notExternal(204),
+    async send(c, d, succeeds) {
+      let referenceId = d.referenceId;
+      if (succeeds) {
+        const made = await as(c).post(`/api/documents/${d.id}/references`).send({ toDocumentId: referenceTarget(c, d), kind: "replaces" }).expect(201);
+        referenceId = made.body.id;
+      }
+      return as(c).delete(`/api/documents/${d.id}/references/${referenceId}`);
+    },
+  },
+  {
+    what: "filing {it} into a case",
+    allowed: (p, d) => (d.floating ? 200 : p === "erik" && d.owner !== p ? 403 : 409),
+    async send(c, d, succeeds) {
+      const id = succeeds ? await copyOf(d) : d.id;
+      return as(c).post(`/api/documents/${id}/file`).send({ caseId: caseFor(c) });
+    },
+  },
+  {
+    what: "deleting {it}",
+    allowed: (p) => (p === "admin" ? 204 : 403),
+    hidden: 403,
+    async send(c, d, succeeds) {
+      const id = succeeds ? await copyOf(d) : d.id;
+      return as(c).delete(`/api/documents/${id}?reason=Oprydning`);
+    },
+  },
+];
+
+const caseProbes: Probe<CasePlan, SceneCase>[] = [
+  { what: "{it}", allowed: () => 200, send: (c, k) => as(c).get(`/api/cases/${k.id}`) },
+  { what: "the audit trail of {it}", allowed: () => 200, send: (c, k) => as(c).get(`/api/audit?objectType=case&objectId=${k.id}`) },
+  {
+    what: "changing the title of {it}",
+    allowed: notExternal(200),
+    async send(c, k, succeeds) {
+      if (!succeeds) return as(c).patch(`/api/cases/${k.id}`).send({ title: "Overtaget sag" });
+      const res = await as(c).patch(`/api/cases/${k.id}`).send({ title: `${k.title} (rettet)` });
+      await as(c).patch(`/api/cases/${k.id}`).send({ title: k.title }).expect(200);
+      return res;
+    },
+  },
+  {
+    what: "closing {it}",
+    allowed: notExternal(200),
+    async send(c, k, succeeds) {
+      const res = await as(c).post(`/api/cases/${k.id}/close`).send({});
+      if (succeeds && res.status === 200) await as(c).post(`/api/cases/${k.id}/reopen`).expect(200);
+      return res;
+    },
+  },
+  { what: "reopening {it} while it is active", allowed: notExternal(409), send: (c, k) => as(c).post(`/api/cases/${k.id}/reopen`) },
+  {
+    what: "saving a new document into {it}",
+    allowed: () => 201,
+    send: (c, k) => withFile(as(c).post("/api/documents"), { documentTypeId: scene.world.types.letter, caseId: k.id, title: "Nyt brev" }, "nyt-brev.txt"),
+  },
+  {
+    what: "filing their own floating document into {it}",
+    allowed: () => 200,
+    send: async (c, k) => as(c).post(`/api/documents/${await ownFloatingDocument(c)}/file`).send({ caseId: k.id }),
+  },
+];
+
+const listingProbes: Array<{ what: string; send(c: Caller): PromiseLike<Reply> }> = [
+  { what: "the case list", send: (c) => as(c).get("/api/cases") },
+  { what: "recent cases", send: (c) => as(c).get("/api/cases?filter=recent") },
+  { what: "case suggestions", send: (c) => as(c).get("/api/cases/suggest?q=elev") },
+  { what: "the document list", send: (c) => as(c).get("/api/documents") },
+  { what: "creating a case", send: (c) => as(c).post("/api/cases").send({ templateId: scene.world.templates.pupil, title: "Ny sag", metadata: { elevnummer: "E-1" } }) },
+  { what: "saving a floating document", send: (c) => withFile(as(c).post("/api/documents"), { documentTypeId: scene.world.types.letter }, "loest.txt") },
+];
+
+async function countRows(table: string, column: string, value: string): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${value}`.execute(db());
+  return Number(r.rows[0].n);
+}
+
+/** Everything a refused request could have changed about the object. */
+async function snapshot(o: SceneCase | SceneDocument) {
+  if (o.kind === "case") {
+    return { row: await db().selectFrom("cases").selectAll().where("id", "=", o.id).executeTakeFirst(), documents: await countRows("documents", "case_id", o.id) };
+  }
+  return {
+    row: await db().selectFrom("documents").selectAll().where("id", "=", o.id).executeTakeFirst(),
+    versions: await countRows("versions", "document_id", o.id),
+    attachments: await countRows("attachments", "document_id", o.id),
+    comments: await countRows("comments", "document_id", o.id),
+    referencesFrom: await countRows("document_references", "from_document_id", o.id),
+    referencesTo: await countRows("document_references", "to_document_id", o.id),
+    history: await countRows("document_history", "document_id", o.id),
+  };
+}
+
+async function auditCount(action: string, actorId?: string, objectId?: string): Promise<number> {
+  let q = db().selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).where("action", "=", action);
+  if (actorId) q = q.where("actor_id", "=", actorId);
+  if (objectId) q = q.where("object_id", "=", objectId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+const show = (res: Reply) => `${res.status} ${res.text?.slice(0, 400) ?? ""}`;
+
+/** Nothing in the reply — body or headers — names an object the caller may not see. */
+function expectNoLeak(res: Reply, c: Caller): void {
+  const text = `${res.text ?? ""} ${JSON.stringify(res.body ?? {})} ${JSON.stringify(res.headers)}`;
+  for (const marker of hiddenMarkers(scene, isPerson(c) ? c : null)) {
+    expect(text, `${callerLabel(c)} was told "${marker}"`).not.to.contain(marker);
+  }
+}
+
+function expectProblem(res: Reply, status: number): void {
+  expect(res.headers["content-type"]).to.match(/^application\/problem\+json/);
+  expect(res.body.status).to.equal(status);
+  expect(res.body.code).to.be.a("string");
+}
+
+async function playRow<P, T extends P & (SceneCase | SceneDocument)>(probe: Probe<P, T>, c: Caller, o: T, expected: number): Promise<void> {
+  const before = await snapshot(o);
+  const actorId = isPerson(c) ? scene.userIds[c] : undefined;
+  const refusedBefore = actorId ? await auditCount("access.refused", actorId, o.id) : 0;
+  const badTokensBefore = await auditCount("auth.refused");
+  const res = await probe.send(c, o, expected < 300);
+  expect(res.status, show(res)).to.equal(expected);
+  expectNoLeak(res, c);
+  if (expected >= 400) {
+    expectProblem(res, expected);
+    expect(await snapshot(o), "a refused request changed the object").to.deep.equal(before);
+  }
+  if (expected === 404) expect(await auditCount("access.refused", actorId, o.id), "the refusal was not audited").to.be.greaterThan(refusedBefore);
+  if (c === "forger") expect(await auditCount("auth.refused"), "the bad token was not audited").to.be.greaterThan(badTokensBefore);
+}
+
+const expectedFor = <Plan extends ObjectPlan>(probe: Probe<Plan, Plan & { kind: string }>, p: Person, o: Plan) => (o.seenBy.includes(p) ? probe.allowed(p, o) : (probe.hidden ?? 404));
+
+describe("access matrix", function () {
+  before(async () => {
+    scene = await buildAccessScene();
+  });
+  after(() => scene.svc.dispose());
+
+  for (const key of DOCUMENT_KEYS) {
+    const plan = DOCUMENTS[key];
+    describe(`documents: ${plan.label}`, () => {
+      for (const probe of documentProbes) {
+        for (const p of PEOPLE) {
+          const status = expectedFor(probe, p, plan);
+          it(`${relationOf(p, plan)} gets ${status} for ${probe.what.replace("{it}", plan.label)}`, () => playRow(probe, p, scene.documents[key], status));
+        }
+      }
+    });
+  }
+
+  for (const key of CASE_KEYS) {
+    const plan = CASES[key];
+    describe(`cases: ${plan.label}`, () => {
+      for (const probe of caseProbes) {
+        for (const p of PEOPLE) {
+          const status = expectedFor(probe, p, plan);
+          it(`${relationOf(p, plan)} gets ${status} for ${probe.what.replace("{it}", plan.label)}`, () => playRow(probe, p, scene.cases[key], status));
+        }
+      }
+    });
+  }
+
+  describe("without a valid token", () => {
+    for (const c of ["anonymous", "forger"] as const) {
+      for (const probe of documentProbes) {
+        it(`${callerLabel(c)} gets 401 for ${probe.what.replace("{it}", DOCUMENTS.school.label)}`, () => playRow(probe, c, scene.documents.school, 401));
+      }
+      for (const probe of caseProbes) {
+        it(`${callerLabel(c)} gets 401 for ${probe.what.replace("{it}", CASES.school.label)}`, () => playRow(probe, c, scene.cases.school, 401));
+      }
+      for (const probe of listingProbes) {
+        it(`${callerLabel(c)} gets 401 for ${probe.what}`, async () => {
+          const badTokensBefore = await auditCount("auth.refused");
+          const res = await probe.send(c);
+          expect(res.status, show(res)).to.equal(401);
+          expectProblem(res, 401);
+          expectNoLeak(res, c);
+          if (c === "forger") expect(await auditCount("auth.refused")).to.be.greaterThan(badTokensBefore);
+        });
+      }
+    }
+  });
+
+  describe("listings and suggest", () => {
+    async function allItems(c: Person, path: string): Promise<Array<{ id: string }>> {
+      const items: Array<{ id: string }> = [];
+      let cursor: string | null = null;
+      do {
+        const res: Reply = await as(c).get(`${path}${path.includes("?") ? "&" : "?"}limit=${path.startsWith("/api/cases/suggest") ? 50 : 200}${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(res.status, show(res)).to.equal(200);
+        expectNoLeak(res, c);
+        items.push(...res.body.items);
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return items;
+    }
+    const ids = (items: Array<{ id: string }>) => new Set(items.map((i) => i.id));
+
+    for (const p of PEOPLE) {
+      it(`the case list shows ${p} exactly the cases ${p} may see`, async () => {
+        for (const path of ["/api/cases", "/api/cases?status=active"]) {
+          const listed = ids(await allItems(p, path));
+          for (const k of CASE_KEYS) expect(listed.has(scene.cases[k].id), `${path}: ${CASES[k].label}`).to.equal(CASES[k].seenBy.includes(p));
+        }
+      });
+
+      it(`${p}'s recent and own cases never include a case ${p} may not see`, async () => {
+        for (const path of ["/api/cases?filter=recent", "/api/cases?filter=mine", "/api/cases/suggest?q="]) {
+          const listed = ids(await allItems(p, path));
+          for (const k of CASE_KEYS) if (!CASES[k].seenBy.includes(p)) expect(listed.has(scene.cases[k].id), path).to.equal(false);
+        }
+      });
+
+      for (const k of CASE_KEYS) {
+        const plan = CASES[k];
+        const sees = plan.seenBy.includes(p);
+        it(`suggest ${sees ? "offers" : "never offers"} ${relationOf(p, plan)} ${plan.label}, by a title word or by its number`, async () => {
+          const c = scene.cases[k];
+          for (const q of [plan.searchWord, plan.searchWord.slice(0, 4).toLowerCase(), c.number, c.number.slice(0, 10)]) {
+            const listed = ids(await allItems(p, `/api/cases/suggest?q=${encodeURIComponent(q)}`));
+            expect(listed.has(c.id), `q=${q}`).to.equal(sees);
+          }
+        });
+      }
+
+      it(`the document list shows ${p} exactly the documents ${p} may see, in all, floating and per case`, async () => {
+        const all = ids(await allItems(p, "/api/documents"));
+        const floating = ids(await allItems(p, "/api/documents?floating=true"));
+        for (const k of DOCUMENT_KEYS) {
+          const d = scene.documents[k];
+          const sees = d.seenBy.includes(p);
+          expect(all.has(d.id), `all: ${d.label}`).to.equal(sees);
+          expect(floating.has(d.id), `floating: ${d.label}`).to.equal(sees && d.caseId === null);
+        }
+        for (const ck of CASE_KEYS) {
+          const inCase = await allItems(p, `/api/documents?caseId=${scene.cases[ck].id}`);
+          if (!CASES[ck].seenBy.includes(p)) expect(inCase, `documents of ${CASES[ck].label}`).to.deep.equal([]);
+          for (const k of DOCUMENT_KEYS) {
+            const d = scene.documents[k];
+            expect(ids(inCase).has(d.id), `${CASES[ck].label}: ${d.label}`).to.equal(d.caseId === scene.cases[ck].id && d.seenBy.includes(p));
+          }
+        }
+      });
+    }
+  });
+
+  describe("resumable uploads belong to their creator", () => {
+    const others = ["carl", "bob", "erik", "admin"] as const;
+    const uploadRelation: Record<(typeof others)[number], string> = {
+      carl: "a member of alice's access group (carl)",
+      bob: "a caseworker outside alice's access groups (bob)",
+      erik: "an external partner (erik)",
+      admin: "an administrator (admin)",
+    };
+    const path = () => `/api/uploads/${scene.upload.id}`;
+    const tus = (t: request.Test) => t.set("Tus-Resumable", "1.0.0");
+    const uploadRequests: Array<{ what: string; send(c: Caller): PromiseLike<Reply> }> = [
+      { what: "HEAD (resume offset) on alice's upload", send: (c) => tus(as(c).head(path())) },
+      { what: "GET on alice's upload", send: (c) => tus(as(c).get(path())) },
+      {
+        what: "PATCH (append) on alice's upload",
+        send: (c) => tus(as(c).patch(path())).set("Upload-Offset", String(scene.upload.size)).set("Content-Type", "application/offset+octet-stream").send(Buffer.from("fremmed")),
+      },
+      { what: "DELETE (terminate) on alice's upload", send: (c) => tus(as(c).delete(path())) },
+    ];
+
+    async function expectUploadIntact(): Promise<void> {
+      expect(await db().selectFrom("uploads").select("user_id").where("id", "=", scene.upload.id).executeTakeFirst()).to.deep.equal({ user_id: scene.userIds.alice });
+      const head = await tus(as("alice").head(path()));
+      expect(head.status).to.equal(200);
+      expect(head.headers["upload-offset"]).to.equal(String(scene.upload.size));
+      expect(head.headers["upload-length"]).to.equal(String(scene.upload.size));
+    }
+
+    function expectRefusedUpload(res: Reply, c: Caller, status: number): void {
+      expect(res.status, show(res)).to.equal(status);
+      expect(res.headers["upload-metadata"]).to.equal(undefined);
+      expect(res.headers["upload-offset"]).to.equal(undefined);
+      expectNoLeak(res, c);
+    }
+
+    for (const p of others) {
+      for (const r of uploadRequests) {
+        it(`${uploadRelation[p]} gets 404 for ${r.what}`, async () => {
+          expectRefusedUpload(await r.send(p), p, 404);
+          await expectUploadIntact();
+        });
+      }
+    }
+
+    const claims: Array<{ what: string; who: ReadonlyArray<(typeof others)[number]>; send(c: Person): PromiseLike<Reply> }> = [
+      {
+        what: "claiming alice's upload as a new document",
+        who: others,
+        send: (c) => as(c).post("/api/documents").send({ upload: scene.upload.id, documentTypeId: scene.world.types.letter, title: "Stjaalet" }),
+      },
+      {
+        what: "claiming alice's upload as a new version of a document they may change",
+        who: ["carl", "bob", "admin"],
+        send: (c) => {
+          const d = c === "bob" ? scene.documents.partner : scene.documents.school;
+          return as(c).post(`/api/documents/${d.id}/versions`).set("If-Match", "*").send({ upload: scene.upload.id });
+        },
+      },
+      {
+        what: "claiming alice's upload as an attachment to a document they may change",
+        who: ["carl", "bob", "admin"],
+        send: (c) => as(c).post(`/api/documents/${(c === "bob" ? scene.documents.partner : scene.documents.school).id}/attachments`).send({ upload: scene.upload.id }),
+      },
+    ];
+    for (const claim of claims) {
+      for (const p of claim.who) {
+        it(`${uploadRelation[p]} gets 404 for ${claim.what}`, async () => {
+          const documents = await countRows("documents", "created_by", scene.userIds[p]);
+          const versions = await countRows("versions", "author_id", scene.userIds[p]);
+          const res = await claim.send(p);
+          expectRefusedUpload(res, p, 404);
+          expectProblem(res, 404);
+          expect(await countRows("documents", "created_by", scene.userIds[p])).to.equal(documents);
+          expect(await countRows("versions", "author_id", scene.userIds[p])).to.equal(versions);
+          await expectUploadIntact();
+        });
+      }
+    }
+
+    for (const c of ["anonymous", "forger"] as const) {
+      const starting = {
+        what: "starting a resumable upload",
+        send: (caller: Caller) => tus(as(caller).post("/api/uploads")).set("Upload-Length", "10").set("Upload-Metadata", `filename ${Buffer.from("x.txt").toString("base64")}`),
+      };
+      for (const r of [starting, ...uploadRequests]) {
+        it(`${callerLabel(c)} gets 401 for ${r.what}`, async () => {
+          const uploads = await db().selectFrom("uploads").select("id").execute();
+          expectRefusedUpload(await r.send(c), c, 401);
+          expect(await db().selectFrom("uploads").select("id").execute()).to.deep.equal(uploads);
+          await expectUploadIntact();
+        });
+      }
+    }
+
+    it("an upload started with a forged owner header belongs to the one who started it (carl), not to alice", async () => {
+      const forged = (t: request.Test) => tus(t).set("X-Ims-Upload-User", scene.userIds.alice);
+      const created = await forged(as("carl").post("/api/uploads")).set("Upload-Length", "4").set("Upload-Metadata", `filename ${Buffer.from("carl.txt").toString("base64")}`);
+      expect(created.status, show(created)).to.equal(201);
+      const id = String(created.headers.location).split("/").pop()!;
+      expect(await db().selectFrom("uploads").select("user_id").where("id", "=", id).executeTakeFirst()).to.deep.equal({ user_id: scene.userIds.carl });
+      expect((await tus(as("alice").head(`/api/uploads/${id}`))).status).to.equal(404);
+      expectRefusedUpload(await forged(as("carl").head(path())), "carl", 404);
+      await expectUploadIntact();
+    });
+
+    it("the owner (alice) resumes her upload and saves it as a document", async () => {
+      await expectUploadIntact();
+      const res = await as("alice").post("/api/documents").send({ upload: scene.upload.id, documentTypeId: scene.world.types.letter });
+      expect(res.status, show(res)).to.equal(201);
+      expect(res.body.currentVersion.filename).to.equal(scene.upload.filename);
+      expect(res.body.currentVersion.size).to.equal(scene.upload.size);
+      expect(await db().selectFrom("uploads").select("id").where("id", "=", scene.upload.id).executeTakeFirst()).to.equal(undefined);
+    });
+  });
+
+  describe("mail lookups", () => {
+    for (const p of PEOPLE) {
+      const sees = DOCUMENTS.restricted.seenBy.includes(p);
+      it(`a mail lookup tells ${relationOf(p, DOCUMENTS.restricted)} ${sees ? "that the restricted mail is filed, and where" : "nothing about the restricted mail"}`, async () => {
+        const res = await as(p).post("/api/mail/lookup").send({ messageId: RESTRICTED_MAIL.messageId, conversationId: RESTRICTED_MAIL.conversationId });
+        expect(res.status, show(res)).to.equal(200);
+        expectNoLeak(res, p);
+        if (sees) {
+          expect(res.body.alreadyFiled.documentId).to.equal(scene.documents.restricted.id);
+          expect(res.body.proposal.case.id).to.equal(scene.cases.school.id);
+        } else {
+          expect(res.body).to.deep.equal({ alreadyFiled: null, proposal: null });
+        }
+        const reply = await as(p).post("/api/mail/lookup").send({ inReplyTo: RESTRICTED_MAIL.messageId });
+        expect(reply.status, show(reply)).to.equal(200);
+        expect(reply.body.proposal?.case.id ?? null).to.equal(sees ? scene.cases.school.id : null);
+      });
+    }
+    for (const c of ["anonymous", "forger"] as const) {
+      it(`${callerLabel(c)} gets 401 for a mail lookup`, async () => {
+        const res = await as(c).post("/api/mail/lookup").send({ messageId: RESTRICTED_MAIL.messageId });
+        expect(res.status, show(res)).to.equal(401);
+        expectProblem(res, 401);
+        expectNoLeak(res, c);
+      });
+    }
+  });
+
+  describe("references to documents out of sight", () => {
+    const outOfSight = () => [scene.documents.restricted.id, scene.documents.floating.id];
+
+    it("the owner (alice) sees every reference to and from her document", async () => {
+      const res = await as("alice").get(`/api/documents/${scene.documents.school.id}`).expect(200);
+      const outgoing = res.body.references.outgoing.map((r: { documentId: string }) => r.documentId);
+      const incoming = res.body.references.incoming.map((r: { documentId: string }) => r.documentId);
+      expect(outgoing).to.include.members(outOfSight());
+      expect(incoming).to.include(scene.documents.restricted.id);
+    });
+
+    it(`${relationOf("carl", DOCUMENTS.school)} sees no reference to or from a document he may not see`, async () => {
+      const res = await as("carl").get(`/api/documents/${scene.documents.school.id}`).expect(200);
+      expectNoLeak(res, "carl");
+      const mentioned = [...res.body.references.outgoing, ...res.body.references.incoming].map((r: { documentId: string }) => r.documentId);
+      for (const id of outOfSight()) expect(mentioned).not.to.include(id);
+      expect(JSON.stringify(res.body.references)).not.to.contain(scene.references.schoolToRestricted);
+    });
+
+    it(`${relationOf("carl", DOCUMENTS.restricted)} gets 404 for removing the reference to it from a document he sees`, async () => {
+      const res = await as("carl").delete(`/api/documents/${scene.documents.school.id}/references/${scene.references.schoolToRestricted}`);
+      expect(res.status, show(res)).to.equal(404);
+      expectProblem(res, 404);
+      expectNoLeak(res, "carl");
+      expect(await db().selectFrom("document_references").select("id").where("id", "=", scene.references.schoolToRestricted).executeTakeFirst()).to.not.equal(undefined);
+    });
+
+    it(`${relationOf("carl", DOCUMENTS.restricted)} cannot add a reference to it, and the attempt is audited`, async () => {
+      const before = await auditCount("access.refused", scene.userIds.carl, scene.documents.restricted.id);
+      const refsBefore = await countRows("document_references", "to_document_id", scene.documents.restricted.id);
+      const res = await as("carl").post(`/api/documents/${scene.documents.school.id}/references`).send({ toDocumentId: scene.documents.restricted.id, kind: "reply_to" });
+      expect(res.status, show(res)).to.equal(422);
+      expect(res.body.code).to.equal("unknown_reference_target");
+      expectNoLeak(res, "carl");
+      expect(await countRows("document_references", "to_document_id", scene.documents.restricted.id)).to.equal(refsBefore);
+      expect(await auditCount("access.refused", scene.userIds.carl, scene.documents.restricted.id)).to.be.greaterThan(before);
+    });
+
+    it(`${relationOf("carl", DOCUMENTS.restricted)} cannot learn of it from the audit trail of a document he sees`, async () => {
+      const res = await as("carl").get(`/api/audit?objectType=document&objectId=${scene.documents.school.id}`).expect(200);
+      expectNoLeak(res, "carl");
+      for (const id of outOfSight()) expect(res.text).not.to.contain(id);
+    });
+
+    it("a hidden document or case answers exactly like one that does not exist", async () => {
+      const ghost = randomUUID();
+      const pairs = [
+        [`/api/documents/${scene.documents.restricted.id}`, `/api/documents/${ghost}`],
+        [`/api/documents/${scene.documents.restricted.id}/content`, `/api/documents/${ghost}/content`],
+        [`/api/cases/${scene.cases.school.id}`, `/api/cases/${ghost}`],
+        [`/api/audit?objectType=case&objectId=${scene.cases.school.id}`, `/api/audit?objectType=case&objectId=${ghost}`],
+      ];
+      for (const [hidden, missing] of pairs) {
+        const a = await as("bob").get(hidden);
+        const b = await as("bob").get(missing);
+        expect(a.status, hidden).to.equal(404);
+        expect({ ...a.body, instance: undefined }).to.deep.equal({ ...b.body, instance: undefined });
+        expect(Object.keys(a.headers).sort()).to.deep.equal(Object.keys(b.headers).sort());
+      }
+    });
+  });
+});

@@ -17,7 +17,8 @@ async function audit(db: Executor, actor: Actor | null, action: string, objectTy
   await recordAudit(db, { actor, action, objectType, objectId, details });
 }
 
-function uniqueViolation(err: unknown, what: string): never {
+/** Turns a unique-constraint failure into 409 naming what already exists; rethrows anything else. */
+export function uniqueViolation(err: unknown, what: string): never {
   if (String((err as Error)?.message ?? "").match(/UNIQUE|duplicate key/i)) throw new Problem(409, "already_exists", `${what} already exists.`);
   throw err;
 }
@@ -30,11 +31,20 @@ export async function createUser(db: Executor, actor: Actor | null, u: { email: 
 }
 
 export async function createGroup(db: Executor, actor: Actor | null, name: string, memberIds: string[] = []) {
+  await requireUsers(db, memberIds);
+  memberIds = [...new Set(memberIds)];
   const id = randomUUID();
   await db.insertInto("groups").values({ id, name }).execute().catch((e) => uniqueViolation(e, `A group named "${name}"`));
   if (memberIds.length) await db.insertInto("group_members").values(memberIds.map((user_id) => ({ group_id: id, user_id }))).execute();
   await audit(db, actor, "group.create", "group", id, { name, members: memberIds });
   return { id, name };
+}
+
+/** 422 unless every id names an existing user. */
+export async function requireUsers(db: Executor, userIds: string[]) {
+  if (!userIds.length) return;
+  const found = await db.selectFrom("users").select("id").where("id", "in", userIds).execute();
+  if (found.length !== new Set(userIds).size) throw unprocessable("unknown_user", "One of the member users does not exist.");
 }
 
 export interface AccessGroupMembers {
@@ -45,6 +55,7 @@ export interface AccessGroupMembers {
 export async function createAccessGroup(db: Executor, actor: Actor | null, name: string, description: string, members: AccessGroupMembers) {
   const id = randomUUID();
   await db.insertInto("access_groups").values({ id, name, description }).execute().catch((e) => uniqueViolation(e, `An access group named "${name}"`));
+  await audit(db, actor, "access_group.create", "access_group", id, { name, description });
   await setAccessGroupMembers(db, actor, id, members);
   return { id, name, description };
 }
@@ -52,10 +63,7 @@ export async function createAccessGroup(db: Executor, actor: Actor | null, name:
 export async function setAccessGroupMembers(db: Executor, actor: Actor | null, accessGroupId: string, members: AccessGroupMembers) {
   const userIds = members.userIds ?? [];
   const groupIds = members.groupIds ?? [];
-  if (userIds.length) {
-    const found = await db.selectFrom("users").select("id").where("id", "in", userIds).execute();
-    if (found.length !== new Set(userIds).size) throw unprocessable("unknown_user", "One of the member users does not exist.");
-  }
+  await requireUsers(db, userIds);
   if (groupIds.length) {
     const found = await db.selectFrom("groups").select("id").where("id", "in", groupIds).execute();
     if (found.length !== new Set(groupIds).size) throw unprocessable("unknown_group", "One of the member groups does not exist.");
@@ -86,17 +94,31 @@ export async function createDocumentType(
 ) {
   const rule = await db.selectFrom("retention_rules").select("id").where("id", "=", t.retentionRuleId).executeTakeFirst();
   if (!rule) throw unprocessable("unknown_retention_rule", `There is no retention rule with id "${t.retentionRuleId}".`);
+  if (t.accessGroupId) await requireAccessGroup(db, t.accessGroupId);
   const row = { id: randomUUID(), name: t.name, category: t.category, retention_rule_id: t.retentionRuleId, access_group_id: t.accessGroupId ?? null, active: 1 };
   await db.insertInto("document_types").values(row).execute().catch((e) => uniqueViolation(e, `A document type named "${t.name}"`));
-  await audit(db, actor, "document_type.create", "document_type", row.id, { name: t.name, category: t.category });
+  await audit(db, actor, "document_type.create", "document_type", row.id, { name: t.name, category: t.category, retentionRuleId: t.retentionRuleId, accessGroupId: row.access_group_id });
   return row;
 }
 
 export async function createJournalEntry(db: Executor, actor: Actor | null, e: { code: string; title: string; parentCode?: string | null; createdOn?: string; retiredOn?: string | null }) {
   const row = { code: e.code, title: e.title, parent_code: e.parentCode ?? null, created_on: e.createdOn ?? now().slice(0, 10), retired_on: e.retiredOn ?? null };
   await db.insertInto("journal_plan").values(row).execute().catch((err) => uniqueViolation(err, `The journal plan code ${e.code}`));
-  await audit(db, actor, "journal_plan.create", "journal_plan", e.code, { title: e.title });
+  await audit(db, actor, "journal_plan.create", "journal_plan", e.code, { title: e.title, parentCode: row.parent_code, createdOn: row.created_on, retiredOn: row.retired_on });
   return row;
+}
+
+/** 422 unless the access group exists. */
+export async function requireAccessGroup(db: Executor, id: string) {
+  const group = await db.selectFrom("access_groups").select("id").where("id", "=", id).executeTakeFirst();
+  if (!group) throw unprocessable("unknown_access_group", `There is no access group with id "${id}".`);
+}
+
+/** 422 unless every id names an existing document type. */
+export async function requireDocumentTypes(db: Executor, ids: string[]) {
+  if (!ids.length) return;
+  const found = await db.selectFrom("document_types").select("id").where("id", "in", ids).execute();
+  if (found.length !== new Set(ids).size) throw unprocessable("unknown_document_type", "One of the allowed document types does not exist.");
 }
 
 export async function createTemplate(
@@ -105,14 +127,10 @@ export async function createTemplate(
   t: { name: string; accessGroupId: string; journalCode: string; fields: MetadataField[]; documentTypeIds: string[] },
 ) {
   const id = randomUUID();
-  const group = await db.selectFrom("access_groups").select("id").where("id", "=", t.accessGroupId).executeTakeFirst();
-  if (!group) throw unprocessable("unknown_access_group", `There is no access group with id "${t.accessGroupId}".`);
+  await requireAccessGroup(db, t.accessGroupId);
   const code = await db.selectFrom("journal_plan").select("code").where("code", "=", t.journalCode).executeTakeFirst();
   if (!code) throw unprocessable("unknown_journal_code", `The journal plan has no code "${t.journalCode}".`);
-  if (t.documentTypeIds.length) {
-    const found = await db.selectFrom("document_types").select("id").where("id", "in", t.documentTypeIds).execute();
-    if (found.length !== new Set(t.documentTypeIds).size) throw unprocessable("unknown_document_type", "One of the allowed document types does not exist.");
-  }
+  await requireDocumentTypes(db, t.documentTypeIds);
   await db
     .insertInto("case_templates")
     .values({ id, name: t.name, access_group_id: t.accessGroupId, journal_code: t.journalCode, fields: JSON.stringify(t.fields), active: 1 })
@@ -121,6 +139,6 @@ export async function createTemplate(
   if (t.documentTypeIds.length) {
     await db.insertInto("case_template_document_types").values([...new Set(t.documentTypeIds)].map((document_type_id) => ({ template_id: id, document_type_id }))).execute();
   }
-  await audit(db, actor, "template.create", "template", id, { name: t.name });
+  await audit(db, actor, "template.create", "template", id, { name: t.name, accessGroupId: t.accessGroupId, journalCode: t.journalCode, fields: t.fields, documentTypeIds: t.documentTypeIds });
   return { id, ...t };
 }

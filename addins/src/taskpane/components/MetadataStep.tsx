@@ -7,7 +7,8 @@ const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: "10px" },
   summary: { display: "flex", justifyContent: "space-between", alignItems: "baseline", gap: "8px" },
   muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
-  attachment: { display: "grid", gridTemplateColumns: "1fr auto", gap: "6px", alignItems: "center" },
+  attachments: { display: "flex", flexDirection: "column", gap: "10px", border: "none", margin: 0, padding: 0, minWidth: 0 },
+  attachment: { display: "flex", flexDirection: "column", gap: "2px" },
 });
 
 const formatSize = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
@@ -97,7 +98,7 @@ export function MetadataStep({ state, flow }: { state: FlowState; flow: SaveFlow
         </div>
       )}
       {!state.asNewVersion && state.capture.attachments.length > 0 && (
-        <fieldset className={s.section} data-testid="attachments">
+        <fieldset className={s.attachments} data-testid="attachments">
           <legend>
             <Text weight="semibold">{t("meta.attachments")}</Text>
           </legend>

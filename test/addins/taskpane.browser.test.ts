@@ -1,0 +1,156 @@
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { simpleParser } from "mailparser";
+import type { Browser, Page } from "playwright-core";
+import request from "supertest";
+import type { FakeMail, FakeOfficeLog, FakeOfficeOptions } from "../support/fake-office.ts";
+import { ensureAddinsBuilt, launchChromium, openTaskpane, screenshot } from "../support/browser.ts";
+import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const officeLog = (page: Page) => page.evaluate(() => (window as unknown as { __office: FakeOfficeLog }).__office);
+
+describe("the task pane in Chromium, served by the real service", function () {
+  this.timeout(120_000);
+  let svc: TestService;
+  let w: World;
+  let browser: Browser;
+  let caseId: string;
+  let caseNumber: string;
+
+  before(async () => {
+    ensureAddinsBuilt();
+    svc = await startTestService();
+    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+    const c = await request(svc.url)
+      .post("/api/cases")
+      .auth(w.tokens.alice, { type: "bearer" })
+      .send({ templateId: w.templates.pupil, title: "Foreningen Glade Børn", metadata: { elevnummer: "E-12" } })
+      .expect(201);
+    caseId = c.body.id;
+    caseNumber = c.body.number;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await svc?.dispose();
+  });
+
+  const api = (p: string) => request(svc.url).get(p).auth(w.tokens.alice, { type: "bearer" });
+
+  it("Outlook: finds the case by part of its name, picks a type, edits the title, ticks attachments and saves the real mail", async () => {
+    const raw = fs.readFileSync(path.join(CORPUS, "da-gmail-inline-image-and-attached-odt.eml"));
+    const parsed = await simpleParser(raw);
+    const mail: FakeMail = {
+      itemId: "AAMkAGI2-1",
+      subject: parsed.subject ?? "",
+      from: { displayName: parsed.from!.value[0].name, emailAddress: parsed.from!.value[0].address! },
+      to: (Array.isArray(parsed.to) ? parsed.to : [parsed.to!]).flatMap((a) => a.value).map((a) => ({ displayName: a.name, emailAddress: a.address! })),
+      cc: [],
+      dateTimeCreated: parsed.date!.toISOString(),
+      internetMessageId: parsed.messageId!,
+      conversationId: "AAQkAGI2-conversation",
+      emlBase64: raw.toString("base64"),
+      headers: raw.toString("latin1").split(/\r?\n\r?\n/)[0],
+      attachments: parsed.attachments.map((a, i) => ({
+        id: `att-${i}`,
+        name: a.filename ?? `bilag-${i}`,
+        contentType: a.contentType,
+        isInline: a.contentDisposition === "inline" || Boolean(a.related),
+        attachmentType: "file" as const,
+        content: a.content.toString("base64"),
+      })),
+    };
+    expect(mail.attachments.map((a) => a.isInline)).to.deep.equal([true, false]);
+    const options: FakeOfficeOptions = { host: "Outlook", displayLanguage: "da-DK", requirementSets: { Mailbox: "1.14" }, mail };
+    const page = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, options);
+
+    // First use: the settings screen asks for the token; the service URL defaults to where the pane came from.
+    await page.getByTestId("token").fill(w.tokens.alice);
+    await expect(await page.getByTestId("service-url").inputValue()).to.equal(svc.url);
+    await screenshot(page, "outlook-1-settings");
+    await page.getByTestId("save-settings").click();
+
+    await page.getByTestId("case-search").fill("glade b");
+    await page.locator(`[data-case-id="${caseId}"]`).first().waitFor();
+    await screenshot(page, "outlook-2-case-search");
+    await page.locator(`[data-case-id="${caseId}"]`).first().click();
+
+    await page.getByRole("radio", { name: /^Brev/ }).waitFor();
+    await screenshot(page, "outlook-3-document-type");
+    await page.getByRole("radio", { name: /^Brev/ }).click();
+    await page.getByTestId("title").fill("Mail fra Paw Møller om optagelse");
+    // The attached .odt is ticked already; the inline picture is ticked too.
+    await page.getByRole("checkbox", { name: /cpr\.jpg/ }).check();
+    await screenshot(page, "outlook-4-details");
+    await page.getByTestId("save").click();
+    await page.getByTestId("done").waitFor();
+    await screenshot(page, "outlook-5-saved");
+    expect(await page.getByTestId("done").innerText()).to.contain(caseNumber);
+    const documentId = await page.getByTestId("saved-document").getAttribute("data-document-id");
+
+    const doc = (await api(`/api/documents/${documentId}`).expect(200)).body;
+    expect(doc.caseId).to.equal(caseId);
+    expect(doc.title).to.equal("Mail fra Paw Møller om optagelse");
+    expect(doc.documentType.name).to.equal("Brev");
+    expect(doc.currentVersion.sha256).to.equal(sha(raw));
+    expect(doc.attachments.map((a: { title: string }) => a.title).sort()).to.deep.equal(parsed.attachments.map((a) => a.filename).sort());
+    expect(doc.attachments.map((a: { versions: Array<{ sha256: string }> }) => a.versions[0].sha256).sort()).to.deep.equal(parsed.attachments.map((a) => sha(a.content)).sort());
+    const audit = (await api(`/api/audit?objectType=document&objectId=${documentId}`).expect(200)).body.items.map((e: { action: string }) => e.action);
+    expect(audit).to.include("document.create");
+
+    const log = await officeLog(page);
+    expect(log.categories).to.deep.equal(["Gemt i IMS Case"]);
+    expect(log.calls.map((c) => c.name)).to.include("getAsFileAsync");
+
+    // Opened again: the pane says where the mail is.
+    const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, { ...options, stored: { roaming: log.roaming, customProperties: log.customProperties } });
+    await again.getByTestId("already-saved").waitFor();
+    expect(await again.getByTestId("already-saved").innerText()).to.contain(caseNumber);
+    await screenshot(again, "outlook-6-already-saved");
+    await page.close();
+    await again.close();
+  });
+
+  it("Word: saves the real .docx into the case, then saves it again as a new version", async () => {
+    const docx = fs.readFileSync(path.join(CORPUS, "complex-word-with-images-850kb.docx"));
+    const options: FakeOfficeOptions = {
+      host: "Word",
+      displayLanguage: "en-US",
+      document: { url: "https://contoso.sharepoint.com/Shared%20Documents/Indstillingsnotat.docx", fileBase64: docx.toString("base64"), sliceSize: 256 * 1024 },
+    };
+    const connection = { "imsCase.connection": JSON.stringify({ serviceUrl: svc.url, token: w.tokens.alice }) };
+    const page = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=word`, options, connection);
+    await page.getByTestId("case-search").fill(caseNumber.slice(0, 12));
+    await page.locator(`[data-case-id="${caseId}"]`).first().click();
+    await page.getByRole("radio", { name: /^Elevdokument/ }).click();
+    expect(await page.getByTestId("title").inputValue()).to.equal("Indstillingsnotat");
+    await screenshot(page, "word-1-details");
+    await page.getByTestId("save").click();
+    await page.getByTestId("done").waitFor();
+    await screenshot(page, "word-2-saved");
+    const documentId = await page.getByTestId("saved-document").getAttribute("data-document-id");
+    const log = await officeLog(page);
+    expect(log.openFiles).to.equal(0);
+    expect(log.calls.filter((c) => c.name === "getSliceAsync").length).to.be.at.least(Math.ceil(docx.length / (256 * 1024)));
+
+    // The file now carries its document id: the pane offers a new version.
+    const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=word`, { ...options, stored: { documentSettings: log.documentSettings } }, connection);
+    await again.getByTestId("as-new-version").click();
+    await screenshot(again, "word-3-new-version");
+    await again.getByTestId("save").click();
+    await again.getByTestId("done").waitFor();
+    await screenshot(again, "word-4-version-saved");
+
+    const doc = (await api(`/api/documents/${documentId}`).expect(200)).body;
+    expect(doc.versions.map((v: { version: string }) => v.version)).to.deep.equal(["1.0", "1.1"]);
+    expect(doc.versions.every((v: { sha256: string }) => v.sha256 === sha(docx))).to.equal(true);
+    expect(doc.currentVersion.filename).to.equal("Indstillingsnotat.docx");
+    await page.close();
+    await again.close();
+  });
+});

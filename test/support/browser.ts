@@ -1,0 +1,59 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const REPO = path.resolve(import.meta.dirname, "../..");
+export const ARTIFACTS = path.join(REPO, "test-artifacts");
+
+/** Headless Chromium from Debian's package, with nothing reaching out to the network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Builds the add-ins once per test run when dist/addins is missing or older than their sources. */
+export function ensureAddinsBuilt(): void {
+  const html = path.join(REPO, "dist/addins/taskpane.html");
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+  const built = fs.existsSync(html) ? fs.statSync(html).mtimeMs : 0;
+  if (built > Math.max(newest(path.join(REPO, "addins/src")), newest(path.join(REPO, "shared")))) return;
+  execFileSync("npx", ["webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
+}
+
+let fakeOfficeBundle: string | undefined;
+
+/** test/support/fake-office.ts as a browser script defining `installFakeOffice`. */
+export async function fakeOfficeScript(): Promise<string> {
+  if (!fakeOfficeBundle) {
+    const out = await build({ entryPoints: [path.join(REPO, "test/support/fake-office.ts")], bundle: true, write: false, format: "iife", globalName: "__fakeOffice", target: "es2020" });
+    fakeOfficeBundle = `${out.outputFiles[0].text}\nwindow.installFakeOffice = __fakeOffice.installFakeOffice;`;
+  }
+  return fakeOfficeBundle;
+}
+
+/** Opens the task pane in a page whose Office is the fake host; office.js from the CDN is answered by a stub. */
+export async function openTaskpane(browser: Browser, url: string, officeOptions: unknown, storage?: Record<string, string>): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 360, height: 900 }, locale: "da-DK" });
+  await page.route("https://appsforoffice.microsoft.com/**", (route) => route.fulfill({ contentType: "text/javascript", body: "/* the test injects a fake Office host */" }));
+  await page.addInitScript({ content: await fakeOfficeScript() });
+  await page.addInitScript(
+    ([options, stored]) => {
+      const w = window as unknown as { installFakeOffice(t: unknown, o: unknown): unknown; __office: unknown };
+      w.__office = w.installFakeOffice(window, options);
+      for (const [k, v] of Object.entries(stored ?? {})) localStorage.setItem(k, v);
+    },
+    [officeOptions, storage] as const,
+  );
+  await page.goto(url);
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -16,6 +16,24 @@ export interface Config {
   demoTokens: Record<string, string>;
   logLevel: string;
   publicUrl: string;
+  /** Sign-in with Google ID tokens, from GOOGLE_CLIENT_ID and GOOGLE_CERTS_URL; undefined when not configured. */
+  googleSignIn: { clientId: string; certsUrl: string } | undefined;
+}
+
+const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
+
+// Whoever serves the keys decides who can sign in, so they come over TLS unless from this machine (tests).
+function certsUrl(value: string | undefined): string {
+  const url = value || GOOGLE_CERTS_URL;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`GOOGLE_CERTS_URL must be a URL, got "${url}"`);
+  }
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && local)) throw new Error(`GOOGLE_CERTS_URL must use https, got "${url}"`);
+  return url;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -47,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    googleSignIn: env.GOOGLE_CLIENT_ID ? { clientId: env.GOOGLE_CLIENT_ID, certsUrl: certsUrl(env.GOOGLE_CERTS_URL) } : undefined,
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { openSqlite } from "./db/dialect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { authenticatorsFor } from "./features/auth/authenticators.ts";
 import { isReferenced } from "./features/documents/documents.controller.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { startJobRunner } from "./jobs/jobs.ts";
@@ -33,7 +34,7 @@ export async function startService(config: Config): Promise<RunningService> {
   const runner = startJobRunner(ctx, { [PARSE_MAIL_JOB]: parseMailJob });
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
-  const { app, cleanUpUploads } = createApp(ctx);
+  const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));
   const server = http.createServer(app);
   // Large uploads arrive slowly from some clients; only idle connections are cut.
   server.requestTimeout = 0;

@@ -7,16 +7,31 @@ import { findTokenUser, touchToken } from "../features/users/tokens.ts";
 import { Problem } from "./problem.ts";
 
 /**
- * Turns a bearer credential into a user id, or null when it does not recognise it. API tokens are one
- * kind; Microsoft Entra ID and Google ID tokens plug in as further authenticators without touching routes.
+ * What an authenticator makes of a bearer credential: whose it is; a refusal, when the credential is of its
+ * kind but not acceptable (the problem tells the client why, `details` go to the audit log); or null when
+ * it is not of its kind, so the next authenticator may try.
+ */
+export type Authentication =
+  | { userId: string; newSession: boolean }
+  | { refused: Problem; details?: Record<string, unknown> }
+  | null;
+
+/**
+ * Turns a bearer credential into a user id. API tokens are one kind; Microsoft Entra ID and Google ID
+ * tokens plug in as further authenticators without touching routes.
  */
 export interface Authenticator {
   name: string;
-  authenticate(token: string, ctx: AppContext): Promise<{ userId: string; newSession: boolean } | null>;
+  authenticate(token: string, ctx: AppContext): Promise<Authentication>;
 }
 
-// A token unused for this long starts a new session, recorded as a login.
+// A credential unused for this long starts a new session, recorded as a login.
 const SESSION_GAP_MS = 30 * 60 * 1000;
+
+/** Whether a use of a credential last used at `lastUsedAt` (ISO time, null: never) starts a new session. */
+export function startsNewSession(lastUsedAt: string | null, now: Date): boolean {
+  return !lastUsedAt || now.getTime() - Date.parse(lastUsedAt) > SESSION_GAP_MS;
+}
 
 export const apiTokenAuthenticator: Authenticator = {
   name: "api-token",
@@ -24,7 +39,7 @@ export const apiTokenAuthenticator: Authenticator = {
     const use = await findTokenUser(ctx.db, token);
     if (!use) return null;
     const now = new Date();
-    const newSession = !use.lastUsedAt || now.getTime() - Date.parse(use.lastUsedAt) > SESSION_GAP_MS;
+    const newSession = startsNewSession(use.lastUsedAt, now);
     if (newSession || now.getTime() - Date.parse(use.lastUsedAt!) > 60_000) await touchToken(ctx.db, use.tokenId, now.toISOString());
     return { userId: use.userId, newSession };
   },
@@ -42,10 +57,15 @@ export function authenticate(ctx: AppContext, authenticators: Authenticator[]): 
     const header = req.headers.authorization;
     if (!header) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
+    let refusal: { problem: Problem; details: Record<string, unknown> } | null = null;
     if (match) {
       for (const a of authenticators) {
         const found = await a.authenticate(match[1], ctx);
         if (!found) continue;
+        if ("refused" in found) {
+          refusal = { problem: found.refused, details: { via: a.name, ...found.details } };
+          break;
+        }
         const actor = await loadActor(ctx, found.userId);
         if (!actor) break;
         res.locals.actor = actor;
@@ -60,9 +80,9 @@ export function authenticate(ctx: AppContext, authenticators: Authenticator[]): 
       action: "auth.refused",
       objectType: "user",
       objectId: null,
-      details: { ip: req.ip ?? null, path: req.path },
+      details: { ip: req.ip ?? null, path: req.path, ...refusal?.details },
     });
     res.setHeader("WWW-Authenticate", 'Bearer realm="ims-case", error="invalid_token"');
-    next(new Problem(401, "invalid_token", "The API token is not valid: it is unknown, revoked, or its user is deactivated."));
+    next(refusal?.problem ?? new Problem(401, "invalid_token", "The API token is not valid: it is unknown, revoked, or its user is deactivated."));
   };
 }

@@ -1,0 +1,120 @@
+import { gaxios, OAuth2Client, type TokenPayload } from "google-auth-library";
+import type { AppContext } from "../../context.ts";
+import { startsNewSession, type Authentication, type Authenticator } from "../../http/auth.ts";
+import { Problem } from "../../http/problem.ts";
+import { findUserByEmail } from "./users.repository.ts";
+
+export interface GoogleSignInConfig {
+  /** The OAuth client id Google ID tokens must be issued to (their `aud`): the add-on's Apps Script project. */
+  clientId: string;
+  /** Where Google publishes the keys its ID tokens are signed with, as a PEM map keyed by key id (oauth2/v1/certs). */
+  certsUrl: string;
+}
+
+/** Why the library refused a token, from its error message; the message itself may carry the whole token. */
+const reasons: [RegExp, string, string][] = [
+  [/^Token used too late/, "expired", "it has expired; sign in again"],
+  [/^Token used too early/, "not_yet_valid", "it is not valid yet (is the clock right?)"],
+  [/^Wrong recipient/, "wrong_audience", "it was issued to another application (wrong audience)"],
+  [/^Invalid issuer/, "wrong_issuer", "it was not issued by Google (wrong issuer)"],
+  [/^No pem found/, "unknown_key", "it is signed with a key Google does not publish"],
+  [/^Invalid token signature/, "bad_signature", "its signature does not verify"],
+  [/^Expiration time too far in future/, "lifetime_too_long", "it is valid for longer than Google issues tokens"],
+];
+
+/** The header of a compact JWT, or null when the credential is not one (then it is another authenticator's). */
+function jwtHeader(token: string): Record<string, unknown> | null {
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts[0] || !parts[1] || !parts.every((p) => /^[A-Za-z0-9_-]*$/.test(p))) return null;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+    return header && typeof header === "object" && typeof (header as { alg?: unknown }).alg === "string" ? (header as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Claims worth logging when a token is refused: who it claims to come from and to be for, never the e-mail address. */
+function unverifiedClaims(token: string): Record<string, unknown> {
+  try {
+    const { iss, aud } = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>;
+    return { iss, aud };
+  } catch {
+    return {};
+  }
+}
+
+const invalid = (reason: string, why: string): Authentication => ({
+  refused: new Problem(401, "invalid_token", `The Google sign-in token was refused: ${why}.`),
+  details: { reason },
+});
+
+// The issuers of ID tokens for Google accounts; the library would also accept "googleapis.com" by default.
+const GOOGLE_ACCOUNT_ISSUERS = ["accounts.google.com", "https://accounts.google.com"];
+
+/**
+ * Signs in with a Google ID token (the Workspace add-on's `ScriptApp.getIdentityToken()`). google-auth-library
+ * checks the RS256 signature against Google's published keys, expiry (with its clock skew), issuer and
+ * audience; this maps the verified e-mail address to an active IMS Case user.
+ */
+export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenticator {
+  const client = new OAuth2Client({
+    clientId: config.clientId,
+    endpoints: { oauth2FederatedSignonPemCertsUrl: config.certsUrl },
+    issuers: GOOGLE_ACCOUNT_ISSUERS,
+  });
+  // Google ID tokens are fresh every hour, so sessions are kept per user; a restart starts new ones.
+  const lastUse = new Map<string, string>();
+
+  return {
+    name: "google",
+    async authenticate(token: string, ctx: AppContext): Promise<Authentication> {
+      const header = jwtHeader(token);
+      if (!header) return null;
+      const log = ctx.log.child({ via: "google", kid: header.kid, alg: header.alg });
+      // The library verifies RS256 whatever the header says; refusing other algorithms up front is clearer.
+      if (header.alg !== "RS256") {
+        log.warn({ ...unverifiedClaims(token), reason: "unsupported_algorithm" }, "Google ID token refused");
+        return invalid("unsupported_algorithm", `it is not signed with RS256 as Google signs (alg ${String(header.alg).slice(0, 16)})`);
+      }
+
+      let payload: TokenPayload | undefined;
+      try {
+        payload = (await client.verifyIdToken({ idToken: token, audience: config.clientId })).getPayload();
+      } catch (err) {
+        if (err instanceof gaxios.GaxiosError) {
+          log.error({ err: { message: err.message, status: err.status } }, "Google's signing keys could not be fetched");
+          throw new Problem(503, "sign_in_unavailable", "Google sign-in cannot be checked right now because Google's signing keys could not be fetched; try again shortly.");
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        const [, reason, why] = reasons.find(([pattern]) => pattern.test(message)) ?? [null, "malformed", "it is not a well-formed Google ID token"];
+        // The library's messages end with the token or its payload; only the part before that is logged.
+        log.warn({ ...unverifiedClaims(token), reason, error: message.split(": ")[0] }, "Google ID token refused");
+        return invalid(reason, why);
+      }
+
+      if (!payload?.email) {
+        log.warn({ reason: "no_email", sub: payload?.sub }, "Google ID token refused");
+        return invalid("no_email", "it carries no e-mail address (the add-on needs the email scope)");
+      }
+      if (payload.email_verified !== true) {
+        log.warn({ reason: "email_not_verified", sub: payload.sub }, "Google ID token refused");
+        return invalid("email_not_verified", "Google has not verified the account's e-mail address");
+      }
+
+      const email = payload.email.toLowerCase();
+      const user = await findUserByEmail(ctx.db, email);
+      if (!user?.active) {
+        const detail = user
+          ? `The IMS Case user with the e-mail address ${email} is deactivated; ask an administrator to reactivate you.`
+          : `No IMS Case user has the e-mail address ${email}; ask an administrator to add you.`;
+        return { refused: new Problem(401, "unknown_user", detail), details: { reason: user ? "inactive_user" : "unknown_user", email } };
+      }
+
+      const now = new Date();
+      const newSession = startsNewSession(lastUse.get(user.id) ?? null, now);
+      lastUse.set(user.id, now.toISOString());
+      return { userId: user.id, newSession };
+    },
+  };
+}

@@ -16,15 +16,14 @@ import {
   DocumentPatch,
   FileIntoCase,
   IdempotencyKey,
-  NewAttachmentFromUpload,
   NewAttachmentMetadata,
   NewComment,
   NewDocumentFromUpload,
   NewDocumentMetadata,
   NewReference,
-  NewVersionFromUpload,
   NewVersionMetadata,
   ReferenceParams,
+  UploadRef,
 } from "./documents.schemas.ts";
 import {
   deleteDocument,
@@ -90,6 +89,25 @@ function requireOneFile(files: ReceivedFile[], field = "file"): ReceivedFile {
   const main = files.filter((f) => f.field === field);
   if (main.length !== 1) throw badRequest("missing_file", `Send exactly one '${field}' part with the content.`);
   return main[0];
+}
+
+/**
+ * One piece of new content for an existing document: JSON naming a finished resumable upload, or
+ * multipart. `allowed` runs before any byte is accepted, so a refused request stores nothing.
+ */
+async function receiveOne<S extends z.ZodObject>(ctx: AppContext, req: Request, actor: Actor, schema: S, allowed: () => Promise<void>) {
+  if (req.is("application/json")) {
+    const body = parseWith(schema.extend({ upload: UploadRef }), req.body);
+    await allowed();
+    const claimed = await claimUploads(ctx, actor, [body.upload as string]);
+    return { content: claimed[0].content, claimed, metadata: body as z.output<S> };
+  }
+  const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
+    const m = parseWith(schema, json);
+    await allowed();
+    return m;
+  });
+  return { content: toContent(requireOneFile(files)), claimed: [] as ClaimedUpload[], metadata: (metadata ?? {}) as z.output<S> };
 }
 
 export function documentRoutes(ctx: AppContext) {
@@ -209,24 +227,8 @@ export function documentRoutes(ctx: AppContext) {
       responses: { 201: { description: "The new version" }, 404: { description: "Not found" }, 412: { description: "Stale ETag" }, 428: { description: "If-Match missing" } },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
-        let content: IncomingContent;
-        let claimed: ClaimedUpload[] = [];
-        let comment = "";
-        if (req.is("application/json")) {
-          const body = parseWith(NewVersionFromUpload, req.body);
-          await checkVersionAllowed(ctx.db, actor, params.id, ifMatch);
-          claimed = await claimUploads(ctx, actor, [body.upload]);
-          content = claimed[0].content;
-          comment = body.comment ?? "";
-        } else {
-          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
-            const m = parseWith(NewVersionMetadata, json);
-            await checkVersionAllowed(ctx.db, actor, params.id, ifMatch);
-            return m;
-          });
-          content = toContent(requireOneFile(files));
-          comment = metadata?.comment ?? "";
-        }
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () => checkVersionAllowed(ctx.db, actor, params.id, ifMatch));
+        const comment = metadata.comment ?? "";
         await withContent(ctx, [content], claimed, () => addVersion(ctx.db, actor, params.id, ifMatch, content, comment));
         const doc = await documentDetails(ctx.db, actor, params.id);
         res.setHeader("ETag", doc.etag);
@@ -271,24 +273,8 @@ export function documentRoutes(ctx: AppContext) {
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({title}) and a 'file' part."),
       responses: { 201: { description: "The attachment" }, 404: { description: "Not found" } },
       async handle({ actor, params, req }) {
-        let claimed: ClaimedUpload[] = [];
-        let content: IncomingContent;
-        let title: string | undefined;
-        if (req.is("application/json")) {
-          const body = parseWith(NewAttachmentFromUpload, req.body);
-          await checkAttachmentAllowed(ctx.db, actor, params.id);
-          claimed = await claimUploads(ctx, actor, [body.upload]);
-          content = claimed[0].content;
-          title = body.title;
-        } else {
-          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
-            const m = parseWith(NewAttachmentMetadata, json);
-            await checkAttachmentAllowed(ctx.db, actor, params.id);
-            return m;
-          });
-          content = toContent(requireOneFile(files));
-          title = metadata?.title;
-        }
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () => checkAttachmentAllowed(ctx.db, actor, params.id));
+        const title = metadata.title;
         return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachment(ctx.db, actor, params.id, title, content)));
       },
     }),
@@ -302,24 +288,10 @@ export function documentRoutes(ctx: AppContext) {
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
       responses: { 201: { description: "The attachment's new version" }, 404: { description: "Not found" } },
       async handle({ actor, params, req }) {
-        let claimed: ClaimedUpload[] = [];
-        let content: IncomingContent;
-        let comment = "";
-        if (req.is("application/json")) {
-          const body = parseWith(NewVersionFromUpload, req.body);
-          await checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId);
-          claimed = await claimUploads(ctx, actor, [body.upload]);
-          content = claimed[0].content;
-          comment = body.comment ?? "";
-        } else {
-          const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
-            const m = parseWith(NewVersionMetadata, json);
-            await checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId);
-            return m;
-          });
-          content = toContent(requireOneFile(files));
-          comment = metadata?.comment ?? "";
-        }
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () =>
+          checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId),
+        );
+        const comment = metadata.comment ?? "";
         return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment)));
       },
     }),

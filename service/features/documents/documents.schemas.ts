@@ -16,19 +16,18 @@ export const NewDocumentMetadata = z.strictObject({
   mail: z.strictObject({ messageId: z.string().max(1000).optional(), conversationId: z.string().max(500).optional() }).optional(),
 });
 
-const uploadRef = z.string().uuid();
+/** The id of a finished resumable upload (see /api/uploads). */
+export const UploadRef = z.string().uuid();
 
 /** POST /api/documents as JSON: the content was sent before through a resumable upload. */
 export const NewDocumentFromUpload = NewDocumentMetadata.omit({ attachments: true }).extend({
-  upload: uploadRef,
-  attachments: z.array(z.strictObject({ upload: uploadRef, title: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
+  upload: UploadRef,
+  attachments: z.array(z.strictObject({ upload: UploadRef, title: z.string().trim().min(1).max(500).optional() })).max(50).optional(),
 });
 
 export const NewVersionMetadata = z.strictObject({ comment: z.string().max(2000).optional() });
-export const NewVersionFromUpload = NewVersionMetadata.extend({ upload: uploadRef });
 
 export const NewAttachmentMetadata = z.strictObject({ title: z.string().trim().min(1).max(500).optional(), comment: z.string().max(2000).optional() });
-export const NewAttachmentFromUpload = NewAttachmentMetadata.extend({ upload: uploadRef });
 
 export const DocumentPatch = z
   .strictObject({

@@ -90,7 +90,7 @@ export async function documentForIdempotencyKey(db: Executor, actor: Actor, key:
   return row?.document_id;
 }
 
-function versionRow(documentId: string, subjectId: string, major: number, minor: number, content: IncomingContent, actor: Actor, at: string, comment: string) {
+export function versionRow(documentId: string, subjectId: string, major: number, minor: number, content: IncomingContent, actor: Actor, at: string, comment: string): VersionRow {
   return {
     id: randomUUID(),
     document_id: documentId,

@@ -4,10 +4,18 @@ import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./documents.repository.ts";
-import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, type IncomingContent } from "./documents.service.ts";
+import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, versionRow, type IncomingContent } from "./documents.service.ts";
 import type { VersionRow } from "./documents.table.ts";
 
 const VERSION_LABEL = /^\d{1,6}\.\d{1,6}$/;
+
+/** New content for a document or attachment is the next minor version of what it has (1.0 → 1.1, 2.0 → 2.1). */
+async function insertNextVersion(db: Executor, documentId: string, subjectId: string, content: IncomingContent, actor: Actor, at: string, comment: string): Promise<VersionRow> {
+  const latest = (await repo.latestVersion(db, subjectId))!;
+  const v = versionRow(documentId, subjectId, latest.major, latest.minor + 1, content, actor, at, comment);
+  await repo.insertVersion(db, v);
+  return v;
+}
 
 /** Adds new content as the next minor version (1.0 → 1.1). Requires the ETag the client last saw. */
 export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: string | undefined, content: IncomingContent, comment: string): Promise<VersionRow> {
@@ -15,23 +23,8 @@ export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: stri
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
     requireFreshEtag(doc, ifMatch, true);
-    const latest = (await repo.latestVersion(trx, doc.id))!;
     const at = new Date().toISOString();
-    const v: VersionRow = {
-      id: crypto.randomUUID(),
-      document_id: doc.id,
-      subject_id: doc.id,
-      major: latest.major,
-      minor: latest.minor + 1,
-      filename: content.filename,
-      media_type: content.mediaType,
-      size: content.blob.size,
-      sha256: content.blob.sha256,
-      author_id: actor.userId,
-      created_at: at,
-      comment,
-    };
-    await repo.insertVersion(trx, v);
+    const v = await insertNextVersion(trx, doc.id, doc.id, content, actor, at, comment);
     await trx.updateTable("documents").set({ current_version_id: v.id, changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
     await recordAudit(trx, { actor, action: "version.create", objectType: "document", objectId: doc.id, details: { version: versionLabel(v), sha256: v.sha256, size: v.size, filename: v.filename } });
     return v;
@@ -70,23 +63,8 @@ export async function addAttachmentVersion(db: Db, actor: Actor, id: string, att
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
     const attachment = await repo.findAttachment(trx, doc, attachmentId);
     if (!attachment) throw notFound("The attachment");
-    const latest = (await repo.latestVersion(trx, attachmentId))!;
     const at = new Date().toISOString();
-    const v: VersionRow = {
-      id: crypto.randomUUID(),
-      document_id: doc.id,
-      subject_id: attachmentId,
-      major: latest.major,
-      minor: latest.minor + 1,
-      filename: content.filename,
-      media_type: content.mediaType,
-      size: content.blob.size,
-      sha256: content.blob.sha256,
-      author_id: actor.userId,
-      created_at: at,
-      comment,
-    };
-    await repo.insertVersion(trx, v);
+    const v = await insertNextVersion(trx, doc.id, attachmentId, content, actor, at, comment);
     await trx.updateTable("attachments").set({ current_version_id: v.id }).where("id", "=", attachmentId).execute();
     await trx.updateTable("documents").set({ changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
     await recordAudit(trx, { actor, action: "attachment.version", objectType: "document", objectId: doc.id, details: { attachmentId, version: versionLabel(v), sha256: v.sha256 } });

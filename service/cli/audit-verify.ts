@@ -13,7 +13,7 @@ async function main(): Promise<number> {
     process.stderr.write(`error: no database at ${config.databaseFile} (set DATA_DIR to the service's data directory)\n`);
     return 2;
   }
-  const opened = openSqlite(config.databaseFile);
+  const opened = openSqlite(config.databaseFile, { readOnly: true });
   try {
     const report = await verifyAuditChain(opened.db);
     if (report.ok) {

@@ -13,13 +13,19 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export function openSqlite(file: string): OpenedDatabase {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const native = new SqliteDatabase(file);
-  native.pragma("journal_mode = WAL");
-  // FULL: each commit fsyncs the WAL, so an acknowledged write survives a power cut, not just a crash.
-  native.pragma("synchronous = FULL");
-  native.pragma("foreign_keys = ON");
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): OpenedDatabase {
+  let native: SqliteDatabase.Database;
+  if (options.readOnly) {
+    // Inspection tools (audit:verify) look without changing anything, not even the journal mode.
+    native = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    native = new SqliteDatabase(file);
+    native.pragma("journal_mode = WAL");
+    // FULL: each commit fsyncs the WAL, so an acknowledged write survives a power cut, not just a crash.
+    native.pragma("synchronous = FULL");
+    native.pragma("foreign_keys = ON");
+  }
   native.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
   return {

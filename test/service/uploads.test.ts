@@ -187,8 +187,8 @@ describe("resumable uploads (tus)", () => {
       .expect(201);
     expect(res.body.currentVersion).to.include({ sha256: sha256(mail), filename: "Ansøgning.eml", mediaType: "message/rfc822" });
     const shown = res.body.attachments.map((a: { title: string; versions: Array<{ version: string; sha256: string; filename: string }> }) => [a.title, a.versions.map((v) => [v.version, v.sha256, v.filename])]);
-    // Attachments saved together share a creation time, so the listing does not promise their order.
-    expect(shown).to.have.deep.members([
+    // Attachments keep the order they were sent in, as a mail's attachments do.
+    expect(shown).to.deep.equal([
       ["Præsentation", [["1.0", sha256(presentation), "Præsentation.pptx"]]],
       ["Bilag", [["1.0", sha256(word), "Bilag.docx"]]],
     ]);

@@ -41,7 +41,7 @@ export async function findVersion(db: Executor, doc: Visible<DocumentRow>, subje
 }
 
 export async function attachmentsOf(db: Executor, doc: Visible<DocumentRow>) {
-  return db.selectFrom("attachments").selectAll().where("document_id", "=", doc.id).orderBy("created_at").orderBy("id").execute();
+  return db.selectFrom("attachments").selectAll().where("document_id", "=", doc.id).orderBy("position").execute();
 }
 
 export async function findAttachment(db: Executor, doc: Visible<DocumentRow>, attachmentId: string) {

@@ -171,7 +171,11 @@ export async function saveDocument(
 export async function insertAttachment(db: Executor, actor: Actor, documentId: string, title: string, content: IncomingContent, at: string, comment: string) {
   const attachmentId = randomUUID();
   const v = versionRow(documentId, attachmentId, 1, 0, content, actor, at, comment);
-  await db.insertInto("attachments").values({ id: attachmentId, document_id: documentId, title, current_version_id: v.id, created_at: at, created_by: actor.userId }).execute();
+  const { n } = await db.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).where("document_id", "=", documentId).executeTakeFirstOrThrow();
+  await db
+    .insertInto("attachments")
+    .values({ id: attachmentId, document_id: documentId, title, position: Number(n), current_version_id: v.id, created_at: at, created_by: actor.userId })
+    .execute();
   await repo.insertVersion(db, v);
   return { attachmentId, version: v };
 }

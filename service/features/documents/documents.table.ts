@@ -30,6 +30,8 @@ export interface AttachmentTable {
   id: string;
   document_id: string;
   title: string;
+  /** Order among the document's attachments, from 0. */
+  position: number;
   current_version_id: string | null;
   created_at: string;
   created_by: string;

@@ -1,9 +1,11 @@
-import express, { type Express } from "express";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import express, { type Express, type Handler } from "express";
 import { pinoHttp } from "pino-http";
 import type { AppContext } from "./context.ts";
 import { apiTokenAuthenticator, authenticate, type Authenticator } from "./http/auth.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import { notFound, problemHandler } from "./http/problem.ts";
+import { notFound, Problem, problemHandler } from "./http/problem.ts";
 import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
 import { adminRoutes } from "./features/admin/admin.controller.ts";
@@ -31,6 +33,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     res.setHeader("Referrer-Policy", "no-referrer");
     next();
   });
+  app.use("/addins", addinsStatic());
 
   const health = route({
     method: "get",
@@ -76,4 +79,21 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
   app.use(auditRefusalsAfterRollback(ctx.db));
   app.use(problemHandler(ctx.log));
   return { app, routes, cleanUpUploads: uploads.cleanUp };
+}
+
+const BUILT_ADDINS = fileURLToPath(new URL("../dist/addins/", import.meta.url));
+// webpack's content-hashed names (taskpane.0123456789.js, its .map and .LICENSE.txt) never change content.
+const CONTENT_HASHED = /\.[0-9a-f]{10}\.js(\.map|\.LICENSE\.txt)?$/;
+
+/** The Office task pane built by `npm run build:addins`: hashed files cached for good, the rest revalidated. */
+export function addinsStatic(dir = BUILT_ADDINS): Handler {
+  const files = express.static(dir, {
+    index: false,
+    redirect: false,
+    setHeaders: (res, file) => res.setHeader("Cache-Control", CONTENT_HASHED.test(file) ? "public, max-age=31536000, immutable" : "no-cache"),
+  });
+  return (req, res, next) => {
+    if (!existsSync(dir)) return next(new Problem(404, "addins_not_built", "The Office add-ins are not built; run `npm run build:addins`."));
+    files(req, res, (err?: unknown) => next(err ?? notFound(`${req.method} /addins${req.path}`)));
+  };
 }

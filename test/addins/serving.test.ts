@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import express from "express";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import pino from "pino";
+import request from "supertest";
+import webpack, { type Configuration } from "webpack";
+import { addinsStatic } from "../../service/app.ts";
+import { problemHandler } from "../../service/http/problem.ts";
+import { startTestService, type TestService } from "../support/service.ts";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const built = path.join(repo, "dist", "addins");
+
+/** `npm run build:addins` through webpack's Node API, for a fresh clone where dist/addins is missing. */
+async function buildAddins(): Promise<void> {
+  const { default: configure } = (await import(pathToFileURL(path.join(repo, "webpack.config.js")).href)) as {
+    default: (env: Record<string, unknown>, argv: { mode: string }) => Promise<Configuration>;
+  };
+  const compiler = webpack(await configure({}, { mode: "production" }));
+  await new Promise<void>((resolve, reject) =>
+    compiler.run((err, stats) => {
+      compiler.close(() => {
+        if (err) reject(err);
+        else if (stats?.hasErrors()) reject(new Error(stats.toString("errors-only")));
+        else resolve();
+      });
+    }),
+  );
+}
+
+describe("the archive service serves the Office add-ins under /addins/", () => {
+  let svc: TestService;
+
+  before(async function () {
+    this.timeout(300_000);
+    if (!fs.existsSync(path.join(built, "taskpane.html"))) await buildAddins();
+    svc = await startTestService();
+  });
+
+  after(async () => svc?.dispose());
+
+  it("serves the task pane page without a token, loading office.js from Microsoft and its hashed bundle", async () => {
+    const res = await request(svc.server).get("/addins/taskpane.html").expect(200);
+    expect(res.headers["content-type"]).to.match(/^text\/html/);
+    expect(res.headers["cache-control"]).to.equal("no-cache");
+    expect(res.text).to.contain("https://appsforoffice.microsoft.com/lib/1/hosted/office.js");
+    expect(res.text).to.match(/<div id="?root"?>/);
+    const bundle = /src="?(taskpane\.[0-9a-f]{10}\.js)/.exec(res.text)?.[1];
+    expect(bundle, "the page names its content-hashed bundle").to.be.a("string");
+
+    const js = await request(svc.server).get(`/addins/${bundle}`).expect(200);
+    expect(js.headers["content-type"]).to.match(/javascript/);
+    expect(js.headers["cache-control"]).to.equal("public, max-age=31536000, immutable");
+  });
+
+  it("serves the ribbon's function file and the manifests' icons", async () => {
+    const commands = await request(svc.server).get("/addins/commands.html").expect(200);
+    expect(commands.text).to.contain("office.js");
+    for (const size of [16, 32, 64, 80, 128]) {
+      const icon = await request(svc.server).get(`/addins/assets/icon-${size}.png`).expect(200);
+      expect(icon.headers["content-type"]).to.equal("image/png");
+      expect(icon.headers["cache-control"]).to.equal("no-cache");
+    }
+  });
+
+  it("answers a file that is not there with 404 problem+json, not the API's token check", async () => {
+    const res = await request(svc.server).get("/addins/nothing-here.js").expect(404);
+    expect(res.headers["content-type"]).to.match(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).to.include({ code: "not_found" });
+  });
+
+  it("says to run `npm run build:addins` when the add-ins are not built", async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "ims-addins-"));
+    const missing = path.join(parent, "dist-addins");
+    const app = express().use("/addins", addinsStatic(missing)).use(problemHandler(pino({ level: "silent" })));
+    const res = await request(app).get("/addins/taskpane.html").expect(404);
+    expect(res.headers["content-type"]).to.match(/^application\/problem\+json/);
+    const problem = JSON.parse(res.text);
+    expect(problem.code).to.equal("addins_not_built");
+    expect(problem.detail).to.contain("npm run build:addins");
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+});

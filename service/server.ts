@@ -45,6 +45,7 @@ export async function startService(config: Config): Promise<RunningService> {
 
   const housekeeping = setInterval(() => {
     void (async () => {
+      await opened.maintain();
       await cleanUpUploads();
       const removed = await ctx.blobs.sweep((sha) => isReferenced(ctx, sha), config.blobGraceSeconds);
       if (removed) log.info({ removed }, "unreferenced blobs removed");

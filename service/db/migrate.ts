@@ -3,12 +3,14 @@ import type { Db } from "./database.ts";
 import * as archive001 from "./migrations/2026_11_27_001_archive.ts";
 import * as mail002 from "./migrations/2026_11_27_002_mail_and_jobs.ts";
 import * as attachments003 from "./migrations/2026_11_27_003_attachment_position.ts";
+import * as caseWords004 from "./migrations/2026_11_27_004_case_words_by_case.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
   "2026_11_27_001_archive": archive001,
   "2026_11_27_002_mail_and_jobs": mail002,
   "2026_11_27_003_attachment_position": attachments003,
+  "2026_11_27_004_case_words_by_case": caseWords004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

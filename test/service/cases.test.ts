@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { bearer } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { insertManyCases } from "../bench/many-cases.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 interface CaseView {
@@ -320,6 +321,29 @@ describe("cases", () => {
       expect((await suggest(w.tokens.alice, "børn")).map((x) => x.id)).to.include(glade.id);
       expect((await suggest(w.tokens.alice, "ørn")).map((x) => x.id)).to.not.include(glade.id);
       expect((await suggest(w.tokens.alice, "børnehave")).map((x) => x.id)).to.not.include(glade.id);
+    });
+
+    it("digits find case numbers first, then titles with that number", async () => {
+      const meeting = await pupilCase("Bestyrelsesmøder 1999");
+      const found = (await suggest(w.tokens.alice, "1999", 50)).map((x) => x.id);
+      expect(found).to.include(meeting.id);
+      const year = meeting.number.slice(0, 4);
+      const byNumber = await suggest(w.tokens.alice, year, 50);
+      expect(byNumber[0].number.startsWith(year)).to.equal(true);
+    });
+
+    it("finds the newest matching cases whether a word is rare or common", async () => {
+      // 3,000 more cases: "elevsag" is then common enough that suggest walks the cases in number order.
+      await insertManyCases(svc.ctx.db, w, 3000);
+      for (const q of ["elevsag", "elevsag anna", "fravær mads"]) {
+        const found = await suggest(ADMIN_TOKEN, q, 10);
+        const words = q.split(" ");
+        const expected = (await svc.ctx.db.selectFrom("cases").select(["number", "title"]).orderBy("number", "desc").execute())
+          .filter((c) => words.every((word) => c.title.toLocaleLowerCase("da").split(/[^\p{L}\p{N}]+/u).some((t) => t.startsWith(word))))
+          .slice(0, 10)
+          .map((c) => c.number);
+        expect(found.map((c) => c.number), q).to.deep.equal(expected);
+      }
     });
 
     it("with two words, every word must match", async () => {

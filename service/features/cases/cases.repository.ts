@@ -1,5 +1,5 @@
-import { sql } from "kysely";
-import type { Executor } from "../../db/database.ts";
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
+import type { Database, Executor } from "../../db/database.ts";
 import { scopedCases } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import type { CaseRow, CaseTable } from "./cases.table.ts";
@@ -83,39 +83,81 @@ export async function listRecentCases(db: Executor, actor: Actor, after: [string
   return q.orderBy("recent_cases.used_at", "desc").orderBy("cases.id", "desc").limit(limit + 1).execute();
 }
 
+/** Above this many cases for one title word, walking the cases newest first finds ten matches sooner. */
+const DENSE_WORD = 2000;
+
 /**
- * Cases for the save flow's case picker: number prefix or every title word as a prefix; the user's
- * recent cases first, then the newest. Each step is an index range scan, so it stays fast on 100,000 cases.
+ * Narrows a case query to cases whose title has a word starting with each of `words`. The rarest-looking
+ * word decides the plan: few matches → start from its index range and sort them; many → walk the cases in
+ * number order and check each word per case, which stops after the first page.
+ */
+async function titleMatch(db: Executor, words: string[]) {
+  const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
+  const range = (w: string) => (eb: ExpressionBuilder<Database, "case_words">) => eb.and([eb("case_words.word", ">=", w), eb("case_words.word", "<", `${w}\uffff`)]);
+  const has = (w: string) => (eb: ExpressionBuilder<Database, "cases">) =>
+    eb.exists(eb.selectFrom("case_words").select(sql`1`.as("one")).whereRef("case_words.case_id", "=", "cases.id").where(range(w)));
+  const alsoHas = (w: string) => (eb: ExpressionBuilder<Database, "case_words">) =>
+    eb.exists(eb.selectFrom("case_words as other").select(sql`1`.as("one")).whereRef("other.case_id", "=", "case_words.case_id").where("other.word", ">=", w).where("other.word", "<", `${w}\uffff`));
+  // How many cases have every word, counted only up to the threshold.
+  const { n } = await db
+    .selectFrom((eb) => {
+      let m = eb.selectFrom("case_words").select("case_words.case_id").where(range(first));
+      for (const w of others) m = m.where(alsoHas(w));
+      return m.limit(DENSE_WORD).as("m");
+    })
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const sparse = Number(n) < DENSE_WORD;
+  return <Q extends SelectQueryBuilder<Database, "cases", any>>(qb: Q): Q => {
+    let out = (sparse ? qb.where("cases.id", "in", (eb) => eb.selectFrom("case_words").select("case_words.case_id").where(range(first))) : qb.where(has(first))) as Q;
+    for (const w of others) out = out.where(has(w)) as Q;
+    return out;
+  };
+}
+
+/**
+ * Cases for the save flow's case picker: a case number prefix, or every title word as a prefix (digits
+ * may be either: "2019" finds case numbers from 2019 and "Bestyrelsesmøder 2019"); the user's recent
+ * cases first, then the newest. Fast on 100,000 cases (see test/bench).
  */
 export async function suggestCases(db: Executor, actor: Actor, query: string, limit: number): Promise<CaseRow[]> {
   const q = query.trim();
-  const base = () => scopedCases(db, actor).selectAll("cases");
+  const words = titleWords(q);
   const digits = q.replace(/\s/g, "");
-  let matching;
-  if (/^\d{1,8}(-\d{0,7})?$/.test(digits)) {
-    matching = (qb: ReturnType<typeof base>) => qb.where("cases.number", ">=", digits).where("cases.number", "<", `${digits}\uffff`);
-  } else {
-    const words = titleWords(q);
-    if (words.length === 0) return [];
-    matching = (qb: ReturnType<typeof base>) => {
-      for (const w of words) {
-        qb = qb.where("cases.id", "in", (eb) =>
-          eb.selectFrom("case_words").select("case_words.case_id").where("case_words.word", ">=", w).where("case_words.word", "<", `${w}\uffff`),
-        );
-      }
-      return qb;
-    };
+  const byNumber = /^\d{1,8}(-\d{0,7})?$/.test(digits);
+  if (!byNumber && words.length === 0) return [];
+  const base = () => scopedCases(db, actor, { checkPerRow: true }).selectAll("cases");
+  type Base = ReturnType<typeof base>;
+  const numberMatch = (qb: Base) => qb.where("cases.number", ">=", digits).where("cases.number", "<", `${digits}\uffff`);
+  const found: CaseRow[] = [];
+  for (const matching of byNumber ? [numberMatch, ...(/^\d+$/.test(digits) ? [await titleMatch(db, words)] : [])] : [await titleMatch(db, words)]) {
+    const page = await pickFrom(matching, base, actor, limit - found.length, new Set(found.map((c) => c.id)));
+    found.push(...page);
+    if (found.length >= limit) break;
   }
-  const recent = await matching(base())
-    .innerJoin("recent_cases", (j) => j.onRef("recent_cases.case_id", "=", "cases.id").on("recent_cases.user_id", "=", actor.userId))
-    .orderBy("recent_cases.used_at", "desc")
-    .limit(limit)
-    .execute();
+  return found;
+}
+
+/** Up to `limit` matching cases not in `seen`: the user's recent ones first, then by case number, newest first. */
+async function pickFrom<B extends SelectQueryBuilder<Database, "cases", CaseRow>>(
+  matching: (qb: B) => B,
+  base: () => B,
+  actor: Actor,
+  limit: number,
+  seen: Set<string>,
+): Promise<CaseRow[]> {
+  const recent = (
+    await matching(base())
+      .innerJoin("recent_cases", (j) => j.onRef("recent_cases.case_id", "=", "cases.id").on("recent_cases.user_id", "=", actor.userId))
+      .orderBy("recent_cases.used_at", "desc")
+      .limit(limit + seen.size)
+      .execute()
+  ).filter((c) => !seen.has(c.id)).slice(0, limit) as CaseRow[];
   if (recent.length >= limit) return recent;
-  const seen = new Set(recent.map((c) => c.id));
+  for (const c of recent) seen.add(c.id);
   const rest = await matching(base())
     .orderBy("cases.number", "desc")
-    .limit(limit + recent.length)
+    .limit(limit + seen.size)
     .execute();
   return [...recent, ...rest.filter((c) => !seen.has(c.id))].slice(0, limit);
 }

@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import { createCase, MB, prepareDataDir, sampleRss, startChildService, type ChildService } from "../support/child-service.ts";
+import { GeneratedContent, saveMultipart, saveViaTus, send } from "../support/payload.ts";
+import type { World } from "../support/world.ts";
+import { insertManyCases } from "./many-cases.ts";
+
+// npm run bench: the archive service as its own process in a temp directory, measured in one run.
+
+const CLIENTS = 8;
+const SAVE_SECONDS = 30;
+const HEALTH_SECONDS = 10;
+const CASES = 100_000;
+const SUGGEST_RUNS = 30;
+const BIG = 300 * MB;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** `clients` loops calling `once` until `seconds` pass; counts the calls that succeeded and their latencies. */
+async function hammer(seconds: number, clients: number, once: () => Promise<boolean>) {
+  const end = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        if (await once().catch(() => false)) latencies.push(performance.now() - t);
+        else failed++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / elapsed, ok: latencies.length, failed, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+async function suggestLatency(svc: ChildService, token: string, q: string) {
+  const url = `${svc.url}/api/cases/suggest?q=${encodeURIComponent(q)}&limit=10`;
+  let hits = 0;
+  for (let i = 0; i < 3; i++) hits = (await send(url, { token })).json().items.length;
+  const times: number[] = [];
+  for (let i = 0; i < SUGGEST_RUNS; i++) {
+    const t = performance.now();
+    const reply = await send(url, { token });
+    if (reply.status !== 200) throw new Error(`suggest ${q}: ${reply.status} ${reply.body.toString("utf8")}`);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { q, hits, p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function bigUpload(svc: ChildService, label: string, save: () => ReturnType<typeof send>) {
+  const baseline = svc.rss();
+  const rss = sampleRss(svc.pid);
+  const t = performance.now();
+  const reply = await save();
+  const seconds = (performance.now() - t) / 1000;
+  const { peak } = rss.stop();
+  if (reply.status !== 201) throw new Error(`${label}: ${reply.status} ${reply.body.toString("utf8")}`);
+  return { label, seconds, mbPerSecond: BIG / MB / seconds, peak, growth: peak - baseline };
+}
+
+async function main() {
+  const began = performance.now();
+  process.stdout.write(`IMS Case bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ""}\n`);
+  let world!: World;
+  const t0 = performance.now();
+  const { dataDir } = await prepareDataDir(async (opened, w) => {
+    world = w;
+    await insertManyCases(opened.db, w, CASES);
+  });
+  process.stdout.write(`  ${CASES.toLocaleString("en")} cases inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s; data in ${dataDir}\n`);
+  const svc = await startChildService(dataDir);
+  try {
+    const token = world.tokens.alice;
+    const caseId = await createCase(svc, token, world.templates.pupil, "Benchmark-elev", { elevnummer: "B-1" });
+
+    process.stdout.write(`  GET /api/health, ${CLIENTS} clients, ${HEALTH_SECONDS} s …\n`);
+    const health = await hammer(HEALTH_SECONDS, CLIENTS, async () => (await send(`${svc.url}/api/health`)).status === 200);
+
+    process.stdout.write(`  POST /api/documents (60 KB multipart), ${CLIENTS} clients, ${SAVE_SECONDS} s …\n`);
+    const file = randomBytes(60 * 1024);
+    let serial = 0;
+    const saves = await hammer(SAVE_SECONDS, CLIENTS, async () => {
+      // Every save is new content, so each one writes, fsyncs and renames its own blob.
+      const body = Buffer.from(file);
+      body.writeUInt32BE(++serial, 0);
+      const reply = await saveMultipart(svc.url, { documentTypeId: world.types.pupil, caseId }, [body], body.length, { token, filename: "brev.pdf" });
+      return reply.status === 201;
+    });
+
+    process.stdout.write(`  GET /api/cases/suggest on ${CASES.toLocaleString("en")} cases, ${SUGGEST_RUNS} runs a query …\n`);
+    const suggests = [];
+    for (const q of ["elev", "anna jen", "fravær mads", "2019", "xyzzy"]) suggests.push(await suggestLatency(svc, token, q));
+
+    process.stdout.write(`  300 MB upload, multipart and resumable (4 MB slices) …\n`);
+    const multipart = (content: GeneratedContent) => () => saveMultipart(svc.url, { documentTypeId: world.types.pupil, caseId }, content.chunks(), content.size, { token });
+    const resumable = (content: GeneratedContent) => () =>
+      saveViaTus(svc.url, { documentTypeId: world.types.pupil, caseId }, content.size, (a, b) => content.chunks(a, b), { token, sliceBytes: 4 * MB });
+    // A first resumable upload loads and sizes what tus needs once (~35 MB that stays); measure past that.
+    for (const warmUp of [multipart(new GeneratedContent(16 * MB, "warm-multipart")), resumable(new GeneratedContent(16 * MB, "warm-tus"))]) await warmUp();
+    const big = [
+      await bigUpload(svc, "multipart", multipart(new GeneratedContent(BIG, "bench-multipart"))),
+      await bigUpload(svc, "tus, 4 MB slices", resumable(new GeneratedContent(BIG, "bench-tus"))),
+    ];
+
+    const rows: Array<[string, string, string]> = [
+      [`saves/s, 60 KB multipart, ${CLIENTS} clients, ${SAVE_SECONDS} s`, saves.perSecond.toFixed(1), `p50 ${ms(saves.p50)}, p95 ${ms(saves.p95)}, ${saves.ok} saved, ${saves.failed} failed`],
+      [`GET /api/health req/s, ${CLIENTS} clients, ${HEALTH_SECONDS} s`, health.perSecond.toFixed(0), `p50 ${ms(health.p50)}, p95 ${ms(health.p95)}, ${health.failed} failed`],
+      ["saves/s ÷ health req/s", (saves.perSecond / health.perSecond).toFixed(3), ""],
+      ...suggests.map((s): [string, string, string] => [`suggest "${s.q}" (${s.hits} hits)`, `p50 ${ms(s.p50)}`, `p95 ${ms(s.p95)}`]),
+      ...big.map((b): [string, string, string] => [
+        `300 MB ${b.label}`,
+        `${b.seconds.toFixed(1)} s`,
+        `${b.mbPerSecond.toFixed(0)} MB/s; peak RSS ${(b.peak / MB).toFixed(0)} MB (+${(b.growth / MB).toFixed(1)} MB)`,
+      ]),
+    ];
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);
+    process.stdout.write(`\n(total ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})\n`);
+  } finally {
+    await svc.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

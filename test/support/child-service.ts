@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../service/config.ts";
+import { openSqlite, type OpenedDatabase } from "../../service/db/dialect.ts";
+import { migrateToLatest } from "../../service/db/migrate.ts";
+import { send } from "./payload.ts";
+import { ADMIN_TOKEN } from "./service.ts";
+import { buildWorld, type World } from "./world.ts";
+
+// The service as its own process, the way it runs in production: so its memory can be measured and it
+// can be killed mid-write. Tests that only need the API use startTestService (in-process) instead.
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The service's database file in a data directory, opened from the test (never while the child writes it, except to read). */
+export const openDataDir = (dataDir: string): OpenedDatabase => openSqlite(loadConfig({ DATA_DIR: dataDir }).databaseFile);
+
+/**
+ * A fresh data directory holding the test organisation (users, tokens, types, templates), written
+ * straight into the SQLite file before any child service starts; `fill` may add more in the same go.
+ */
+export async function prepareDataDir(fill?: (opened: OpenedDatabase, world: World) => Promise<void>): Promise<{ dataDir: string; world: World }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-child-"));
+  const opened = openDataDir(dataDir);
+  try {
+    await migrateToLatest(opened.db);
+    const world = await buildWorld(opened.db, ADMIN_TOKEN);
+    await fill?.(opened, world);
+    return { dataDir, world };
+  } finally {
+    await opened.close();
+  }
+}
+
+export interface ChildService {
+  url: string;
+  pid: number;
+  dataDir: string;
+  /** Resident memory of the service process now, in bytes. */
+  rss(): number;
+  /** SIGTERM: the service finishes running requests and closes the database. */
+  stop(): Promise<void>;
+  /** SIGKILL: the process dies wherever it is. */
+  kill(): Promise<void>;
+  /** The last lines the service printed, for failure messages. */
+  output(): string;
+}
+
+/** Starts `node --import tsx service/main.ts` on a free port over `dataDir` and waits until /api/health answers. */
+export async function startChildService(dataDir: string, env: Record<string, string> = {}): Promise<ChildService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "service/main.ts"], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      IMS_ADMIN_TOKEN: ADMIN_TOKEN,
+      SEED_DEMO: "false",
+      MAX_UPLOAD_MB: "400",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (c: Buffer) => (tail = (tail + c.toString("utf8")).slice(-8000));
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const svc: ChildService = {
+    url,
+    pid: child.pid!,
+    dataDir,
+    rss: () => readRss(child.pid!),
+    output: () => tail,
+    stop: () => signal(child, "SIGTERM", exited),
+    kill: () => signal(child, "SIGKILL", exited),
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the service exited while starting:\n${tail}`);
+    const reply = await send(`${url}/api/health`).catch(() => undefined);
+    if (reply?.status === 200) return svc;
+    if (Date.now() > deadline) {
+      await svc.kill();
+      throw new Error(`the service did not answer /api/health within 60 s:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function signal(child: ChildProcess, sig: NodeJS.Signals, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  await exited;
+}
+
+/** VmRSS of a process from /proc, in bytes. */
+export function readRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb[1]) * 1024;
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; the peak is what a memory bound is checked against. */
+export function sampleRss(pid: number, everyMs = 50): { stop(): { peak: number; samples: number } } {
+  let peak = readRss(pid);
+  let samples = 1;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, readRss(pid));
+      samples++;
+    } catch {
+      // the process has gone; the peak so far stands
+    }
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      try {
+        peak = Math.max(peak, readRss(pid));
+      } catch {
+        // gone
+      }
+      return { peak, samples };
+    },
+  };
+}
+
+/** A case created through the API, for documents to be saved into. */
+export async function createCase(svc: { url: string }, token: string, templateId: string, title: string, metadata: Record<string, unknown>): Promise<string> {
+  const reply = await send(`${svc.url}/api/cases`, { method: "POST", token, json: { templateId, title, metadata } });
+  if (reply.status !== 201) throw new Error(`creating a case answered ${reply.status}: ${reply.body.toString("utf8")}`);
+  return reply.json().id;
+}
+
+export const MB = 1024 * 1024;

@@ -5,6 +5,7 @@ import { pinoHttp } from "pino-http";
 import type { AppContext } from "./context.ts";
 import { apiTokenAuthenticator, authenticate, type Authenticator } from "./http/auth.ts";
 import { openApiDocument } from "./http/openapi.ts";
+import { frontPage } from "./http/front-page.ts";
 import { notFound, Problem, problemHandler } from "./http/problem.ts";
 import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
@@ -34,6 +35,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     next();
   });
   app.use("/addins", addinsStatic());
+  app.get("/", frontPage);
 
   const health = route({
     method: "get",

@@ -4,6 +4,7 @@ import os from "node:os";
 import { createCase, MB, prepareDataDir, sampleRss, startChildService, type ChildService } from "../support/child-service.ts";
 import { GeneratedContent, saveMultipart, saveViaTus, send } from "../support/payload.ts";
 import type { World } from "../support/world.ts";
+import { measureTaskpane } from "./taskpane.ts";
 import { insertManyCases } from "./many-cases.ts";
 
 // npm run bench: the archive service as its own process in a temp directory, measured in one run.
@@ -108,6 +109,9 @@ async function main() {
       await bigUpload(svc, "tus, 4 MB slices", resumable(new GeneratedContent(BIG, "bench-tus"))),
     ];
 
+    process.stdout.write(`  task pane: size and first render in headless Chromium …\n`);
+    const pane = await measureTaskpane(svc.url, token);
+
     const rows: Array<[string, string, string]> = [
       [`saves/s, 60 KB multipart, ${CLIENTS} clients, ${SAVE_SECONDS} s`, saves.perSecond.toFixed(1), `p50 ${ms(saves.p50)}, p95 ${ms(saves.p95)}, ${saves.ok} saved, ${saves.failed} failed`],
       [`GET /api/health req/s, ${CLIENTS} clients, ${HEALTH_SECONDS} s`, health.perSecond.toFixed(0), `p50 ${ms(health.p50)}, p95 ${ms(health.p95)}, ${health.failed} failed`],
@@ -118,6 +122,8 @@ async function main() {
         `${b.seconds.toFixed(1)} s`,
         `${b.mbPerSecond.toFixed(0)} MB/s; peak RSS ${(b.peak / MB).toFixed(0)} MB (+${(b.growth / MB).toFixed(1)} MB)`,
       ]),
+      ["task pane JavaScript", `${pane.gzipKiB.toFixed(1)} KiB gzip`, `${pane.rawKiB.toFixed(1)} KiB minified`],
+      [`task pane first render (${pane.runs} cold loads)`, `p50 ${ms(pane.p50)}`, `p95 ${ms(pane.p95)}; navigation start → case search shown with data`],
     ];
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;

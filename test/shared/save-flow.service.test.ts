@@ -141,6 +141,25 @@ describe("the shared save flow against the real service", () => {
     expect(s.result!.separate[0].currentVersion.sha256).to.equal(sha(odt));
   });
 
+  it("a document saved with its PDF copy keeps the PDF as an attachment", async () => {
+    const api = client(w.tokens.alice);
+    const docx = fs.readFileSync(path.join(CORPUS, "Flere sider.docx"));
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+    const word: Capture = { kind: "document", title: "Flere sider", filename: "Flere sider.docx", mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", attachments: [], pdfAvailable: true };
+    let s = editMetadata(chooseType(chooseFloating(await loadStart(api, initialState(word, "pdf-key-0123456789"))), w.types.letter), { savePdf: true });
+    const closed: string[] = [];
+    s = await save(api, s, {
+      main: async () => ({ ...bytesSource(docx, word.filename, word.mediaType), close: async () => void closed.push("docx") }),
+      attachment: async () => {
+        throw new Error("no attachments");
+      },
+      pdf: async () => ({ ...bytesSource(pdf, "Flere sider.pdf", "application/pdf"), close: async () => void closed.push("pdf") }),
+    }, { language: "da", retry: noWait });
+    expect(s.result!.document.currentVersion.sha256).to.equal(sha(docx));
+    expect(s.result!.document.attachments.map((a) => [a.title, a.versions[0].sha256])).to.deep.equal([["Flere sider.pdf", sha(pdf)]]);
+    expect(closed).to.deep.equal(["docx", "pdf"]);
+  });
+
   it("a rejected token and an unreachable service are shown as readable messages, and nothing is saved", async () => {
     const s = { ...initialState({ ...capture, attachments: [] }, "k-0123456789"), target: { kind: "floating" as const }, documentTypeId: w.types.letter, step: "metadata" as const };
     const refused = await save(client("not-a-token"), s, sources, { language: "da", retry: noWait });

@@ -22,6 +22,8 @@ export interface SaveOptions {
   language: Language;
   /** Called with each intermediate state (progress, retrying). */
   onState?(state: FlowState): void;
+  /** Puts a failure into words; hosts with failures of their own (Apps Script quotas, Google sign-in) pass theirs. */
+  describe?(err: unknown): Message;
 }
 
 /** A person-readable message for any failure. */
@@ -158,6 +160,6 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
     }
     return saved(state, { document, separate, caseLabel: caseLabel(document) });
   } catch (err) {
-    return failed(state, messageFor(err));
+    return failed(state, (options.describe ?? messageFor)(err));
   }
 }

@@ -122,6 +122,15 @@ describe("resumable uploads (tus)", () => {
     expect(saved.body.currentVersion.sha256).to.equal(sha256(word));
   });
 
+  it("a client that cannot send HEAD asks for the offset with GET and X-HTTP-Method-Override (tus 1.0)", async () => {
+    const { url } = await tus.create(word.length, "Indstillingsnotat.docx", DOCX);
+    expect((await tus.patch(url, 0, word.subarray(0, 1000))).status).to.equal(204);
+    const res = await fetch(url, { method: "GET", headers: { "Tus-Resumable": "1.0.0", "X-HTTP-Method-Override": "HEAD", Authorization: `Bearer ${w.tokens.alice}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("upload-offset")).to.equal("1000");
+    expect(res.headers.get("upload-length")).to.equal(String(word.length));
+  });
+
   it("DELETE terminates an upload: it is gone and cannot be resumed or saved", async () => {
     const { url, id } = await tus.create(word.length, "kladde.docx", DOCX);
     expect((await tus.patch(url, 0, word.subarray(0, 1000))).status).to.equal(204);

@@ -82,6 +82,10 @@ export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Pro
     const raw = req.rawHeaders.filter((_, i, all) => all[i - (i % 2)].toLowerCase() !== USER_HEADER);
     req.rawHeaders.splice(0, req.rawHeaders.length, ...raw, USER_HEADER, actor.userId);
     req.url = req.originalUrl;
+    // tus 1.0: X-HTTP-Method-Override is the request's method, for clients that cannot send HEAD, PATCH
+    // or DELETE themselves (Apps Script's UrlFetchApp has no HEAD).
+    const override = req.get("X-HTTP-Method-Override")?.toUpperCase();
+    if (override && ["HEAD", "PATCH", "DELETE"].includes(override) && (req.method === "GET" || req.method === "POST")) req.method = override;
     await tus.handle(req, res);
   };
   // OPTIONS is how a tus client learns the version, extensions and maximum size.

@@ -1,0 +1,46 @@
+import type { Language, Message, Translate } from "../../../shared/index.ts";
+import type { ActionRef } from "./actions.ts";
+
+// Small builders shared by the cards. Cards are built with CardService, Apps Script's own (pure) builder
+// API; views read nothing else.
+
+/** What every view needs besides the state: the texts, and the flow the card's actions belong to. */
+export interface ViewContext {
+  t: Translate;
+  language: Language;
+  flowId: string;
+}
+
+export const ERROR_COLOUR = "#b3261e";
+
+/** Paragraphs and decorated texts are a small HTML subset: anything from users or the archive is escaped there (headers and labels are plain text). */
+export const escapeHtml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export const say = (v: ViewContext, message: Message): string => v.t(message.key, message.params);
+
+export function action(ref: ActionRef): GoogleAppsScript.Card_Service.Action {
+  return CardService.newAction()
+    .setFunctionName(ref.name)
+    .setParameters(ref.params ?? {})
+    .setLoadIndicator(CardService.LoadIndicator.SPINNER);
+}
+
+export const flowAction = (v: ViewContext, name: ActionRef["name"], params: Record<string, string> = {}): ActionRef => ({ name, params: { flowId: v.flowId, ...params } });
+
+export function button(text: string, ref: ActionRef, filled = false): GoogleAppsScript.Card_Service.TextButton {
+  const b = CardService.newTextButton().setText(text).setOnClickAction(action(ref));
+  return filled ? b.setTextButtonStyle(CardService.TextButtonStyle.FILLED) : b;
+}
+
+export const paragraph = (html: string): GoogleAppsScript.Card_Service.TextParagraph => CardService.newTextParagraph().setText(html);
+
+/** A message in the error colour, e.g. a field's validation message. */
+export const problemText = (v: ViewContext, message: Message): GoogleAppsScript.Card_Service.TextParagraph =>
+  paragraph(`<font color="${ERROR_COLOUR}">${escapeHtml(say(v, message))}</font>`);
+
+export const header = (title: string, subtitle?: string): GoogleAppsScript.Card_Service.CardHeader => {
+  const h = CardService.newCardHeader().setTitle(title);
+  return subtitle ? h.setSubtitle(subtitle) : h;
+};
+
+export const caseLabel = (c: { number: string; title: string }): string => `${c.number} ${c.title}`;

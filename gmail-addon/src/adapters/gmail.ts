@@ -3,7 +3,7 @@ import { CaptureError, errorText, isQuotaMessage, QuotaError } from "../errors.t
 import type { AddOnEvent } from "../event.ts";
 import { safeFilename, type GmailOrigin } from "../flow.ts";
 import type { MailPort } from "../handlers/services.ts";
-import { byteArraySource } from "./bytes.ts";
+import { byteArraySource, textSource } from "./bytes.ts";
 
 type Message = GoogleAppsScript.Gmail.GmailMessage;
 type Attachment = GoogleAppsScript.Gmail.GmailAttachment;
@@ -87,8 +87,7 @@ export const gmailPort: MailPort = {
     return {
       main: async () =>
         gmailCall(() => {
-          const raw = openMessage(event, origin.messageId).getRawContent();
-          return byteArraySource(Utilities.newBlob(raw).getBytes(), capture.filename, "message/rfc822");
+          return textSource(openMessage(event, origin.messageId).getRawContent(), capture.filename, "message/rfc822");
         }),
       attachment: async (id) =>
         gmailCall(() => {

@@ -10,7 +10,7 @@ import type { MetadataField } from "../templates/metadata-fields.ts";
 import { getTemplate, type CaseTemplate } from "../templates/templates.service.ts";
 import { createDocumentType, createRetentionRule, createTemplate, requireAccessGroup, requireDocumentTypes, uniqueViolation } from "./directory.service.ts";
 import { diff } from "./changes.ts";
-import { reapplyDocumentTypes } from "./reapply-document-types.ts";
+import { reapplyRetention } from "../documents/disposal.ts";
 
 // Administration of the filing rules: retention rules, document types and case templates. A change that
 // alters how existing documents are classified or when they fall due is carried through to them here.
@@ -35,7 +35,7 @@ export async function updateRetentionRule(db: Db, actor: Actor, id: string, patc
     const changes = diff(rule, next);
     if (!Object.keys(changes).length) return { ...retentionRuleView(rule), documentsUpdated: 0 };
     await trx.updateTable("retention_rules").set(next).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A retention rule named "${next.name}"`));
-    const documentsUpdated = changes.kind || changes.years ? await reapplyDocumentTypes(trx, actor, { retentionRuleId: id }) : 0;
+    const documentsUpdated = changes.kind || changes.years ? await reapplyRetention(trx, actor, { retentionRuleId: id }) : 0;
     await recordAudit(trx, { actor, action: "retention_rule.update", objectType: "retention_rule", objectId: id, details: { ...changes, documentsUpdated } });
     return { ...retentionRuleView({ id, ...next }), documentsUpdated };
   });
@@ -83,7 +83,7 @@ export async function updateDocumentType(db: Db, actor: Actor, id: string, patch
     const changes = diff(row, next);
     if (!Object.keys(changes).length) return { ...(await documentTypeView(trx, id)), documentsUpdated: 0 };
     await trx.updateTable("document_types").set(next).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A document type named "${next.name}"`));
-    const documentsUpdated = changes.category || changes.retention_rule_id ? await reapplyDocumentTypes(trx, actor, { documentTypeId: id }) : 0;
+    const documentsUpdated = changes.category || changes.retention_rule_id ? await reapplyRetention(trx, actor, { documentTypeId: id }) : 0;
     await recordAudit(trx, { actor, action: "document_type.update", objectType: "document_type", objectId: id, details: { ...changes, documentsUpdated } });
     return { ...(await documentTypeView(trx, id)), documentsUpdated };
   });

@@ -4,7 +4,7 @@ import { forbidden, Problem, unprocessable, validationProblem } from "../../http
 import { requireVisibleCase, type Visible } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { recomputeDisposalForCase } from "../documents/disposal.ts";
+import { reapplyRetention } from "../documents/disposal.ts";
 import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
 import { metadataSchema } from "../templates/metadata-fields.ts";
 import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
@@ -186,7 +186,7 @@ export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "a
     if (end && end < c.start_date) throw unprocessable("end_before_start", `The end date ${end} is before the case's start date ${c.start_date}.`);
     const stamp = { status, end_date: end, changed_at: new Date().toISOString(), changed_by: actor.userId };
     await repo.updateCase(trx, id, stamp);
-    const recomputed = await recomputeDisposalForCase(trx, actor, id, end);
+    const recomputed = await reapplyRetention(trx, actor, { caseId: id });
     await recordAudit(trx, {
       actor,
       action: status === "closed" ? "case.close" : "case.reopen",

@@ -16,15 +16,11 @@ export const CACHE_MAX_SECONDS = 21_600;
 
 /** A Java byte[] as Apps Script gives it to JavaScript: an array of signed bytes. */
 export function byteArray(bytes: Uint8Array): number[] {
-  // Built in parts: V8 keeps a single `new Array(n)` of more than ~32 million slots as a slow dictionary.
-  const PART = 4 * 1024 * 1024;
-  const parts: number[][] = [];
-  for (let at = 0; at < bytes.length || parts.length === 0; at += PART) {
-    const part = new Array<number>(Math.min(PART, bytes.length - at)).fill(0);
-    for (let i = 0; i < part.length; i++) part[i] = (bytes[at + i] << 24) >> 24;
-    parts.push(part);
-  }
-  return parts.length === 1 ? parts[0] : ([] as number[]).concat(...parts);
+  // Grown by push: V8 keeps a `new Array(n)` of more than ~32 million slots as a slow dictionary, and
+  // concatenating large arrays can exceed its table sizes.
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) out.push((bytes[i] << 24) >> 24);
+  return out;
 }
 
 /** Bytes from whatever Apps Script accepts as bytes: a string (UTF-8), a byte array, or a Blob. */

@@ -69,7 +69,8 @@ export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
 });
 
 /** Everything the document page shows: metadata, versions, attachments, comments, references, history. */
-export async function documentDetails(db: Executor, actor: Actor, id: string) {
+/** `recordView`: a GET is a view and is audited; the answer to a save or change is not a second event. */
+export async function documentDetails(db: Executor, actor: Actor, id: string, options: { recordView: boolean } = { recordView: true }) {
   const doc = await requireVisibleDocument(db, actor, id);
   const [versions, attachments, comments, references, history, [type], c, mail] = await Promise.all([
     repo.versionsOf(db, doc),
@@ -81,7 +82,7 @@ export async function documentDetails(db: Executor, actor: Actor, id: string) {
     doc.case_id ? db.selectFrom("cases").select(["id", "number", "title", "status"]).where("id", "=", doc.case_id).executeTakeFirst() : undefined,
     mailOf(db, doc),
   ]);
-  await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
+  if (options.recordView) await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
   const own = versions.filter((v) => v.subject_id === doc.id);
   return {
     ...toDocumentSummary(doc),

@@ -113,7 +113,7 @@ async function receiveOne<S extends z.ZodObject>(ctx: AppContext, req: Request, 
 export function documentRoutes(ctx: AppContext) {
   const created = async (actor: Actor, id: string, replayed: boolean) => {
     ctx.jobs.kick();
-    return new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id));
+    return new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id, { recordView: false }));
   };
 
   return [
@@ -196,7 +196,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { 200: { description: "The changed document" }, 404: { description: "Not found" }, 409: { description: "Conflict" }, 412: { description: "Stale" } },
       async handle({ actor, params, body, req, res }) {
         await updateDocument(ctx.db, actor, params.id, body, req.get("If-Match"));
-        const doc = await documentDetails(ctx.db, actor, params.id);
+        const doc = await documentDetails(ctx.db, actor, params.id, { recordView: false });
         res.setHeader("ETag", doc.etag);
         return doc;
       },
@@ -230,7 +230,7 @@ export function documentRoutes(ctx: AppContext) {
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () => checkVersionAllowed(ctx.db, actor, params.id, ifMatch));
         const comment = metadata.comment ?? "";
         await withContent(ctx, [content], claimed, () => addVersion(ctx.db, actor, params.id, ifMatch, content, comment));
-        const doc = await documentDetails(ctx.db, actor, params.id);
+        const doc = await documentDetails(ctx.db, actor, params.id, { recordView: false });
         res.setHeader("ETag", doc.etag);
         return new Reply(201, doc);
       },
@@ -260,7 +260,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { 200: { description: "The filed document" }, 404: { description: "Not found" }, 409: { description: "Already filed" }, 422: { description: "Type not allowed" } },
       async handle({ actor, params, body }) {
         await fileDocument(ctx.db, actor, params.id, body.caseId);
-        return documentDetails(ctx.db, actor, params.id);
+        return documentDetails(ctx.db, actor, params.id, { recordView: false });
       },
     }),
 

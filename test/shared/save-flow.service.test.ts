@@ -8,7 +8,9 @@ import {
   chooseCase,
   chooseFloating,
   chooseType,
+  createDraftedCase,
   editMetadata,
+  editNewCase,
   fetchTransport,
   ImsClient,
   initialState,
@@ -16,6 +18,7 @@ import {
   NetworkError,
   save,
   searchCases,
+  startNewCase,
   type Capture,
   type HttpRequest,
   type RetryPolicy,
@@ -97,6 +100,23 @@ describe("the shared save flow against the real service", () => {
     expect(done.result!.caseLabel).to.contain("Foreningen Glade Børn");
     expect(seenProgress.at(-1)).to.equal(mailBytes.length + odt.length);
     expect(new Set(seenProgress).size).to.be.greaterThan(3);
+  });
+
+  it("a new case is created from a template in the pane, its fields checked first, and then chosen", async () => {
+    const api = client(w.tokens.alice);
+    let s = await loadStart(api, initialState({ ...capture, mail: { ...capture.mail!, messageId: "<new-case@x>" } }, "new-case-0123456789"));
+    s = editNewCase(startNewCase(s, w.templates.pupil), { title: "Elev 4", fields: { klasse: "9.z", optaget: "31-12-2019" } });
+    const refused = await createDraftedCase(api, s, "da");
+    expect(Object.keys(refused.errors).sort()).to.deep.equal(["elevnummer", "klasse", "optaget"]);
+    expect(refused.target).to.equal(null);
+    s = editNewCase(refused, { fields: { elevnummer: "E-4", klasse: "1.a", optaget: "2019-12-31" } });
+    const created = await createDraftedCase(api, s, "da");
+    expect(created.step).to.equal("type");
+    expect(created.target?.kind).to.equal("case");
+    const c = created.target?.kind === "case" ? created.target.case : null;
+    expect(c).to.include({ title: "Elev 4", templateId: w.templates.pupil });
+    expect(c!.metadata).to.deep.equal({ elevnummer: "E-4", klasse: "1.a", optaget: "2019-12-31" });
+    expect(created.recent[0].id).to.equal(c!.id);
   });
 
   it("the same mail is then reported as already saved, with its case", async () => {

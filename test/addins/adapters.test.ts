@@ -189,5 +189,15 @@ describe("the Word, Excel and PowerPoint adapter", () => {
     expect(await settings.load()).to.equal(null);
     await settings.save({ serviceUrl: "https://imscase.kommune.dk", token: "ims_x" });
     expect(await settings.load()).to.deep.equal({ serviceUrl: "https://imscase.kommune.dk", token: "ims_x" });
+    expect([...store.keys()]).to.deep.equal(["imsCase.connection"]);
+  });
+
+  it("keeps them under Office's partition key where Office on the web partitions storage", async () => {
+    installFakeOffice(g, { host: "Word", partitionKey: "https://contoso.sharepoint.com/", document: { url: "a.docx", fileBase64: "" } });
+    const store = new Map<string, string>();
+    const settings = localSettingsStore(() => ({ getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) }));
+    await settings.save({ serviceUrl: "https://imscase.kommune.dk", token: "ims_y" });
+    expect([...store.keys()]).to.deep.equal(["https://contoso.sharepoint.com/imsCase.connection"]);
+    expect(await settings.load()).to.deep.equal({ serviceUrl: "https://imscase.kommune.dk", token: "ims_y" });
   });
 });

@@ -38,6 +38,8 @@ export interface FakeOfficeOptions {
   host: "Outlook" | "Word" | "Excel" | "PowerPoint";
   platform?: "PC" | "OfficeOnline" | "Mac";
   displayLanguage?: string;
+  /** Office on the web's storage partition, when it partitions. */
+  partitionKey?: string;
   requirementSets?: Record<string, string>;
   mail?: FakeMail;
   document?: FakeDocument;
@@ -183,6 +185,7 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
       host: options.host,
       platform: options.platform ?? "PC",
       displayLanguage: options.displayLanguage ?? "da-DK",
+      partitionKey: options.partitionKey,
       requirements: { isSetSupported: (name: string, version = "1.1") => sets[name] !== undefined && versionAtLeast(sets[name], version) },
       roamingSettings,
       document,

@@ -22,18 +22,22 @@ export function roamingSettingsStore(): SettingsStore {
   };
 }
 
-/** Word, Excel and PowerPoint have no roaming settings; the add-in's own (partitioned) storage keeps them. */
+/**
+ * Word, Excel and PowerPoint have no roaming settings; the add-in's own storage keeps them, under
+ * Office's partition key where Office on the web partitions storage (as Microsoft recommends).
+ */
 export function localSettingsStore(storage: () => Pick<Storage, "getItem" | "setItem"> = () => globalThis.localStorage): SettingsStore {
+  const key = () => `${(typeof Office !== "undefined" && Office.context?.partitionKey) || ""}${KEY}`;
   return {
     async load() {
       try {
-        return parse(JSON.parse(storage().getItem(KEY) ?? "null"));
+        return parse(JSON.parse(storage().getItem(key()) ?? "null"));
       } catch {
         return null;
       }
     },
     async save(settings) {
-      storage().setItem(KEY, JSON.stringify(settings));
+      storage().setItem(key(), JSON.stringify(settings));
     },
   };
 }

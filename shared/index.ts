@@ -8,5 +8,6 @@ export * from "./api/encoding.ts";
 export * from "./flow/state.ts";
 export * from "./flow/transitions.ts";
 export * from "./flow/validation.ts";
+export * from "./flow/naming.ts";
 export * from "./flow/effects.ts";
 export * from "./i18n/index.ts";

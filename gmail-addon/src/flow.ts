@@ -1,4 +1,4 @@
-import type { Capture, FlowState, MessageKey } from "../../shared/index.ts";
+import { safeFilename, type Capture, type FlowState, type MessageKey } from "../../shared/index.ts";
 import type { EditorHost } from "./event.ts";
 
 // What the add-on keeps between card actions: the shared flow's state and where its content comes from.
@@ -44,18 +44,6 @@ export const PDF_FORMAT: FileFormat = { mimeType: "application/pdf", extension: 
 const FALLBACK_TITLE: Record<EditorHost, string> = { docs: "Dokument", sheets: "Regneark", slides: "Præsentation" };
 
 export const formatOf = (origin: FileOrigin): FileFormat => (origin.format === "pdf" ? PDF_FORMAT : FILE_FORMATS[origin.host]);
-
-/** A file name made from a subject or title: no path or reserved characters, never empty. */
-export function safeFilename(base: string, extension: string, fallback: string): string {
-  const cleaned = base
-    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^\.+/, "")
-    .slice(0, 150)
-    .trim();
-  return `${cleaned || fallback}${extension}`;
-}
 
 /** The capture for a Google file in its chosen format; the PDF copy is offered alongside a native export. */
 export function fileCapture(origin: FileOrigin): Capture {

@@ -1,6 +1,6 @@
-import type { Capture, Message, SaveResult, SaveSources } from "../../../shared/index.ts";
+import { safeFilename, type Capture, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
 import { HostError, type FiledMark, type HostAdapter, type HostName } from "./adapter.ts";
-import { filenameFromUrl, safeFilename } from "./filenames.ts";
+import { filenameFromUrl } from "./filenames.ts";
 import { officeCall } from "./office-async.ts";
 import { openOfficeFile } from "./office-file.ts";
 import { localSettingsStore } from "./settings.ts";

@@ -1,15 +1,3 @@
-/** A file name made from a mail subject or document title: no path or reserved characters, never empty. */
-export function safeFilename(base: string, extension: string, fallback = "IMS Case"): string {
-  const cleaned = base
-    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^\.+/, "")
-    .slice(0, 150)
-    .trim();
-  return `${cleaned || fallback}${extension}`;
-}
-
 /** The last path segment of a document URL or path (Office gives either), decoded. */
 export function filenameFromUrl(url: string): string {
   const last = url.split(/[\\/]/).filter(Boolean).pop() ?? "";
@@ -19,18 +7,3 @@ export function filenameFromUrl(url: string): string {
     return last;
   }
 }
-
-/** Header lines (RFC 5322, folded) to a map of lower-case name → value. */
-export function parseHeaderBlock(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const unfolded = text.replace(/\r?\n[ \t]+/g, " ");
-  for (const line of unfolded.split(/\r?\n/)) {
-    const i = line.indexOf(":");
-    if (i <= 0) continue;
-    const name = line.slice(0, i).trim().toLowerCase();
-    if (!out.has(name)) out.set(name, line.slice(i + 1).trim());
-  }
-  return out;
-}
-
-export const messageIdsIn = (value: string | undefined): string[] => (value ? (value.match(/<[^<>\s]+>/g) ?? []) : []);

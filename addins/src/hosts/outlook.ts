@@ -1,6 +1,5 @@
-import { bytesSource, utf8, type Capture, type CapturedAttachment, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
+import { bytesSource, messageIdsIn, parseHeaderBlock, safeFilename, utf8, type Capture, type CapturedAttachment, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
 import { HostError, type FiledMark, type HostAdapter } from "./adapter.ts";
-import { messageIdsIn, parseHeaderBlock, safeFilename } from "./filenames.ts";
 import { base64ToBytes, officeCall } from "./office-async.ts";
 import { roamingSettingsStore } from "./settings.ts";
 

@@ -1,6 +1,7 @@
 import { ApiError, type SaveSources } from "../../../shared/index.ts";
 import { CaptureError } from "../errors.ts";
-import { formatOf, PDF_FORMAT, safeFilename, type FileFormat, type FileOrigin } from "../flow.ts";
+import { safeFilename } from "../../../shared/index.ts";
+import { formatOf, PDF_FORMAT, type FileFormat, type FileOrigin } from "../flow.ts";
 import type { FilePort } from "../handlers/services.ts";
 import { byteArraySource } from "./bytes.ts";
 import { urlFetch } from "./transport.ts";

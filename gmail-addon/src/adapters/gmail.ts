@@ -1,7 +1,7 @@
-import type { Capture, CapturedAttachment, SaveSources } from "../../../shared/index.ts";
+import { addressesIn, messageIdsIn, safeFilename, type Capture, type CapturedAttachment, type SaveSources } from "../../../shared/index.ts";
 import { CaptureError, errorText, isQuotaMessage, QuotaError } from "../errors.ts";
 import type { AddOnEvent } from "../event.ts";
-import { safeFilename, type GmailOrigin } from "../flow.ts";
+import type { GmailOrigin } from "../flow.ts";
 import type { MailPort } from "../handlers/services.ts";
 import { byteArraySource, textSource } from "./bytes.ts";
 
@@ -31,9 +31,6 @@ function openMessage(event: AddOnEvent, messageId = event.gmail?.messageId): Mes
 const attachmentsOf = (message: Message, inline: boolean): Attachment[] =>
   message.getAttachments(inline ? { includeInlineImages: true, includeAttachments: false } : { includeInlineImages: false, includeAttachments: true });
 
-const ADDRESS = /[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g;
-const addressesIn = (value: string): string[] => value.match(ADDRESS) ?? [];
-const messageIdsIn = (value: string): string[] => value.match(/<[^<>\s]+>/g) ?? [];
 
 function attachmentId(id: string): { inline: boolean; index: number } {
   const m = /^([ai])(\d+)$/.exec(id);

@@ -28,7 +28,10 @@ export interface CaseSummary {
   accessGroupId: string;
   critical: boolean;
   metadata: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string;
   changedAt: string;
+  changedBy: string;
 }
 
 export type RetentionKind = "permanent" | "after_case_closed" | "after_document_created" | "review";

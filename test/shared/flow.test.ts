@@ -49,7 +49,10 @@ const aCase = (id: string, templateId: string): CaseSummary => ({
   accessGroupId: "g",
   critical: false,
   metadata: {},
+  createdAt: "2020-01-08T00:00:00Z",
+  createdBy: "u",
   changedAt: "2020-01-08T00:00:00Z",
+  changedBy: "u",
 });
 const mail: Capture = {
   kind: "mail",

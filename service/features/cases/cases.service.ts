@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { CaseSummary } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { forbidden, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
 import { requireVisibleCase, type Visible } from "../access/access.ts";
@@ -11,25 +12,8 @@ import { getTemplate, requireActiveTemplate } from "../templates/templates.servi
 import * as repo from "./cases.repository.ts";
 import type { CaseRow } from "./cases.table.ts";
 
-export interface CaseView {
-  id: string;
-  number: string;
-  title: string;
-  status: "active" | "closed";
-  startDate: string;
-  endDate: string | null;
-  ownerId: string;
-  responsibleId: string | null;
-  templateId: string;
-  journalCode: string;
-  accessGroupId: string;
-  critical: boolean;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-  createdBy: string;
-  changedAt: string;
-  changedBy: string;
-}
+/** A case as the API sends it: the shape every client reads (shared/api/types.ts). */
+export type CaseView = CaseSummary;
 
 export function toCaseView(r: CaseRow): CaseView {
   return {

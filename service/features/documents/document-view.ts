@@ -1,3 +1,4 @@
+import type { VersionInfo } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
@@ -8,17 +9,8 @@ import { mailOf } from "../mail/mail.service.ts";
 import { etagOf, versionLabel } from "./documents.service.ts";
 import type { DocumentRow, VersionRow } from "./documents.table.ts";
 
-export interface VersionView {
-  id: string;
-  version: string;
-  filename: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  authorId: string;
-  createdAt: string;
-  comment: string;
-}
+/** A version as the API sends it (shared/api/types.ts). */
+export type VersionView = VersionInfo;
 
 export const toVersionView = (v: VersionRow): VersionView => ({
   id: v.id,

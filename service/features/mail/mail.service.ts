@@ -1,3 +1,4 @@
+import type { MailLookup } from "../../../shared/api/types.ts";
 import type { AppContext } from "../../context.ts";
 import type { Executor } from "../../db/database.ts";
 import { enqueueJob } from "../../jobs/jobs.ts";
@@ -103,13 +104,7 @@ export async function mailOf(db: Executor, doc: Visible<DocumentRow>): Promise<M
   };
 }
 
-export interface MailLookup {
-  messageId?: string;
-  inReplyTo?: string;
-  references?: string[];
-  from?: string;
-  conversationId?: string;
-}
+export type { MailLookup };
 
 /** Visible filed mails joined to their visible, active cases, newest filing first. */
 function filedMails(db: Executor, actor: Actor) {

@@ -1,16 +1,10 @@
+import type { CaseTemplate } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
 import { MetadataField } from "./metadata-fields.ts";
 
-export interface CaseTemplate {
-  id: string;
-  name: string;
-  accessGroupId: string;
-  journalCode: string;
-  fields: MetadataField[];
-  documentTypeIds: string[];
-  active: boolean;
-}
+/** A case template as the API sends it (shared/api/types.ts). */
+export type { CaseTemplate };
 
 export async function listTemplates(db: Executor, includeInactive = false): Promise<CaseTemplate[]> {
   let q = db.selectFrom("case_templates").selectAll().orderBy("name");

@@ -1,3 +1,4 @@
+import type { GoogleSignInConfig } from "./features/auth/google-id-token.ts";
 import path from "node:path";
 
 /** Everything the service reads from its environment, resolved once at start. */
@@ -17,7 +18,7 @@ export interface Config {
   logLevel: string;
   publicUrl: string;
   /** Sign-in with Google ID tokens, from GOOGLE_CLIENT_ID and GOOGLE_CERTS_URL; undefined when not configured. */
-  googleSignIn: { clientId: string; certsUrl: string } | undefined;
+  googleSignIn: GoogleSignInConfig | undefined;
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -65,6 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
-    googleSignIn: env.GOOGLE_CLIENT_ID ? { clientId: env.GOOGLE_CLIENT_ID, certsUrl: certsUrl(env.GOOGLE_CERTS_URL) } : undefined,
+    googleSignIn: env.GOOGLE_CLIENT_ID
+      ? {
+          clientId: env.GOOGLE_CLIENT_ID,
+          certsUrl: certsUrl(env.GOOGLE_CERTS_URL),
+          ...(env.GOOGLE_HOSTED_DOMAIN?.trim() ? { hostedDomain: env.GOOGLE_HOSTED_DOMAIN.trim().toLowerCase() } : {}),
+        }
+      : undefined,
   };
 }

@@ -325,4 +325,23 @@ describe("sign-in with a Google ID token", () => {
       await request(plain.url).get("/api/me").auth(ADMIN_TOKEN, { type: "bearer" }).expect(200);
     });
   });
+
+  describe("restricted to one Google Workspace domain (GOOGLE_HOSTED_DOMAIN)", () => {
+    let restricted: TestService;
+    before(async () => {
+      restricted = await startTestService({ GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl, GOOGLE_HOSTED_DOMAIN: "Skole.dk" });
+      await buildWorld(restricted.ctx.db, ADMIN_TOKEN);
+    });
+    after(() => restricted?.dispose());
+
+    it("an account of the domain signs in; a consumer account with the same verified address is refused", async () => {
+      const ok = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk", { hd: "skole.dk" })), { type: "bearer" }).expect(200);
+      expect(ok.body.email).to.equal("alice@skole.dk");
+      const consumer = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" }).expect(401);
+      expect(consumer.body.code).to.equal("invalid_token");
+      expect(consumer.body.detail).to.contain("Google Workspace domain skole.dk");
+      const other = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk", { hd: "andet.dk" })), { type: "bearer" }).expect(401);
+      expect(other.body.code).to.equal("invalid_token");
+    });
+  });
 });

@@ -9,6 +9,8 @@ export interface GoogleSignInConfig {
   clientId: string;
   /** Where Google publishes the keys its ID tokens are signed with, as a PEM map keyed by key id (oauth2/v1/certs). */
   certsUrl: string;
+  /** When set, only accounts of this Google Workspace domain (the token's `hd` claim) may sign in. */
+  hostedDomain?: string;
 }
 
 /** Why the library refused a token, from its error message; the message itself may carry the whole token. */
@@ -100,6 +102,13 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
       if (payload.email_verified !== true) {
         log.warn({ reason: "email_not_verified", sub: payload.sub }, "Google ID token refused");
         return invalid("email_not_verified", "Google has not verified the account's e-mail address");
+      }
+
+      // A verified address alone does not prove the account is the organisation's: a consumer Google
+      // account can verify a work address. Google's `hd` claim names the Workspace domain that owns it.
+      if (config.hostedDomain && payload.hd?.toLowerCase() !== config.hostedDomain) {
+        log.warn({ reason: "wrong_hosted_domain", sub: payload.sub, hd: payload.hd ?? null }, "Google ID token refused");
+        return invalid("wrong_hosted_domain", `the account does not belong to the Google Workspace domain ${config.hostedDomain}`);
       }
 
       const email = payload.email.toLowerCase();

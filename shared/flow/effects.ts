@@ -39,8 +39,18 @@ export async function loadStart(client: ImsClient, state: FlowState): Promise<Fl
   const lookup: Promise<MailLookupResult> = mail
     ? client.mailLookup({ messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, from: mail.from, conversationId: mail.conversationId })
     : Promise.resolve({ alreadyFiled: null, proposal: null });
-  const [templates, documentTypes, recent, found] = await Promise.all([client.templates(), client.documentTypes(), client.recentCases(), lookup]);
-  return withReferenceData(state, { templates, documentTypes, recent, proposal: found.proposal, alreadyFiled: found.alreadyFiled });
+  const existingId = state.capture.existingDocumentId;
+  const existing = existingId
+    ? client.getDocument(existingId).then(
+        (d) => ({ title: d.title, version: d.currentVersion.version, caseLabel: d.case ? `${d.case.number} ${d.case.title}` : null }),
+        (err) => {
+          if (err instanceof ApiError && err.status === 404) return null;
+          throw err;
+        },
+      )
+    : Promise.resolve(null);
+  const [templates, documentTypes, recent, found, known] = await Promise.all([client.templates(), client.documentTypes(), client.recentCases(), lookup, existing]);
+  return withReferenceData(state, { templates, documentTypes, recent, proposal: found.proposal, alreadyFiled: found.alreadyFiled, existing: known });
 }
 
 export async function searchCases(client: ImsClient, state: FlowState, query: string): Promise<FlowState> {

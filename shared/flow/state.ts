@@ -90,6 +90,8 @@ export interface FlowState {
   savePdf: boolean;
   /** "new version of the document this file came from" instead of a new document. */
   asNewVersion: boolean;
+  /** The document this file came from, as the service knows it now (for "save as new version"). */
+  existing: { title: string; version: string; caseLabel: string | null } | null;
   newCase: NewCaseDraft | null;
   errors: Record<string, Message>;
   progress: { sent: number; total: number; retrying: number } | null;

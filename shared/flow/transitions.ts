@@ -28,6 +28,7 @@ export function initialState(capture: Capture, idempotencyKey: string, now = new
     attachmentChoices: Object.fromEntries(capture.attachments.map((a) => [a.id, a.inline ? "skip" : "attachment"])),
     savePdf: false,
     asNewVersion: Boolean(capture.existingDocumentId),
+    existing: null,
     newCase: null,
     errors: {},
     progress: null,
@@ -39,9 +40,17 @@ export function initialState(capture: Capture, idempotencyKey: string, now = new
 
 export function withReferenceData(
   state: FlowState,
-  data: { templates: CaseTemplate[]; documentTypes: DocumentType[]; recent: CaseSummary[]; proposal: Proposal | null; alreadyFiled: AlreadyFiled | null },
+  data: {
+    templates: CaseTemplate[];
+    documentTypes: DocumentType[];
+    recent: CaseSummary[];
+    proposal: Proposal | null;
+    alreadyFiled: AlreadyFiled | null;
+    existing: FlowState["existing"];
+  },
 ): FlowState {
-  return { ...state, ...data };
+  // A file whose document is gone, or no longer visible, can only be saved as a new document.
+  return { ...state, ...data, asNewVersion: state.asNewVersion && data.existing !== null };
 }
 
 export function withQuery(state: FlowState, query: string): FlowState {

@@ -52,8 +52,11 @@ export function validateForSave(state: FlowState, label: (key: "meta.title" | "m
   if (!state.target && !state.asNewVersion) errors.target = { key: "error.chooseCase" };
   if (!state.documentTypeId && !state.asNewVersion) errors.documentTypeId = { key: "error.chooseType" };
   const title = state.title.trim();
-  if (!title) errors.title = { key: "error.required", params: { field: label("meta.title") } };
-  else if (title.length > 500) errors.title = { key: "error.titleTooLong" };
+  // A new version keeps its document's title.
+  if (!state.asNewVersion) {
+    if (!title) errors.title = { key: "error.required", params: { field: label("meta.title") } };
+    else if (title.length > 500) errors.title = { key: "error.titleTooLong" };
+  }
   if (state.documentDate && !validDate(state.documentDate)) errors.documentDate = { key: "error.date", params: { field: label("meta.documentDate") } };
   return errors;
 }

@@ -141,6 +141,8 @@ describe("the task pane in Chromium, served by the real service", function () {
     // The file now carries its document id: the pane offers a new version.
     const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=word`, { ...options, stored: { documentSettings: log.documentSettings } }, connection);
     await again.getByTestId("as-new-version").click();
+    const versionOf = await again.getByTestId("new-version-of").innerText();
+    expect(versionOf).to.contain("Indstillingsnotat").and.contain("1.0").and.contain(caseNumber);
     await screenshot(again, "word-3-new-version");
     await again.getByTestId("save").click();
     await again.getByTestId("done").waitFor();

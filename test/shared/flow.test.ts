@@ -68,7 +68,7 @@ const mail: Capture = {
 };
 
 function ready() {
-  return withReferenceData(initialState(mail, "key-1", new Date("2026-11-27T12:00:00Z")), { templates, documentTypes: types, recent: [], proposal: null, alreadyFiled: null });
+  return withReferenceData(initialState(mail, "key-1", new Date("2026-11-27T12:00:00Z")), { templates, documentTypes: types, recent: [], proposal: null, alreadyFiled: null, existing: null });
 }
 
 describe("the shared save flow", () => {
@@ -145,6 +145,16 @@ describe("the shared save flow", () => {
     expect(s.asNewVersion).to.equal(true);
     expect(chooseNewVersion(s, false).asNewVersion).to.equal(false);
     expect(chooseNewVersion(s, true).step).to.equal("metadata");
+    // A new version keeps its document's title, so the title is not asked for.
+    const t = translator("da");
+    expect(validateForSave(editMetadata(s, { title: "" }), (k) => t(k))).to.deep.equal({});
+  });
+
+  it("a file whose document is gone, or no longer visible to the user, is saved as a new document", () => {
+    const doc: Capture = { kind: "document", title: "Budget", filename: "Budget.docx", mediaType: "x", attachments: [], pdfAvailable: true, existingDocumentId: "d1" };
+    const known = { templates, documentTypes: types, recent: [], proposal: null, alreadyFiled: null };
+    expect(withReferenceData(initialState(doc, "k"), { ...known, existing: { title: "Budget", version: "1.2", caseLabel: null } }).asNewVersion).to.equal(true);
+    expect(withReferenceData(initialState(doc, "k"), { ...known, existing: null }).asNewVersion).to.equal(false);
   });
 
   it("validates a template's custom fields as typed", () => {

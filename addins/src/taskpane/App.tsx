@@ -83,6 +83,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
 
   const filed = state.alreadyFiled ?? (flow.mark && state.step !== "done" ? { documentId: flow.mark.documentId, case: null } : null);
   const filedLabel = state.alreadyFiled?.case ? `${state.alreadyFiled.case.number} ${state.alreadyFiled.case.title}` : flow.mark?.caseLabel;
+  const holdAtFiled = Boolean(filed) && !dismissedMark && state.step === "case";
   return (
     <>
       {notices.map((n) => (
@@ -90,7 +91,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
           <MessageBarBody>{say(n)}</MessageBarBody>
         </MessageBar>
       ))}
-      {filed && !dismissedMark && state.step === "case" && !state.asNewVersion && (
+      {holdAtFiled && !state.asNewVersion && (
         <MessageBar intent="info" data-testid="already-saved">
           <MessageBarBody>
             {filedLabel ? t("already.saved", { case: filedLabel }) : t(state.capture.kind === "mail" ? "filed.outlook" : "already.saved.floating")}
@@ -110,7 +111,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
           </MessageBarActions>
         </MessageBar>
       )}
-      {state.step !== "saving" && state.step !== "done" && !state.asNewVersion && (
+      {state.step !== "saving" && state.step !== "done" && !state.asNewVersion && !holdAtFiled && (
         <TabList selectedValue={state.step} onTabSelect={(_, d) => flow.goTo(d.value as "case" | "type" | "metadata")} size="small">
           <Tab value="case">{t("step.case")}</Tab>
           <Tab value="type" disabled={!state.target}>
@@ -121,7 +122,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
           </Tab>
         </TabList>
       )}
-      {state.step === "case" && !(filed && !dismissedMark) && <CaseStep state={state} flow={flow} />}
+      {state.step === "case" && !holdAtFiled && <CaseStep state={state} flow={flow} />}
       {state.step === "type" && <TypeStep state={state} flow={flow} accessGroupName={groupName} />}
       {state.step === "metadata" && <MetadataStep state={state} flow={flow} />}
       {state.step === "saving" && <SavingStep state={state} />}

@@ -33,8 +33,15 @@ export function MetadataStep({ state, flow }: { state: FlowState; flow: SaveFlow
         </MessageBar>
       )}
       {state.asNewVersion ? (
-        <div className={s.summary}>
-          <Text weight="semibold">{t("save.newVersion")}</Text>
+        <div className={s.summary} data-testid="new-version-of">
+          <Text>
+            {t("save.newVersionOf")}: <strong>{state.existing?.title}</strong>
+            <span className={s.muted}>
+              {" "}
+              · {t("meta.currentVersion", { version: state.existing?.version ?? "" })}
+              {state.existing?.caseLabel ? ` · ${state.existing.caseLabel}` : ""}
+            </span>
+          </Text>
           <Button appearance="transparent" onClick={() => flow.chooseNewVersion(false)}>
             {t("meta.asNewDocument")}
           </Button>
@@ -60,11 +67,11 @@ export function MetadataStep({ state, flow }: { state: FlowState; flow: SaveFlow
           </div>
         </>
       )}
-      <Field label={t("meta.title")} required validationMessage={say(state.errors.title)}>
-        <Input value={state.title} onChange={(_, d) => flow.edit({ title: d.value })} data-testid="title" />
-      </Field>
       {!state.asNewVersion && (
         <>
+          <Field label={t("meta.title")} required validationMessage={say(state.errors.title)}>
+            <Input value={state.title} onChange={(_, d) => flow.edit({ title: d.value })} data-testid="title" />
+          </Field>
           <Field label={t("meta.status")}>
             <RadioGroup layout="horizontal" value={state.status} onChange={(_, d) => flow.edit({ status: d.value as "draft" | "final" })}>
               <Radio value="draft" label={t("meta.status.draft")} />

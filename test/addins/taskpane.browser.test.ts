@@ -116,6 +116,39 @@ describe("the task pane in Chromium, served by the real service", function () {
     await again.close();
   });
 
+  it("Outlook: when the mail cannot be marked as saved, the save stands and the pane says why", async () => {
+    const raw = fs.readFileSync(path.join(CORPUS, "unquoted-filename-with-spaces.eml"));
+    const mail: FakeMail = {
+      itemId: "AAMkAGI2-2",
+      subject: "Kontrol af budgetplan",
+      from: { displayName: "Bo", emailAddress: "bo@example.dk" },
+      to: [],
+      cc: [],
+      dateTimeCreated: "2019-06-30T10:00:00Z",
+      internetMessageId: "<budget-kontrol@example.dk>",
+      conversationId: "AAQkAGI2-2",
+      emlBase64: raw.toString("base64"),
+      headers: "Subject: Kontrol af budgetplan\r\n",
+      attachments: [],
+    };
+    const page = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, {
+      host: "Outlook",
+      requirementSets: { Mailbox: "1.14" },
+      mail,
+      stored: { roaming: { "imsCase.connection": { serviceUrl: svc.url, token: w.tokens.alice } } },
+      fail: { "categories.addAsync": { code: 9002, message: "Adgang nægtet til postkassen." } },
+    } satisfies FakeOfficeOptions);
+    await page.getByTestId("floating").click();
+    await page.getByRole("radio", { name: /^Brev/ }).click();
+    await page.getByTestId("save").click();
+    await page.getByTestId("done").waitFor();
+    expect(await page.getByTestId("mark-failed").innerText()).to.contain("Adgang nægtet til postkassen.");
+    const documentId = await page.getByTestId("saved-document").getAttribute("data-document-id");
+    const doc = (await api(`/api/documents/${documentId}`).expect(200)).body;
+    expect(doc.currentVersion.sha256).to.equal(sha(raw));
+    await page.close();
+  });
+
   it("Word: saves the real .docx into the case, then saves it again as a new version", async () => {
     const docx = fs.readFileSync(path.join(CORPUS, "complex-word-with-images-850kb.docx"));
     const options: FakeOfficeOptions = {

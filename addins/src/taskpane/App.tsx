@@ -126,6 +126,11 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
       {state.step === "type" && <TypeStep state={state} flow={flow} accessGroupName={groupName} />}
       {state.step === "metadata" && <MetadataStep state={state} flow={flow} />}
       {state.step === "saving" && <SavingStep state={state} />}
+      {state.step === "done" && flow.markFailure && (
+        <MessageBar intent="warning" data-testid="mark-failed">
+          <MessageBarBody>{t("filed.markFailed", { detail: say(flow.markFailure) })}</MessageBarBody>
+        </MessageBar>
+      )}
       {state.step === "done" && <DoneStep state={state} onAnother={flow.saveAnother} />}
       {state.failure && state.step === "case" && (
         <MessageBar intent="error">

@@ -35,6 +35,8 @@ export function useSaveFlow(adapter: HostAdapter, client: ImsClient, language: L
   const [state, setState] = useState<FlowState | null>(null);
   const [loadFailure, setLoadFailure] = useState<Message | null>(null);
   const [mark, setMark] = useState<FiledMark | null>(null);
+  /** Why the host could not mark the item or file as saved, after a save that succeeded. */
+  const [markFailure, setMarkFailure] = useState<Message | null>(null);
   const latest = useRef<FlowState | null>(null);
   latest.current = state;
   const update = useCallback((next: FlowState) => {
@@ -80,6 +82,7 @@ export function useSaveFlow(adapter: HostAdapter, client: ImsClient, language: L
     state,
     loadFailure,
     mark,
+    markFailure,
     reload: load,
     search,
     chooseCase: (c: CaseSummary) => step((s) => chooseCase(s, c)),
@@ -100,7 +103,8 @@ export function useSaveFlow(adapter: HostAdapter, client: ImsClient, language: L
         const next = await save(client, s, adapter.sources(s.capture), { language, onState: update });
         update(next);
         if (next.result) {
-          await adapter.markFiled(next.result).catch(() => undefined);
+          setMarkFailure(null);
+          await adapter.markFiled(next.result).catch((err) => setMarkFailure(failureOf(err)));
           setMark({ documentId: next.result.document.id, etag: next.result.document.etag, caseLabel: next.result.caseLabel });
         }
       } catch (err) {

@@ -82,7 +82,8 @@ export interface VersionInfo {
   comment: string;
 }
 
-export interface DocumentDetails {
+/** A document as listings show it. */
+export interface DocumentSummary {
   id: string;
   title: string;
   status: "draft" | "final";
@@ -94,8 +95,14 @@ export interface DocumentDetails {
   documentDate: string | null;
   disposalDate: string | null;
   createdAt: string;
+  createdBy: string;
   changedAt: string;
+  changedBy: string;
   etag: string;
+}
+
+/** A document with what its page shows. */
+export interface DocumentDetails extends DocumentSummary {
   documentType: { id: string; name: string; category: string; retention: DocumentType["retention"] };
   case: { id: string; number: string; title: string; status: "active" | "closed" } | null;
   currentVersion: VersionInfo;

@@ -1,27 +1,12 @@
 import { expect } from "chai";
+import type { CaseSummary } from "../../shared/api/types.ts";
 import request from "supertest";
 import { bearer } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { insertManyCases } from "../bench/many-cases.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-interface CaseView {
-  id: string;
-  number: string;
-  title: string;
-  status: string;
-  startDate: string;
-  endDate: string | null;
-  ownerId: string;
-  responsibleId: string | null;
-  templateId: string;
-  journalCode: string;
-  accessGroupId: string;
-  critical: boolean;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-  changedAt: string;
-}
+type CaseView = CaseSummary;
 
 describe("cases", () => {
   let svc: TestService;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import request from "supertest";
+import { binary } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -34,11 +35,7 @@ describe("documents", () => {
     expect(res.body.title).to.equal('Optagelsesdokument æøå "1"');
     expect(res.body.currentVersion.version).to.equal("1.0");
     expect(res.body.currentVersion.sha256).to.equal(sha(bytes));
-    const dl = await request(svc.url).get(`/api/documents/${res.body.id}/content`).auth(w.tokens.alice, { type: "bearer" }).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const dl = await request(svc.url).get(`/api/documents/${res.body.id}/content`).auth(w.tokens.alice, { type: "bearer" }).buffer(true).parse(binary).expect(200);
     expect(sha(dl.body)).to.equal(sha(bytes));
     expect(dl.headers["content-disposition"]).to.contain("filename*=UTF-8''Optagelsesdokument%20%C3%A6%C3%B8%C3%A5%20%221%22.txt");
     expect(dl.headers["x-content-type-options"]).to.equal("nosniff");

@@ -1,4 +1,4 @@
-import type { VersionInfo } from "../../../shared/api/types.ts";
+import type { DocumentSummary, VersionInfo } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
@@ -24,23 +24,7 @@ export const toVersionView = (v: VersionRow): VersionView => ({
   comment: v.comment,
 });
 
-export interface DocumentSummary {
-  id: string;
-  title: string;
-  status: "draft" | "final";
-  documentTypeId: string;
-  category: string;
-  ownerId: string;
-  caseId: string | null;
-  accessGroupId: string | null;
-  documentDate: string | null;
-  disposalDate: string | null;
-  createdAt: string;
-  createdBy: string;
-  changedAt: string;
-  changedBy: string;
-  etag: string;
-}
+export type { DocumentSummary };
 
 export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
   id: d.id,

@@ -5,7 +5,7 @@ import { enqueueJob } from "../../jobs/jobs.ts";
 import { caseVisibleTo, documentVisibleTo, type Visible } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
-import { messageIds, normaliseMessageId, readMailHeaders, type MailAddress } from "./mail-headers.ts";
+import { messageIds, normaliseMessageId, readMailHeaders, type MailHeaders } from "./mail-headers.ts";
 
 export const PARSE_MAIL_JOB = "mail.parse";
 
@@ -73,15 +73,8 @@ export async function parseMailJob(ctx: AppContext, payload: { documentId: strin
   });
 }
 
-export interface MailView {
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  from: MailAddress | null;
-  to: MailAddress[];
-  cc: MailAddress[];
-  sentAt: string | null;
-  subject: string | null;
+/** A saved mail's headers as the document page shows them, with the client's hint and whether parsing is done. */
+export interface MailView extends MailHeaders {
   conversationId: string | null;
   parsed: boolean;
 }

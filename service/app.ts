@@ -5,6 +5,7 @@ import { pinoHttp } from "pino-http";
 import type { AppContext } from "./context.ts";
 import { apiTokenAuthenticator, authenticate, type Authenticator } from "./http/auth.ts";
 import { openApiDocument } from "./http/openapi.ts";
+import { requestLogOptions } from "./http/request-log.ts";
 import { frontPage } from "./http/front-page.ts";
 import { notFound, Problem, problemHandler } from "./http/problem.ts";
 import { auditRefusalsAfterRollback } from "./features/access/access.ts";
@@ -14,7 +15,8 @@ import { auditRoutes } from "./features/audit/audit.controller.ts";
 import { caseRoutes } from "./features/cases/cases.controller.ts";
 import { documentRoutes } from "./features/documents/documents.controller.ts";
 import { referenceRoutes } from "./features/reference.controller.ts";
-import { uploadsOpenApiPaths, uploadsRouter } from "./features/uploads/uploads.controller.ts";
+import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
+import { uploadsOpenApiPaths } from "./features/uploads/uploads.openapi.ts";
 import { mailRoutes } from "./features/mail/mail.controller.ts";
 
 export interface App {
@@ -28,10 +30,12 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(pinoHttp({ logger: ctx.log, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
+  app.use(pinoHttp({ logger: ctx.log, autoLogging: { ignore: (req) => req.url === "/api/health" }, ...requestLogOptions(ctx.log) }));
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
+    // API answers are data, never a page: nothing in them may run, load or be framed. Pages set their own.
+    res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
     next();
   });
   app.use("/addins", addinsStatic());
@@ -87,12 +91,45 @@ const BUILT_ADDINS = fileURLToPath(new URL("../dist/addins/", import.meta.url));
 // webpack's content-hashed names (taskpane.0123456789.js, its .map and .LICENSE.txt) never change content.
 const CONTENT_HASHED = /\.[0-9a-f]{10}\.js(\.map|\.LICENSE\.txt)?$/;
 
+// Office on the web frames the task pane from these origins (Word, Excel and PowerPoint on the web, Outlook
+// on the web and new Outlook, documents opened from SharePoint/OneDrive); desktop Office shows it in a
+// webview, which has no ancestor. office.js comes from Microsoft's CDN and loads its host scripts from there.
+const OFFICE_FRAME_ANCESTORS = [
+  "https://*.officeapps.live.com",
+  "https://*.office.com",
+  "https://*.office365.com",
+  "https://*.cloud.microsoft",
+  "https://outlook.live.com",
+  "https://*.outlook.com",
+  "https://*.sharepoint.com",
+  "https://onedrive.live.com",
+];
+const OFFICE_JS = "https://appsforoffice.microsoft.com";
+/** The task pane holds the API token: script only from here and office.js's CDN, framed only by Office. */
+export const TASK_PANE_CSP = [
+  "default-src 'self'",
+  `script-src 'self' ${OFFICE_JS}`,
+  // Fluent UI (Griffel) inserts its styles at run time.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  `connect-src 'self' ${OFFICE_JS}`,
+  `frame-src 'self' ${OFFICE_JS}`,
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  `frame-ancestors 'self' ${OFFICE_FRAME_ANCESTORS.join(" ")}`,
+].join("; ");
+
 /** The Office task pane built by `npm run build:addins`: hashed files cached for good, the rest revalidated. */
 export function addinsStatic(dir = BUILT_ADDINS): Handler {
   const files = express.static(dir, {
     index: false,
     redirect: false,
-    setHeaders: (res, file) => res.setHeader("Cache-Control", CONTENT_HASHED.test(file) ? "public, max-age=31536000, immutable" : "no-cache"),
+    setHeaders: (res, file) => {
+      res.setHeader("Cache-Control", CONTENT_HASHED.test(file) ? "public, max-age=31536000, immutable" : "no-cache");
+      if (file.endsWith(".html")) res.setHeader("Content-Security-Policy", TASK_PANE_CSP);
+    },
   });
   return (req, res, next) => {
     if (!existsSync(dir)) return next(new Problem(404, "addins_not_built", "The Office add-ins are not built; run `npm run build:addins`."));

@@ -2,30 +2,48 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
-import { issueApiToken } from "./features/users/tokens.ts";
+import { anAdministratorHasToken, issueEnvToken, issueGeneratedToken, retireEnvTokens, type EnvTokenValues } from "./features/users/tokens.ts";
+import { demoTokenVariable } from "./seed/demo-tokens.ts";
 
 const ADMIN_EMAIL = "admin@ims-case.local";
+export const ADMIN_TOKEN_VARIABLE = "IMS_ADMIN_TOKEN";
+
+/** Every token the environment sets, by variable: IMS_ADMIN_TOKEN and the demo users' IMS_DEMO_TOKEN_<LOGIN>. */
+export function environmentTokens(config: Config): EnvTokenValues {
+  const demo = Object.entries(config.demoTokens).map(([login, token]) => [demoTokenVariable(login), token]);
+  return { [ADMIN_TOKEN_VARIABLE]: config.adminToken, ...Object.fromEntries(demo) };
+}
 
 /**
- * Makes sure an administrator exists. Its token is IMS_ADMIN_TOKEN when set; otherwise one is generated
- * and printed once (only its hash is stored, so it cannot be shown again).
+ * Makes sure an administrator exists and can sign in. Tokens from the environment are valid while their
+ * variable holds them: a changed or removed variable retires its old token (demo users' too, seeded or not).
+ * The administrator's token is IMS_ADMIN_TOKEN when set. When no administrator holds a usable token
+ * (first start, IMS_ADMIN_TOKEN removed, every token revoked), one is generated and printed once to
+ * standard output, never to the log (only its hash is stored, so it cannot be shown again).
  */
 export async function ensureAdmin(db: Db, config: Config, log: Logger): Promise<string> {
-  let admin = await db.selectFrom("users").select("id").where("email", "=", ADMIN_EMAIL).executeTakeFirst();
+  let admin = await db.selectFrom("users").select(["id", "active"]).where("email", "=", ADMIN_EMAIL).executeTakeFirst();
   const fresh = !admin;
   if (!admin) {
-    admin = { id: randomUUID() };
+    admin = { id: randomUUID(), active: 1 };
     await db
       .insertInto("users")
       .values({ id: admin.id, email: ADMIN_EMAIL, name: "Administrator", role: "admin", active: 1, created_at: new Date().toISOString() })
       .execute();
   }
+  const retired = await retireEnvTokens(db, environmentTokens(config));
+  if (retired) log.info({ retired }, "API tokens from environment variables that changed or were removed are revoked");
   if (config.adminToken) {
-    const { findTokenUser } = await import("./features/users/tokens.ts");
-    if (!(await findTokenUser(db, config.adminToken))) await issueApiToken(db, admin.id, "IMS_ADMIN_TOKEN", config.adminToken);
-  } else if (fresh) {
-    const { token } = await issueApiToken(db, admin.id, "first start");
-    log.info(`Administrator ${ADMIN_EMAIL} created. API token (shown once): ${token}`);
+    const outcome = await issueEnvToken(db, ADMIN_TOKEN_VARIABLE, admin.id, config.adminToken);
+    if (outcome === "revoked") log.warn(`${ADMIN_TOKEN_VARIABLE} holds a token that was revoked before; a revoked token stays revoked, so set a new value.`);
+    if (outcome === "held_by_another_user") log.warn(`${ADMIN_TOKEN_VARIABLE} is another user's token; ${ADMIN_EMAIL} gets no token from it.`);
+  }
+  if (await anAdministratorHasToken(db)) return admin.id;
+  if (!admin.active) {
+    log.warn(`No active administrator has an API token and ${ADMIN_EMAIL} is deactivated; reactivate it in the database or set up another administrator.`);
+  } else {
+    const token = await issueGeneratedToken(db, admin.id, fresh ? "first start" : "generated at start: no administrator had a token");
+    log.info(`Administrator ${ADMIN_EMAIL} ${fresh ? "created" : "had no usable API token"}; a new API token was printed to standard output (shown once).`);
     process.stdout.write(`\nIMS Case administrator token (shown once, keep it): ${token}\n\n`);
   }
   return admin.id;

@@ -11,6 +11,22 @@ export interface Config {
   uploadDir: string;
   maxUploadBytes: number;
   blobGraceSeconds: number;
+  /** The audit chain's key, the checkpoint signing key and the checkpoints (IMS_AUDIT_DIR, default DATA_DIR/audit); keep it apart and backed up. */
+  auditDir: string;
+  /** Seconds between signed checkpoints of the audit chain while its head moves (IMS_AUDIT_CHECKPOINT_SECONDS; 0: only at shutdown). */
+  auditCheckpointSeconds: number;
+  /** The longest a whole request may take, body included (IMS_REQUEST_TIMEOUT_SECONDS); large files go through resumable uploads. */
+  requestTimeoutMs: number;
+  /** A connection on which nothing arrives for this long is cut (IMS_IDLE_TIMEOUT_SECONDS): a body trickling in byte by byte holds nothing for long. */
+  idleTimeoutMs: number;
+  /** Connections served at once (IMS_MAX_CONNECTIONS); more are refused at the socket. */
+  maxConnections: number;
+  /** How long shutdown lets requests in progress go on before their connections are closed (IMS_SHUTDOWN_GRACE_SECONDS). */
+  shutdownGraceMs: number;
+  /** Failed authentications a client address may make per minute (IMS_AUTH_FAILURES_PER_MINUTE) before it gets 429. */
+  authFailuresPerMinute: number;
+  /** How long an address that used them up waits (IMS_AUTH_BLOCK_SECONDS). */
+  authBlockSeconds: number;
   adminToken: string | undefined;
   seedDemo: boolean;
   /** Demo users' API tokens from IMS_DEMO_TOKEN_<LOGIN>, keyed by login in lower case. */
@@ -44,6 +60,12 @@ function integer(name: string, value: string | undefined, fallback: number): num
   return n;
 }
 
+function positive(name: string, value: string | undefined, fallback: number): number {
+  const n = integer(name, value, fallback);
+  if (n === 0) throw new Error(`${name} must be at least 1`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const port = integer("PORT", env.PORT, 3000);
@@ -56,6 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: path.join(dataDir, "uploads"),
     maxUploadBytes: integer("MAX_UPLOAD_MB", env.MAX_UPLOAD_MB, 200) * 1024 * 1024,
     blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),
+    auditDir: path.resolve(env.IMS_AUDIT_DIR || path.join(dataDir, "audit")),
+    auditCheckpointSeconds: integer("IMS_AUDIT_CHECKPOINT_SECONDS", env.IMS_AUDIT_CHECKPOINT_SECONDS, 60),
+    requestTimeoutMs: positive("IMS_REQUEST_TIMEOUT_SECONDS", env.IMS_REQUEST_TIMEOUT_SECONDS, 600) * 1000,
+    idleTimeoutMs: positive("IMS_IDLE_TIMEOUT_SECONDS", env.IMS_IDLE_TIMEOUT_SECONDS, 20) * 1000,
+    maxConnections: positive("IMS_MAX_CONNECTIONS", env.IMS_MAX_CONNECTIONS, 1000),
+    shutdownGraceMs: integer("IMS_SHUTDOWN_GRACE_SECONDS", env.IMS_SHUTDOWN_GRACE_SECONDS, 20) * 1000,
+    authFailuresPerMinute: positive("IMS_AUTH_FAILURES_PER_MINUTE", env.IMS_AUTH_FAILURES_PER_MINUTE, 20),
+    authBlockSeconds: positive("IMS_AUTH_BLOCK_SECONDS", env.IMS_AUTH_BLOCK_SECONDS, 60),
     adminToken: env.IMS_ADMIN_TOKEN || undefined,
     seedDemo: env.SEED_DEMO !== "false",
     demoTokens: Object.fromEntries(

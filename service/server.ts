@@ -3,15 +3,20 @@ import pino from "pino";
 import { createApp } from "./app.ts";
 import { diskBlobStore } from "./blobs/blob-store.ts";
 import { ensureAdmin } from "./bootstrap.ts";
+import { flushAuthRefusals } from "./http/auth.ts";
+import { LOG_REDACTIONS } from "./http/request-log.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { openSqlite } from "./db/dialect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { openAuditTrail } from "./features/audit/audit-trail.ts";
 import { authenticatorsFor } from "./features/auth/authenticators.ts";
 import { isReferenced } from "./features/documents/documents.controller.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { startJobRunner } from "./jobs/jobs.ts";
 import { PARSE_MAIL_JOB, parseMailJob } from "./features/mail/mail.service.ts";
+import { releaseAllClaims } from "./features/uploads/uploads.service.ts";
+import { createHttpServer, drain } from "./http/connections.ts";
 
 export interface RunningService {
   ctx: AppContext;
@@ -25,20 +30,28 @@ export interface RunningService {
 }
 
 /** Opens the data directory, migrates, bootstraps and listens. Used by main.ts and by tests. */
-export async function startService(config: Config): Promise<RunningService> {
-  const log = pino({ level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] });
+export interface ServiceOptions {
+  /** Where the JSON log goes (a test captures it here); standard output when omitted. */
+  logDestination?: pino.DestinationStream;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+  const logOptions = { level: config.logLevel, redact: LOG_REDACTIONS };
+  const log = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
   const opened = openSqlite(config.databaseFile);
   await migrateToLatest(opened.db);
+  // The chain key rides on the handle every feature gets; checkpoints are signed in the background.
+  const audit = await openAuditTrail(opened.db, config, log);
   const jobs = { kick: () => runner.kick() };
-  const ctx: AppContext = { config, db: opened.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  const ctx: AppContext = { config, db: audit.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  // Nothing is running yet, so nothing owns a temporary file or an upload claim: a crash's leftovers go now.
+  await ctx.blobs.clearTemporaryFiles();
+  await releaseAllClaims(ctx);
   const runner = startJobRunner(ctx, { [PARSE_MAIL_JOB]: parseMailJob });
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
   const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));
-  const server = http.createServer(app);
-  // Large uploads arrive slowly from some clients; only idle connections are cut.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  const server = createHttpServer(app, config);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -69,10 +82,9 @@ export async function startService(config: Config): Promise<RunningService> {
     async stop() {
       clearInterval(housekeeping);
       await runner.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drain(server, config.shutdownGraceMs);
+      await flushAuthRefusals(ctx);
+      await audit.close();
       await opened.close();
     },
   };

@@ -28,6 +28,8 @@ export interface BlobStore {
   discard(blob: StoredBlob, referenced: (sha256: string) => Promise<boolean>): Promise<void>;
   pathOf(sha256: string): string;
   exists(sha256: string): Promise<boolean>;
+  /** Removes every temporary file; only safe before any request runs (at start, after a crash). */
+  clearTemporaryFiles(): Promise<number>;
   /** Deletes blobs that no version references and that are older than the grace period. */
   sweep(referenced: (sha256: string) => Promise<boolean>, graceSeconds: number): Promise<number>;
 }
@@ -131,6 +133,12 @@ export function diskBlobStore(root: string): BlobStore {
       } catch {
         return false;
       }
+    },
+
+    async clearTemporaryFiles() {
+      const names = await fsp.readdir(tmpDir);
+      await Promise.all(names.map((name) => fsp.rm(path.join(tmpDir, name), { force: true, recursive: true })));
+      return names.length;
     },
 
     async sweep(referenced, graceSeconds) {

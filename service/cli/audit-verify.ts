@@ -1,26 +1,47 @@
 import fs from "node:fs";
+import path from "node:path";
 import { loadConfig } from "../config.ts";
 import { openSqlite } from "../db/dialect.ts";
-import { verifyAuditChain } from "../features/audit/audit.service.ts";
+import { auditFiles } from "../features/audit/audit-files.ts";
+import { verifyArchive } from "../features/audit/verify-archive.ts";
 
-// `npm run audit:verify`: checks the audit chain of the archive the service's configuration points at.
-// Exit codes: 0 the chain verifies, 1 it is broken, 2 it could not be checked at all.
+// `npm run audit:verify [-- --checkpoints FILE ...]`: verifies the archive the service's configuration points
+// at: the keyed chain, the signed checkpoints (its own and copies kept elsewhere), and the versions against
+// the log. Exit codes: 0 everything verifies, 1 there are findings, 2 it could not be checked at all.
 // It only reads: no migrations, no bootstrap, and a missing database is reported, never created.
+
+const USAGE = "usage: npm run audit:verify [-- --checkpoints FILE ...]";
+
+function checkpointFiles(args: string[]): string[] {
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--checkpoints" && args[i + 1]) files.push(path.resolve(args[++i]));
+    else if (arg.startsWith("--checkpoints=")) files.push(path.resolve(arg.slice("--checkpoints=".length)));
+    else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+  }
+  return files;
+}
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  const files = checkpointFiles(process.argv.slice(2));
   if (!fs.existsSync(config.databaseFile)) {
     process.stderr.write(`error: no database at ${config.databaseFile} (set DATA_DIR to the service's data directory)\n`);
     return 2;
   }
   const opened = openSqlite(config.databaseFile, { readOnly: true });
   try {
-    const report = await verifyAuditChain(opened.db);
+    const report = await verifyArchive(opened.db, config, { checkpointFiles: files });
+    const newest = report.newestCheckpoint;
+    const checkpoint = newest ? `newest checkpoint: row ${newest.seq} at ${newest.at}` : "no checkpoint yet";
     if (report.ok) {
-      process.stdout.write(`ok: ${report.count} events, head ${report.head}\n`);
+      process.stdout.write(`ok: ${report.count} events, head ${report.head}\n${checkpoint}\n`);
+      if (!fs.existsSync(auditFiles(config.auditDir).chainKey)) process.stdout.write(`note: the chain is not keyed yet (no key in ${config.auditDir}); the service keys it when it starts\n`);
       return 0;
     }
-    process.stdout.write(`broken at row ${report.brokenAt}: ${report.reason}\n`);
+    for (const f of report.findings) process.stdout.write(`${f.kind}${f.seq !== undefined ? ` (row ${f.seq})` : ""}: ${f.message}\n`);
+    process.stdout.write(`broken: ${report.findings.length} finding${report.findings.length === 1 ? "" : "s"} in ${report.count} events; ${checkpoint}\n`);
     return 1;
   } finally {
     await opened.close();
@@ -32,7 +53,7 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`error: the audit chain could not be read: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: the archive could not be verified: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 2;
   },
 );

@@ -12,6 +12,8 @@ export interface OpenedDatabase {
   integrityCheck(): Promise<string>;
   /** Periodic upkeep: refreshes the planner's statistics where the data has changed a lot. */
   maintain(): Promise<void>;
+  /** A consistent copy of the whole database in `destFile` (a new file), taken while others go on writing. */
+  backup(destFile: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,18 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     },
     async maintain() {
       if (!options.readOnly) native.pragma("optimize");
+    },
+    async backup(destFile) {
+      // All pages in one step, inside one read transaction: a snapshot. Stepping page by page (the default)
+      // starts over whenever another process writes, so under steady writes it might never finish.
+      await native.backup(destFile, { progress: () => 0x7fffffff });
+      // The copy is a single self-contained file (no -wal beside it); the service turns WAL on again when it opens it.
+      const copy = new SqliteDatabase(destFile, { fileMustExist: true });
+      try {
+        copy.pragma("journal_mode = DELETE");
+      } finally {
+        copy.close();
+      }
     },
     async close() {
       await db.destroy();

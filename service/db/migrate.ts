@@ -4,6 +4,9 @@ import * as archive001 from "./migrations/2026_11_27_001_archive.ts";
 import * as mail002 from "./migrations/2026_11_27_002_mail_and_jobs.ts";
 import * as attachments003 from "./migrations/2026_11_27_003_attachment_position.ts";
 import * as caseWords004 from "./migrations/2026_11_27_004_case_words_by_case.ts";
+import * as revisions from "./migrations/2026_12_01_002_revisions.ts";
+import * as uploadClaims from "./migrations/2026_12_01_010_upload_claims.ts";
+import * as tokenSource from "./migrations/2026_12_01_020_token_source.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -11,6 +14,9 @@ const migrations: Record<string, Migration> = {
   "2026_11_27_002_mail_and_jobs": mail002,
   "2026_11_27_003_attachment_position": attachments003,
   "2026_11_27_004_case_words_by_case": caseWords004,
+  "2026_12_01_002_revisions": revisions,
+  "2026_12_01_010_upload_claims": uploadClaims,
+  "2026_12_01_020_token_source": tokenSource,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,8 @@ export interface MultipartSpec<M> {
   maxBytes: number;
   /** Validates the `metadata` part. It must come before any file, so nothing is stored for a request that would be refused. */
   metadata: (json: unknown) => Promise<M>;
+  /** The metadata part may be left out (a new version needs nothing but its file): then `metadata({})` runs before the file is stored. */
+  metadataOptional?: boolean;
 }
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
@@ -89,6 +91,7 @@ export function receiveMultipart<M>(
     };
 
     bb.on("field", (name, value, info) => {
+      if (name === "metadata" && metadata) return fail(badRequest("unknown_part", files.length || active.size ? "The metadata part must come before the file." : "Send one 'metadata' part, not several."));
       if (name !== "metadata") return fail(badRequest("unknown_part", `Unknown form field "${name}"; expected "metadata" and ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`));
       if (info.valueTruncated) return fail(badRequest("metadata_too_large", "The metadata part is larger than 256 KB."));
       let json: unknown;
@@ -106,8 +109,12 @@ export function receiveMultipart<M>(
       const work = (async () => {
         if (failed) throw failed;
         if (!spec.fileFields.includes(name)) throw badRequest("unknown_part", `Unknown file part "${name}"; expected ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`);
+        if (!metadata && spec.metadataOptional) metadata = spec.metadata({});
         if (!metadata) throw badRequest("metadata_first", "Send the 'metadata' part before the file, so it can be checked before the upload.");
         await metadata;
+        // The request may have failed meanwhile (another part was refused): its body is no longer read, so
+        // this stream would never end.
+        if (failed) throw failed;
         // Browsers (WHATWG form-data encoding) send a quote in a filename as %22.
         const filename = checkFilename(info.filename?.replaceAll("%22", '"'));
         active.add(stream);
@@ -126,6 +133,8 @@ export function receiveMultipart<M>(
       );
     });
 
+    // busboy drops fields past its limit without a word; a second field is a request error, never ignored.
+    bb.on("fieldsLimit", () => fail(badRequest("unknown_part", "Only one field, 'metadata', may come with the file; remove the others.")));
     bb.on("filesLimit", () => fail(badRequest("too_many_files", `At most ${spec.maxFiles} files in one request.`)));
     bb.on("partsLimit", () => fail(badRequest("too_many_parts", "Too many parts in the multipart body.")));
     bb.on("error", () => fail(badRequest("malformed_multipart", "The multipart body is malformed or ended early.")));

@@ -9,6 +9,8 @@ export interface ResponseSpec {
   description: string;
   schema?: ZodType;
   contentType?: string;
+  /** Response headers this answer carries, by name: what each says. Those that follow from the route (ETag after If-Match, …) are added by the OpenAPI document. */
+  headers?: Record<string, string>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -62,6 +64,8 @@ function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: 
   return result.data;
 }
 
+const hasBody = (req: Request) => req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+
 export function mountRoutes(router: Router, defs: readonly AnyRoute[]): void {
   for (const def of defs) {
     const success = Number(Object.keys(def.responses).find((s) => s.startsWith("2")) ?? 200);
@@ -69,6 +73,9 @@ export function mountRoutes(router: Router, defs: readonly AnyRoute[]): void {
       const actor = res.locals.actor as Actor | undefined;
       if (def.auth !== "none" && !actor) throw new Problem(401, "unauthenticated", "Sign in: send an API token as 'Authorization: Bearer …'.");
       if (def.auth === "admin" && actor?.role !== "admin") throw new Problem(403, "admin_only", "Only administrators may do this.");
+      if (def.body && !def.rawBody && hasBody(req) && !req.is(["application/json", "application/*+json"])) {
+        throw new Problem(415, "unsupported_media_type", "Send the body as JSON: Content-Type: application/json.");
+      }
       const params = parse(def.params, req.params, "path");
       const query = parse(def.query, req.query, "query");
       const body = def.rawBody ? undefined : parse(def.body, req.body ?? {}, "body");

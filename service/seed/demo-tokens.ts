@@ -1,6 +1,5 @@
 import type { AppContext } from "../context.ts";
-import { recordAudit } from "../features/audit/audit.service.ts";
-import { findTokenUser, issueApiToken } from "../features/users/tokens.ts";
+import { issueEnvToken, issueGeneratedToken } from "../features/users/tokens.ts";
 import type { SeededUser } from "./demo-directory.ts";
 
 /** The environment variable that sets a demo user's API token, e.g. IMS_DEMO_TOKEN_ANNE. */
@@ -15,8 +14,9 @@ interface TokenLine {
 
 /**
  * Gives demo users their API tokens the way the administrator gets one: IMS_DEMO_TOKEN_<LOGIN> when set
- * (on every start, so a changed variable takes effect), otherwise one generated at the user's first start
- * and printed once (only its hash is stored, so it cannot be shown again).
+ * (on every start: a changed variable retires the token it held before), otherwise one generated at the
+ * user's first start and printed once (only its hash is stored, so it cannot be shown again). A removed
+ * variable's token is retired at start (see ensureAdmin); the user then gets a token from an administrator.
  */
 export async function ensureDemoTokens(ctx: AppContext, users: SeededUser[]): Promise<void> {
   const lines: TokenLine[] = [];
@@ -24,27 +24,18 @@ export async function ensureDemoTokens(ctx: AppContext, users: SeededUser[]): Pr
     const variable = demoTokenVariable(user.login);
     const configured = ctx.config.demoTokens[user.login];
     if (configured) {
-      const holder = await findTokenUser(ctx.db, configured);
-      if (holder && holder.userId !== user.id) {
-        ctx.log.warn(`${variable} is already another user's token; ${user.email} gets no token from it.`);
-        continue;
-      }
-      if (!holder) await issue(ctx, user, variable, configured);
-      if (user.fresh) lines.push({ user, shown: `(from ${variable})`, generated: false });
+      const outcome = await issueEnvToken(ctx.db, variable, user.id, configured);
+      if (outcome === "held_by_another_user") ctx.log.warn(`${variable} is already another user's token; ${user.email} gets no token from it.`);
+      if (outcome === "revoked") ctx.log.warn(`${variable} holds a token that was revoked before; a revoked token stays revoked, so set a new value.`);
+      if (user.fresh && (outcome === "issued" || outcome === "kept")) lines.push({ user, shown: `(from ${variable})`, generated: false });
     } else if (user.fresh) {
-      lines.push({ user, shown: await issue(ctx, user, "first start"), generated: true });
+      lines.push({ user, shown: await issueGeneratedToken(ctx.db, user.id, "first start"), generated: true });
     }
   }
   if (!lines.length) return;
   for (const { user, generated } of lines) ctx.log.info(`Demo user ${user.email} (${user.role}) created; API token ${generated ? "generated and printed once" : "from the environment"}.`);
   // Printed only when something is shown that cannot be shown again; configured tokens are never echoed.
   if (lines.some((l) => l.generated)) process.stdout.write(tokenBlock(lines));
-}
-
-async function issue(ctx: AppContext, user: SeededUser, label: string, token?: string): Promise<string> {
-  const issued = await issueApiToken(ctx.db, user.id, label, token);
-  await recordAudit(ctx.db, { actor: null, action: "token.issue", objectType: "user", objectId: user.id, details: { tokenId: issued.id, label } });
-  return issued.token;
 }
 
 function tokenBlock(lines: TokenLine[]): string {

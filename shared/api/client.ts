@@ -2,9 +2,11 @@ import { ApiError } from "./errors.ts";
 import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
 import type {
   AccessGroup,
+  CasePatch,
   CaseSummary,
   CaseTemplate,
   DocumentDetails,
+  DocumentPatch,
   DocumentType,
   MailLookup,
   MailLookupResult,
@@ -22,6 +24,13 @@ export interface ClientOptions {
   credential: () => Promise<string>;
   transport: Transport;
 }
+
+/** What a write to a document or a case may carry: the ETag last seen, so a change made meanwhile is refused (412, ApiError "precondition_failed") instead of overwritten. */
+export interface WriteOptions {
+  ifMatch?: string;
+}
+
+const ifMatchHeader = (options: WriteOptions): Record<string, string> => (options.ifMatch ? { "If-Match": options.ifMatch } : {});
 
 /** The archive service's API, over any transport. */
 export class ImsClient {
@@ -56,11 +65,22 @@ export class ImsClient {
   }
 
   async json<T>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return (await this.exchange<T>(method, path, body, headers)).body;
+  }
+
+  /** A JSON request whose answer also carries an ETag (documents, cases). */
+  private async exchange<T>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; etag: string | undefined }> {
     const res = await this.send(method, path, {
       headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return (res.text ? JSON.parse(res.text) : undefined) as T;
+    return { body: (res.text ? JSON.parse(res.text) : undefined) as T, etag: res.headers.etag };
+  }
+
+  /** A document or case as answered, its `etag` the one the ETag header named (a weak one, as a proxy may make it, cannot serve If-Match). */
+  private async entity<T extends { etag: string }>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const answer = await this.exchange<T>(method, path, body, headers);
+    return answer.etag && !answer.etag.startsWith("W/") ? { ...answer.body, etag: answer.etag } : answer.body;
   }
 
   me(): Promise<Me> {
@@ -76,11 +96,26 @@ export class ImsClient {
   }
 
   getCase(id: string): Promise<CaseSummary> {
-    return this.json("GET", `/api/cases/${encodeURIComponent(id)}`);
+    return this.entity("GET", `/api/cases/${encodeURIComponent(id)}`);
   }
 
   createCase(input: NewCase): Promise<CaseSummary> {
-    return this.json("POST", "/api/cases", input);
+    return this.entity("POST", "/api/cases", input);
+  }
+
+  /** Changes a case's details; with `ifMatch`, only if nobody changed the case since that ETag. */
+  updateCase(id: string, patch: CasePatch, options: WriteOptions = {}): Promise<CaseSummary> {
+    return this.entity("PATCH", `/api/cases/${encodeURIComponent(id)}`, patch, ifMatchHeader(options));
+  }
+
+  /** Closes a case (today, or on `endDate`); with `ifMatch`, only if nobody changed the case since that ETag. */
+  closeCase(id: string, options: WriteOptions & { endDate?: string } = {}): Promise<CaseSummary> {
+    return this.entity("POST", `/api/cases/${encodeURIComponent(id)}/close`, options.endDate ? { endDate: options.endDate } : {}, ifMatchHeader(options));
+  }
+
+  /** Reopens a closed case; with `ifMatch`, only if nobody changed the case since that ETag. */
+  reopenCase(id: string, options: WriteOptions = {}): Promise<CaseSummary> {
+    return this.entity("POST", `/api/cases/${encodeURIComponent(id)}/reopen`, undefined, ifMatchHeader(options));
   }
 
   async templates(): Promise<CaseTemplate[]> {
@@ -97,17 +132,27 @@ export class ImsClient {
   }
 
   getDocument(id: string): Promise<DocumentDetails> {
-    return this.json("GET", `/api/documents/${encodeURIComponent(id)}`);
+    return this.entity("GET", `/api/documents/${encodeURIComponent(id)}`);
   }
 
   /** Saves a document from finished uploads; the idempotency key makes a retried save return the first document. */
   saveDocument(input: NewDocumentFromUploads, idempotencyKey: string): Promise<DocumentDetails> {
-    return this.json("POST", "/api/documents", input, { "Idempotency-Key": idempotencyKey });
+    return this.entity("POST", "/api/documents", input, { "Idempotency-Key": idempotencyKey });
   }
 
-  /** New content for a document, only if it is still at the version the client last saw (If-Match). */
+  /** New content for a document, only if it is still as the client last saw it (If-Match with its ETag). */
   addVersion(documentId: string, etag: string, upload: string, comment?: string): Promise<DocumentDetails> {
-    return this.json("POST", `/api/documents/${encodeURIComponent(documentId)}/versions`, { upload, ...(comment ? { comment } : {}) }, { "If-Match": etag });
+    return this.entity("POST", `/api/documents/${encodeURIComponent(documentId)}/versions`, { upload, ...(comment ? { comment } : {}) }, { "If-Match": etag });
+  }
+
+  /** Changes a document's metadata; with `ifMatch`, only if nobody changed the document since that ETag. */
+  updateDocument(id: string, patch: DocumentPatch, options: WriteOptions = {}): Promise<DocumentDetails> {
+    return this.entity("PATCH", `/api/documents/${encodeURIComponent(id)}`, patch, ifMatchHeader(options));
+  }
+
+  /** Files a floating document into a case; with `ifMatch`, only if nobody changed the document since that ETag. */
+  fileDocument(id: string, caseId: string, options: WriteOptions = {}): Promise<DocumentDetails> {
+    return this.entity("POST", `/api/documents/${encodeURIComponent(id)}/file`, { caseId }, ifMatchHeader(options));
   }
 
   /** For a mail: is it filed already, and which case does its thread or sender point to? */
@@ -115,8 +160,15 @@ export class ImsClient {
     return this.json("POST", "/api/mail/lookup", mail);
   }
 
-  addAttachment(documentId: string, upload: string, title?: string): Promise<{ id: string; title: string; version: string }> {
-    return this.json("POST", `/api/documents/${encodeURIComponent(documentId)}/attachments`, { upload, ...(title ? { title } : {}) });
+  /** Adds an attachment; `documentEtag` is the document's ETag after it. With `ifMatch`, only if nobody changed the document since that ETag. */
+  async addAttachment(documentId: string, upload: string, title?: string, options: WriteOptions = {}): Promise<{ id: string; title: string; version: string; documentEtag?: string }> {
+    const answer = await this.exchange<{ id: string; title: string; version: string }>(
+      "POST",
+      `/api/documents/${encodeURIComponent(documentId)}/attachments`,
+      { upload, ...(title ? { title } : {}) },
+      ifMatchHeader(options),
+    );
+    return { ...answer.body, ...(answer.etag ? { documentEtag: answer.etag } : {}) };
   }
 }
 

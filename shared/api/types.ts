@@ -32,6 +32,8 @@ export interface CaseSummary {
   createdBy: string;
   changedAt: string;
   changedBy: string;
+  /** Changes with every change to the case; send it as If-Match so a change made meanwhile is not overwritten. */
+  etag: string;
 }
 
 export type RetentionKind = "permanent" | "after_case_closed" | "after_document_created" | "review";
@@ -114,6 +116,25 @@ export interface NewCase {
   templateId: string;
   title: string;
   metadata?: Record<string, unknown>;
+}
+
+/** PATCH /api/cases/{id}: the fields to change. */
+export interface CasePatch {
+  title?: string;
+  ownerId?: string;
+  responsibleId?: string | null;
+  journalCode?: string;
+  critical?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+/** PATCH /api/documents/{id}: the fields to change; status "final" makes the next major version. */
+export interface DocumentPatch {
+  title?: string;
+  status?: "draft" | "final";
+  documentTypeId?: string;
+  documentDate?: string | null;
+  accessGroupId?: string | null;
 }
 
 /** POST /api/documents as JSON, naming finished resumable uploads. */

@@ -56,6 +56,29 @@ describe("the archive service serves the Office add-ins under /addins/", () => {
     expect(js.headers["cache-control"]).to.equal("public, max-age=31536000, immutable");
   });
 
+  it("the task pane pages have a strict CSP: script only from the service and office.js's CDN, framed only by Office", async () => {
+    for (const page of ["/addins/taskpane.html", "/addins/commands.html"]) {
+      const res = await request(svc.server).get(page).expect(200);
+      const csp = String(res.headers["content-security-policy"]);
+      const directive = (name: string) => csp.split(";").map((d) => d.trim().split(/\s+/)).find((d) => d[0] === name)?.slice(1) ?? [];
+      expect(directive("script-src"), page).to.deep.equal(["'self'", "https://appsforoffice.microsoft.com"]);
+      expect(directive("object-src"), page).to.deep.equal(["'none'"]);
+      expect(directive("default-src"), page).to.deep.equal(["'self'"]);
+      const ancestors = directive("frame-ancestors");
+      for (const office of ["'self'", "https://*.officeapps.live.com", "https://*.office.com", "https://outlook.live.com", "https://*.sharepoint.com"]) {
+        expect(ancestors, `${page} may be framed by ${office}`).to.include(office);
+      }
+      expect(ancestors, "no wildcard ancestor").to.not.include("*");
+      expect(res.text, "no inline script").to.not.match(/<script(?![^>]*\bsrc=)[^>]*>/);
+    }
+  });
+
+  it("API answers can be neither run nor framed, and grant no other origin access", async () => {
+    const res = await request(svc.server).get("/api/health").set("Origin", "https://evil.example").expect(200);
+    expect(res.headers["content-security-policy"]).to.equal("default-src 'none'; frame-ancestors 'none'; sandbox");
+    expect(res.headers["access-control-allow-origin"]).to.equal(undefined);
+  });
+
   it("the front page says what the service is and links its parts", async () => {
     const res = await request(svc.url).get("/").expect(200);
     expect(res.headers["content-type"]).to.match(/^text\/html/);

@@ -6,7 +6,7 @@ import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import type { FakeMail, FakeOfficeLog, FakeOfficeOptions } from "../support/fake-office.ts";
-import { ensureAddinsBuilt, launchChromium, openTaskpane, screenshot } from "../support/browser.ts";
+import { ensureAddinsBuilt, launchChromium, openTaskpane, screenshot, takeCspViolations } from "../support/browser.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -39,6 +39,9 @@ describe("the task pane in Chromium, served by the real service", function () {
     await browser?.close();
     await svc?.dispose();
   });
+
+  // The pane runs under the CSP the service sends with it; anything it refused would break Office somewhere.
+  afterEach(() => expect(takeCspViolations()).to.deep.equal([]));
 
   const api = (p: string) => request(svc.url).get(p).auth(w.tokens.alice, { type: "bearer" });
 

@@ -1,3 +1,4 @@
+import type { Insertable } from "kysely";
 import type { Db } from "../../service/db/database.ts";
 import { titleWords } from "../../service/features/cases/case-words.ts";
 import type { CaseTable, CaseWordTable } from "../../service/features/cases/cases.table.ts";
@@ -37,7 +38,7 @@ export async function insertManyCases(db: Db, w: World, count: number): Promise<
   const one = <T>(list: T[]) => list[Math.floor(pick() * list.length)];
   const owners = [w.users.alice, w.users.bob, w.users.carl];
   for (let start = 0; start < count; start += BATCH) {
-    const cases: CaseTable[] = [];
+    const cases: Insertable<CaseTable>[] = [];
     const words: CaseWordTable[] = [];
     for (let i = start; i < Math.min(start + BATCH, count); i++) {
       const pupil = pick() < 0.7;

@@ -89,7 +89,7 @@ describe("audit log", () => {
       const rows = await auditRows();
       const run = await auditVerifyCli(svc.dataDir);
       expect(run.code, run.stderr).to.equal(0);
-      expect(run.stdout.trim()).to.equal(`ok: ${rows.length} events, head ${rows[rows.length - 1].hash}`);
+      expect(run.stdout.split("\n")[0]).to.equal(`ok: ${rows.length} events, head ${rows[rows.length - 1].hash}`);
     });
 
     it("`npm run audit:verify` on a data directory without a database exits 2 and creates none", async () => {
@@ -196,12 +196,17 @@ describe("audit log", () => {
       for (const dir of copies) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    /** A data directory holding a copy of the archive, changed behind the service's back. */
+    /** A data directory holding a copy of the archive (and its keys), changed behind the service's back. */
     function tamperedArchive(tamper: (db: SqliteDatabase.Database) => void): string {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-audit-tampered-"));
       copies.push(dataDir);
-      const file = loadConfig({ DATA_DIR: dataDir }).databaseFile;
-      fs.copyFileSync(pristine, file);
+      const config = loadConfig({ DATA_DIR: dataDir });
+      fs.copyFileSync(pristine, config.databaseFile);
+      fs.mkdirSync(config.auditDir, { mode: 0o700 });
+      for (const key of ["chain.key", "chain.json", "checkpoint-signing.pem", "checkpoint-signing.pub.pem"]) {
+        fs.copyFileSync(path.join(svc.config.auditDir, key), path.join(config.auditDir, key));
+      }
+      const file = config.databaseFile;
       const db = new SqliteDatabase(file);
       try {
         db.transaction(() => tamper(db))();
@@ -227,7 +232,7 @@ describe("audit log", () => {
       expect(res.body.reason).to.match(reason);
       const run = await auditVerifyCli(dataDir);
       expect(run.code, run.stderr).to.equal(1);
-      expect(run.stdout.trim()).to.match(new RegExp(`^broken at row ${seq}: `));
+      expect(run.stdout).to.match(new RegExp(`^broken_row \\(row ${seq}\\): `));
       expect(run.stdout).to.match(reason);
     }
 
@@ -293,7 +298,7 @@ describe("audit log", () => {
       await expectBrokenAt(dataDir, middle, /does not link/);
     });
 
-    it("a forged row inserted by renumbering, with a correct hash and link, breaks the link of the row after it", async () => {
+    it("a forged row inserted by renumbering, with a plain sha256 hash and a correct link, is the first broken row: it was made without the chain key", async () => {
       const dataDir = tamperedArchive((db) => {
         makeRoomAt(db, middle);
         const forged = {
@@ -308,7 +313,7 @@ describe("audit log", () => {
         const prev_hash = row(middle - 1).hash;
         insertRow(db, { ...forged, prev_hash, hash: chainHash(prev_hash, canonicalRow(forged)) });
       });
-      await expectBrokenAt(dataDir, middle + 1, /does not link/);
+      await expectBrokenAt(dataDir, middle, /changed.*without the chain key/);
     });
 
     it("a forged row with a correct-looking hash but the wrong link is the first broken row", async () => {

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import request from "supertest";
+import { binary } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -150,6 +151,48 @@ describe("bad input", () => {
 
     it("metadata sent after the file is refused before the file is kept", async () => {
       await refusedAndNothingStored(() => sendForm(formBody([filePart(), metadataPart(valid())])), 400, "metadata_first");
+    });
+
+    it("a second metadata part is refused with unknown_part and nothing is stored", async () => {
+      await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), metadataPart({ ...valid(), title: "Anden" }), filePart()])), 400, "unknown_part");
+    });
+
+    it("a refused part ahead of a good metadata part and a large file is answered at once, and nothing is stored", async () => {
+      // The file's part came after the refusal, so its body is never read: it must not be waited for.
+      const misnamed: FormPart = { name: "metadata", filename: "Budget 2024.xlsx", contentType: "application/octet-stream", body: "" };
+      await refusedAndNothingStored(() => sendForm(formBody([misnamed, metadataPart(valid()), filePart("Notat.txt", randomBytes(900_000))])), 400, "unknown_part");
+    });
+
+    it("an extra form field beside metadata is refused with unknown_part and nothing is stored", async () => {
+      await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), { name: "comment", body: "hej" }, filePart()])), 400, "unknown_part");
+      await refusedAndNothingStored(() => sendForm(formBody([{ name: "comment", body: "hej" }, metadataPart(valid()), filePart()])), 400, "unknown_part");
+    });
+
+    it("a new version may be sent as a file part alone, without metadata", async () => {
+      const current = await request(svc.url).get(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).expect(200);
+      const res = await request(svc.url)
+        .post(`/api/documents/${docId}/versions`)
+        .auth(w.tokens.alice, { type: "bearer" })
+        .set("If-Match", current.headers.etag)
+        .set("Content-Type", `multipart/form-data; boundary=${BOUNDARY}`)
+        .send(formBody([filePart("Elevplan.txt", Buffer.from("Elevplan, rettet\n"))]));
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      const doc = await request(svc.url).get(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).expect(200);
+      expect(doc.body.currentVersion.version).to.equal("1.1");
+      expect(doc.body.currentVersion.size).to.equal(Buffer.byteLength("Elevplan, rettet\n"));
+    });
+
+    it("a version's metadata sent after its file is refused before the file is kept", async () => {
+      await refusedAndNothingStored(
+        () =>
+          request(svc.url)
+            .post(`/api/documents/${docId}/versions`)
+            .auth(w.tokens.alice, { type: "bearer" })
+            .set("Content-Type", `multipart/form-data; boundary=${BOUNDARY}`)
+            .send(formBody([filePart(), metadataPart({ comment: "for sent" })])),
+        400,
+        "unknown_part",
+      );
     });
 
     it("metadata that is not JSON is refused and nothing is stored", async () => {
@@ -342,6 +385,42 @@ describe("bad input", () => {
       const res = await request(svc.url).get(`/api/documents/${docId}/content?version=latest`).auth(w.tokens.alice, { type: "bearer" });
       expectProblem(res, 400, "invalid_request");
       expect(res.body.errors.map((e: { path: string }) => e.path)).to.include("query.version");
+    });
+
+    it("JSON in another charset than UTF-8 is refused with 415, not 500, and nothing is stored", async () => {
+      const body = JSON.stringify({ templateId: w.templates.pupil, title: "Elev æ", metadata: { elevnummer: "E-14" } });
+      for (const charset of ["latin1", "iso-8859-1", "windows-1252"]) {
+        await refusedAndNothingStored(
+          () => request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", `application/json; charset=${charset}`).send(body),
+          415,
+          "unsupported_charset",
+        );
+      }
+    });
+
+    it("a JSON route given a body of another media type is refused with 415 and nothing is stored", async () => {
+      const body = JSON.stringify({ templateId: w.templates.pupil, title: "Elev 15", metadata: { elevnummer: "E-15" } });
+      await refusedAndNothingStored(
+        () => request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", "text/plain").send(body),
+        415,
+        "unsupported_media_type",
+      );
+    });
+
+    it("an address with bad percent-encoding is refused with 400, not 500", async () => {
+      for (const url of ["/api/cases/%ff", "/api/documents/%E0%A4%A", `/api/documents/${docId}/attachments/%c0%af/content`]) {
+        expectProblem(await request(svc.url).get(url).auth(w.tokens.alice, { type: "bearer" }), 400, "malformed_path");
+      }
+    });
+
+    it("a Range outside the content is answered 416 with the content's size, not 500", async () => {
+      const res = await request(svc.url).get(`/api/documents/${docId}/content`).auth(w.tokens.alice, { type: "bearer" }).set("Range", "bytes=999999-");
+      expectProblem(res, 416, "range_not_satisfiable");
+      const doc = await request(svc.url).get(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).expect(200);
+      expect(res.headers["content-range"]).to.equal(`bytes */${doc.body.currentVersion.size}`);
+      const ok = await request(svc.url).get(`/api/documents/${docId}/content`).auth(w.tokens.alice, { type: "bearer" }).set("Range", "bytes=0-3").buffer(true).parse(binary);
+      expect(ok.status).to.equal(206);
+      expect((ok.body as Buffer).toString("utf8")).to.equal("Elev");
     });
 
     it("a well-formed version that does not exist is answered 404", async () => {

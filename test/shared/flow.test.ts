@@ -53,6 +53,7 @@ const aCase = (id: string, templateId: string): CaseSummary => ({
   createdBy: "u",
   changedAt: "2020-01-08T00:00:00Z",
   changedBy: "u",
+  etag: '"r0"',
 });
 const mail: Capture = {
   kind: "mail",

@@ -49,9 +49,18 @@ export async function openTaskpane(browser: Browser, url: string, officeOptions:
     },
     [officeOptions, storage] as const,
   );
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(url);
   return page;
 }
+
+/** What the browser refused under the page's Content-Security-Policy since the last call (a pane that needs more than its CSP allows). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+const cspViolations: string[] = [];
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

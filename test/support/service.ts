@@ -16,7 +16,17 @@ export interface TestService extends RunningService {
 /** A real service on a free port with its own SQLite file and blob store in a temp directory. */
 export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-test-"));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", IMS_ADMIN_TOKEN: ADMIN_TOKEN, SEED_DEMO: "false", LOG_LEVEL: "silent", ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    IMS_ADMIN_TOKEN: ADMIN_TOKEN,
+    SEED_DEMO: "false",
+    LOG_LEVEL: "silent",
+    // Every test client is on 127.0.0.1: tests that send bad tokens on purpose must not block the others; the throttle's own tests set the limit.
+    IMS_AUTH_FAILURES_PER_MINUTE: "1000000",
+    ...env,
+  });
   const running = await startService(config);
   return {
     ...running,

@@ -30,7 +30,7 @@ import { importJournalPlan, readJournalPlanCsv } from "./journal-plan-import.ts"
 
 const MAX_PLAN_BYTES = 10 * 1024 * 1024;
 
-const refused = { 400: { description: "Invalid request" }, 403: { description: "Not an administrator" } };
+const refused = { 403: { description: "Not an administrator (`admin_only`)" } };
 const notFound = { 404: { description: "Not found" } };
 const conflict = { 409: { description: "The name or code is taken" } };
 const unprocessable = { 422: { description: "Refused: a reference does not exist, or the rule is incomplete" } };

@@ -34,7 +34,7 @@ import {
   userDetails,
 } from "./people.service.ts";
 
-const refused = { 400: { description: "Invalid request" }, 403: { description: "Not an administrator" } };
+const refused = { 403: { description: "Not an administrator (`admin_only`)" } };
 const notFound = { 404: { description: "Not found" } };
 const conflict = { 409: { description: "The name or email is taken" } };
 const unknownRef = { 422: { description: "A referenced user or group does not exist" } };

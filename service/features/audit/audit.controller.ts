@@ -4,7 +4,8 @@ import type { Executor } from "../../db/database.ts";
 import { requireVisibleCase, requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { Reply, route } from "../../http/route.ts";
-import { listAuditEvents, verifyAuditChain, type AuditEventView } from "./audit.service.ts";
+import { listAuditEvents, type AuditEventView } from "./audit.service.ts";
+import { verifyArchive } from "./verify-archive.ts";
 import { encodeCursor, decodeCursor } from "../../http/pagination.ts";
 
 /** A document's trail names the documents it refers to; those the actor may not see are left out, as in its references. */
@@ -51,12 +52,16 @@ export function auditRoutes(ctx: AppContext) {
       method: "get",
       path: "/api/audit/verify",
       tag: "audit",
-      summary: "Verify the audit chain (administrators): 'ok' with the count, or the first broken row",
+      summary: "Verify the archive (administrators): the keyed chain, the signed checkpoints and the versions against the log; 'ok', or every finding",
       auth: "admin",
-      responses: { 200: { description: "The chain verifies" }, 409: { description: "The chain is broken" } },
+      responses: { 200: { description: "Everything verifies" }, 409: { description: "Something does not verify: `findings` names each thing (kind, message, row)", contentType: "application/json" } },
       async handle() {
-        const report = await verifyAuditChain(ctx.db);
-        return report.ok ? { status: "ok", count: report.count, head: report.head } : new Reply(409, { status: "broken", ...report });
+        const report = await verifyArchive(ctx.db, ctx.config);
+        const body = { count: report.count, head: report.head, newestCheckpoint: report.newestCheckpoint, findings: report.findings };
+        if (report.ok) return { status: "ok", ...body };
+        // brokenAt and reason: the first broken row (else the first finding), as the report read before it had findings.
+        const first = report.findings.find((f) => f.kind === "broken_row") ?? report.findings[0];
+        return new Reply(409, { status: "broken", ...body, ...(first.seq !== undefined ? { brokenAt: first.seq } : {}), reason: first.message });
       },
     }),
   ];

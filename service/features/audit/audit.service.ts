@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Executor } from "../../db/database.ts";
 import { lockAuditChain } from "../../db/dialect.ts";
 import type { Actor } from "../access/actor.ts";
-import type { AuditEventRow } from "./audit.table.ts";
+import { canonicalRow, chainHash, chainKeyOf, GENESIS_HASH, keyedHash } from "./chain.ts";
 
-export const GENESIS_HASH = "0".repeat(64);
+export { canonicalRow, chainHash, GENESIS_HASH };
 
 export interface AuditEntry {
   actor: Actor | null;
@@ -14,27 +13,19 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/** The exact bytes a row's hash covers, independent of column order or the database's formatting. */
-export function canonicalRow(row: Omit<AuditEventRow, "prev_hash" | "hash">): string {
-  return JSON.stringify([row.seq, row.at, row.actor_id, row.action, row.object_type, row.object_id, row.details]);
-}
-
-export function chainHash(prevHash: string, canonical: string): string {
-  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
-}
-
 /**
  * Appends one event to the chain. Call it inside the transaction that makes the change, so the change
- * and its audit row commit together or not at all.
+ * and its audit row commit together or not at all. The row is keyed with the chain key the database
+ * handle carries (see openAuditTrail); a handle without it may only extend a chain that was never keyed.
  */
 export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
+  // Reading the head and appending after it must be one step, also for events with no change of their own
+  // (a view, a refusal): two such writes side by side would otherwise take the same sequence number.
+  if (!db.isTransaction) return db.transaction().execute((trx) => recordAudit(trx, entry));
   await lockAuditChain(db);
-  const last = await db
-    .selectFrom("audit_events")
-    .select(["seq", "hash"])
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const key = chainKeyOf(db);
+  const last = await db.selectFrom("audit_events").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+  if (!key && last) await requireUnkeyedChain(db, last.seq);
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: new Date().toISOString(),
@@ -45,44 +36,18 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
     details: JSON.stringify(entry.details),
   };
   const prev_hash = last?.hash ?? GENESIS_HASH;
+  const hash = key ? keyedHash(key.secret, prev_hash, canonicalRow(row)) : chainHash(prev_hash, canonicalRow(row));
   await db
     .insertInto("audit_events")
-    .values({ ...row, prev_hash, hash: chainHash(prev_hash, canonicalRow(row)) })
+    .values({ ...row, prev_hash, hash })
     .execute();
 }
 
-export type ChainReport =
-  | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: number; reason: string };
-
-/** Walks the whole chain in order and reports the first row that does not follow from the one before. */
-export async function verifyAuditChain(db: Executor, batchSize = 5000): Promise<ChainReport> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom("audit_events")
-      .selectAll()
-      .where("seq", ">=", expectedSeq)
-      .orderBy("seq")
-      .limit(batchSize)
-      .execute();
-    for (const row of rows) {
-      if (row.seq !== expectedSeq) {
-        return { ok: false, count, brokenAt: expectedSeq, reason: `row ${expectedSeq} is missing (next is ${row.seq})` };
-      }
-      if (row.prev_hash !== prevHash) {
-        return { ok: false, count, brokenAt: row.seq, reason: `row ${row.seq} does not link to the row before it` };
-      }
-      if (chainHash(row.prev_hash, canonicalRow(row)) !== row.hash) {
-        return { ok: false, count, brokenAt: row.seq, reason: `row ${row.seq} was changed after it was written` };
-      }
-      prevHash = row.hash;
-      expectedSeq++;
-      count++;
-    }
-    if (rows.length < batchSize) return { ok: true, count, head: prevHash };
+/** Whoever lacks the key cannot extend a keyed chain: its last row is not a plain sha256 row. */
+async function requireUnkeyedChain(db: Executor, lastSeq: number): Promise<void> {
+  const last = await db.selectFrom("audit_events").selectAll().where("seq", "=", lastSeq).executeTakeFirstOrThrow();
+  if (chainHash(last.prev_hash, canonicalRow(last)) !== last.hash) {
+    throw new Error("The audit chain is keyed: write to it through the database handle the service opened (openAuditTrail), which carries the chain key.");
   }
 }
 

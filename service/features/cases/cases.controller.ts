@@ -1,9 +1,10 @@
+import type { Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
 import { route } from "../../http/route.ts";
 import { listCases, listRecentCases, suggestCases } from "./cases.repository.ts";
-import { createCase, setCaseStatus, toCaseView, updateCaseDetails, viewCase } from "./cases.service.ts";
+import { createCase, setCaseStatus, toCaseView, updateCaseDetails, viewCase, type CaseView } from "./cases.service.ts";
 
 const id = z.string().min(1).max(100);
 const isoDate = z.iso.date();
@@ -31,6 +32,17 @@ const CasePatch = z
   })
   .refine((p) => Object.keys(p).length > 0, "name at least one field to change");
 
+// Every write to a case may carry If-Match with the ETag last seen, and answers the case's new ETag.
+const ifMatchHeader = { "If-Match": "Optional: the case's ETag last seen; 412 when the case has changed since" };
+const etagHeader = { ETag: "The case's current ETag, for If-Match on the next change" };
+const stale = { 412: { description: "If-Match names an earlier state of the case: problem+json with currentEtag (code precondition_failed)" } };
+
+/** A case as a reply, with its ETag in the header too. */
+function withEtag(res: Response, c: CaseView): CaseView {
+  res.setHeader("ETag", c.etag);
+  return c;
+}
+
 export function caseRoutes(ctx: AppContext) {
   return [
     route({
@@ -39,8 +51,8 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "Create a case from a case template",
       body: NewCase,
-      responses: { 201: { description: "The new case" }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
-      handle: ({ actor, body }) => createCase(ctx.db, actor, body),
+      responses: { 201: { description: "The new case", headers: etagHeader }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
+      handle: async ({ actor, body, res }) => withEtag(res, await createCase(ctx.db, actor, body)),
     }),
     route({
       method: "get",
@@ -91,8 +103,8 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "A case",
       params: CaseParams,
-      responses: { 200: { description: "The case" }, 404: { description: "Not found or not visible" } },
-      handle: ({ actor, params }) => viewCase(ctx.db, actor, params.id),
+      responses: { 200: { description: "The case", headers: etagHeader }, 404: { description: "Not found or not visible" } },
+      handle: async ({ actor, params, res }) => withEtag(res, await viewCase(ctx.db, actor, params.id)),
     }),
     route({
       method: "patch",
@@ -101,8 +113,9 @@ export function caseRoutes(ctx: AppContext) {
       summary: "Change a case's title, owner, responsible, journal plan code, critical flag or custom metadata",
       params: CaseParams,
       body: CasePatch,
-      responses: { 200: { description: "The case" }, 404: { description: "Not found" }, 409: { description: "Closed" }, 422: { description: "Refused" } },
-      handle: ({ actor, params, body }) => updateCaseDetails(ctx.db, actor, params.id, body),
+      headers: ifMatchHeader,
+      responses: { 200: { description: "The case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Closed" }, ...stale, 422: { description: "Refused" } },
+      handle: async ({ actor, params, body, req, res }) => withEtag(res, await updateCaseDetails(ctx.db, actor, params.id, body, req.get("If-Match"))),
     }),
     route({
       method: "post",
@@ -111,8 +124,9 @@ export function caseRoutes(ctx: AppContext) {
       summary: "Close a case; its documents' disposal dates are computed from the end date",
       params: CaseParams,
       body: z.strictObject({ endDate: isoDate.optional() }),
-      responses: { 200: { description: "The closed case" }, 404: { description: "Not found" }, 409: { description: "Already closed" } },
-      handle: ({ actor, params, body }) => setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate),
+      headers: ifMatchHeader,
+      responses: { 200: { description: "The closed case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Already closed" }, ...stale },
+      handle: async ({ actor, params, body, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate, req.get("If-Match"))),
     }),
     route({
       method: "post",
@@ -120,8 +134,9 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "Reopen a closed case; disposal dates that depended on its closing are cleared",
       params: CaseParams,
-      responses: { 200: { description: "The reopened case" }, 404: { description: "Not found" }, 409: { description: "Already active" } },
-      handle: ({ actor, params }) => setCaseStatus(ctx.db, actor, params.id, "active"),
+      headers: ifMatchHeader,
+      responses: { 200: { description: "The reopened case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Already active" }, ...stale },
+      handle: async ({ actor, params, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "active", undefined, req.get("If-Match"))),
     }),
   ];
 }

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type Insertable, type SelectQueryBuilder, type Updateable } from "kysely";
 import type { Database, Executor } from "../../db/database.ts";
 import { scopedCases } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
@@ -24,7 +24,7 @@ export async function nextCaseNumber(db: Executor, today: Date): Promise<string>
   return `${ymd}-${String(value).padStart(7, "0")}`;
 }
 
-export async function insertCase(db: Executor, row: CaseTable): Promise<void> {
+export async function insertCase(db: Executor, row: Insertable<CaseTable>): Promise<void> {
   await db.insertInto("cases").values(row).execute();
   await indexTitle(db, row.id, row.title);
 }
@@ -35,9 +35,17 @@ export async function indexTitle(db: Executor, caseId: string, title: string): P
   if (words.length) await db.insertInto("case_words").values(words.map((word) => ({ word, case_id: caseId }))).execute();
 }
 
-export async function updateCase(db: Executor, id: string, changes: Partial<CaseTable>): Promise<void> {
-  await db.updateTable("cases").set(changes).where("id", "=", id).execute();
-  if (changes.title !== undefined) await indexTitle(db, id, changes.title);
+/** Changes the case if it is still at `revision`, moving the revision on in the same statement; false if it was not. */
+export async function updateCaseAt(db: Executor, id: string, revision: number, changes: Updateable<CaseTable>): Promise<boolean> {
+  const result = await db
+    .updateTable("cases")
+    .set({ ...changes, revision: revision + 1 })
+    .where("id", "=", id)
+    .where("revision", "=", revision)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return false;
+  if (typeof changes.title === "string") await indexTitle(db, id, changes.title);
+  return true;
 }
 
 export async function touchRecent(db: Executor, userId: string, caseId: string): Promise<void> {

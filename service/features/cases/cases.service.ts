@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type { Updateable } from "kysely";
 import type { CaseSummary } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
+import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
 import { forbidden, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
 import { requireVisibleCase, type Visible } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
@@ -10,10 +12,13 @@ import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.t
 import { metadataSchema } from "../templates/metadata-fields.ts";
 import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
 import * as repo from "./cases.repository.ts";
-import type { CaseRow } from "./cases.table.ts";
+import type { CaseRow, CaseTable } from "./cases.table.ts";
 
 /** A case as the API sends it: the shape every client reads (shared/api/types.ts). */
 export type CaseView = CaseSummary;
+
+/** A case's ETag: its revision, which moves on with every change (metadata, closing, reopening). */
+export const caseEtag = (c: Pick<CaseRow, "revision">) => `"r${c.revision}"`;
 
 export function toCaseView(r: CaseRow): CaseView {
   return {
@@ -34,6 +39,7 @@ export function toCaseView(r: CaseRow): CaseView {
     createdBy: r.created_by,
     changedAt: r.changed_at,
     changedBy: r.changed_by,
+    etag: caseEtag(r),
   };
 }
 
@@ -91,6 +97,7 @@ export async function createCase(db: Db, actor: Actor, input: CreateCase): Promi
       created_by: actor.userId,
       changed_at: now.toISOString(),
       changed_by: actor.userId,
+      revision: 0,
     };
     await repo.insertCase(trx, row);
     await repo.touchRecent(trx, actor.userId, row.id);
@@ -104,6 +111,24 @@ export async function viewCase(db: Executor, actor: Actor, id: string): Promise<
   await recordAudit(db, { actor, action: "case.view", objectType: "case", objectId: c.id, details: {} });
   await repo.touchRecent(db, actor.userId, c.id);
   return toCaseView(c);
+}
+
+/** Where a case stands, for a 412 to name (`status` is the problem's own field). */
+const caseState = (c: CaseRow) => ({ caseStatus: c.status, changedAt: c.changed_at, changedBy: c.changed_by });
+
+/** Refuses a write whose If-Match names another state of the case than the current one (412). */
+function requireFreshCase(c: CaseRow, ifMatch: string | undefined): void {
+  if (!ifMatchHolds(ifMatch, caseEtag(c))) throw preconditionFailed("case", caseEtag(c), caseState(c));
+}
+
+/**
+ * Writes a change to the case read as `c` and moves its revision on, in one statement that only succeeds
+ * while the case is still at that revision, so a change based on an older state never lands.
+ */
+async function writeCase(db: Executor, c: CaseRow, ifMatch: string | undefined, changes: Updateable<CaseTable>): Promise<CaseRow> {
+  if (await repo.updateCaseAt(db, c.id, c.revision, changes)) return { ...c, ...changes, revision: c.revision + 1 } as CaseRow;
+  const now = await db.selectFrom("cases").selectAll().where("id", "=", c.id).executeTakeFirst();
+  throw overtaken("case", ifMatch, now && { etag: caseEtag(now), state: caseState(now) });
 }
 
 function requireCaseEditor(actor: Actor, c: Visible<CaseRow>): void {
@@ -122,11 +147,13 @@ export interface UpdateCase {
   metadata?: Record<string, unknown>;
 }
 
-export async function updateCaseDetails(db: Db, actor: Actor, id: string, input: UpdateCase): Promise<CaseView> {
+/** Changes a case's details; a change that changes nothing leaves the case (and its ETag) as it was. */
+export async function updateCaseDetails(db: Db, actor: Actor, id: string, input: UpdateCase, ifMatch?: string): Promise<CaseView> {
   return db.transaction().execute(async (trx) => {
     const c = await requireVisibleCase(trx, actor, id);
     requireCaseEditor(actor, c);
-    const changes: Record<string, unknown> = {};
+    requireFreshCase(c, ifMatch);
+    const changes: Updateable<CaseTable> = {};
     if (input.title !== undefined) changes.title = input.title;
     if (input.critical !== undefined) changes.critical = input.critical ? 1 : 0;
     if (input.responsibleId !== undefined) {
@@ -152,24 +179,25 @@ export async function updateCaseDetails(db: Db, actor: Actor, id: string, input:
     );
     if (Object.keys(diff).length === 0) return toCaseView(c);
     const stamp = { changed_at: new Date().toISOString(), changed_by: actor.userId };
-    await repo.updateCase(trx, id, { ...changes, ...stamp });
+    const changed = await writeCase(trx, c, ifMatch, { ...changes, ...stamp });
     await recordAudit(trx, { actor, action: "case.update", objectType: "case", objectId: id, details: diff });
-    return toCaseView({ ...c, ...changes, ...stamp } as CaseRow);
+    return toCaseView(changed);
   });
 }
 
 /** Closes or reopens a case; its documents' disposal dates follow. */
-export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "active" | "closed", endDate?: string): Promise<CaseView> {
+export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "active" | "closed", endDate?: string, ifMatch?: string): Promise<CaseView> {
   return db.transaction().execute(async (trx) => {
     const c = await requireVisibleCase(trx, actor, id);
     if (actor.role === "external") throw forbidden("External partners cannot close or reopen cases.");
+    requireFreshCase(c, ifMatch);
     if (c.status === status) {
       throw new Problem(409, status === "closed" ? "case_closed" : "case_active", `Case ${c.number} is already ${status === "closed" ? "closed" : "active"}.`);
     }
     const end = status === "closed" ? (endDate ?? today()) : null;
     if (end && end < c.start_date) throw unprocessable("end_before_start", `The end date ${end} is before the case's start date ${c.start_date}.`);
     const stamp = { status, end_date: end, changed_at: new Date().toISOString(), changed_by: actor.userId };
-    await repo.updateCase(trx, id, stamp);
+    const changed = await writeCase(trx, c, ifMatch, stamp);
     const recomputed = await reapplyRetention(trx, actor, { caseId: id });
     await recordAudit(trx, {
       actor,
@@ -178,6 +206,6 @@ export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "a
       objectId: id,
       details: { endDate: end, documentsRecomputed: recomputed },
     });
-    return toCaseView({ ...c, ...stamp });
+    return toCaseView(changed);
   });
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 export interface CaseTable {
   id: string;
@@ -19,6 +19,8 @@ export interface CaseTable {
   created_by: string;
   changed_at: string;
   changed_by: string;
+  /** Moves on with every change to the case; its ETag is made from it (see caseEtag). */
+  revision: Generated<number>;
 }
 export interface CaseWordTable {
   word: string;

@@ -70,7 +70,12 @@ export async function reapplyRetention(trx: Executor, actor: Actor, scope: Docum
       if (d.type_category !== d.category) changes.push({ field: "category", from: d.category, to: d.type_category });
       if (disposal !== d.disposal_date) changes.push({ field: "disposalDate", from: d.disposal_date, to: disposal });
       if (!changes.length) continue;
-      await trx.updateTable("documents").set({ category: d.type_category, disposal_date: disposal }).where("id", "=", d.id).execute();
+      // A recomputed category or disposal date is a change to the document: its ETag moves on with it.
+      await trx
+        .updateTable("documents")
+        .set((eb) => ({ category: d.type_category, disposal_date: disposal, revision: eb("revision", "+", 1) }))
+        .where("id", "=", d.id)
+        .execute();
       await addHistory(trx, d.id, actor.userId, at, changes);
       changed++;
     }

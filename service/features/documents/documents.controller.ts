@@ -1,13 +1,16 @@
-import type { Request } from "express";
+import type { Request, Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { sendStoredFile } from "../../http/download.ts";
+import { storedFileResponses } from "../../http/openapi.ts";
 import { receiveMultipart, type ReceivedFile } from "../../http/multipart.ts";
 import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
 import { badRequest, validationProblem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
+import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { claimUploads, type ClaimedUpload } from "../uploads/uploads.service.ts";
+import { uploadClaimRefusals } from "../uploads/uploads.openapi.ts";
 import { documentDetails, listDocuments, toDocumentSummary } from "./document-view.ts";
 import {
   AttachmentParams,
@@ -28,6 +31,7 @@ import {
 import {
   deleteDocument,
   documentForIdempotencyKey,
+  etagOf,
   fileDocument,
   prepareDocument,
   saveDocument,
@@ -43,6 +47,11 @@ const multipartBody = (fields: Record<string, unknown>, description: string) => 
   schema: { type: "object", properties: { metadata: { type: "string", description: "JSON, sent before the file" }, ...fields }, required: ["metadata", "file"] },
 });
 const binary = { type: "string", format: "binary" };
+
+// Every write to a document may carry If-Match with the ETag last seen, and answers the document's new ETag.
+const ifMatchHeader = { "If-Match": "Optional: the document's ETag last seen; 412 when the document has changed since" };
+const etagHeader = { ETag: "The document's current ETag, for If-Match on the next change" };
+const stale = { 412: { description: "If-Match names an earlier state of the document: problem+json with currentEtag (code precondition_failed)" } };
 
 function parseWith<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
   const r = schema.safeParse(json);
@@ -71,6 +80,7 @@ async function withContent<T>(
     return out;
   } catch (err) {
     await Promise.allSettled(files.map((f) => ctx.blobs.discard(f.blob, (sha) => isReferenced(ctx, sha))));
+    await Promise.allSettled(claimed.map((c) => c.giveBack()));
     throw err;
   }
 }
@@ -79,8 +89,8 @@ export async function isReferenced(ctx: AppContext, sha256: string): Promise<boo
   return Boolean(await ctx.db.selectFrom("versions").select("id").where("sha256", "=", sha256).limit(1).executeTakeFirst());
 }
 
-function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFiles: number, metadata: (json: unknown) => Promise<M>) {
-  return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), { fileFields, maxFiles, maxBytes: ctx.config.maxUploadBytes, metadata });
+function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFiles: number, metadata: (json: unknown) => Promise<M>, metadataOptional = false) {
+  return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), { fileFields, maxFiles, maxBytes: ctx.config.maxUploadBytes, metadata, metadataOptional });
 }
 
 const toContent = (f: ReceivedFile): IncomingContent => ({ blob: f.blob, filename: f.filename, mediaType: f.mediaType });
@@ -102,18 +112,36 @@ async function receiveOne<S extends z.ZodObject>(ctx: AppContext, req: Request, 
     const claimed = await claimUploads(ctx, actor, [body.upload as string]);
     return { content: claimed[0].content, claimed, metadata: body as z.output<S> };
   }
-  const { metadata, files } = await receive(ctx, req, ["file"], 1, async (json) => {
-    const m = parseWith(schema, json);
-    await allowed();
-    return m;
-  });
+  // New content for an existing document needs nothing but the file; its metadata part may be left out.
+  const { metadata, files } = await receive(
+    ctx,
+    req,
+    ["file"],
+    1,
+    async (json) => {
+      const m = parseWith(schema, json);
+      await allowed();
+      return m;
+    },
+    true,
+  );
   return { content: toContent(requireOneFile(files)), claimed: [] as ClaimedUpload[], metadata: (metadata ?? {}) as z.output<S> };
 }
 
+/** A document as a reply, with its ETag in the header too. */
+function withEtag<T extends { etag: string }>(res: Response, doc: T): T {
+  res.setHeader("ETag", doc.etag);
+  return doc;
+}
+
 export function documentRoutes(ctx: AppContext) {
-  const created = async (actor: Actor, id: string, replayed: boolean) => {
+  /** After a change to one of a document's parts: the reply is the part, the ETag the document's. */
+  const sendDocumentEtag = async (actor: Actor, res: Response, id: string) => {
+    res.setHeader("ETag", etagOf(await requireVisibleDocument(ctx.db, actor, id)));
+  };
+  const created = async (actor: Actor, res: Response, id: string, replayed: boolean) => {
     ctx.jobs.kick();
-    return new Reply(replayed ? 200 : 201, await documentDetails(ctx.db, actor, id, { recordView: false }));
+    return new Reply(replayed ? 200 : 201, withEtag(res, await documentDetails(ctx.db, actor, id, { recordView: false })));
   };
 
   return [
@@ -125,18 +153,18 @@ export function documentRoutes(ctx: AppContext) {
       headers: { "Idempotency-Key": "A key the client keeps for this save; a retry with the same key returns the first document instead of a second one." },
       rawBody: multipartBody({ file: binary, attachment: { type: "array", items: binary } }, "A 'metadata' JSON part, a 'file' part and optional 'attachment' parts."),
       responses: {
-        201: { description: "Saved" },
-        200: { description: "Already saved with this Idempotency-Key" },
-        400: { description: "Bad input" },
-        404: { description: "Case not found" },
-        413: { description: "Too large" },
+        201: { description: "Saved", headers: etagHeader },
+        200: { description: "Already saved with this Idempotency-Key", headers: etagHeader },
+        400: { description: "Idempotency-Key is not valid (`invalid_idempotency_key`), no 'metadata' part (`missing_metadata`), or not exactly one 'file' (`missing_file`)" },
+        404: { description: "The case, or a named upload, was not found" },
+        ...uploadClaimRefusals,
         422: { description: "Metadata refused" },
       },
-      async handle({ actor, req }) {
+      async handle({ actor, req, res }) {
         const key = idempotencyKey(req);
         if (key) {
           const existing = await documentForIdempotencyKey(ctx.db, actor, key);
-          if (existing) return created(actor, existing, true);
+          if (existing) return created(actor, res, existing, true);
         }
         if (req.is("application/json")) {
           const body = parseWith(NewDocumentFromUpload, req.body);
@@ -144,7 +172,7 @@ export function documentRoutes(ctx: AppContext) {
           const claimed = await claimUploads(ctx, actor, [body.upload, ...(body.attachments ?? []).map((a) => a.upload)]);
           const contents = claimed.map((c) => c.content);
           const saved = await withContent(ctx, contents, claimed, () => saveDocument(ctx.db, actor, prepared, contents[0], contents.slice(1), key));
-          return created(actor, saved.id, saved.replayed);
+          return created(actor, res, saved.id, saved.replayed);
         }
         const { metadata: prepared, files } = await receive(ctx, req, ["file", "attachment"], 51, (json) => prepareDocument(ctx.db, actor, parseWith(NewDocumentMetadata, json)));
         const contents = files.map(toContent);
@@ -153,7 +181,7 @@ export function documentRoutes(ctx: AppContext) {
           const main = requireOneFile(files);
           return saveDocument(ctx.db, actor, prepared, toContent(main), files.filter((f) => f.field === "attachment").map(toContent), key);
         });
-        return created(actor, saved.id, saved.replayed);
+        return created(actor, res, saved.id, saved.replayed);
       },
     }),
 
@@ -177,11 +205,12 @@ export function documentRoutes(ctx: AppContext) {
       tag: "documents",
       summary: "A document with versions, attachments, comments, references, disposal date and history",
       params: DocumentIdParams,
-      responses: { 200: { description: "The document" }, 404: { description: "Not found or not visible" } },
+      responses: { 200: { description: "The document", headers: { ...etagHeader, "Cache-Control": "no-store" } }, 404: { description: "Not found or not visible" } },
       async handle({ actor, params, res }) {
-        const doc = await documentDetails(ctx.db, actor, params.id);
-        res.setHeader("ETag", doc.etag);
-        return doc;
+        // The ETag covers the document, not the comments and references shown with it, so no copy may be
+        // kept and revalidated by it.
+        res.setHeader("Cache-Control", "no-store");
+        return withEtag(res, await documentDetails(ctx.db, actor, params.id));
       },
     }),
 
@@ -192,13 +221,11 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Change a document's metadata (kept in its history); status final makes the next major version",
       params: DocumentIdParams,
       body: DocumentPatch,
-      headers: { "If-Match": "Optional: the ETag last seen; 412 when the document has a newer version" },
-      responses: { 200: { description: "The changed document" }, 404: { description: "Not found" }, 409: { description: "Conflict" }, 412: { description: "Stale" } },
+      headers: ifMatchHeader,
+      responses: { 200: { description: "The changed document", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Conflict" }, ...stale },
       async handle({ actor, params, body, req, res }) {
         await updateDocument(ctx.db, actor, params.id, body, req.get("If-Match"));
-        const doc = await documentDetails(ctx.db, actor, params.id, { recordView: false });
-        res.setHeader("ETag", doc.etag);
-        return doc;
+        return withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false }));
       },
     }),
 
@@ -210,9 +237,10 @@ export function documentRoutes(ctx: AppContext) {
       auth: "admin",
       params: DocumentIdParams,
       query: z.object({ reason: z.string().max(500).optional() }),
-      responses: { 204: { description: "Deleted" }, 403: { description: "Not an administrator" }, 404: { description: "Not found" } },
-      async handle({ actor, params, query }) {
-        await deleteDocument(ctx.db, actor, params.id, query.reason);
+      headers: ifMatchHeader,
+      responses: { 204: { description: "Deleted" }, 404: { description: "Not found" }, ...stale },
+      async handle({ actor, params, query, req }) {
+        await deleteDocument(ctx.db, actor, params.id, query.reason, req.get("If-Match"));
       },
     }),
 
@@ -224,15 +252,19 @@ export function documentRoutes(ctx: AppContext) {
       params: DocumentIdParams,
       headers: { "If-Match": "The document's current ETag (required)" },
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
-      responses: { 201: { description: "The new version" }, 404: { description: "Not found" }, 412: { description: "Stale ETag" }, 428: { description: "If-Match missing" } },
+      responses: {
+        201: { description: "The document with its new version", headers: etagHeader },
+        404: { description: "Not found" },
+        ...uploadClaimRefusals,
+        ...stale,
+        428: { description: "If-Match missing" },
+      },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () => checkVersionAllowed(ctx.db, actor, params.id, ifMatch));
         const comment = metadata.comment ?? "";
         await withContent(ctx, [content], claimed, () => addVersion(ctx.db, actor, params.id, ifMatch, content, comment));
-        const doc = await documentDetails(ctx.db, actor, params.id, { recordView: false });
-        res.setHeader("ETag", doc.etag);
-        return new Reply(201, doc);
+        return new Reply(201, withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false })));
       },
     }),
 
@@ -243,7 +275,7 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Download the document's content (current or a given version); supports Range and If-None-Match",
       params: DocumentIdParams,
       query: ContentQuery,
-      responses: { 200: { description: "The bytes", contentType: "application/octet-stream" }, 206: { description: "A range" }, 404: { description: "Not found" } },
+      responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, undefined, query.version);
         await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
@@ -257,10 +289,17 @@ export function documentRoutes(ctx: AppContext) {
       summary: "File a floating document into a case",
       params: DocumentIdParams,
       body: FileIntoCase,
-      responses: { 200: { description: "The filed document" }, 404: { description: "Not found" }, 409: { description: "Already filed" }, 422: { description: "Type not allowed" } },
-      async handle({ actor, params, body }) {
-        await fileDocument(ctx.db, actor, params.id, body.caseId);
-        return documentDetails(ctx.db, actor, params.id, { recordView: false });
+      headers: ifMatchHeader,
+      responses: {
+        200: { description: "The filed document", headers: etagHeader },
+        404: { description: "Not found" },
+        409: { description: "Already filed" },
+        ...stale,
+        422: { description: "Type not allowed" },
+      },
+      async handle({ actor, params, body, req, res }) {
+        await fileDocument(ctx.db, actor, params.id, body.caseId, req.get("If-Match"));
+        return withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false }));
       },
     }),
 
@@ -271,11 +310,15 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Add an attachment (bilag) to a document",
       params: DocumentIdParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({title}) and a 'file' part."),
-      responses: { 201: { description: "The attachment" }, 404: { description: "Not found" } },
-      async handle({ actor, params, req }) {
-        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () => checkAttachmentAllowed(ctx.db, actor, params.id));
+      headers: ifMatchHeader,
+      responses: { 201: { description: "The attachment", headers: etagHeader }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      async handle({ actor, params, req, res }) {
+        const ifMatch = req.get("If-Match");
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () => checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch));
         const title = metadata.title;
-        return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachment(ctx.db, actor, params.id, title, content)));
+        const attachment = await withContent(ctx, [content], claimed, () => addAttachment(ctx.db, actor, params.id, title, content, ifMatch));
+        await sendDocumentEtag(actor, res, params.id);
+        return new Reply(201, attachment);
       },
     }),
 
@@ -286,13 +329,17 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Upload a new version of an attachment",
       params: AttachmentParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
-      responses: { 201: { description: "The attachment's new version" }, 404: { description: "Not found" } },
-      async handle({ actor, params, req }) {
+      headers: ifMatchHeader,
+      responses: { 201: { description: "The attachment's new version", headers: etagHeader }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      async handle({ actor, params, req, res }) {
+        const ifMatch = req.get("If-Match");
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () =>
-          checkAttachmentAllowed(ctx.db, actor, params.id, params.attachmentId),
+          checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch, params.attachmentId),
         );
         const comment = metadata.comment ?? "";
-        return new Reply(201, await withContent(ctx, [content], claimed, () => addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment)));
+        const version = await withContent(ctx, [content], claimed, () => addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment, ifMatch));
+        await sendDocumentEtag(actor, res, params.id);
+        return new Reply(201, version);
       },
     }),
 
@@ -303,7 +350,7 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Download an attachment (current or a given version)",
       params: AttachmentParams,
       query: ContentQuery,
-      responses: { 200: { description: "The bytes", contentType: "application/octet-stream" }, 404: { description: "Not found" } },
+      responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, params.attachmentId, query.version);
         await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");

@@ -1,3 +1,4 @@
+import type { Insertable, Updateable } from "kysely";
 import type { Executor } from "../../db/database.ts";
 import { scopedDocuments, type Visible } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
@@ -6,8 +7,25 @@ import type { DocumentRow, DocumentTable, VersionRow, VersionTable } from "./doc
 // Thin queries. Everything that reads a document's parts takes a Visible<DocumentRow>, which only the
 // access module hands out, so no part of a document can be read without passing the access check.
 
-export async function insertDocument(db: Executor, row: DocumentTable): Promise<void> {
+export async function insertDocument(db: Executor, row: Insertable<DocumentTable>): Promise<void> {
   await db.insertInto("documents").values(row).execute();
+}
+
+/** Changes the document if it is still at `revision`, moving the revision on in the same statement; false if it was not. */
+export async function updateDocumentAt(db: Executor, id: string, revision: number, changes: Updateable<DocumentTable>): Promise<boolean> {
+  const result = await db
+    .updateTable("documents")
+    .set({ ...changes, revision: revision + 1 })
+    .where("id", "=", id)
+    .where("revision", "=", revision)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes the document if it is still at `revision`; false if it was not. */
+export async function deleteDocumentAt(db: Executor, id: string, revision: number): Promise<boolean> {
+  const result = await db.deleteFrom("documents").where("id", "=", id).where("revision", "=", revision).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 export async function insertVersion(db: Executor, row: VersionTable): Promise<void> {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { Updateable } from "kysely";
 import type { Db, Executor } from "../../db/database.ts";
+import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
 import { forbidden, Problem, unprocessable } from "../../http/problem.ts";
 import type { StoredBlob } from "../../blobs/blob-store.ts";
 import { requireVisibleCase, requireVisibleDocument, type Visible } from "../access/access.ts";
@@ -12,7 +14,7 @@ import { getTemplate } from "../templates/templates.service.ts";
 import { computeDisposal } from "./disposal.ts";
 import { isMail, registerMail, type MailHints } from "../mail/mail.service.ts";
 import * as repo from "./documents.repository.ts";
-import type { DocumentRow, VersionRow } from "./documents.table.ts";
+import type { DocumentRow, DocumentTable, VersionRow } from "./documents.table.ts";
 
 /** Content that has already been streamed into the blob store, with what the client called it. */
 export interface IncomingContent {
@@ -43,7 +45,13 @@ export interface PreparedDocument {
 }
 
 export const versionLabel = (v: Pick<VersionRow, "major" | "minor">) => `${v.major}.${v.minor}`;
-export const etagOf = (doc: Pick<DocumentRow, "current_version_id">) => `"${doc.current_version_id}"`;
+/**
+ * A document's ETag: its current version's id, so a tag never matches other content (not even after a restore
+ * of an older copy), and its revision, so every change makes the tag stale. At revision 0 — no change since it
+ * was saved or since revisions began — it is the version id alone, the ETag documents had before revisions.
+ */
+export const etagOf = (doc: Pick<DocumentRow, "current_version_id" | "revision">) =>
+  doc.revision === 0 ? `"${doc.current_version_id}"` : `"${doc.current_version_id}.${doc.revision}"`;
 const titleFromFilename = (name: string) => name.replace(/\.[^.]{1,8}$/, "") || name;
 
 async function requireTypeAllowedInCase(db: Executor, c: Visible<CaseRow>, type: DocumentTypeView): Promise<void> {
@@ -130,10 +138,11 @@ export async function saveDocument(
     const at = new Date().toISOString();
     const id = randomUUID();
     const first = versionRow(id, id, 1, 0, content, actor, at, input.comment ?? "");
+    const final = input.status === "final" ? finalVersion(first, actor, at) : null;
     await repo.insertDocument(trx, {
       id,
       title: input.title?.trim() || titleFromFilename(content.filename),
-      status: "draft",
+      status: final ? "final" : "draft",
       document_type_id: type.id,
       category: type.category,
       owner_id: actor.userId,
@@ -141,17 +150,20 @@ export async function saveDocument(
       access_group_id: prepared.accessGroupId,
       document_date: input.documentDate ?? null,
       disposal_date: await computeDisposal(trx, type.id, c?.id ?? null, at),
-      current_version_id: first.id,
+      current_version_id: (final ?? first).id,
       created_at: at,
       created_by: actor.userId,
       changed_at: at,
       changed_by: actor.userId,
     });
     await repo.insertVersion(trx, first);
+    if (final) await repo.insertVersion(trx, final);
     if (isMail(content.mediaType, content.filename)) await registerMail(trx, id, first.id, input.mail ?? {});
-    if (input.status === "final") await markFinal(trx, actor, id, first, at);
+    // The log records each attachment's content as saved, so a later change to it is detected (audit:verify).
+    const attachmentContents: Array<{ attachmentId: string; sha256: string; size: number }> = [];
     for (const [i, a] of attachments.entries()) {
-      await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFilename(a.filename), a, at, "");
+      const { attachmentId } = await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFilename(a.filename), a, at, "");
+      attachmentContents.push({ attachmentId, sha256: a.blob.sha256, size: a.blob.size });
     }
     if (idempotencyKey) {
       await trx.insertInto("idempotency_keys").values({ user_id: actor.userId, key: idempotencyKey, document_id: id, created_at: at }).execute();
@@ -162,7 +174,7 @@ export async function saveDocument(
       action: "document.create",
       objectType: "document",
       objectId: id,
-      details: { caseId: c?.id ?? null, documentType: type.name, filename: content.filename, sha256: content.blob.sha256, size: content.blob.size, attachments: attachments.length },
+      details: { caseId: c?.id ?? null, documentType: type.name, filename: content.filename, sha256: content.blob.sha256, size: content.blob.size, attachments: attachments.length, attachmentContents },
     });
     return { id, replayed: false };
   });
@@ -181,10 +193,8 @@ export async function insertAttachment(db: Executor, actor: Actor, documentId: s
 }
 
 /** Final makes the next major version (1.3 → 2.0) of the same content. */
-async function markFinal(db: Executor, actor: Actor, documentId: string, current: VersionRow, at: string): Promise<void> {
-  const v = { ...current, id: randomUUID(), major: current.major + 1, minor: 0, author_id: actor.userId, created_at: at, comment: "Markeret som endelig / marked final" };
-  await repo.insertVersion(db, v);
-  await db.updateTable("documents").set({ status: "final", current_version_id: v.id }).where("id", "=", documentId).execute();
+function finalVersion(current: VersionRow, actor: Actor, at: string): VersionRow {
+  return { ...current, id: randomUUID(), major: current.major + 1, minor: 0, author_id: actor.userId, created_at: at, comment: "Markeret som endelig / marked final" };
 }
 
 /** Whether the actor may change this document (metadata, versions, attachments). */
@@ -198,15 +208,43 @@ export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | 
   return (await db.selectFrom("cases").selectAll().where("id", "=", doc.case_id).executeTakeFirst()) ?? null;
 }
 
-export function requireFreshEtag(doc: DocumentRow, ifMatch: string | undefined, required: boolean): void {
-  if (!ifMatch) {
-    if (required) throw new Problem(428, "if_match_required", `Send If-Match with the document's current ETag (${etagOf(doc)}) so a newer version is not overwritten.`);
-    return;
+const currentState = (doc: DocumentRow) => ({ changedAt: doc.changed_at, changedBy: doc.changed_by });
+
+/**
+ * Whether If-Match names the document's current content: an ETag of the current version at any revision.
+ * New content replaces content only, so a colleague's metadata change since the client fetched the document
+ * (a Word file keeps the ETag it left IMS Case with) does not refuse it; a newer version does.
+ */
+function namesCurrentContent(ifMatch: string, doc: DocumentRow): boolean {
+  const tags = ifMatch.match(/"[^"]*"/g) ?? [];
+  const version = `"${doc.current_version_id}`;
+  return tags.some((t) => t === `${version}"` || (t.startsWith(`${version}.`) && /^\.\d+"$/.test(t.slice(version.length))));
+}
+
+/**
+ * Refuses a write whose If-Match names another state of the document than the current one (412). For new
+ * content (`content`) If-Match is required (428) and only needs to name the current version.
+ */
+export function requireFreshEtag(doc: DocumentRow, ifMatch: string | undefined, content: boolean): void {
+  if (ifMatch === undefined && content) {
+    throw new Problem(428, "if_match_required", `Send If-Match with the document's current ETag (${etagOf(doc)}) so a newer version is not overwritten.`);
   }
-  const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
-  if (!tags.includes("*") && !tags.includes(etagOf(doc))) {
-    throw new Problem(412, "stale_version", `The document has changed since you fetched it (now ${etagOf(doc)}); fetch it again and retry.`, { currentEtag: etagOf(doc) });
-  }
+  if (ifMatchHolds(ifMatch, etagOf(doc)) || (content && ifMatch !== undefined && namesCurrentContent(ifMatch, doc))) return;
+  throw preconditionFailed("document", etagOf(doc), currentState(doc));
+}
+
+/**
+ * Writes a change to the document read as `doc` and moves its revision on, in one statement that only
+ * succeeds while the document is still at that revision. SQLite runs one write transaction at a time, so
+ * nothing can come between; where writers run side by side, the later one is refused here and rolled back.
+ */
+export async function writeDocument(db: Executor, doc: DocumentRow, ifMatch: string | undefined, changes: Updateable<DocumentTable>): Promise<void> {
+  if (!(await repo.updateDocumentAt(db, doc.id, doc.revision, changes))) throw await lostRace(db, doc.id, ifMatch);
+}
+
+async function lostRace(db: Executor, id: string, ifMatch: string | undefined): Promise<Problem> {
+  const now = await db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirst();
+  return overtaken("document", ifMatch, now && { etag: etagOf(now), state: currentState(now) });
 }
 
 export interface DocumentPatch {
@@ -226,7 +264,7 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
     requireFreshEtag(doc, ifMatch, false);
     const at = new Date().toISOString();
     const changes: Array<{ field: string; from: string | null; to: string | null }> = [];
-    const set: Record<string, unknown> = {};
+    const set: Updateable<DocumentTable> = {};
     if (patch.title !== undefined && patch.title !== doc.title) {
       changes.push({ field: "title", from: doc.title, to: patch.title });
       set.title = patch.title;
@@ -254,25 +292,28 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
         throw new Problem(409, "document_final", "A final document cannot go back to draft; upload a new version instead.");
       }
       changes.push({ field: "status", from: doc.status, to: patch.status });
+      set.status = patch.status;
+      if (patch.status === "final") {
+        const current = await trx.selectFrom("versions").selectAll().where("id", "=", doc.current_version_id!).executeTakeFirstOrThrow();
+        const final = finalVersion(current, actor, at);
+        await repo.insertVersion(trx, final);
+        set.current_version_id = final.id;
+      }
     }
+    // Nothing to change changes nothing, the revision included: the ETag stays.
     if (!changes.length) return;
-    await trx.updateTable("documents").set({ ...set, changed_at: at, changed_by: actor.userId }).where("id", "=", id).execute();
-    if (patch.status === "final" && doc.status !== "final") {
-      const current = await trx.selectFrom("versions").selectAll().where("id", "=", doc.current_version_id!).executeTakeFirstOrThrow();
-      await markFinal(trx, actor, id, current, at);
-    } else if (patch.status === "draft" && doc.status !== "draft") {
-      await trx.updateTable("documents").set({ status: "draft" }).where("id", "=", id).execute();
-    }
+    await writeDocument(trx, doc, ifMatch, { ...set, changed_at: at, changed_by: actor.userId });
     await repo.addHistory(trx, id, actor.userId, at, changes);
     await recordAudit(trx, { actor, action: "document.update", objectType: "document", objectId: id, details: { changes } });
   });
 }
 
 /** Files a floating document into a case. */
-export async function fileDocument(db: Db, actor: Actor, id: string, caseId: string): Promise<void> {
+export async function fileDocument(db: Db, actor: Actor, id: string, caseId: string, ifMatch: string | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, null);
+    requireFreshEtag(doc, ifMatch, false);
     if (doc.case_id) throw new Problem(409, "already_filed", "The document is already filed in a case.");
     const c = await requireVisibleCase(trx, actor, caseId);
     requireWritableCase(actor, c);
@@ -280,7 +321,7 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
     await requireTypeAllowedInCase(trx, c, type);
     const at = new Date().toISOString();
     const disposal = await computeDisposal(trx, doc.document_type_id, c.id, doc.created_at);
-    await trx.updateTable("documents").set({ case_id: c.id, disposal_date: disposal, changed_at: at, changed_by: actor.userId }).where("id", "=", id).execute();
+    await writeDocument(trx, doc, ifMatch, { case_id: c.id, disposal_date: disposal, changed_at: at, changed_by: actor.userId });
     const changes = [{ field: "caseId", from: null, to: c.id }];
     if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal } as never);
     await repo.addHistory(trx, id, actor.userId, at, changes);
@@ -290,13 +331,14 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
 }
 
 /** Deletes a document with its versions, attachments and comments. Admins only; the blobs go at the next sweep. */
-export async function deleteDocument(db: Db, actor: Actor, id: string, reason: string | undefined): Promise<void> {
+export async function deleteDocument(db: Db, actor: Actor, id: string, reason: string | undefined, ifMatch: string | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     if (!isAdmin(actor)) throw forbidden("Only administrators may delete documents.");
+    requireFreshEtag(doc, ifMatch, false);
     const versions = await repo.versionsOf(trx, doc);
     await trx.deleteFrom("idempotency_keys").where("document_id", "=", id).execute();
-    await trx.deleteFrom("documents").where("id", "=", id).execute();
+    if (!(await repo.deleteDocumentAt(trx, doc.id, doc.revision))) throw await lostRace(trx, doc.id, ifMatch);
     await recordAudit(trx, {
       actor,
       action: "document.delete",

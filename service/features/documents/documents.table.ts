@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 export interface DocumentTable {
   id: string;
@@ -16,6 +16,8 @@ export interface DocumentTable {
   created_by: string;
   changed_at: string;
   changed_by: string;
+  /** Moves on with every change to the document; its ETag is made from it (see etagOf). */
+  revision: Generated<number>;
 }
 export interface DocumentHistoryTable {
   id: string;

@@ -4,7 +4,7 @@ import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./documents.repository.ts";
-import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, versionRow, type IncomingContent } from "./documents.service.ts";
+import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, versionRow, writeDocument, type IncomingContent } from "./documents.service.ts";
 import type { VersionRow } from "./documents.table.ts";
 
 const VERSION_LABEL = /^\d{1,6}\.\d{1,6}$/;
@@ -25,7 +25,7 @@ export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: stri
     requireFreshEtag(doc, ifMatch, true);
     const at = new Date().toISOString();
     const v = await insertNextVersion(trx, doc.id, doc.id, content, actor, at, comment);
-    await trx.updateTable("documents").set({ current_version_id: v.id, changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
+    await writeDocument(trx, doc, ifMatch, { current_version_id: v.id, changed_at: at, changed_by: actor.userId });
     await recordAudit(trx, { actor, action: "version.create", objectType: "document", objectId: doc.id, details: { version: versionLabel(v), sha256: v.sha256, size: v.size, filename: v.filename } });
     return v;
   });
@@ -38,36 +38,40 @@ export async function checkVersionAllowed(db: Executor, actor: Actor, id: string
   requireFreshEtag(doc, ifMatch, true);
 }
 
-export async function checkAttachmentAllowed(db: Executor, actor: Actor, id: string, attachmentId?: string): Promise<void> {
+/** Checks, before any content arrives, that the actor may add to the document's attachments (and, with If-Match, that it is current). */
+export async function checkAttachmentAllowed(db: Executor, actor: Actor, id: string, ifMatch: string | undefined, attachmentId?: string): Promise<void> {
   const doc = await requireVisibleDocument(db, actor, id);
   requireDocumentEditor(actor, doc, await caseOf(db, doc));
+  requireFreshEtag(doc, ifMatch, false);
   if (attachmentId && !(await repo.findAttachment(db, doc, attachmentId))) throw notFound("The attachment");
 }
 
-export async function addAttachment(db: Db, actor: Actor, id: string, title: string | undefined, content: IncomingContent) {
+export async function addAttachment(db: Db, actor: Actor, id: string, title: string | undefined, content: IncomingContent, ifMatch?: string) {
   return db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
+    requireFreshEtag(doc, ifMatch, false);
     const at = new Date().toISOString();
     const name = title?.trim() || content.filename;
     const { attachmentId, version } = await insertAttachment(trx, actor, doc.id, name, content, at, "");
-    await trx.updateTable("documents").set({ changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
+    await writeDocument(trx, doc, ifMatch, { changed_at: at, changed_by: actor.userId });
     await recordAudit(trx, { actor, action: "attachment.create", objectType: "document", objectId: doc.id, details: { attachmentId, title: name, sha256: version.sha256, size: version.size } });
     return { id: attachmentId, title: name, version: versionLabel(version) };
   });
 }
 
-export async function addAttachmentVersion(db: Db, actor: Actor, id: string, attachmentId: string, content: IncomingContent, comment: string) {
+export async function addAttachmentVersion(db: Db, actor: Actor, id: string, attachmentId: string, content: IncomingContent, comment: string, ifMatch?: string) {
   return db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
+    requireFreshEtag(doc, ifMatch, false);
     const attachment = await repo.findAttachment(trx, doc, attachmentId);
     if (!attachment) throw notFound("The attachment");
     const at = new Date().toISOString();
     const v = await insertNextVersion(trx, doc.id, attachmentId, content, actor, at, comment);
     await trx.updateTable("attachments").set({ current_version_id: v.id }).where("id", "=", attachmentId).execute();
-    await trx.updateTable("documents").set({ changed_at: at, changed_by: actor.userId }).where("id", "=", doc.id).execute();
-    await recordAudit(trx, { actor, action: "attachment.version", objectType: "document", objectId: doc.id, details: { attachmentId, version: versionLabel(v), sha256: v.sha256 } });
+    await writeDocument(trx, doc, ifMatch, { changed_at: at, changed_by: actor.userId });
+    await recordAudit(trx, { actor, action: "attachment.version", objectType: "document", objectId: doc.id, details: { attachmentId, version: versionLabel(v), sha256: v.sha256, size: v.size } });
     return { id: attachmentId, version: versionLabel(v) };
   });
 }

@@ -1,48 +1,73 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import { Router, type Request, type Response } from "express";
 import { FileStore } from "@tus/file-store";
 import { Server, EVENTS } from "@tus/server";
+import { NodeRequest, sendNodeResponse } from "srvx/node";
 import type { AppContext } from "../../context.ts";
-import { Problem } from "../../http/problem.ts";
+import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
-import { uploadOwner } from "./uploads.service.ts";
+import { isUploadId, uploadOwner } from "./uploads.service.ts";
+import { tusProblem } from "./tus-problems.ts";
 
 export const UPLOADS_PATH = "/api/uploads";
+// Headers only this router sets: whose upload it is, and which upload was checked. Whatever a client
+// sends under these names is removed first.
 const USER_HEADER = "x-ims-upload-user";
+const ID_HEADER = "x-ims-upload-id";
+const OVERRIDE_HEADER = "x-http-method-override";
+const INTERNAL = new Set([USER_HEADER, ID_HEADER, OVERRIDE_HEADER]);
 
-const tusHeader = (name: string, description: string, required = true) => ({ name, in: "header", required, description, schema: { type: "string" } });
-const tusResumable = tusHeader("Tus-Resumable", "1.0.0");
-const uploadId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
-const op = (summary: string, parameters: unknown[], responses: Record<string, string>, extra: Record<string, unknown> = {}) => ({
-  tags: ["uploads"],
-  summary,
-  parameters,
-  security: [{ bearer: [] }],
-  responses: Object.fromEntries(Object.entries(responses).map(([status, description]) => [status, { description }])),
-  ...extra,
-});
+/** What each address of the upload API answers; tus's GET download of a raw upload is not among them. */
+const UPLOAD_METHODS = ["HEAD", "PATCH", "DELETE"] as const;
+type UploadMethod = (typeof UPLOAD_METHODS)[number];
 
-/** The tus endpoints in the OpenAPI document; the protocol is tus's, so they are described here rather than by zod routes. */
-export const uploadsOpenApiPaths: Record<string, Record<string, unknown>> = {
-  [UPLOADS_PATH]: {
-    options: op("tus discovery: Tus-Version, Tus-Extension and Tus-Max-Size", [], { 204: "Protocol details in the headers" }),
-    post: op(
-      "Start a resumable upload (tus creation); the Location header names it",
-      [tusResumable, tusHeader("Upload-Length", "Total size in bytes"), tusHeader("Upload-Metadata", "filename <base64>, optionally filetype <base64>")],
-      { 201: "Created; Location: /api/uploads/{id}", 400: "No filename in Upload-Metadata", 413: "Larger than the maximum size" },
-    ),
-  },
-  [`${UPLOADS_PATH}/{id}`]: {
-    head: op("How many bytes of the upload the server has (Upload-Offset)", [uploadId, tusResumable], { 200: "Upload-Offset and Upload-Length in the headers", 404: "Not found" }),
-    patch: op(
-      "Send the next slice at Upload-Offset",
-      [uploadId, tusResumable, tusHeader("Upload-Offset", "Where this slice starts; must equal the server's offset")],
-      { 204: "Stored; the new Upload-Offset in the headers", 404: "Not found", 409: "Upload-Offset is not the server's offset" },
-      { requestBody: { required: true, content: { "application/offset+octet-stream": { schema: { type: "string", format: "binary" } } } } },
-    ),
-    delete: op("Abandon an upload (tus termination)", [uploadId, tusResumable], { 204: "Removed", 404: "Not found" }),
-  },
-};
+/**
+ * The method a request to /api/uploads/{id} stands for. tus 1.0 lets clients that cannot send HEAD, PATCH
+ * or DELETE (Apps Script's UrlFetchApp has no HEAD) send GET or POST with X-HTTP-Method-Override instead.
+ */
+function uploadMethod(req: Request): UploadMethod {
+  const override = req.get(OVERRIDE_HEADER)?.trim().toUpperCase();
+  const method = req.method.toUpperCase();
+  if (override !== undefined) {
+    if (method !== "GET" && method !== "POST") throw badRequest("invalid_method_override", "X-HTTP-Method-Override is only honoured on GET and POST.");
+    if (!(UPLOAD_METHODS as readonly string[]).includes(override)) {
+      throw badRequest("invalid_method_override", `X-HTTP-Method-Override must be HEAD, PATCH or DELETE, not "${override.slice(0, 20)}".`);
+    }
+    return override as UploadMethod;
+  }
+  if ((UPLOAD_METHODS as readonly string[]).includes(method)) return method as UploadMethod;
+  throw notAllowed("HEAD, PATCH, DELETE", `${method} is not a tus operation on an upload; a raw upload cannot be downloaded, save it as a document first.`);
+}
+
+const notAllowed = (allow: string, detail: string) => new Problem(405, "method_not_allowed", detail, {}, { Allow: allow });
+
+/**
+ * Hands the request to tus exactly as it was checked: the method it stands for, a URL holding only the
+ * checked upload id (tus takes the id from the last segment of the whole URL, query string included), and
+ * the owner in a header no client can set. @tus/server reads headers from rawHeaders, so both are rewritten.
+ */
+function asChecked(req: Request, actor: Actor, method: string, url: string, id?: string): void {
+  const keep: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (!INTERNAL.has(req.rawHeaders[i].toLowerCase())) keep.push(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  }
+  keep.push(USER_HEADER, actor.userId);
+  if (id) keep.push(ID_HEADER, id);
+  req.rawHeaders.splice(0, req.rawHeaders.length, ...keep);
+  for (const name of INTERNAL) delete req.headers[name];
+  req.headers[USER_HEADER] = actor.userId;
+  if (id) req.headers[ID_HEADER] = id;
+  req.method = method;
+  req.url = url;
+}
+
+/**
+ * FileStore makes its directory in the background and throws from the callback if that fails (say, the
+ * data directory was removed meanwhile), which would end the process; the router makes it first instead.
+ */
+class UploadStore extends FileStore {}
+Object.defineProperty(UploadStore.prototype, "checkOrCreateDirectory", { value: () => undefined });
 
 /**
  * Resumable uploads with the tus 1.0 protocol (creation, termination, expiration). Office hands files
@@ -50,48 +75,72 @@ export const uploadsOpenApiPaths: Record<string, Record<string, unknown>> = {
  * series of PATCH requests. A finished upload is then saved with POST /api/documents {upload: id}.
  */
 export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Promise<number> } {
+  fs.mkdirSync(ctx.config.uploadDir, { recursive: true, mode: 0o700 });
   const tus = new Server({
     path: UPLOADS_PATH,
-    datastore: new FileStore({ directory: ctx.config.uploadDir, expirationPeriodInMilliseconds: 24 * 3600 * 1000 }),
+    datastore: new UploadStore({ directory: ctx.config.uploadDir, expirationPeriodInMilliseconds: 24 * 3600 * 1000 }),
     maxSize: ctx.config.maxUploadBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,
+    // The API is same-origin (task panes and the web view are served by this service): no CORS grants.
+    allowedOrigins: [],
     namingFunction: () => randomUUID(),
+    // Only ever the id this router checked against the upload's owner, never one read from the URL.
+    getFileIdFromRequest: (req) => req.headers.get(ID_HEADER) ?? undefined,
     async onUploadCreate(req, upload) {
       const userId = req.headers.get(USER_HEADER);
       if (!userId) throw { status_code: 401, body: "Sign in first.\n" };
       const filename = upload.metadata?.filename;
       if (!filename) throw { status_code: 400, body: "Upload-Metadata must name the file: filename <base64>.\n" };
-      await ctx.db.insertInto("uploads").values({ id: upload.id, user_id: userId, created_at: new Date().toISOString() }).execute();
+      await ctx.db.insertInto("uploads").values({ id: upload.id, user_id: userId, created_at: new Date().toISOString(), claimed_at: null }).execute();
       return {};
     },
   });
   tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
-    void ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
+    ctx.db
+      .deleteFrom("uploads")
+      .where("id", "=", id)
+      .execute()
+      .catch((err: unknown) => ctx.log.error({ err }, "an abandoned upload's row could not be removed"));
   });
 
-  const router = Router();
-  const handle = async (req: Request, res: Response) => {
+  const signedIn = (res: Response): Actor => {
     const actor = res.locals.actor as Actor | undefined;
     if (!actor) throw new Problem(401, "unauthenticated", "Sign in: send an API token as 'Authorization: Bearer …'.");
-    const id = typeof req.params.id === "string" ? req.params.id : undefined;
-    if (id && (await uploadOwner(ctx, id)) !== actor.userId) throw new Problem(404, "not_found", "The upload was not found.");
-    // The upload's owner travels to the tus hooks in a header no client can set. @tus/server reads
-    // headers from rawHeaders once it has listed them, so the header is replaced there too.
-    req.headers[USER_HEADER] = actor.userId;
-    const raw = req.rawHeaders.filter((_, i, all) => all[i - (i % 2)].toLowerCase() !== USER_HEADER);
-    req.rawHeaders.splice(0, req.rawHeaders.length, ...raw, USER_HEADER, actor.userId);
-    req.url = req.originalUrl;
-    // tus 1.0: X-HTTP-Method-Override is the request's method, for clients that cannot send HEAD, PATCH
-    // or DELETE themselves (Apps Script's UrlFetchApp has no HEAD).
-    const override = req.get("X-HTTP-Method-Override")?.toUpperCase();
-    if (override && ["HEAD", "PATCH", "DELETE"].includes(override) && (req.method === "GET" || req.method === "POST")) req.method = override;
-    await tus.handle(req, res);
+    return actor;
   };
-  // OPTIONS is how a tus client learns the version, extensions and maximum size.
-  router.options(UPLOADS_PATH, handle);
-  router.post(UPLOADS_PATH, handle);
-  router.all(`${UPLOADS_PATH}/:id`, handle);
+
+  /** tus answers in its own Response; its errors leave as problem+json like every other error. */
+  const run = async (req: Request, res: Response, sentAs: string) => {
+    const answer = await tus.handleWeb(new NodeRequest({ req, res }));
+    if (answer.status < 400) return sendNodeResponse(res, answer);
+    // The refusal goes back as an answer to the method the client sent: a GET standing for HEAD gets its body.
+    req.method = sentAs;
+    const tusResumable = answer.headers.get("tus-resumable");
+    if (tusResumable) res.setHeader("Tus-Resumable", tusResumable);
+    if (answer.headers.get("connection") === "close") res.setHeader("Connection", "close");
+    throw tusProblem(answer.status, await answer.text());
+  };
+
+  const router = Router();
+  router.all(UPLOADS_PATH, async (req, res) => {
+    const actor = signedIn(res);
+    const method = req.method.toUpperCase();
+    if (method !== "OPTIONS" && method !== "POST") throw notAllowed("OPTIONS, POST", `${method} is not a tus operation on ${UPLOADS_PATH}; start an upload with POST.`);
+    if (req.get(OVERRIDE_HEADER) !== undefined) throw badRequest("invalid_method_override", `X-HTTP-Method-Override is only honoured on ${UPLOADS_PATH}/{id}.`);
+    asChecked(req, actor, method, UPLOADS_PATH);
+    await run(req, res, method);
+  });
+  router.all(`${UPLOADS_PATH}/:id`, async (req, res) => {
+    const actor = signedIn(res);
+    const id = req.params.id;
+    // Someone else's upload is not there for this user, whatever the method.
+    if (!isUploadId(id) || (await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
+    const method = uploadMethod(req);
+    const sentAs = req.method;
+    asChecked(req, actor, method, `${UPLOADS_PATH}/${id}`, id);
+    await run(req, res, sentAs);
+  });
 
   return {
     router,

@@ -1,57 +1,106 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../../context.ts";
-import { notFound, Problem } from "../../http/problem.ts";
+import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import { checkFilename, mediaTypeOf } from "../../http/multipart.ts";
 import type { Actor } from "../access/actor.ts";
 import type { IncomingContent } from "../documents/documents.service.ts";
 
-const UPLOAD_ID = /^[0-9a-f-]{36}$/;
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// A claim no running request can still hold: a save reads at most MAX_UPLOAD_MB from local disk.
+const STALE_CLAIM_MS = 15 * 60 * 1000;
 
-/** A finished resumable upload, taken into the blob store; `release` removes the upload once the save has committed. */
+/** Upload ids are the UUIDs this service names uploads with; anything else names no upload. */
+export const isUploadId = (id: string | undefined): id is string => typeof id === "string" && UPLOAD_ID.test(id);
+
+/** A finished resumable upload, taken into the blob store for one save. */
 export interface ClaimedUpload {
   content: IncomingContent;
+  /** The save committed: the upload is used up and removed. */
   release(): Promise<void>;
+  /** The save failed: the upload may be claimed again (a retry of the same save). */
+  giveBack(): Promise<void>;
 }
 
 export async function uploadOwner(ctx: AppContext, id: string): Promise<string | undefined> {
-  if (!UPLOAD_ID.test(id)) return undefined;
+  if (!isUploadId(id)) return undefined;
   const row = await ctx.db.selectFrom("uploads").select("user_id").where("id", "=", id).executeTakeFirst();
   return row?.user_id;
 }
 
-/**
- * Turns a finished resumable upload into content for a version, exactly like a multipart file. Only
- * the user who started the upload can claim it; an unfinished upload is refused with 409.
- */
-export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Promise<ClaimedUpload> {
+const claimedElsewhere = (id: string) =>
+  new Problem(409, "upload_claimed", `The upload ${id} is being saved by another request or has been saved already; save each upload once.`);
+
+/** Takes the upload for this save, atomically: of several requests naming it at once, exactly one gets it. */
+async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<string> {
+  const at = new Date().toISOString();
+  const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
+  const taken = await ctx.db
+    .updateTable("uploads")
+    .set({ claimed_at: at })
+    .where("id", "=", id)
+    .where("user_id", "=", actor.userId)
+    .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", stale)]))
+    .executeTakeFirst();
+  if (Number(taken.numUpdatedRows) === 1) return at;
   if ((await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
-  const file = path.join(ctx.config.uploadDir, id);
-  const info = JSON.parse(await fsp.readFile(`${file}.json`, "utf8").catch(() => "null")) as {
-    size?: number;
-    offset?: number;
-    metadata?: Record<string, string | null>;
-  } | null;
-  if (!info) throw notFound("The upload");
-  const stat = await fsp.stat(file).catch(() => null);
-  if (!stat || info.size === undefined || stat.size !== info.size) {
-    throw new Problem(409, "upload_incomplete", `The upload has ${stat?.size ?? 0} of ${info.size ?? "?"} bytes; finish it before saving.`);
-  }
-  const filename = checkFilename(info.metadata?.filename ?? undefined);
-  const blob = await ctx.blobs.putFile(file);
-  return {
-    content: { blob, filename, mediaType: mediaTypeOf(info.metadata?.filetype ?? undefined) },
-    async release() {
-      await ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
-      await fsp.rm(file, { force: true });
-      await fsp.rm(`${file}.json`, { force: true });
-    },
-  };
+  throw claimedElsewhere(id);
 }
 
-/** Claims several uploads; if one fails, the ones already taken are given back to the sweep. */
+async function dropClaim(ctx: AppContext, id: string, at: string): Promise<void> {
+  await ctx.db.updateTable("uploads").set({ claimed_at: null }).where("id", "=", id).where("claimed_at", "=", at).execute();
+}
+
+/**
+ * Turns a finished resumable upload into content for a version, exactly like a multipart file. Only
+ * the user who started the upload can claim it, one save at a time; an unfinished upload is refused with 409.
+ */
+export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Promise<ClaimedUpload> {
+  if (!isUploadId(id) || (await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
+  const at = await takeClaim(ctx, actor, id);
+  try {
+    const file = path.join(ctx.config.uploadDir, id);
+    const info = JSON.parse(await fsp.readFile(`${file}.json`, "utf8").catch(() => "null")) as {
+      size?: number;
+      metadata?: Record<string, string | null>;
+    } | null;
+    if (!info) throw notFound("The upload");
+    const stat = await fsp.stat(file).catch(() => null);
+    if (!stat || info.size === undefined || stat.size !== info.size) {
+      throw new Problem(409, "upload_incomplete", `The upload has ${stat?.size ?? 0} of ${info.size ?? "?"} bytes; finish it before saving.`);
+    }
+    const filename = checkFilename(info.metadata?.filename ?? undefined);
+    const blob = await ctx.blobs.putFile(file);
+    return {
+      content: { blob, filename, mediaType: mediaTypeOf(info.metadata?.filetype ?? undefined) },
+      async release() {
+        await ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
+        await fsp.rm(file, { force: true });
+        await fsp.rm(`${file}.json`, { force: true });
+      },
+      giveBack: () => dropClaim(ctx, id, at),
+    };
+  } catch (err) {
+    await dropClaim(ctx, id, at);
+    throw err;
+  }
+}
+
+/** Claims the uploads one save names; if one cannot be claimed, those already taken are given back. */
 export async function claimUploads(ctx: AppContext, actor: Actor, ids: string[]): Promise<ClaimedUpload[]> {
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw badRequest("upload_used_twice", `The upload ${twice} is named more than once in this request; each file needs an upload of its own.`);
   const claimed: ClaimedUpload[] = [];
-  for (const id of ids) claimed.push(await claimUpload(ctx, actor, id));
-  return claimed;
+  try {
+    for (const id of ids) claimed.push(await claimUpload(ctx, actor, id));
+    return claimed;
+  } catch (err) {
+    await Promise.allSettled(claimed.map((c) => c.giveBack()));
+    throw err;
+  }
+}
+
+/** At start no request is running, so no claim is held: a save cut off by a crash can be retried at once. */
+export async function releaseAllClaims(ctx: AppContext): Promise<void> {
+  await ctx.db.updateTable("uploads").set({ claimed_at: null }).where("claimed_at", "is not", null).execute();
 }

@@ -26,5 +26,7 @@ export interface ApiTokenTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** The environment variable the token came from (IMS_ADMIN_TOKEN, IMS_DEMO_TOKEN_<LOGIN>); null otherwise. */
+  env_variable: string | null;
 }
 export type UserRow = Selectable<UserTable>;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import request from "supertest";
+import { createDocumentType } from "../../service/features/admin/directory.service.ts";
 import { binary } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -39,5 +40,22 @@ describe("documents", () => {
     expect(sha(dl.body)).to.equal(sha(bytes));
     expect(dl.headers["content-disposition"]).to.contain("filename*=UTF-8''Optagelsesdokument%20%C3%A6%C3%B8%C3%A5%20%221%22.txt");
     expect(dl.headers["x-content-type-options"]).to.equal("nosniff");
+  });
+
+  it("a document type restricted to an access group its author is not in is refused before anything is stored", async () => {
+    // Filed, it would have been invisible to the one who filed it (the fuzz suite found it stored, then answered 404).
+    const restricted = await createDocumentType(svc.ctx.db, null, { name: "Elevjournal (fortrolig)", category: "Elevdokument", retentionRuleId: w.rules.permanent, accessGroupId: w.accessGroups.school });
+    const board = await request(svc.url).post("/api/cases").auth(w.tokens.bob, { type: "bearer" }).send({ templateId: w.templates.board, title: "Bestyrelsesmøde" }).expect(201);
+    const count = async () => (await svc.ctx.db.selectFrom("versions").select("id").execute()).length;
+    const before = await count();
+    const res = await request(svc.url)
+      .post("/api/documents")
+      .auth(w.tokens.bob, { type: "bearer" })
+      .field("metadata", JSON.stringify({ documentTypeId: restricted.id, caseId: board.body.id }))
+      .attach("file", Buffer.from("fortroligt"), { filename: "Notat.txt", contentType: "text/plain" });
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
+    expect(res.body.code).to.equal("not_in_access_group");
+    expect(res.body.detail).to.contain("Elevjournal (fortrolig)").and.contain("Elevsager");
+    expect(await count()).to.equal(before);
   });
 });

@@ -38,7 +38,7 @@ const MAX_HEAD = 12_000;
 const clip = (s: string, n = 400) => (s.length > n ? `${s.slice(0, n)}…` : s);
 const MUTATING = (method: string, status: number) => status < 300 && !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
 
-/** Errors the service raises outside any request handler land here instead of ending the test process. */
+/** Errors that escape every handler (as in a stream callback) land here instead of in mocha, each a failure of the request that caused it. */
 export class CrashWatch {
   readonly errors: unknown[] = [];
   private saved = new Map<string, Array<(...args: unknown[]) => void>>();
@@ -94,7 +94,7 @@ async function leftBehind(fw: FuzzWorld, before: Snapshot): Promise<string[]> {
 
 /** What must hold for every exchange: no error that ends the process, no 5xx, problem+json for 4xx, and nothing left by a refusal. */
 async function exchangeProblems(fw: FuzzWorld, x: Exchange, crashed: unknown[]): Promise<string[]> {
-  const out = crashed.map((err) => `raised an error no handler caught (it would end the service): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const out = crashed.map((err) => `an error escaped every handler (a crash of the process, but for main.ts's guard): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   for (const answer of x.answers) {
     if (answer.status >= 500) out.push(`answered ${answer.status}: ${clip(answer.body.toString("utf8"))}`);
     if (answer.status >= 400 && answer.status < 500) out.push(...problemShape(x.wire, answer));

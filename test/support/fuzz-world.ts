@@ -48,6 +48,8 @@ type Row = Record<string, unknown>;
 export class FuzzWorld {
   readonly tokens: Record<Who, string | undefined>;
   readonly userIds: Record<Who, string | undefined>;
+  /** Objects the world was made with, for requests that need one in particular. */
+  readonly made = { cases: { school: "", closed: "", board: "" }, documents: { plan: "", letter: "" }, confidentialType: "" };
   private cached: Pool | undefined;
   private original = new Map<string, Row[]>();
   private nextUploadLength = 7001;
@@ -104,7 +106,7 @@ export class FuzzWorld {
   private async fill(): Promise<void> {
     const { templates, types, accessGroups, rules } = this.world;
     // A type whose documents only one access group may see, as archives have for confidential papers.
-    await this.json("admin", "POST", "/api/admin/document-types", { name: "Fortroligt notat", category: "Notat", retentionRuleId: rules.permanent, accessGroupId: accessGroups.school });
+    const confidential = await this.json("admin", "POST", "/api/admin/document-types", { name: "Fortroligt notat", category: "Notat", retentionRuleId: rules.permanent, accessGroupId: accessGroups.school });
     const school = await this.json("alice", "POST", "/api/cases", { templateId: templates.pupil, title: "Elev 7 Kurt", metadata: { elevnummer: "E-7", klasse: "1.a" } });
     const closed = await this.json("alice", "POST", "/api/cases", { templateId: templates.pupil, title: "Elev 9 afsluttet", metadata: { elevnummer: "E-9" } });
     const board = await this.json("bob", "POST", "/api/cases", { templateId: templates.board, title: "Bestyrelsesmøde marts" });
@@ -118,6 +120,7 @@ export class FuzzWorld {
     await this.json("alice", "POST", `/api/documents/${plan}/references`, { toDocumentId: letter, kind: "reply_to" });
     await this.json("alice", "POST", `/api/documents/${plan}/comments`, { body: "Husk underskrift" });
     await this.json("alice", "POST", `/api/cases/${closed.id}/close`, {});
+    Object.assign(this.made, { cases: { school: school.id, closed: closed.id, board: board.id }, documents: { plan, letter }, confidentialType: confidential.id });
     await this.svc.jobsIdle();
   }
 

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parse, type CsvError } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 import type { Db } from "../../db/database.ts";
 import { Problem, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
@@ -129,10 +129,10 @@ export async function readJournalPlanCsv(source: AsyncIterable<Buffer | string>,
     // Stopping tears the pipeline down, and which stage's error surfaces first is not defined.
     if (stopped) return reportErrors(errors, true);
     if (err instanceof Problem) throw err;
-    const csv = err as CsvError & { lines?: number };
-    if (typeof csv.code === "string" && csv.code.startsWith("CSV_")) {
-      const line = csv.lines ?? 0;
-      throw unprocessable("invalid_csv", `Line ${line}: ${csv.message.replace(/\s+/g, " ")}`, { errors: [...errors, { line, message: csv.message }] });
+    // Every CsvError but a wrong option is the file's fault; not all their codes start with CSV_ (INVALID_OPENING_QUOTE).
+    if (err instanceof CsvError && !err.code.startsWith("CSV_INVALID_OPTION")) {
+      const line = (err as CsvError & { lines?: number }).lines ?? 0;
+      throw unprocessable("invalid_csv", `Line ${line}: ${err.message.replace(/\s+/g, " ")}`, { errors: [...errors, { line, message: err.message }] });
     }
     throw err;
   }

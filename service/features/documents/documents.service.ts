@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Updateable } from "kysely";
+import type { DocumentPatch } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
 import { forbidden, Problem, unprocessable } from "../../http/problem.ts";
@@ -71,12 +72,18 @@ export function requireWritableCase(actor: Actor, c: Visible<CaseRow>): void {
   }
 }
 
-async function requireAccessGroupMember(db: Executor, actor: Actor, accessGroupId: string): Promise<void> {
-  const group = await db.selectFrom("access_groups").select("id").where("id", "=", accessGroupId).executeTakeFirst();
+/** A document may only be restricted to an access group its author is in: otherwise they would file what they cannot see. */
+async function requireAccessGroupMember(db: Executor, actor: Actor, accessGroupId: string, fromType?: string): Promise<void> {
+  const group = await db.selectFrom("access_groups").select(["id", "name"]).where("id", "=", accessGroupId).executeTakeFirst();
   if (!group) throw unprocessable("unknown_access_group", `There is no access group with id "${accessGroupId}".`);
-  if (!isAdmin(actor) && !actor.accessGroupIds.includes(accessGroupId)) {
-    throw unprocessable("not_in_access_group", "You can only restrict a document to an access group you are a member of.");
+  if (isAdmin(actor) || actor.accessGroupIds.includes(accessGroupId)) return;
+  if (fromType) {
+    throw unprocessable(
+      "not_in_access_group",
+      `Documents of the type "${fromType}" are restricted to the access group "${group.name}", which you are not a member of; choose another type.`,
+    );
   }
+  throw unprocessable("not_in_access_group", "You can only restrict a document to an access group you are a member of.");
 }
 
 /** Checks everything about a new document before any byte of its content is accepted. */
@@ -89,7 +96,7 @@ export async function prepareDocument(db: Executor, actor: Actor, input: NewDocu
     await requireTypeAllowedInCase(db, c, type);
   }
   const accessGroupId = input.accessGroupId ?? type.accessGroupId;
-  if (input.accessGroupId) await requireAccessGroupMember(db, actor, input.accessGroupId);
+  if (accessGroupId) await requireAccessGroupMember(db, actor, accessGroupId, input.accessGroupId ? undefined : type.name);
   return { input, type, case: c, accessGroupId };
 }
 
@@ -245,14 +252,6 @@ export async function writeDocument(db: Executor, doc: DocumentRow, ifMatch: str
 async function lostRace(db: Executor, id: string, ifMatch: string | undefined): Promise<Problem> {
   const now = await db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirst();
   return overtaken("document", ifMatch, now && { etag: etagOf(now), state: currentState(now) });
-}
-
-export interface DocumentPatch {
-  title?: string;
-  status?: "draft" | "final";
-  documentTypeId?: string;
-  documentDate?: string | null;
-  accessGroupId?: string | null;
 }
 
 /** Changes metadata; every changed field is kept in the document's history. */

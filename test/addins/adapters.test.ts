@@ -1,15 +1,13 @@
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { documentAdapter, fileCapabilities } from "../../addins/src/hosts/document.ts";
 import { HostError } from "../../addins/src/hosts/adapter.ts";
 import { FILED_CATEGORY, outlookAdapter } from "../../addins/src/hosts/outlook.ts";
 import { adapterFor } from "../../addins/src/hosts/select.ts";
 import { localSettingsStore } from "../../addins/src/hosts/settings.ts";
 import { installFakeOffice, type FakeMail } from "../support/fake-office.ts";
+import { corpus } from "../support/fixtures.ts";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const g = globalThis as unknown as Record<string, unknown>;
 
@@ -19,7 +17,7 @@ async function readAll(source: { size: number; read(o: number, l: number): Promi
   return Buffer.concat(parts);
 }
 
-const eml = fs.readFileSync(path.join(CORPUS, "outlook2000-three-png-attachments.eml"));
+const eml = corpus("outlook2000-three-png-attachments.eml");
 const mail = (): FakeMail => ({
   itemId: "AAMkAD-item-1",
   subject: "Budget kontrol / juni 2019?",
@@ -33,7 +31,7 @@ const mail = (): FakeMail => ({
   headers: "Message-ID: <x@y>\r\nIn-Reply-To: <parent@y>\r\nReferences: <root@y>\r\n <parent@y>\r\nSubject: x\r\n",
   attachments: [
     { id: "a1", name: "image001.png", contentType: "image/png", isInline: true, attachmentType: "file", content: randomBytes(300).toString("base64") },
-    { id: "a2", name: "Budgetark.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isInline: false, attachmentType: "file", content: fs.readFileSync(path.join(CORPUS, "spreadsheet-basic.xlsx")).toString("base64") },
+    { id: "a2", name: "Budgetark.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isInline: false, attachmentType: "file", content: corpus("spreadsheet-basic.xlsx").toString("base64") },
     { id: "a3", name: "Videresendt", contentType: "message/rfc822", isInline: false, attachmentType: "item", content: "Subject: inner\r\n\r\nhej\r\n" },
     { id: "a4", name: "Stor fil i skyen", contentType: "application/pdf", isInline: false, attachmentType: "cloud", content: "https://example.invalid/x" },
   ],

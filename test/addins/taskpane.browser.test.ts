@@ -1,16 +1,14 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import type { FakeMail, FakeOfficeLog, FakeOfficeOptions } from "../support/fake-office.ts";
 import { ensureAddinsBuilt, launchChromium, openTaskpane, screenshot, takeCspViolations } from "../support/browser.ts";
+import { corpus } from "../support/fixtures.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const officeLog = (page: Page) => page.evaluate(() => (window as unknown as { __office: FakeOfficeLog }).__office);
 
@@ -46,7 +44,7 @@ describe("the task pane in Chromium, served by the real service", function () {
   const api = (p: string) => request(svc.url).get(p).auth(w.tokens.alice, { type: "bearer" });
 
   it("Outlook: finds the case by part of its name, picks a type, edits the title, ticks attachments and saves the real mail", async () => {
-    const raw = fs.readFileSync(path.join(CORPUS, "da-gmail-inline-image-and-attached-odt.eml"));
+    const raw = corpus("da-gmail-inline-image-and-attached-odt.eml");
     const parsed = await simpleParser(raw);
     const mail: FakeMail = {
       itemId: "AAMkAGI2-1",
@@ -120,7 +118,7 @@ describe("the task pane in Chromium, served by the real service", function () {
   });
 
   it("Outlook: when the mail cannot be marked as saved, the save stands and the pane says why", async () => {
-    const raw = fs.readFileSync(path.join(CORPUS, "unquoted-filename-with-spaces.eml"));
+    const raw = corpus("unquoted-filename-with-spaces.eml");
     const mail: FakeMail = {
       itemId: "AAMkAGI2-2",
       subject: "Kontrol af budgetplan",
@@ -153,7 +151,7 @@ describe("the task pane in Chromium, served by the real service", function () {
   });
 
   it("Word: saves the real .docx into the case, then saves it again as a new version", async () => {
-    const docx = fs.readFileSync(path.join(CORPUS, "complex-word-with-images-850kb.docx"));
+    const docx = corpus("complex-word-with-images-850kb.docx");
     const options: FakeOfficeOptions = {
       host: "Word",
       displayLanguage: "en-US",

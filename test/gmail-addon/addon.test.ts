@@ -1,19 +1,17 @@
 import { expect } from "chai";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import vm from "node:vm";
 import ts from "typescript";
 import { buildAddon } from "../../gmail-addon/build.ts";
 import type { DocumentDetails, DocumentType } from "../../shared/index.ts";
+import { corpus, corpusFile } from "../support/fixtures.ts";
 import { CACHE_VALUE_LIMIT, type FakeMessage, type Json } from "./support/apps-script.ts";
 import { buttonAction, buttonLabels, cardOf, field, findAll, itemsOf, textOf } from "./support/cards.ts";
 import { desk, eventFor, startHarness, type Desk, type DeskOptions, type Harness, type Screen } from "./support/harness.ts";
 import { gmailMessageFrom, largeMessage, replyTo } from "./support/messages.ts";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
-const SEED = path.resolve(import.meta.dirname, "../../service/seed/files");
-const FILES = { docx: path.join(CORPUS, "Flere sider.docx"), xlsx: path.join(CORPUS, "spreadsheet-basic.xlsx"), pdf: path.join(SEED, "forside-styrelsen-for-it-og-laering.pdf") };
+const FILES = { docx: corpusFile("Flere sider.docx"), xlsx: corpusFile("spreadsheet-basic.xlsx"), pdf: corpusFile("forside-styrelsen-for-it-og-laering.pdf") };
 const MIME = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,8 +48,8 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     caseId = created.id;
     caseNumber = created.number;
     types = (await h.api<{ items: DocumentType[] }>("GET", "/api/document-types")).items;
-    danish = await gmailMessageFrom(fs.readFileSync(path.join(CORPUS, "da-gmail-inline-image-and-attached-odt.eml")), "18c2a1f0c0ffee01");
-    outlook = await gmailMessageFrom(fs.readFileSync(path.join(CORPUS, "outlook2000-three-png-attachments.eml")), "18c2a1f0c0ffee02");
+    danish = await gmailMessageFrom(corpus("da-gmail-inline-image-and-attached-odt.eml"), "18c2a1f0c0ffee01");
+    outlook = await gmailMessageFrom(corpus("outlook2000-three-png-attachments.eml"), "18c2a1f0c0ffee02");
     reply = replyTo(outlook, "18c2a1f0c0ffee03");
   });
   after(() => h?.stop());

@@ -8,8 +8,8 @@ import path from "node:path";
 import ts from "typescript";
 import { buildAddon, type AddonBuild } from "../../gmail-addon/build.ts";
 import { ACTIONS } from "../../gmail-addon/src/views/actions.ts";
+import { fixture } from "../support/fixtures.ts";
 
-const SCHEMA_DIR = path.resolve(import.meta.dirname, "../../../shared/data/appsscript-schema");
 const ADDON = path.resolve(import.meta.dirname, "../../gmail-addon");
 
 type Manifest = {
@@ -47,7 +47,7 @@ function manifestValidator() {
   const uri = fullFormats.uri as (s: string) => boolean;
   ajv.addFormat("uri", { type: "string", validate: (s: string) => s === "openid" || uri(s) });
   ajv.addFormat("hostname", { type: "string", validate: (s: string) => /^https:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?\/([^\s]*\/)?$/i.test(s) });
-  const schema = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, "appsscript.json"), "utf8")) as AnySchema & { $id: string };
+  const schema = JSON.parse(fs.readFileSync(fixture("schemas/appsscript.json"), "utf8")) as AnySchema & { $id: string };
   ajv.addSchema(schema);
   return {
     manifest: ajv.getSchema(schema.$id)!,

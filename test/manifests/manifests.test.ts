@@ -5,10 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildManifests, manifestVersion, normalizeBaseUrl } from "../../manifests/build-manifests.ts";
+import { fixture } from "../support/fixtures.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-// CI has the shared data folder beside the clone (see .ci/run); the 2020 XSDs patched for libxml2.
-const XSD = path.join(repo, "..", "shared", "data", "office-manifest-xsd", "xmllint-ready", "OfficeAppManifestV1_1.xsd");
+// Microsoft's 2020 manifest XSDs, patched for libxml2 (see test/fixtures/README.md).
+const XSD = fixture("schemas/office-manifest-xsd/OfficeAppManifestV1_1.xsd");
 const BASE_URL = "https://arkiv.kommune.example/ims";
 const ORIGIN = "https://arkiv.kommune.example";
 
@@ -57,7 +58,6 @@ describe("Office add-in manifests", () => {
   const packageVersion = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version as string;
 
   before(async () => {
-    expect(fs.existsSync(XSD), `Microsoft's manifest XSDs are expected at ${XSD}`).to.equal(true);
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-manifests-"));
     const files = await buildManifests({ baseUrl: `${BASE_URL}/`, outDir });
     expect(files.map((f) => path.basename(f))).to.deep.equal(["outlook.xml", "office.xml"]);

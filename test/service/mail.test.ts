@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import fs from "node:fs";
-import path from "node:path";
 import request from "supertest";
+import { corpus, corpusNames } from "../support/fixtures.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
-const corpus = (name: string) => fs.readFileSync(path.join(CORPUS, name));
 const GMAIL = "da-gmail-inline-image-and-attached-odt.eml";
 const GMAIL_ID = "<CAP6xULFuEzdY+Mj5WY5nt=9TfRuaWroy6-4LWmhpp9G2+vfzLw@mail.gmail.com>";
 
@@ -111,7 +108,7 @@ describe("mail: headers, threads and proposals", () => {
   });
 
   it("every real mail in the corpus is parsed without a failed job", async () => {
-    const names = fs.readdirSync(CORPUS).filter((n) => n.endsWith(".eml"));
+    const names = corpusNames(".eml");
     for (const name of names) await as(w.tokens.alice).saveMail(corpus(name), name, caseA.id).expect(201);
     await svc.jobsIdle();
     const failedJobs = await svc.ctx.db.selectFrom("jobs").select(["error", "payload"]).where("state", "!=", "done").execute();

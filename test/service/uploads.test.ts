@@ -3,11 +3,11 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import request from "supertest";
+import { corpus } from "../support/fixtures.ts";
 import { bearer, binary, sha256, tusClient, type TusClient } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-const corpus = (name: string) => fs.readFileSync(path.join("/work/shared/data/corpus", name));
 const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const SLICE = 256 * 1024;

@@ -1,7 +1,5 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import {
   bytesSource,
   chooseAttachment,
@@ -25,10 +23,10 @@ import {
   type SaveSources,
   type Transport,
 } from "../../shared/index.ts";
+import { corpus } from "../support/fixtures.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/data/corpus");
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const noWait: RetryPolicy = { attempts: 5, delayMs: () => 0, sleep: async () => undefined };
 
@@ -57,8 +55,8 @@ describe("the shared save flow against the real service", () => {
   let svc: TestService;
   let w: World;
   let caseId: string;
-  const mailBytes = fs.readFileSync(path.join(CORPUS, "da-gmail-inline-image-and-attached-odt.eml"));
-  const odt = fs.readFileSync(path.join(CORPUS, "da-brev-med-billede.odt"));
+  const mailBytes = corpus("da-gmail-inline-image-and-attached-odt.eml");
+  const odt = corpus("da-brev-med-billede.odt");
   const capture: Capture = {
     kind: "mail",
     title: "Mail med inline billede og vedhæftet fil",
@@ -163,7 +161,7 @@ describe("the shared save flow against the real service", () => {
 
   it("a document saved with its PDF copy keeps the PDF as an attachment", async () => {
     const api = client(w.tokens.alice);
-    const docx = fs.readFileSync(path.join(CORPUS, "Flere sider.docx"));
+    const docx = corpus("Flere sider.docx");
     const pdf = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
     const word: Capture = { kind: "document", title: "Flere sider", filename: "Flere sider.docx", mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", attachments: [], pdfAvailable: true };
     let s = editMetadata(chooseType(chooseFloating(await loadStart(api, initialState(word, "pdf-key-0123456789"))), w.types.letter), { savePdf: true });

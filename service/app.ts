@@ -18,6 +18,7 @@ import { referenceRoutes } from "./features/reference.controller.ts";
 import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
 import { uploadsOpenApiPaths } from "./features/uploads/uploads.openapi.ts";
 import { mailRoutes } from "./features/mail/mail.controller.ts";
+import { Health, OpenApiDocument } from "../shared/api/schemas/service.ts";
 
 export interface App {
   app: Express;
@@ -47,7 +48,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     tag: "service",
     summary: "Liveness: the service answers and its database responds",
     auth: "none",
-    responses: { 200: { description: "Healthy" } },
+    responses: { 200: { description: "Healthy", schema: Health } },
     async handle() {
       await ctx.db.selectFrom("users").select("id").limit(1).execute();
       return { status: "ok" };
@@ -59,7 +60,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     tag: "service",
     summary: "This OpenAPI 3.1 document",
     auth: "none",
-    responses: { 200: { description: "OpenAPI document" } },
+    responses: { 200: { description: "OpenAPI document", schema: OpenApiDocument } },
     handle: async () => openApiDocument(routes, ctx.config.publicUrl, uploadsOpenApiPaths),
   });
 
@@ -79,7 +80,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
   app.use(uploads.router);
   app.use(express.json({ limit: "1mb", type: ["application/json", "application/*+json"] }));
   const api = express.Router();
-  mountRoutes(api, routes);
+  mountRoutes(api, routes, { validateResponses: ctx.config.validateResponses });
   app.use(api);
   app.use("/api", (req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
   app.use(auditRefusalsAfterRollback(ctx.db));

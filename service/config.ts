@@ -35,6 +35,8 @@ export interface Config {
   publicUrl: string;
   /** Sign-in with Google ID tokens, from GOOGLE_CLIENT_ID and GOOGLE_CERTS_URL; undefined when not configured. */
   googleSignIn: GoogleSignInConfig | undefined;
+  /** Tests (IMS_VALIDATE_RESPONSES=true): every JSON answer is checked against its route's response schema; a mismatch is a 500. */
+  validateResponses: boolean;
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         return login && value ? [[login.toLowerCase(), value]] : [];
       }),
     ),
+    validateResponses: env.IMS_VALIDATE_RESPONSES === "true",
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     googleSignIn: env.GOOGLE_CLIENT_ID

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { AccessGroups, DocumentTypes, DocumentTypesQuery, JournalPlan, JournalPlanQuery, Me, RetentionRules, Templates } from "../../shared/api/schemas/reference.ts";
 import type { AppContext } from "../context.ts";
 import { route } from "../http/route.ts";
 import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";
@@ -14,7 +14,7 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/me",
       tag: "reference",
       summary: "The signed-in user, role and access groups",
-      responses: { 200: { description: "Me" } },
+      responses: { 200: { description: "Me", schema: Me } },
       async handle({ actor }) {
         const groups = await ctx.db
           .selectFrom("group_members")
@@ -30,7 +30,7 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/templates",
       tag: "reference",
       summary: "Case templates in use, with their fields and allowed document types",
-      responses: { 200: { description: "Templates" } },
+      responses: { 200: { description: "Templates", schema: Templates } },
       handle: async () => ({ items: await listTemplates(ctx.db) }),
     }),
     route({
@@ -38,8 +38,8 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/document-types",
       tag: "reference",
       summary: "Document types with category and retention rule in words (Danish and English)",
-      query: z.object({ templateId: z.string().optional() }),
-      responses: { 200: { description: "Document types" } },
+      query: DocumentTypesQuery,
+      responses: { 200: { description: "Document types", schema: DocumentTypes } },
       async handle({ query }) {
         let ids: string[] | undefined;
         if (query.templateId) {
@@ -54,7 +54,7 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/retention-rules",
       tag: "reference",
       summary: "Retention rules (kassationsregler) in words",
-      responses: { 200: { description: "Rules" } },
+      responses: { 200: { description: "Rules", schema: RetentionRules } },
       handle: async () => ({
         items: (await listRetentionRules(ctx.db)).map((r) => ({ ...r, da: retentionInWords(r, "da"), en: retentionInWords(r, "en") })),
       }),
@@ -64,8 +64,8 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/journal-plan",
       tag: "reference",
       summary: "The journal plan (arkivplan), KLE style",
-      query: z.object({ includeRetired: z.enum(["true", "false"]).default("false") }),
-      responses: { 200: { description: "Plan entries" } },
+      query: JournalPlanQuery,
+      responses: { 200: { description: "Plan entries", schema: JournalPlan } },
       handle: async ({ query }) => ({ items: await listJournalPlan(ctx.db, query.includeRetired === "true") }),
     }),
     route({
@@ -73,7 +73,7 @@ export function referenceRoutes(ctx: AppContext) {
       path: "/api/access-groups",
       tag: "reference",
       summary: "Access groups (adgangsgrupper); each says whether I am a member",
-      responses: { 200: { description: "Access groups" } },
+      responses: { 200: { description: "Access groups", schema: AccessGroups } },
       async handle({ actor }) {
         const rows = await ctx.db.selectFrom("access_groups").selectAll().orderBy("name").execute();
         return { items: rows.map((g) => ({ id: g.id, name: g.name, description: g.description, member: actor.accessGroupIds.includes(g.id) })) };

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { pageQuery, type Page } from "../../shared/api/schemas/common.ts";
 import { badRequest } from "./problem.ts";
 
 /** Opaque keyset cursor: the sort key of the last row a page returned. */
@@ -17,15 +17,8 @@ export function decodeCursor(cursor: string | undefined, arity: number): Array<s
   throw badRequest("invalid_cursor", "The cursor is not one this service handed out; start again without it.");
 }
 
-export const pageQuery = {
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-};
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// `?cursor=…&limit=…` and the page it answers are part of the API contract.
+export { pageQuery, type Page };
 
 /** Cuts one extra row off a `limit + 1` result and turns it into the next cursor. */
 export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => Array<string | number>, map: (row: R) => T): Page<T> {

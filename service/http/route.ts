@@ -64,9 +64,34 @@ function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: 
   return result.data;
 }
 
+export interface MountOptions {
+  /** Tests: every JSON answer is parsed with its route's response schema, and a 2xx must have one; a mismatch is a 500 naming it. */
+  validateResponses?: boolean;
+}
+
+/**
+ * Checks an answer against the contract its route declares, as the client will read it (after JSON). Only
+ * tests do this: there a drift between a handler and its schema fails loudly instead of reaching a client.
+ */
+function checkAnswer(def: AnyRoute, status: number, body: unknown): void {
+  const where = `${def.method.toUpperCase()} ${def.path} answered ${status}`;
+  const spec = (def.responses as Record<number, ResponseSpec>)[status];
+  const fail = (detail: string): never => {
+    console.error(`response contract broken: ${detail}`);
+    throw new Problem(500, "response_contract_broken", detail);
+  };
+  if (!spec) return fail(`${where}, which its route does not declare.`);
+  if (!spec.schema) {
+    if (status >= 200 && status < 300) fail(`${where} with JSON, but its route declares no schema for it.`);
+    return;
+  }
+  const result = spec.schema.safeParse(JSON.parse(JSON.stringify(body)));
+  if (!result.success) fail(`${where} with a body its schema refuses:\n${z.prettifyError(result.error)}`);
+}
+
 const hasBody = (req: Request) => req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 
-export function mountRoutes(router: Router, defs: readonly AnyRoute[]): void {
+export function mountRoutes(router: Router, defs: readonly AnyRoute[], options: MountOptions = {}): void {
   for (const def of defs) {
     const success = Number(Object.keys(def.responses).find((s) => s.startsWith("2")) ?? 200);
     router[def.method](def.path, async (req: Request, res: Response) => {
@@ -81,6 +106,10 @@ export function mountRoutes(router: Router, defs: readonly AnyRoute[]): void {
       const body = def.rawBody ? undefined : parse(def.body, req.body ?? {}, "body");
       const out = await def.handle({ params, query, body, actor: actor as Actor, req, res });
       if (res.headersSent) return;
+      if (options.validateResponses && out !== undefined) {
+        if (out instanceof Reply) checkAnswer(def, out.status, out.body);
+        else checkAnswer(def, success, out);
+      }
       if (out instanceof Reply) res.status(out.status).json(out.body);
       else if (out === undefined) res.status(success === 200 ? 204 : success).end();
       else res.status(success).json(out);

@@ -1,4 +1,4 @@
-import type { ReferenceKind } from "../features/documents/related.service.ts";
+import type { ReferenceKind } from "../../shared/api/schemas/documents.ts";
 import type { DemoDocumentType } from "./demo-directory.ts";
 
 // The cases and documents of the product's screens (see PRODUCT.md), as data. Every file named here lies

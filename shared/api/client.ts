@@ -2,12 +2,18 @@ import { ApiError } from "./errors.ts";
 import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
 import type {
   AccessGroup,
+  AttachmentCreated,
+  AttachmentVersionCreated,
+  AuditEvent,
   CasePatch,
   CaseSummary,
   CaseTemplate,
+  CommentCreated,
   DocumentDetails,
   DocumentPatch,
+  DocumentSummary,
   DocumentType,
+  JournalPlanEntry,
   MailLookup,
   MailLookupResult,
   Me,
@@ -15,6 +21,9 @@ import type {
   NewDocumentFromUploads,
   Page,
   ProblemBody,
+  ReferenceCreated,
+  ReferenceKind,
+  RetentionRule,
 } from "./types.ts";
 
 export interface ClientOptions {
@@ -87,6 +96,11 @@ export class ImsClient {
     return this.json("GET", "/api/me");
   }
 
+  /** A page of visible cases: all, mine (owner or responsible) or recent (used lately by me). */
+  listCases(options: { filter?: "all" | "mine" | "recent"; status?: "active" | "closed"; cursor?: string; limit?: number } = {}): Promise<Page<CaseSummary>> {
+    return this.json("GET", `/api/cases${queryString(options)}`);
+  }
+
   async suggestCases(query: string, limit = 10): Promise<CaseSummary[]> {
     return (await this.json<{ items: CaseSummary[] }>("GET", `/api/cases/suggest?q=${encodeURIComponent(query)}&limit=${limit}`)).items;
   }
@@ -131,6 +145,19 @@ export class ImsClient {
     return (await this.json<{ items: AccessGroup[] }>("GET", "/api/access-groups")).items;
   }
 
+  async retentionRules(): Promise<RetentionRule[]> {
+    return (await this.json<{ items: RetentionRule[] }>("GET", "/api/retention-rules")).items;
+  }
+
+  async journalPlan(includeRetired = false): Promise<JournalPlanEntry[]> {
+    return (await this.json<{ items: JournalPlanEntry[] }>("GET", `/api/journal-plan?includeRetired=${includeRetired}`)).items;
+  }
+
+  /** A page of visible documents, most recently changed first: of one case, floating ones, or all. */
+  listDocuments(options: { caseId?: string; floating?: boolean; cursor?: string; limit?: number } = {}): Promise<Page<DocumentSummary>> {
+    return this.json("GET", `/api/documents${queryString(options)}`);
+  }
+
   getDocument(id: string): Promise<DocumentDetails> {
     return this.entity("GET", `/api/documents/${encodeURIComponent(id)}`);
   }
@@ -161,8 +188,8 @@ export class ImsClient {
   }
 
   /** Adds an attachment; `documentEtag` is the document's ETag after it. With `ifMatch`, only if nobody changed the document since that ETag. */
-  async addAttachment(documentId: string, upload: string, title?: string, options: WriteOptions = {}): Promise<{ id: string; title: string; version: string; documentEtag?: string }> {
-    const answer = await this.exchange<{ id: string; title: string; version: string }>(
+  async addAttachment(documentId: string, upload: string, title?: string, options: WriteOptions = {}): Promise<AttachmentCreated & { documentEtag?: string }> {
+    const answer = await this.exchange<AttachmentCreated>(
       "POST",
       `/api/documents/${encodeURIComponent(documentId)}/attachments`,
       { upload, ...(title ? { title } : {}) },
@@ -170,6 +197,37 @@ export class ImsClient {
     );
     return { ...answer.body, ...(answer.etag ? { documentEtag: answer.etag } : {}) };
   }
+
+  /** A new version of an attachment; `documentEtag` is the document's ETag after it. */
+  async addAttachmentVersion(documentId: string, attachmentId: string, upload: string, comment?: string, options: WriteOptions = {}): Promise<AttachmentVersionCreated & { documentEtag?: string }> {
+    const path = `/api/documents/${encodeURIComponent(documentId)}/attachments/${encodeURIComponent(attachmentId)}/versions`;
+    const answer = await this.exchange<AttachmentVersionCreated>("POST", path, { upload, ...(comment ? { comment } : {}) }, ifMatchHeader(options));
+    return { ...answer.body, ...(answer.etag ? { documentEtag: answer.etag } : {}) };
+  }
+
+  addComment(documentId: string, body: string): Promise<CommentCreated> {
+    return this.json("POST", `/api/documents/${encodeURIComponent(documentId)}/comments`, { body });
+  }
+
+  /** Refers from one document to another. */
+  addReference(documentId: string, toDocumentId: string, kind: ReferenceKind): Promise<ReferenceCreated> {
+    return this.json("POST", `/api/documents/${encodeURIComponent(documentId)}/references`, { toDocumentId, kind });
+  }
+
+  async removeReference(documentId: string, referenceId: string): Promise<void> {
+    await this.send("DELETE", `/api/documents/${encodeURIComponent(documentId)}/references/${encodeURIComponent(referenceId)}`);
+  }
+
+  /** Audit events about one case or document, newest first. */
+  auditTrail(objectType: "case" | "document", objectId: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<AuditEvent>> {
+    return this.json("GET", `/api/audit${queryString({ objectType, objectId, ...options })}`);
+  }
+}
+
+/** `?a=1&b=x` from the options that are set. */
+function queryString(options: Record<string, string | number | boolean | undefined>): string {
+  const set = Object.entries(options).filter(([, v]) => v !== undefined);
+  return set.length ? `?${set.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join("&")}` : "";
 }
 
 export { ApiError, NetworkError };

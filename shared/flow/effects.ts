@@ -1,4 +1,5 @@
-import { ApiError, NetworkError, type ImsClient } from "../api/client.ts";
+import { ApiError, type ImsClient } from "../api/client.ts";
+import { messageFor } from "../api/errors.ts";
 import { defaultRetry, uploadResumable, withRetry, type ContentSource, type RetryPolicy } from "../api/resumable.ts";
 import type { DocumentDetails, MailLookupResult } from "../api/types.ts";
 import { translator, type Language } from "../i18n/index.ts";
@@ -24,13 +25,6 @@ export interface SaveOptions {
   onState?(state: FlowState): void;
   /** Puts a failure into words; hosts with failures of their own (Apps Script quotas, Google sign-in) pass theirs. */
   describe?(err: unknown): Message;
-}
-
-/** A person-readable message for any failure. */
-export function messageFor(err: unknown): Message {
-  if (err instanceof NetworkError) return { key: "error.network" };
-  if (err instanceof ApiError) return err.messageKey === "error.server" ? { key: "error.server", params: { detail: err.detail } } : { key: err.messageKey };
-  return { key: "error.server", params: { detail: err instanceof Error ? err.message : String(err) } };
 }
 
 /** Loads what the first step needs: templates, document types, recent cases and, for mail, the proposal. */

@@ -1,13 +1,9 @@
-import type { MessageKey } from "../i18n/index.ts";
+import type { Message } from "../i18n/index.ts";
 import type { CaseSummary, CaseTemplate, DocumentDetails, DocumentType } from "../api/types.ts";
 
-export type Step = "case" | "type" | "metadata" | "saving" | "done";
+export type { Message };
 
-/** A text for a person, translated by the UI. */
-export interface Message {
-  key: MessageKey;
-  params?: Record<string, string | number>;
-}
+export type Step = "case" | "type" | "metadata" | "saving" | "done";
 
 export interface MailInfo {
   messageId?: string;

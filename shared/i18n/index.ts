@@ -4,6 +4,14 @@ export type Language = "da" | "en";
 export type { MessageKey };
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** A text for a person, translated by the UI. */
+export interface Message {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  /** The service's own sentence (English) behind a refusal: extra information under the text, never the text itself. */
+  detail?: string;
+}
+
 /** Picks Danish or English from a locale such as "da-DK", "en-GB" or "nb-NO" (Scandinavian → Danish). */
 export function languageOf(locale: string | null | undefined): Language {
   const l = (locale ?? "").toLowerCase();

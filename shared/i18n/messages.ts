@@ -1,5 +1,8 @@
+import { problemsDa, problemsEn } from "./problems.ts";
+
 /** Every user-facing text of the save flow, Danish first. Keys are stable; add both languages together. */
 export const da = {
+  ...problemsDa,
   "app.title": "Gem i IMS Case",
   "app.loading": "Henter …",
   "step.case": "Sag",
@@ -57,13 +60,6 @@ export const da = {
   "error.titleTooLong": "Titlen må højst være 500 tegn",
   "error.chooseType": "Vælg en dokumenttype",
   "error.chooseCase": "Vælg en sag eller gem uden sag",
-  "error.network": "Kunne ikke nå IMS Case. Tjek forbindelsen og prøv igen.",
-  "error.unauthorized": "IMS Case afviste din adgang. Tjek dit API-token under Indstillinger.",
-  "error.forbidden": "Du har ikke ret til at gøre dette.",
-  "error.notFound": "Sagen eller dokumentet findes ikke, eller du har ikke adgang.",
-  "error.tooLarge": "Filen er for stor til IMS Case.",
-  "error.stale": "Dokumentet er ændret, siden du hentede det. Hent det igen, og gem så din version.",
-  "error.server": "IMS Case svarede med en fejl: {detail}",
   "error.retry": "Prøv igen",
   "settings.title": "Indstillinger",
   "settings.serviceUrl": "Adresse på IMS Case",
@@ -123,6 +119,7 @@ export const da = {
 export type MessageKey = keyof typeof da;
 
 export const en: Record<MessageKey, string> = {
+  ...problemsEn,
   "app.title": "Save to IMS Case",
   "app.loading": "Loading …",
   "step.case": "Case",
@@ -180,13 +177,6 @@ export const en: Record<MessageKey, string> = {
   "error.titleTooLong": "The title can be at most 500 characters",
   "error.chooseType": "Choose a document type",
   "error.chooseCase": "Choose a case or save without one",
-  "error.network": "Could not reach IMS Case. Check the connection and try again.",
-  "error.unauthorized": "IMS Case refused your access. Check your API token in Settings.",
-  "error.forbidden": "You are not allowed to do this.",
-  "error.notFound": "The case or document does not exist, or you have no access to it.",
-  "error.tooLarge": "The file is too large for IMS Case.",
-  "error.stale": "The document has changed since you fetched it. Fetch it again, then save your version.",
-  "error.server": "IMS Case answered with an error: {detail}",
   "error.retry": "Try again",
   "settings.title": "Settings",
   "settings.serviceUrl": "IMS Case address",

@@ -150,6 +150,45 @@ describe("the task pane in Chromium, served by the real service", function () {
     await page.close();
   });
 
+  it("Outlook: a save into a case closed meanwhile says to reopen it, with the service's own sentence as details", async () => {
+    const closing = (
+      await request(svc.url)
+        .post("/api/cases")
+        .auth(w.tokens.alice, { type: "bearer" })
+        .send({ templateId: w.templates.pupil, title: "Elevsag der lukkes", metadata: { elevnummer: "E-13" } })
+        .expect(201)
+    ).body;
+    const mail: FakeMail = {
+      itemId: "AAMkAGI2-3",
+      subject: "Afslutning af elevsag",
+      from: { displayName: "Bo", emailAddress: "bo@example.dk" },
+      to: [],
+      cc: [],
+      dateTimeCreated: "2019-06-30T10:00:00Z",
+      internetMessageId: "<afslutning@example.dk>",
+      conversationId: "AAQkAGI2-3",
+      emlBase64: corpus("unquoted-filename-with-spaces.eml").toString("base64"),
+      headers: "Subject: Afslutning af elevsag\r\n",
+      attachments: [],
+    };
+    const page = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, {
+      host: "Outlook",
+      requirementSets: { Mailbox: "1.14" },
+      mail,
+      stored: { roaming: { "imsCase.connection": { serviceUrl: svc.url, token: w.tokens.alice } } },
+    } satisfies FakeOfficeOptions);
+    await page.getByTestId("case-search").fill("lukkes");
+    await page.locator(`[data-case-id="${closing.id}"]`).first().click();
+    await page.getByRole("radio", { name: /^Brev/ }).click();
+    await request(svc.url).post(`/api/cases/${closing.id}/close`).auth(w.tokens.alice, { type: "bearer" }).send({}).expect(200);
+    await page.getByTestId("save").click();
+    await page.getByTestId("failure").waitFor();
+    await screenshot(page, "outlook-7-case-closed");
+    expect(await page.getByTestId("problem-text").innerText()).to.equal("Sagen er lukket. Genåbn den, før du gemmer i den eller ændrer den.");
+    expect(await page.getByTestId("problem-detail").innerText()).to.equal(`Detaljer: Case ${closing.number} is closed; reopen it before filing documents in it.`);
+    await page.close();
+  });
+
   it("Word: saves the real .docx into the case, then saves it again as a new version", async () => {
     const docx = corpus("complex-word-with-images-850kb.docx");
     const options: FakeOfficeOptions = {

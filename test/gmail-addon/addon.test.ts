@@ -338,6 +338,20 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
       expect((await savedDocument(d)).title).to.equal("Gemt efter kvote");
     });
 
+    it("the case was closed meanwhile: the card says to reopen it, with IMS Case's own sentence as details", async () => {
+      const closing = await h.api<{ id: string; number: string }>("POST", "/api/cases", { templateId: h.backend.world.templates.pupil, title: "Elevsag der lukkes", metadata: { elevnummer: "E-8" } });
+      const d = open();
+      let s = d.change(d.chooseCase(d.openMail(danish), closing.id), "documentTypeId", kinds().letter);
+      await h.api("POST", `/api/cases/${closing.id}/close`, {});
+      s = d.click(s, SAVE, { title: "Gemt i lukket sag" });
+      expect(s.card.name).to.equal("problem");
+      const text = textOf(s.card);
+      expect(text).to.contain("Sagen er lukket. Genåbn den, før du gemmer i den eller ændrer den.");
+      expect(text).to.contain(`Detaljer: Case ${closing.number} is closed; reopen it before filing documents in it.`);
+      expect(text).to.not.contain("svarede med en fejl");
+      expect(buttonLabels(s.card)).to.deep.equal([RETRY, "Tilbage"]);
+    });
+
     it("the flow has left the cache: the card says so and starts again", () => {
       const d = open();
       const s = d.openMail(danish);

@@ -182,10 +182,10 @@ describe("the shared save flow against the real service", () => {
     const s = { ...initialState({ ...capture, attachments: [] }, "k-0123456789"), target: { kind: "floating" as const }, documentTypeId: w.types.letter, step: "metadata" as const };
     const refused = await save(client("not-a-token"), s, sources, { language: "da", retry: noWait });
     expect(refused.step).to.equal("metadata");
-    expect(refused.failure).to.deep.equal({ key: "error.unauthorized" });
+    expect(refused.failure).to.deep.equal({ key: "error.unauthorized", detail: "The API token is not valid: it is unknown, revoked, or its user is deactivated." });
     const down = new ImsClient({ baseUrl: "http://127.0.0.1:9", credential: async () => w.tokens.alice, transport: fetchTransport() });
     const unreachable = await save(down, s, sources, { language: "da", retry: noWait });
-    expect(unreachable.failure).to.deep.equal({ key: "error.network" });
+    expect(unreachable.failure?.key).to.equal("error.network");
   });
 
   it("a new version sent with a stale ETag is refused as stale", async () => {
@@ -197,6 +197,23 @@ describe("the shared save flow against the real service", () => {
     const v2 = await save(api, initialState(docCapture, "v2-0123456789"), sources, { language: "da", retry: noWait });
     expect(v2.result!.document.currentVersion.version).to.equal("1.1");
     const stale = await save(api, initialState(docCapture, "v3-0123456789"), sources, { language: "da", retry: noWait });
-    expect(stale.failure).to.deep.equal({ key: "error.stale" });
+    expect(stale.failure?.key).to.equal("error.stale");
+    expect(stale.failure?.detail).to.match(/^The document has changed since you fetched it/);
+  });
+
+  it("a save into a closed case, or of a type its template does not allow, says what to do, the service's sentence kept as the detail", async () => {
+    const api = client(w.tokens.alice);
+    const closed = await api.createCase({ templateId: w.templates.pupil, title: "Afsluttet elevsag", metadata: { elevnummer: "E-9" } });
+    await api.closeCase(closed.id);
+    const start = await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "closed-0123456789"));
+    const ready = (c: typeof closed, typeId: string) => chooseType(chooseCase(start, c), typeId);
+    // The pane chose the case while it was still open.
+    const intoClosed = await save(api, ready({ ...closed, status: "active" }, w.types.letter), sources, { language: "da", retry: noWait });
+    expect(intoClosed.step).to.equal("metadata");
+    expect(intoClosed.failure).to.deep.equal({ key: "problem.case_closed", detail: `Case ${closed.number} is closed; reopen it before filing documents in it.` });
+    const open = await api.getCase(caseId);
+    const wrongType = await save(api, { ...ready(open, w.types.letter), documentTypeId: w.types.minutes }, sources, { language: "da", retry: noWait });
+    expect(wrongType.failure?.key).to.equal("problem.document_type_not_allowed");
+    expect(wrongType.failure?.detail).to.contain(`is not allowed in case ${open.number}`);
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { z, type ZodType } from "zod";
 import type { AnyRoute } from "../../service/http/route.ts";
-import { NewAttachmentMetadata, NewDocumentFromUpload, NewDocumentMetadata, NewVersionMetadata, UploadRef } from "../../service/features/documents/documents.schemas.ts";
+import { NewAttachmentMetadata, NewDocumentFromUpload, NewDocumentMetadata, NewVersionMetadata, UploadRef } from "../../shared/api/schemas/documents.ts";
 import type { AuthStyle, Body, FuzzRequest, MultipartSpec, PartSpec, Who } from "./fuzz-http.ts";
 import { CHILD_KINDS, compact, fuzzed, hostileString, jsonSchemaOf, KINDS, kindOfParam, pct, RawJson, Ref, refTo, valid, type Kind, type Text } from "./fuzz-values.ts";
 

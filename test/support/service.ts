@@ -23,6 +23,8 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     IMS_ADMIN_TOKEN: ADMIN_TOKEN,
     SEED_DEMO: "false",
     LOG_LEVEL: "silent",
+    // Every JSON answer is checked against its route's response schema: a drift between the two fails the test.
+    IMS_VALIDATE_RESPONSES: "true",
     // Every test client is on 127.0.0.1: tests that send bad tokens on purpose must not block the others; the throttle's own tests set the limit.
     IMS_AUTH_FAILURES_PER_MINUTE: "1000000",
     ...env,

@@ -4,6 +4,7 @@ import type { AccessGroup, ImsClient } from "../../../shared/index.ts";
 import type { ConnectionSettings, HostAdapter } from "../hosts/adapter.ts";
 import { CaseStep } from "./components/CaseStep.tsx";
 import { MetadataStep } from "./components/MetadataStep.tsx";
+import { ProblemBar } from "./components/ProblemBar.tsx";
 import { DoneStep, SavingStep } from "./components/ProgressStep.tsx";
 import { SettingsScreen } from "./components/SettingsScreen.tsx";
 import { TypeStep } from "./components/TypeStep.tsx";
@@ -71,12 +72,9 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
 
   if (flow.loadFailure) {
     return (
-      <MessageBar intent="error" data-testid="load-failure">
-        <MessageBarBody>{say(flow.loadFailure)}</MessageBarBody>
-        <MessageBarActions>
-          <Button onClick={() => void flow.reload()}>{t("error.retry")}</Button>
-        </MessageBarActions>
-      </MessageBar>
+      <ProblemBar message={flow.loadFailure} testId="load-failure">
+        <Button onClick={() => void flow.reload()}>{t("error.retry")}</Button>
+      </ProblemBar>
     );
   }
   if (!state) return <Spinner label={t("app.loading")} />;
@@ -132,11 +130,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
         </MessageBar>
       )}
       {state.step === "done" && <DoneStep state={state} onAnother={flow.saveAnother} />}
-      {state.failure && state.step === "case" && (
-        <MessageBar intent="error">
-          <MessageBarBody>{say(state.failure)}</MessageBarBody>
-        </MessageBar>
-      )}
+      {state.failure && state.step === "case" && <ProblemBar message={state.failure} testId="failure" />}
     </>
   );
 }

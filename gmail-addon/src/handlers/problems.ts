@@ -9,7 +9,7 @@ export function failureOf(err: unknown, userEmail: () => string): Message {
   if (err instanceof SignInError) return { key: "google.error.signIn" };
   if (err instanceof NetworkError) return { key: "google.error.serviceDown" };
   if (err instanceof ApiError && err.status === 401) {
-    if (err.code !== "unknown_user") return { key: "google.error.signIn" };
+    if (err.code !== "unknown_user") return { key: "google.error.signIn", ...(err.detail ? { detail: err.detail } : {}) };
     let email = "";
     try {
       email = userEmail();

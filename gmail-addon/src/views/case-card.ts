@@ -1,7 +1,7 @@
 import type { CaseSummary } from "../../../shared/index.ts";
 import type { AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { action, button, caseLabel, escapeHtml, flowAction, header, paragraph, problemText, type ViewContext } from "./common.ts";
+import { action, button, caseLabel, escapeHtml, failureSection, flowAction, header, paragraph, problemText, type ViewContext } from "./common.ts";
 
 function caseRow(c: CaseSummary, v: ViewContext, note?: string): GoogleAppsScript.Card_Service.DecoratedText {
   const flags = [c.status === "closed" ? v.t("case.closed") : "", c.critical ? v.t("case.critical") : ""].filter(Boolean);
@@ -18,7 +18,7 @@ export function caseCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card
   const s = flow.state;
   const card = CardService.newCardBuilder().setName("case").setHeader(header(v.t("app.title"), s.capture.title));
 
-  if (s.failure) card.addSection(CardService.newCardSection().addWidget(problemText(v, s.failure)));
+  if (s.failure) card.addSection(failureSection(v, s.failure));
   if (s.alreadyFiled) {
     const filed = s.alreadyFiled.case ? v.t("already.saved", { case: caseLabel(s.alreadyFiled.case) }) : v.t("already.saved.floating");
     card.addSection(CardService.newCardSection().addWidget(paragraph(`<b>${escapeHtml(filed)}</b>`)));

@@ -12,6 +12,7 @@ export interface ViewContext {
 }
 
 export const ERROR_COLOUR = "#b3261e";
+export const DETAIL_COLOUR = "#5f6368";
 
 /** Paragraphs and decorated texts are a small HTML subset: anything from users or the archive is escaped there (headers and labels are plain text). */
 export const escapeHtml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -37,6 +38,17 @@ export const paragraph = (html: string): GoogleAppsScript.Card_Service.TextParag
 /** A message in the error colour, e.g. a field's validation message. */
 export const problemText = (v: ViewContext, message: Message): GoogleAppsScript.Card_Service.TextParagraph =>
   paragraph(`<font color="${ERROR_COLOUR}">${escapeHtml(say(v, message))}</font>`);
+
+/** The service's own sentence behind a failure, in grey under its message; null when it has none. */
+export const detailText = (v: ViewContext, message: Message): GoogleAppsScript.Card_Service.TextParagraph | null =>
+  message.detail ? paragraph(`<font color="${DETAIL_COLOUR}">${escapeHtml(v.t("error.detail", { detail: message.detail }))}</font>`) : null;
+
+/** A failure at the top of a step's card: the message in the error colour, its details under it. */
+export function failureSection(v: ViewContext, message: Message): GoogleAppsScript.Card_Service.CardSection {
+  const section = CardService.newCardSection().addWidget(problemText(v, message));
+  const detail = detailText(v, message);
+  return detail ? section.addWidget(detail) : section;
+}
 
 export const header = (title: string, subtitle?: string): GoogleAppsScript.Card_Service.CardHeader => {
   const h = CardService.newCardHeader().setTitle(title);

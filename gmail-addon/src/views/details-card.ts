@@ -1,7 +1,7 @@
 import { allowedTypes, selectedType, type FlowState } from "../../../shared/index.ts";
 import { FILE_FORMATS, PDF_FORMAT, type AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { action, button, caseLabel, escapeHtml, flowAction, header, problemText, type ViewContext } from "./common.ts";
+import { action, button, caseLabel, escapeHtml, failureSection, flowAction, header, problemText, type ViewContext } from "./common.ts";
 
 type Section = GoogleAppsScript.Card_Service.CardSection;
 
@@ -102,7 +102,7 @@ function attachmentsSection(s: FlowState, v: ViewContext): Section | null {
 export function detailsCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card_Service.Card {
   const s = flow.state;
   const card = CardService.newCardBuilder().setName("details").setHeader(header(v.t("app.title"), s.capture.title));
-  if (s.failure) card.addSection(CardService.newCardSection().addWidget(problemText(v, s.failure)));
+  if (s.failure) card.addSection(failureSection(v, s.failure));
   card.addSection(targetSection(s, v)).addSection(typeSection(s, v));
   const format = formatSection(flow, v);
   if (format) card.addSection(format);

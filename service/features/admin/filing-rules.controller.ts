@@ -4,8 +4,13 @@ import { listJournalPlan } from "../journal-plan/journal-plan.service.ts";
 import { listDocumentTypes, listRetentionRules } from "../retention/retention.service.ts";
 import { listTemplates } from "../templates/templates.service.ts";
 import {
+  AdminDocumentTypes,
+  AdminJournalPlan,
+  AdminRetentionRules,
+  AdminTemplates,
+  DocumentTypeChanged,
   DocumentTypePatch,
-  IdParams,
+  JournalPlanImported,
   JournalCodeParams,
   JournalEntryPatch,
   NewDocumentType,
@@ -13,8 +18,11 @@ import {
   NewRetentionRule,
   NewTemplate,
   RetentionRulePatch,
+  RetentionRuleChanged,
   TemplatePatch,
-} from "./admin.schemas.ts";
+} from "../../../shared/api/schemas/admin.ts";
+import { IdParams } from "../../../shared/api/schemas/common.ts";
+import { CaseTemplate, DocumentType, JournalPlanEntry, RetentionRule } from "../../../shared/api/schemas/reference.ts";
 import { csvUpload } from "./csv-upload.ts";
 import {
   addDocumentType,
@@ -45,7 +53,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "Retention rules (kassationsregler), in words too",
       auth: "admin",
-      responses: { 200: { description: "Rules" }, ...refused },
+      responses: { 200: { description: "Rules", schema: AdminRetentionRules }, ...refused },
       handle: async () => ({ items: (await listRetentionRules(db)).map(retentionRuleView) }),
     }),
     route({
@@ -55,7 +63,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       summary: "Create a retention rule",
       auth: "admin",
       body: NewRetentionRule,
-      responses: { 201: { description: "The new rule" }, ...refused, ...conflict, ...unprocessable },
+      responses: { 201: { description: "The new rule", schema: RetentionRule }, ...refused, ...conflict, ...unprocessable },
       handle: ({ actor, body }) => addRetentionRule(db, actor, body),
     }),
     route({
@@ -66,7 +74,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: RetentionRulePatch,
-      responses: { 200: { description: "The rule, with how many documents changed" }, ...refused, ...notFound, ...conflict, ...unprocessable },
+      responses: { 200: { description: "The rule, with how many documents changed", schema: RetentionRuleChanged }, ...refused, ...notFound, ...conflict, ...unprocessable },
       handle: ({ actor, params, body }) => updateRetentionRule(db, actor, params.id, body),
     }),
     route({
@@ -75,7 +83,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "Document types, including those no longer in use",
       auth: "admin",
-      responses: { 200: { description: "Document types" }, ...refused },
+      responses: { 200: { description: "Document types", schema: AdminDocumentTypes }, ...refused },
       handle: async () => ({ items: await listDocumentTypes(db) }),
     }),
     route({
@@ -85,7 +93,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       summary: "Create a document type",
       auth: "admin",
       body: NewDocumentType,
-      responses: { 201: { description: "The new document type" }, ...refused, ...conflict, ...unprocessable },
+      responses: { 201: { description: "The new document type", schema: DocumentType }, ...refused, ...conflict, ...unprocessable },
       handle: ({ actor, body }) => addDocumentType(db, actor, body),
     }),
     route({
@@ -96,7 +104,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: DocumentTypePatch,
-      responses: { 200: { description: "The document type, with how many documents changed" }, ...refused, ...notFound, ...conflict, ...unprocessable },
+      responses: { 200: { description: "The document type, with how many documents changed", schema: DocumentTypeChanged }, ...refused, ...notFound, ...conflict, ...unprocessable },
       handle: ({ actor, params, body }) => updateDocumentType(db, actor, params.id, body),
     }),
     route({
@@ -105,7 +113,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "Case templates, including those no longer in use",
       auth: "admin",
-      responses: { 200: { description: "Templates" }, ...refused },
+      responses: { 200: { description: "Templates", schema: AdminTemplates }, ...refused },
       handle: async () => ({ items: await listTemplates(db, true) }),
     }),
     route({
@@ -115,7 +123,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       summary: "Create a case template",
       auth: "admin",
       body: NewTemplate,
-      responses: { 201: { description: "The new template" }, ...refused, ...conflict, ...unprocessable },
+      responses: { 201: { description: "The new template", schema: CaseTemplate }, ...refused, ...conflict, ...unprocessable },
       handle: ({ actor, body }) => addTemplate(db, actor, body),
     }),
     route({
@@ -126,7 +134,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: TemplatePatch,
-      responses: { 200: { description: "The template" }, ...refused, ...notFound, ...conflict, ...unprocessable },
+      responses: { 200: { description: "The template", schema: CaseTemplate }, ...refused, ...notFound, ...conflict, ...unprocessable },
       handle: ({ actor, params, body }) => updateTemplate(db, actor, params.id, body),
     }),
     route({
@@ -135,7 +143,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "The whole journal plan, retired codes included",
       auth: "admin",
-      responses: { 200: { description: "Plan entries" }, ...refused },
+      responses: { 200: { description: "Plan entries", schema: AdminJournalPlan }, ...refused },
       handle: async () => ({ items: await listJournalPlan(db, true) }),
     }),
     route({
@@ -145,7 +153,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       summary: "Add a journal plan code; its parent is derived from the codes above it",
       auth: "admin",
       body: NewJournalEntry,
-      responses: { 201: { description: "The new entry" }, ...refused, ...conflict },
+      responses: { 201: { description: "The new entry", schema: JournalPlanEntry }, ...refused, ...conflict },
       handle: ({ actor, body }) => addJournalEntry(db, actor, body),
     }),
     route({
@@ -162,7 +170,7 @@ export function filingRuleRoutes(ctx: AppContext) {
         schema: { type: "string" },
       },
       responses: {
-        200: { description: "Counts: inserted, updated, unchanged, relinked" },
+        200: { description: "Counts: inserted, updated, unchanged, relinked", schema: JournalPlanImported },
         ...refused,
         413: { description: "Larger than 10 MB" },
         415: { description: "Neither CSV nor multipart, or not UTF-8" },
@@ -187,7 +195,7 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: JournalCodeParams,
       body: JournalEntryPatch,
-      responses: { 200: { description: "The entry" }, ...refused, ...notFound, 422: { description: "Retired before created" } },
+      responses: { 200: { description: "The entry", schema: JournalPlanEntry }, ...refused, ...notFound, 422: { description: "Retired before created" } },
       handle: ({ actor, params, body }) => updateJournalEntry(db, actor, params.code, body),
     }),
   ];

@@ -1,3 +1,4 @@
+import type { DocumentTypePatch, NewTemplate, TemplatePatch } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
@@ -6,7 +7,6 @@ import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.t
 import { getRetentionRule, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
 import { retentionInWords, type RetentionRule } from "../retention/retention.ts";
 import type { RetentionKind } from "../retention/retention.table.ts";
-import type { MetadataField } from "../templates/metadata-fields.ts";
 import { getTemplate, type CaseTemplate } from "../templates/templates.service.ts";
 import { createDocumentType, createRetentionRule, createTemplate, requireAccessGroup, requireDocumentTypes, uniqueViolation } from "./directory.service.ts";
 import { diff } from "./changes.ts";
@@ -52,13 +52,7 @@ export async function addDocumentType(db: Db, actor: Actor, t: { name: string; c
   return documentTypeView(db, row.id);
 }
 
-export interface DocumentTypePatch {
-  name?: string;
-  category?: string;
-  retentionRuleId?: string;
-  accessGroupId?: string | null;
-  active?: boolean;
-}
+export type { DocumentTypePatch };
 
 /**
  * Changes a document type. A new category or retention rule is carried through to every document of the
@@ -89,13 +83,7 @@ export async function updateDocumentType(db: Db, actor: Actor, id: string, patch
   });
 }
 
-export interface NewTemplate {
-  name: string;
-  accessGroupId: string;
-  journalCode: string;
-  fields: MetadataField[];
-  documentTypeIds: string[];
-}
+export type { NewTemplate };
 
 export async function addTemplate(db: Db, actor: Actor, t: NewTemplate): Promise<CaseTemplate> {
   const { id } = await db.transaction().execute(async (trx) => {
@@ -106,7 +94,7 @@ export async function addTemplate(db: Db, actor: Actor, t: NewTemplate): Promise
   return getTemplate(db, id);
 }
 
-export type TemplatePatch = Partial<NewTemplate> & { active?: boolean };
+export type { TemplatePatch };
 
 /** Changes a template. Existing cases keep their access group and journal code; new cases get the new ones. */
 export async function updateTemplate(db: Db, actor: Actor, id: string, patch: TemplatePatch): Promise<CaseTemplate> {

@@ -6,7 +6,8 @@ import { Problem, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { parentOf } from "../journal-plan/journal-plan.service.ts";
-import { JOURNAL_CODE } from "./admin.schemas.ts";
+import { JOURNAL_CODE } from "../../../shared/api/schemas/admin.ts";
+import type { JournalPlanImported } from "../../../shared/api/types.ts";
 import { relinkJournalPlan, requireRetiredAfterCreated } from "./journal-plan-admin.service.ts";
 import { diff } from "./changes.ts";
 
@@ -25,13 +26,8 @@ export interface PlanRow {
   retiredOn: string | null | undefined;
 }
 
-export interface ImportReport {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Existing entries whose parent changed because the file added a level above them. */
-  relinked: number;
-}
+/** What an import did, as the API answers it (shared/api/schemas/admin.ts). */
+export type ImportReport = JournalPlanImported;
 
 const MAX_ERRORS = 20;
 const COLUMNS = "code;title[;created_on;retired_on]";

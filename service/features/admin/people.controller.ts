@@ -5,17 +5,25 @@ import { createAccessGroup, createGroup, createUser } from "./directory.service.
 import {
   AccessGroupMembers,
   AccessGroupPatch,
+  AdminAccessGroup,
+  AdminAccessGroups,
+  ApiTokens,
+  Group,
   GroupMembers,
   GroupPatch,
-  IdParams,
+  Groups,
+  IssuedToken,
   NewAccessGroup,
   NewGroup,
   NewToken,
   NewUser,
   TokenParams,
   UserListQuery,
+  UserDetails,
+  UserPage,
   UserPatch,
-} from "./admin.schemas.ts";
+} from "../../../shared/api/schemas/admin.ts";
+import { IdParams } from "../../../shared/api/schemas/common.ts";
 import {
   accessGroupView,
   groupView,
@@ -50,7 +58,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "List users by email, a page at a time",
       auth: "admin",
       query: UserListQuery,
-      responses: { 200: { description: "A page of users" }, ...refused },
+      responses: { 200: { description: "A page of users", schema: UserPage }, ...refused },
       async handle({ query }) {
         const after = decodeCursor(query.cursor, 1) as [string] | undefined;
         const active = query.active === undefined ? undefined : query.active === "true";
@@ -65,7 +73,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "Create a user (issue a token separately)",
       auth: "admin",
       body: NewUser,
-      responses: { 201: { description: "The new user" }, ...refused, ...conflict },
+      responses: { 201: { description: "The new user", schema: UserDetails }, ...refused, ...conflict },
       async handle({ actor, body }) {
         const user = await db.transaction().execute((trx) => createUser(trx, actor, body));
         return userDetails(db, user.id);
@@ -78,7 +86,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "A user with their groups and the access groups they are in",
       auth: "admin",
       params: IdParams,
-      responses: { 200: { description: "The user" }, ...refused, ...notFound },
+      responses: { 200: { description: "The user", schema: UserDetails }, ...refused, ...notFound },
       handle: ({ params }) => userDetails(db, params.id),
     }),
     route({
@@ -89,7 +97,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: UserPatch,
-      responses: { 200: { description: "The user" }, ...refused, ...notFound, 409: { description: "The last active administrator" } },
+      responses: { 200: { description: "The user", schema: UserDetails }, ...refused, ...notFound, 409: { description: "The last active administrator" } },
       handle: ({ actor, params, body }) => updateUser(db, actor, params.id, body),
     }),
     route({
@@ -100,7 +108,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: NewToken,
-      responses: { 201: { description: "The token, shown once" }, ...refused, ...notFound, 409: { description: "The user is deactivated" } },
+      responses: { 201: { description: "The token, shown once", schema: IssuedToken }, ...refused, ...notFound, 409: { description: "The user is deactivated" } },
       async handle({ actor, params, body, res }) {
         res.setHeader("Cache-Control", "no-store");
         return issueToken(db, actor, params.id, body.label);
@@ -113,7 +121,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "A user's API tokens (labels and dates, never the tokens)",
       auth: "admin",
       params: IdParams,
-      responses: { 200: { description: "Tokens" }, ...refused, ...notFound },
+      responses: { 200: { description: "Tokens", schema: ApiTokens }, ...refused, ...notFound },
       handle: async ({ params }) => ({ items: await listTokens(db, params.id) }),
     }),
     route({
@@ -132,7 +140,7 @@ export function peopleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "Groups with their members",
       auth: "admin",
-      responses: { 200: { description: "Groups" }, ...refused },
+      responses: { 200: { description: "Groups", schema: Groups }, ...refused },
       handle: async () => ({ items: await listGroups(db) }),
     }),
     route({
@@ -142,7 +150,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "Create a group",
       auth: "admin",
       body: NewGroup,
-      responses: { 201: { description: "The new group" }, ...refused, ...conflict, ...unknownRef },
+      responses: { 201: { description: "The new group", schema: Group }, ...refused, ...conflict, ...unknownRef },
       async handle({ actor, body }) {
         const group = await db.transaction().execute((trx) => createGroup(trx, actor, body.name, body.memberIds));
         return groupView(db, group.id);
@@ -156,7 +164,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: GroupPatch,
-      responses: { 200: { description: "The group" }, ...refused, ...notFound, ...conflict },
+      responses: { 200: { description: "The group", schema: Group }, ...refused, ...notFound, ...conflict },
       handle: ({ actor, params, body }) => renameGroup(db, actor, params.id, body.name),
     }),
     route({
@@ -167,7 +175,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: GroupMembers,
-      responses: { 200: { description: "The group" }, ...refused, ...notFound, ...unknownRef },
+      responses: { 200: { description: "The group", schema: Group }, ...refused, ...notFound, ...unknownRef },
       handle: ({ actor, params, body }) => setGroupMembers(db, actor, params.id, body.userIds),
     }),
     route({
@@ -176,7 +184,7 @@ export function peopleRoutes(ctx: AppContext) {
       tag: "admin",
       summary: "Access groups with their member users and groups",
       auth: "admin",
-      responses: { 200: { description: "Access groups" }, ...refused },
+      responses: { 200: { description: "Access groups", schema: AdminAccessGroups }, ...refused },
       handle: async () => ({ items: await listAccessGroups(db) }),
     }),
     route({
@@ -186,7 +194,7 @@ export function peopleRoutes(ctx: AppContext) {
       summary: "Create an access group",
       auth: "admin",
       body: NewAccessGroup,
-      responses: { 201: { description: "The new access group" }, ...refused, ...conflict, ...unknownRef },
+      responses: { 201: { description: "The new access group", schema: AdminAccessGroup }, ...refused, ...conflict, ...unknownRef },
       async handle({ actor, body }) {
         const group = await db.transaction().execute((trx) => createAccessGroup(trx, actor, body.name, body.description, body));
         return accessGroupView(db, group.id);
@@ -200,7 +208,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: AccessGroupPatch,
-      responses: { 200: { description: "The access group" }, ...refused, ...notFound, ...conflict },
+      responses: { 200: { description: "The access group", schema: AdminAccessGroup }, ...refused, ...notFound, ...conflict },
       handle: ({ actor, params, body }) => updateAccessGroup(db, actor, params.id, body),
     }),
     route({
@@ -211,7 +219,7 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: AccessGroupMembers,
-      responses: { 200: { description: "The access group" }, ...refused, ...notFound, ...unknownRef },
+      responses: { 200: { description: "The access group", schema: AdminAccessGroup }, ...refused, ...notFound, ...unknownRef },
       handle: ({ actor, params, body }) => replaceAccessGroupMembers(db, actor, params.id, body),
     }),
   ];

@@ -1,3 +1,4 @@
+import type { AdminAccessGroup, ApiToken, Group, IssuedToken, User, UserPatch } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { notFound, Problem } from "../../http/problem.ts";
 import { accessGroupsOf } from "../access/access.ts";
@@ -11,14 +12,7 @@ import { requireUsers, setAccessGroupMembers, uniqueViolation, type AccessGroupM
 // Administration of people: users and their API tokens, groups, and who belongs to each access group.
 // Every change is written with its audit event in one transaction.
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  createdAt: string;
-}
+export type UserView = User;
 
 export const toUserView = (u: UserRow): UserView => ({ id: u.id, email: u.email, name: u.name, role: u.role, active: u.active === 1, createdAt: u.created_at });
 
@@ -54,11 +48,7 @@ export async function userDetails(db: Executor, id: string) {
   return { ...toUserView(user), groups, accessGroups };
 }
 
-export interface UserPatch {
-  name?: string;
-  role?: Role;
-  active?: boolean;
-}
+export type { UserPatch };
 
 /**
  * Changes a user's name, role or active flag. A deactivated user's tokens are refused from the next
@@ -82,16 +72,10 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
   return userDetails(db, id);
 }
 
-export interface TokenView {
-  id: string;
-  label: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type TokenView = ApiToken;
 
 /** Issues an API token for an active user. The token is in this answer only; the database keeps its hash. */
-export async function issueToken(db: Db, actor: Actor, userId: string, label: string): Promise<TokenView & { token: string; userId: string }> {
+export async function issueToken(db: Db, actor: Actor, userId: string, label: string): Promise<IssuedToken> {
   return db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, userId);
     if (user.active !== 1) throw new Problem(409, "user_inactive", `${user.name} is deactivated; activate the user before issuing a token.`);
@@ -125,11 +109,7 @@ export async function revokeToken(db: Db, actor: Actor, userId: string, tokenId:
   });
 }
 
-export interface GroupView {
-  id: string;
-  name: string;
-  members: Array<{ id: string; name: string; email: string }>;
-}
+export type GroupView = Group;
 
 export async function listGroups(db: Executor, ids?: string[]): Promise<GroupView[]> {
   let q = db.selectFrom("groups").selectAll().orderBy("name");
@@ -175,12 +155,7 @@ export async function setGroupMembers(db: Db, actor: Actor, id: string, userIds:
   return groupView(db, id);
 }
 
-export interface AccessGroupView {
-  id: string;
-  name: string;
-  description: string;
-  members: { users: Array<{ id: string; name: string; email: string }>; groups: Array<{ id: string; name: string }> };
-}
+export type AccessGroupView = AdminAccessGroup;
 
 export async function listAccessGroups(db: Executor, ids?: string[]): Promise<AccessGroupView[]> {
   let q = db.selectFrom("access_groups").selectAll().orderBy("name");

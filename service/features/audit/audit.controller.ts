@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { ArchiveBroken, ArchiveVerified, AuditPage, AuditQuery } from "../../../shared/api/schemas/audit.ts";
 import type { AppContext } from "../../context.ts";
 import type { Executor } from "../../db/database.ts";
 import { requireVisibleCase, requireVisibleDocument, scopedDocuments } from "../access/access.ts";
@@ -27,13 +27,8 @@ export function auditRoutes(ctx: AppContext) {
       path: "/api/audit",
       tag: "audit",
       summary: "Audit events about one case or document, newest first (for users who may see it)",
-      query: z.object({
-        objectType: z.enum(["case", "document"]),
-        objectId: z.string().min(1).max(100),
-        cursor: z.string().max(200).optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-      }),
-      responses: { 200: { description: "A page of events" }, 404: { description: "Not found or not visible" } },
+      query: AuditQuery,
+      responses: { 200: { description: "A page of events", schema: AuditPage }, 404: { description: "Not found or not visible" } },
       async handle({ actor, query }) {
         const ids = [query.objectId];
         if (query.objectType === "case") {
@@ -54,7 +49,10 @@ export function auditRoutes(ctx: AppContext) {
       tag: "audit",
       summary: "Verify the archive (administrators): the keyed chain, the signed checkpoints and the versions against the log; 'ok', or every finding",
       auth: "admin",
-      responses: { 200: { description: "Everything verifies" }, 409: { description: "Something does not verify: `findings` names each thing (kind, message, row)", contentType: "application/json" } },
+      responses: {
+        200: { description: "Everything verifies", schema: ArchiveVerified },
+        409: { description: "Something does not verify: `findings` names each thing (kind, message, row)", contentType: "application/json", schema: ArchiveBroken },
+      },
       async handle() {
         const report = await verifyArchive(ctx.db, ctx.config);
         const body = { count: report.count, head: report.head, newestCheckpoint: report.newestCheckpoint, findings: report.findings };

@@ -1,3 +1,4 @@
+import type { AuditEvent } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { lockAuditChain } from "../../db/dialect.ts";
 import type { Actor } from "../access/actor.ts";
@@ -51,15 +52,8 @@ async function requireUnkeyedChain(db: Executor, lastSeq: number): Promise<void>
   }
 }
 
-export interface AuditEventView {
-  seq: number;
-  at: string;
-  actor: { id: string; name: string } | null;
-  action: string;
-  objectType: string;
-  objectId: string | null;
-  details: Record<string, unknown>;
-}
+/** An audit event as the API sends it (shared/api/schemas/audit.ts). */
+export type AuditEventView = AuditEvent;
 
 /** Events about one object, newest first, after a cursor (a seq). */
 export async function listAuditEvents(

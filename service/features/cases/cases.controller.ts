@@ -1,36 +1,10 @@
 import type { Response } from "express";
-import { z } from "zod";
+import { CaseListQuery, CasePage, CaseParams, CasePatch, CaseSuggestions, CaseSuggestQuery, CaseSummary, CloseCase, NewCase } from "../../../shared/api/schemas/cases.ts";
 import type { AppContext } from "../../context.ts";
-import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
+import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { route } from "../../http/route.ts";
 import { listCases, listRecentCases, suggestCases } from "./cases.repository.ts";
 import { createCase, setCaseStatus, toCaseView, updateCaseDetails, viewCase, type CaseView } from "./cases.service.ts";
-
-const id = z.string().min(1).max(100);
-const isoDate = z.iso.date();
-const CaseParams = z.object({ id });
-
-const NewCase = z.strictObject({
-  templateId: id,
-  title: z.string().trim().min(1).max(500),
-  startDate: isoDate.optional(),
-  ownerId: id.optional(),
-  responsibleId: id.nullish(),
-  journalCode: z.string().min(1).max(50).optional(),
-  critical: z.boolean().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
-
-const CasePatch = z
-  .strictObject({
-    title: z.string().trim().min(1).max(500).optional(),
-    ownerId: id.optional(),
-    responsibleId: id.nullable().optional(),
-    journalCode: z.string().min(1).max(50).optional(),
-    critical: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .refine((p) => Object.keys(p).length > 0, "name at least one field to change");
 
 // Every write to a case may carry If-Match with the ETag last seen, and answers the case's new ETag.
 const ifMatchHeader = { "If-Match": "Optional: the case's ETag last seen; 412 when the case has changed since" };
@@ -51,7 +25,7 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "Create a case from a case template",
       body: NewCase,
-      responses: { 201: { description: "The new case", headers: etagHeader }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
+      responses: { 201: { description: "The new case", headers: etagHeader, schema: CaseSummary }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
       handle: async ({ actor, body, res }) => withEtag(res, await createCase(ctx.db, actor, body)),
     }),
     route({
@@ -59,13 +33,8 @@ export function caseRoutes(ctx: AppContext) {
       path: "/api/cases",
       tag: "cases",
       summary: "List visible cases: all, mine (owner or responsible) or recent (used lately by me)",
-      query: z.object({
-        filter: z.enum(["all", "mine", "recent"]).default("all"),
-        status: z.enum(["active", "closed"]).optional(),
-        critical: z.enum(["true", "false"]).optional(),
-        ...pageQuery,
-      }),
-      responses: { 200: { description: "A page of cases" } },
+      query: CaseListQuery,
+      responses: { 200: { description: "A page of cases", schema: CasePage } },
       async handle({ actor, query }) {
         const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
         if (query.filter === "recent") {
@@ -87,8 +56,8 @@ export function caseRoutes(ctx: AppContext) {
       path: "/api/cases/suggest",
       tag: "cases",
       summary: "Case suggestions for the save flow: number prefix or title words, my recent cases first",
-      query: z.object({ q: z.string().max(200).default(""), limit: z.coerce.number().int().min(1).max(50).default(10) }),
-      responses: { 200: { description: "Matching cases" } },
+      query: CaseSuggestQuery,
+      responses: { 200: { description: "Matching cases", schema: CaseSuggestions } },
       async handle({ actor, query }) {
         if (!query.q.trim()) {
           const rows = await listRecentCases(ctx.db, actor, undefined, query.limit);
@@ -103,7 +72,7 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "A case",
       params: CaseParams,
-      responses: { 200: { description: "The case", headers: etagHeader }, 404: { description: "Not found or not visible" } },
+      responses: { 200: { description: "The case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found or not visible" } },
       handle: async ({ actor, params, res }) => withEtag(res, await viewCase(ctx.db, actor, params.id)),
     }),
     route({
@@ -114,7 +83,7 @@ export function caseRoutes(ctx: AppContext) {
       params: CaseParams,
       body: CasePatch,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Closed" }, ...stale, 422: { description: "Refused" } },
+      responses: { 200: { description: "The case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Closed" }, ...stale, 422: { description: "Refused" } },
       handle: async ({ actor, params, body, req, res }) => withEtag(res, await updateCaseDetails(ctx.db, actor, params.id, body, req.get("If-Match"))),
     }),
     route({
@@ -123,9 +92,9 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "Close a case; its documents' disposal dates are computed from the end date",
       params: CaseParams,
-      body: z.strictObject({ endDate: isoDate.optional() }),
+      body: CloseCase,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The closed case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Already closed" }, ...stale },
+      responses: { 200: { description: "The closed case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Already closed" }, ...stale },
       handle: async ({ actor, params, body, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate, req.get("If-Match"))),
     }),
     route({
@@ -135,7 +104,7 @@ export function caseRoutes(ctx: AppContext) {
       summary: "Reopen a closed case; disposal dates that depended on its closing are cleared",
       params: CaseParams,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The reopened case", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Already active" }, ...stale },
+      responses: { 200: { description: "The reopened case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Already active" }, ...stale },
       handle: async ({ actor, params, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "active", undefined, req.get("If-Match"))),
     }),
   ];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Updateable } from "kysely";
-import type { CaseSummary } from "../../../shared/api/types.ts";
+import type { CasePatch, CaseSummary, NewCase } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
 import { forbidden, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
@@ -57,16 +57,8 @@ function validateMetadata(fields: Parameters<typeof metadataSchema>[0], metadata
   return Object.fromEntries(Object.entries(result.data).filter(([, v]) => v !== undefined && v !== null));
 }
 
-export interface CreateCase {
-  templateId: string;
-  title: string;
-  startDate?: string;
-  ownerId?: string;
-  responsibleId?: string | null;
-  journalCode?: string;
-  critical?: boolean;
-  metadata?: Record<string, unknown>;
-}
+/** POST /api/cases as validated (shared/api/schemas/cases.ts). */
+export type CreateCase = NewCase;
 
 export async function createCase(db: Db, actor: Actor, input: CreateCase): Promise<CaseView> {
   if (actor.role === "external") throw forbidden("External partners cannot create cases.");
@@ -138,14 +130,8 @@ function requireCaseEditor(actor: Actor, c: Visible<CaseRow>): void {
   }
 }
 
-export interface UpdateCase {
-  title?: string;
-  responsibleId?: string | null;
-  ownerId?: string;
-  journalCode?: string;
-  critical?: boolean;
-  metadata?: Record<string, unknown>;
-}
+/** PATCH /api/cases/{id} as validated (shared/api/schemas/cases.ts). */
+export type UpdateCase = CasePatch;
 
 /** Changes a case's details; a change that changes nothing leaves the case (and its ETag) as it was. */
 export async function updateCaseDetails(db: Db, actor: Actor, id: string, input: UpdateCase, ifMatch?: string): Promise<CaseView> {

@@ -4,7 +4,7 @@ import type { AppContext } from "../../context.ts";
 import { sendStoredFile } from "../../http/download.ts";
 import { storedFileResponses } from "../../http/openapi.ts";
 import { receiveMultipart, type ReceivedFile } from "../../http/multipart.ts";
-import { decodeCursor, pageQuery, toPage } from "../../http/pagination.ts";
+import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { badRequest, validationProblem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
 import { requireVisibleDocument } from "../access/access.ts";
@@ -13,8 +13,15 @@ import { claimUploads, type ClaimedUpload } from "../uploads/uploads.service.ts"
 import { uploadClaimRefusals } from "../uploads/uploads.openapi.ts";
 import { documentDetails, listDocuments, toDocumentSummary } from "./document-view.ts";
 import {
+  AttachmentCreated,
   AttachmentParams,
+  AttachmentVersionCreated,
+  CommentCreated,
   ContentQuery,
+  DeleteDocumentQuery,
+  DocumentDetails,
+  DocumentListQuery,
+  DocumentPage,
   DocumentIdParams,
   DocumentPatch,
   FileIntoCase,
@@ -25,9 +32,10 @@ import {
   NewDocumentMetadata,
   NewReference,
   NewVersionMetadata,
+  ReferenceCreated,
   ReferenceParams,
   UploadRef,
-} from "./documents.schemas.ts";
+} from "../../../shared/api/schemas/documents.ts";
 import {
   deleteDocument,
   documentForIdempotencyKey,
@@ -153,8 +161,8 @@ export function documentRoutes(ctx: AppContext) {
       headers: { "Idempotency-Key": "A key the client keeps for this save; a retry with the same key returns the first document instead of a second one." },
       rawBody: multipartBody({ file: binary, attachment: { type: "array", items: binary } }, "A 'metadata' JSON part, a 'file' part and optional 'attachment' parts."),
       responses: {
-        201: { description: "Saved", headers: etagHeader },
-        200: { description: "Already saved with this Idempotency-Key", headers: etagHeader },
+        201: { description: "Saved", headers: etagHeader, schema: DocumentDetails },
+        200: { description: "Already saved with this Idempotency-Key", headers: etagHeader, schema: DocumentDetails },
         400: { description: "Idempotency-Key is not valid (`invalid_idempotency_key`), no 'metadata' part (`missing_metadata`), or not exactly one 'file' (`missing_file`)" },
         404: { description: "The case, or a named upload, was not found" },
         ...uploadClaimRefusals,
@@ -190,8 +198,8 @@ export function documentRoutes(ctx: AppContext) {
       path: "/api/documents",
       tag: "documents",
       summary: "List visible documents, most recently changed first",
-      query: z.object({ caseId: z.string().optional(), floating: z.enum(["true", "false"]).optional(), ...pageQuery }),
-      responses: { 200: { description: "A page of documents" } },
+      query: DocumentListQuery,
+      responses: { 200: { description: "A page of documents", schema: DocumentPage } },
       async handle({ actor, query }) {
         const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
         const rows = await listDocuments(ctx.db, actor, { caseId: query.caseId, floating: query.floating === "true", after, limit: query.limit });
@@ -205,7 +213,7 @@ export function documentRoutes(ctx: AppContext) {
       tag: "documents",
       summary: "A document with versions, attachments, comments, references, disposal date and history",
       params: DocumentIdParams,
-      responses: { 200: { description: "The document", headers: { ...etagHeader, "Cache-Control": "no-store" } }, 404: { description: "Not found or not visible" } },
+      responses: { 200: { description: "The document", headers: { ...etagHeader, "Cache-Control": "no-store" }, schema: DocumentDetails }, 404: { description: "Not found or not visible" } },
       async handle({ actor, params, res }) {
         // The ETag covers the document, not the comments and references shown with it, so no copy may be
         // kept and revalidated by it.
@@ -222,7 +230,7 @@ export function documentRoutes(ctx: AppContext) {
       params: DocumentIdParams,
       body: DocumentPatch,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The changed document", headers: etagHeader }, 404: { description: "Not found" }, 409: { description: "Conflict" }, ...stale },
+      responses: { 200: { description: "The changed document", headers: etagHeader, schema: DocumentDetails }, 404: { description: "Not found" }, 409: { description: "Conflict" }, ...stale },
       async handle({ actor, params, body, req, res }) {
         await updateDocument(ctx.db, actor, params.id, body, req.get("If-Match"));
         return withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false }));
@@ -236,7 +244,7 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Delete a document (administrators only; audited)",
       auth: "admin",
       params: DocumentIdParams,
-      query: z.object({ reason: z.string().max(500).optional() }),
+      query: DeleteDocumentQuery,
       headers: ifMatchHeader,
       responses: { 204: { description: "Deleted" }, 404: { description: "Not found" }, ...stale },
       async handle({ actor, params, query, req }) {
@@ -253,7 +261,7 @@ export function documentRoutes(ctx: AppContext) {
       headers: { "If-Match": "The document's current ETag (required)" },
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
       responses: {
-        201: { description: "The document with its new version", headers: etagHeader },
+        201: { description: "The document with its new version", headers: etagHeader, schema: DocumentDetails },
         404: { description: "Not found" },
         ...uploadClaimRefusals,
         ...stale,
@@ -291,7 +299,7 @@ export function documentRoutes(ctx: AppContext) {
       body: FileIntoCase,
       headers: ifMatchHeader,
       responses: {
-        200: { description: "The filed document", headers: etagHeader },
+        200: { description: "The filed document", headers: etagHeader, schema: DocumentDetails },
         404: { description: "Not found" },
         409: { description: "Already filed" },
         ...stale,
@@ -311,7 +319,7 @@ export function documentRoutes(ctx: AppContext) {
       params: DocumentIdParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({title}) and a 'file' part."),
       headers: ifMatchHeader,
-      responses: { 201: { description: "The attachment", headers: etagHeader }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      responses: { 201: { description: "The attachment", headers: etagHeader, schema: AttachmentCreated }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () => checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch));
@@ -330,7 +338,7 @@ export function documentRoutes(ctx: AppContext) {
       params: AttachmentParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
       headers: ifMatchHeader,
-      responses: { 201: { description: "The attachment's new version", headers: etagHeader }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      responses: { 201: { description: "The attachment's new version", headers: etagHeader, schema: AttachmentVersionCreated }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () =>
@@ -364,7 +372,7 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Comment on a document",
       params: DocumentIdParams,
       body: NewComment,
-      responses: { 201: { description: "The comment" }, 404: { description: "Not found" } },
+      responses: { 201: { description: "The comment", schema: CommentCreated }, 404: { description: "Not found" } },
       handle: ({ actor, params, body }) => addComment(ctx.db, actor, params.id, body.body),
     }),
 
@@ -375,7 +383,7 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Refer from this document to another (reply_to, relates_to, replaces, appendix_to)",
       params: DocumentIdParams,
       body: NewReference,
-      responses: { 201: { description: "The reference" }, 404: { description: "Not found" }, 409: { description: "Exists" }, 422: { description: "Bad target" } },
+      responses: { 201: { description: "The reference", schema: ReferenceCreated }, 404: { description: "Not found" }, 409: { description: "Exists" }, 422: { description: "Bad target" } },
       handle: ({ actor, params, body }) => addReference(ctx.db, actor, params.id, body.toDocumentId, body.kind),
     }),
 

@@ -1,11 +1,9 @@
+import type { ReferenceKind } from "../../../shared/api/schemas/documents.ts";
 import type { Db } from "../../db/database.ts";
 import { notFound, Problem, unprocessable } from "../../http/problem.ts";
 import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-
-export const REFERENCE_KINDS = ["reply_to", "relates_to", "replaces", "appendix_to"] as const;
-export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
 /** Comments are open to everyone who may see the document, external partners included. */
 export async function addComment(db: Db, actor: Actor, id: string, body: string) {

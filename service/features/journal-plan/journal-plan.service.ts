@@ -1,13 +1,8 @@
+import type { JournalPlanEntry } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { unprocessable } from "../../http/problem.ts";
 
-export interface JournalPlanEntry {
-  code: string;
-  title: string;
-  parentCode: string | null;
-  createdOn: string;
-  retiredOn: string | null;
-}
+export type { JournalPlanEntry };
 
 export async function listJournalPlan(db: Executor, includeRetired: boolean): Promise<JournalPlanEntry[]> {
   let q = db.selectFrom("journal_plan").selectAll().orderBy("code");

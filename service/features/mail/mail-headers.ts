@@ -1,22 +1,11 @@
 import fs from "node:fs";
 import { MailParser, type AddressObject, type HeaderValue, type Headers } from "mailparser";
+import type { MailAddress, MailView } from "../../../shared/api/types.ts";
 
-export interface MailAddress {
-  name: string;
-  address: string;
-}
+export type { MailAddress };
 
-/** The headers of a saved mail that thread it and describe it. */
-export interface MailHeaders {
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  from: MailAddress | null;
-  to: MailAddress[];
-  cc: MailAddress[];
-  sentAt: string | null;
-  subject: string | null;
-}
+/** The headers of a saved mail that thread it and describe it: the API's mail view without what the service adds. */
+export type MailHeaders = Omit<MailView, "conversationId" | "parsed">;
 
 const MSGID = /<[^<>\s]+>/g;
 

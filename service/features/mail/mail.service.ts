@@ -1,4 +1,4 @@
-import type { MailLookup } from "../../../shared/api/types.ts";
+import type { MailLookup, MailView } from "../../../shared/api/types.ts";
 import type { AppContext } from "../../context.ts";
 import type { Executor } from "../../db/database.ts";
 import { enqueueJob } from "../../jobs/jobs.ts";
@@ -74,10 +74,7 @@ export async function parseMailJob(ctx: AppContext, payload: { documentId: strin
 }
 
 /** A saved mail's headers as the document page shows them, with the client's hint and whether parsing is done. */
-export interface MailView extends MailHeaders {
-  conversationId: string | null;
-  parsed: boolean;
-}
+export type { MailView };
 
 /** The mail headers of a visible document, or null when it is not a mail. */
 export async function mailOf(db: Executor, doc: Visible<DocumentRow>): Promise<MailView | null> {

@@ -1,16 +1,11 @@
+import type { DocumentType } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
 import { retentionInWords, type RetentionRule } from "./retention.ts";
 import type { DocumentTypeRow } from "./retention.table.ts";
 
-export interface DocumentTypeView {
-  id: string;
-  name: string;
-  category: string;
-  accessGroupId: string | null;
-  active: boolean;
-  retention: RetentionRule & { da: string; en: string };
-}
+/** A document type as the API sends it (shared/api/schemas/reference.ts). */
+export type DocumentTypeView = DocumentType;
 
 export async function listRetentionRules(db: Executor): Promise<RetentionRule[]> {
   return db.selectFrom("retention_rules").selectAll().orderBy("name").execute();

@@ -1,14 +1,8 @@
 import { z } from "zod";
+import { MetadataField } from "../../../shared/api/schemas/reference.ts";
 
-/** A custom metadata field a case template defines. */
-export const MetadataField = z.object({
-  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, "use letters, digits and _ (start with a letter)"),
-  label: z.string().min(1).max(200),
-  type: z.enum(["text", "number", "date", "boolean", "choice"]),
-  required: z.boolean().default(false),
-  options: z.array(z.string().min(1)).optional(),
-});
-export type MetadataField = z.infer<typeof MetadataField>;
+// A template's custom fields are part of the API (shared/api/schemas/reference.ts); what a case's metadata must be under them is decided here.
+export { MetadataField };
 
 const isoDate = z.iso.date();
 

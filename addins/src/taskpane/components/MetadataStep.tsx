@@ -1,6 +1,7 @@
-import { Button, Checkbox, Field, Input, makeStyles, MessageBar, MessageBarBody, Radio, RadioGroup, Select, Text, Textarea, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, makeStyles, Radio, RadioGroup, Select, Text, Textarea, tokens } from "@fluentui/react-components";
 import { selectedType, type AttachmentChoice, type FlowState } from "../../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
+import { ProblemBar } from "./ProblemBar.tsx";
 import type { SaveFlowApi } from "../useSaveFlow.ts";
 
 const useStyles = makeStyles({
@@ -27,11 +28,7 @@ export function MetadataStep({ state, flow }: { state: FlowState; flow: SaveFlow
         void flow.save();
       }}
     >
-      {state.failure && (
-        <MessageBar intent="error" data-testid="failure">
-          <MessageBarBody>{say(state.failure)}</MessageBarBody>
-        </MessageBar>
-      )}
+      {state.failure && <ProblemBar message={state.failure} testId="failure" />}
       {state.asNewVersion ? (
         <div className={s.summary} data-testid="new-version-of">
           <Text>

@@ -1,16 +1,17 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Text } from "@fluentui/react-components";
+import { Button, Field, Input, makeStyles, Text } from "@fluentui/react-components";
 import { useState } from "react";
 import { messageFor, type Message } from "../../../../shared/index.ts";
 import type { ConnectionSettings } from "../../hosts/adapter.ts";
 import { clientFor } from "../connection.ts";
 import { useTexts } from "../i18n.tsx";
+import { ProblemBar } from "./ProblemBar.tsx";
 
 const useStyles = makeStyles({ section: { display: "flex", flexDirection: "column", gap: "10px" } });
 
 /** Service URL and API token; checks them against /api/me before keeping them. */
 export function SettingsScreen({ initial, onSaved }: { initial: ConnectionSettings; onSaved(settings: ConnectionSettings): Promise<void> }) {
   const s = useStyles();
-  const { t, say } = useTexts();
+  const { t } = useTexts();
   const [serviceUrl, setServiceUrl] = useState(initial.serviceUrl);
   const [token, setToken] = useState(initial.token);
   const [problem, setProblem] = useState<Message | null>(null);
@@ -38,11 +39,7 @@ export function SettingsScreen({ initial, onSaved }: { initial: ConnectionSettin
       <Text as="h2" weight="semibold" size={400}>
         {t("settings.title")}
       </Text>
-      {problem && (
-        <MessageBar intent="error">
-          <MessageBarBody>{say(problem)}</MessageBarBody>
-        </MessageBar>
-      )}
+      {problem && <ProblemBar message={problem} testId="settings-problem" />}
       <Field label={t("settings.serviceUrl")} required validationMessage={urlValid ? undefined : t("settings.invalidUrl")}>
         <Input type="url" value={serviceUrl} onChange={(_, d) => setServiceUrl(d.value)} data-testid="service-url" />
       </Field>

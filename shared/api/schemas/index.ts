@@ -1,0 +1,10 @@
+/** The API's contract: one zod schema per request and response, by domain; shared/api/types.ts derives the types. */
+export * from "./common.ts";
+export * from "./service.ts";
+export * from "./reference.ts";
+export * from "./cases.ts";
+export * from "./documents.ts";
+export * from "./mail.ts";
+export * from "./audit.ts";
+export * from "./admin.ts";
+export * from "./problem.ts";

@@ -1,5 +1,14 @@
-import type { GoogleSignInConfig } from "./features/auth/google-id-token.ts";
 import path from "node:path";
+
+/** Sign-in with Google ID tokens (the Gmail add-on's identity token). */
+export interface GoogleSignInConfig {
+  /** The OAuth client id Google ID tokens must be issued to (their `aud`): the add-on's Apps Script project. */
+  clientId: string;
+  /** Where Google publishes the keys its ID tokens are signed with, as a PEM map keyed by key id (oauth2/v1/certs). */
+  certsUrl: string;
+  /** When set, only accounts of this Google Workspace domain (the token's `hd` claim) may sign in. */
+  hostedDomain?: string;
+}
 
 /** Everything the service reads from its environment, resolved once at start. */
 export interface Config {
@@ -37,6 +46,10 @@ export interface Config {
   googleSignIn: GoogleSignInConfig | undefined;
   /** Tests (IMS_VALIDATE_RESPONSES=true): every JSON answer is checked against its route's response schema; a mismatch is a 500. */
   validateResponses: boolean;
+  /** Whether the service runs background jobs itself (IMS_RUN_JOBS, default true); false leaves them to `npm run worker`. */
+  runJobs: boolean;
+  /** How long a claimed job is held before another runner may take it (IMS_JOB_LEASE_SECONDS); renewed while it runs. */
+  jobLeaseMs: number;
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -97,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
     ),
     validateResponses: env.IMS_VALIDATE_RESPONSES === "true",
+    runJobs: env.IMS_RUN_JOBS !== "false",
+    jobLeaseMs: positive("IMS_JOB_LEASE_SECONDS", env.IMS_JOB_LEASE_SECONDS, 60) * 1000,
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     googleSignIn: env.GOOGLE_CLIENT_ID

@@ -1,20 +1,17 @@
 import http from "node:http";
 import pino from "pino";
 import { createApp } from "./app.ts";
-import { diskBlobStore } from "./blobs/blob-store.ts";
 import { ensureAdmin } from "./bootstrap.ts";
 import { flushAuthRefusals } from "./http/auth.ts";
 import { LOG_REDACTIONS } from "./http/request-log.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { openSqlite } from "./db/dialect.ts";
-import { migrateToLatest } from "./db/migrate.ts";
-import { openAuditTrail } from "./features/audit/audit-trail.ts";
+import { openArchive } from "./open-archive.ts";
 import { authenticatorsFor } from "./features/auth/authenticators.ts";
 import { isReferenced } from "./features/documents/documents.controller.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { startJobRunner } from "./jobs/jobs.ts";
-import { PARSE_MAIL_JOB, parseMailJob } from "./features/mail/mail.service.ts";
+import { jobHandlers } from "./jobs/handlers.ts";
 import { releaseAllClaims } from "./features/uploads/uploads.service.ts";
 import { createHttpServer, drain } from "./http/connections.ts";
 
@@ -38,16 +35,13 @@ export interface ServiceOptions {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const logOptions = { level: config.logLevel, redact: LOG_REDACTIONS };
   const log = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
-  const opened = openSqlite(config.databaseFile);
-  await migrateToLatest(opened.db);
-  // The chain key rides on the handle every feature gets; checkpoints are signed in the background.
-  const audit = await openAuditTrail(opened.db, config, log);
-  const jobs = { kick: () => runner.kick() };
-  const ctx: AppContext = { config, db: audit.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  const archive = await openArchive(config, log, { kick: () => runner?.kick() });
+  const { ctx, opened } = archive;
   // Nothing is running yet, so nothing owns a temporary file or an upload claim: a crash's leftovers go now.
   await ctx.blobs.clearTemporaryFiles();
   await releaseAllClaims(ctx);
-  const runner = startJobRunner(ctx, { [PARSE_MAIL_JOB]: parseMailJob });
+  // With IMS_RUN_JOBS=false the jobs are left to `npm run worker` processes, which claim them with leases.
+  const runner = config.runJobs ? startJobRunner(ctx, jobHandlers, { leaseMs: config.jobLeaseMs }) : undefined;
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
   const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));
@@ -72,20 +66,26 @@ export async function startService(config: Config, options: ServiceOptions = {})
     url: `http://127.0.0.1:${port}`,
     integrityCheck: opened.integrityCheck,
     async jobsIdle() {
+      // Due jobs may be leased by a worker process (or run by none here): wait until they are all through.
       for (;;) {
-        runner.kick();
-        await runner.idle();
-        const due = await ctx.db.selectFrom("jobs").select("id").where("state", "=", "pending").where("run_after", "<=", new Date().toISOString()).executeTakeFirst();
+        runner?.kick();
+        await runner?.idle();
+        const due = await ctx.db
+          .selectFrom("jobs")
+          .select("id")
+          .where("state", "=", "pending")
+          .where("run_after", "<=", new Date().toISOString())
+          .executeTakeFirst();
         if (!due) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
     async stop() {
       clearInterval(housekeeping);
-      await runner.stop();
+      await runner?.stop();
       await drain(server, config.shutdownGraceMs);
       await flushAuthRefusals(ctx);
-      await audit.close();
-      await opened.close();
+      await archive.close();
     },
   };
 }

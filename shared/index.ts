@@ -2,6 +2,7 @@
 export * from "./api/client.ts";
 export * from "./api/errors.ts";
 export * from "./api/resumable.ts";
+export * from "./api/retry.ts";
 export * from "./api/transport.ts";
 export * from "./api/types.ts";
 export * from "./api/encoding.ts";

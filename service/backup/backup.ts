@@ -3,7 +3,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { diskBlobStore } from "../blobs/blob-store.ts";
+import { BlobMissing, diskBlobStore } from "../blobs/blob-store.ts";
 import type { Config } from "../config.ts";
 import { openSqlite } from "../db/dialect.ts";
 import { GENESIS_HASH } from "../features/audit/audit.service.ts";
@@ -109,7 +109,7 @@ async function copyBlobs(source: BackupSource, work: string, blobs: ReferencedBl
     await fsp.mkdir(path.dirname(to), { recursive: true });
     dirs.add(path.dirname(to));
     try {
-      const copied = await copyHashed(store.pathOf(blob.sha256), to);
+      const copied = await copyHashed(await store.open(blob.sha256), to);
       if (copied.sha256 !== blob.sha256 || copied.size !== blob.size) {
         problems.push(`blob ${blob.sha256} (document ${blob.documentId}) is damaged in the archive: its content has sha256 ${copied.sha256} and ${copied.size} bytes, the database expects ${blob.size}`);
         await fsp.rm(to, { force: true });
@@ -117,9 +117,8 @@ async function copyBlobs(source: BackupSource, work: string, blobs: ReferencedBl
       }
       files.push({ path: rel, ...copied });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
       problems.push(
-        code === "ENOENT"
+        err instanceof BlobMissing
           ? `blob ${blob.sha256} (document ${blob.documentId}) is missing from ${source.blobDir} (if the document was deleted during the backup, run it again)`
           : `blob ${blob.sha256} could not be copied: ${(err as Error).message}`,
       );

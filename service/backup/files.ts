@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { PassThrough, Transform, Writable } from "node:stream";
+import { PassThrough, Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // Files in and out of a backup: streamed (a blob may be hundreds of MB), hashed as the bytes pass, fsynced.
@@ -44,14 +44,15 @@ function hashingMeter(digest: FileDigest & { hash: ReturnType<typeof createHash>
 }
 
 /**
- * Copies `from` to a new file `to` (never overwriting one), hashing the bytes as they are written; the copy
- * is fsynced before this resolves. `shape` may cut what is copied (see `wholeLines`): the digest is of the copy.
+ * Copies `from` (a file, or a stream such as a blob from the store) to a new file `to` (never overwriting one),
+ * hashing the bytes as they are written; the copy is fsynced before this resolves. `shape` may cut what is
+ * copied (see `wholeLines`): the digest is of the copy.
  */
-export async function copyHashed(from: string, to: string, options: { mode?: number; shape?: Transform } = {}): Promise<FileDigest> {
+export async function copyHashed(from: string | Readable, to: string, options: { mode?: number; shape?: Transform } = {}): Promise<FileDigest> {
   const digest = { size: 0, sha256: "", hash: createHash("sha256") };
   try {
     await pipeline(
-      fs.createReadStream(from, { highWaterMark: CHUNK }),
+      typeof from === "string" ? fs.createReadStream(from, { highWaterMark: CHUNK }) : from,
       options.shape ?? new PassThrough(),
       hashingMeter(digest),
       fs.createWriteStream(to, { flags: "wx", mode: options.mode ?? 0o644 }),

@@ -19,15 +19,35 @@ export interface StoredBlob {
   created?: boolean;
 }
 
+/** Bytes `start` to `end` of a blob, both included (as in HTTP's Range and fs streams). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Thrown by `open` when the store has no blob with that sha256 (a server fault once a version names it). */
+export class BlobMissing extends Error {
+  constructor(readonly sha256: string) {
+    super(`blob ${sha256} is not in the store`);
+  }
+}
+
+/**
+ * Content-addressed storage of the archive's bytes. It hands out streams, never disk paths, so the disk
+ * store below can be replaced by an object store (S3) without touching its callers.
+ */
 export interface BlobStore {
-  /** Streams content into the store; resolves once it is durable on disk under its sha256. */
+  /** Streams content into the store; resolves once it is durable under its sha256. */
   put(content: Readable, maxBytes: number): Promise<StoredBlob>;
-  /** Adds a complete local file (e.g. a finished resumable upload) to the store, leaving the file itself in place. */
-  putFile(file: string): Promise<StoredBlob>;
   /** Removes a blob this request created if nothing references it, after a failed save. */
   discard(blob: StoredBlob, referenced: (sha256: string) => Promise<boolean>): Promise<void>;
-  pathOf(sha256: string): string;
-  exists(sha256: string): Promise<boolean>;
+  /** The blob's size, or null when the store has no such blob. */
+  stat(sha256: string): Promise<{ size: number } | null>;
+  /**
+   * The blob's bytes (or only `range` of them), once the blob is known to be there: a missing blob rejects
+   * with BlobMissing before any byte is promised. The caller consumes or destroys the stream.
+   */
+  open(sha256: string, range?: ByteRange): Promise<Readable>;
   /** Removes every temporary file; only safe before any request runs (at start, after a crash). */
   clearTemporaryFiles(): Promise<number>;
   /** Deletes blobs that no version references and that are older than the grace period. */
@@ -75,19 +95,7 @@ export function diskBlobStore(root: string): BlobStore {
     return true;
   }
 
-  async function hashFile(file: string): Promise<StoredBlob> {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest("hex"), size };
-  }
-
   return {
-    pathOf,
-
     async put(content, maxBytes) {
       const tmp = path.join(tmpDir, `${randomUUID()}.part`);
       const hash = createHash("sha256");
@@ -112,27 +120,29 @@ export function diskBlobStore(root: string): BlobStore {
       }
     },
 
-    async putFile(file) {
-      const stored = await hashFile(file);
-      const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-      // A hard link costs nothing and keeps the upload intact until the save commits.
-      await fsp.link(file, tmp).catch(() => fsp.copyFile(file, tmp));
-      await fsyncPath(tmp, "r+");
-      return { ...stored, created: await commit(tmp, stored.sha256) };
-    },
-
     async discard(blob, referenced) {
       if (!blob.created || (await referenced(blob.sha256))) return;
       await fsp.rm(pathOf(blob.sha256), { force: true });
     },
 
-    async exists(sha256) {
-      try {
-        await fsp.access(pathOf(sha256));
-        return true;
-      } catch {
-        return false;
+    async stat(sha256) {
+      const found = await fsp.stat(pathOf(sha256)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return null;
+        throw err;
+      });
+      return found && { size: found.size };
+    },
+
+    async open(sha256, range) {
+      if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && 0 <= range.start && range.start <= range.end)) {
+        throw new RangeError(`not a byte range: ${range.start}-${range.end}`);
       }
+      const file = pathOf(sha256);
+      const handle = await fsp.open(file, "r").catch((err: NodeJS.ErrnoException) => {
+        throw err.code === "ENOENT" ? new BlobMissing(sha256) : err;
+      });
+      // The stream closes the handle when it ends or is destroyed.
+      return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 16 });
     },
 
     async clearTemporaryFiles() {

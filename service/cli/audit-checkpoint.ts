@@ -5,6 +5,7 @@ import { openSqlite } from "../db/dialect.ts";
 import { auditFiles } from "../features/audit/audit-files.ts";
 import { readChainTrust } from "../features/audit/chain-key.ts";
 import { appendCheckpoint, readSigningKey, signVerifiedHead, startingPoint } from "../features/audit/checkpoints.ts";
+import { runCommand } from "./run-command.ts";
 
 // `npm run audit:checkpoint [-- --out FILE]`: signs a checkpoint of the audit chain's current head, after
 // checking the rows since the last checkpoint, and appends it to DATA_DIR/audit/checkpoints.jsonl and to
@@ -54,12 +55,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`error: no checkpoint written: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCommand(main, "error: no checkpoint written", 2);

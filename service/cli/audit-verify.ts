@@ -4,6 +4,7 @@ import { loadConfig } from "../config.ts";
 import { openSqlite } from "../db/dialect.ts";
 import { auditFiles } from "../features/audit/audit-files.ts";
 import { verifyArchive } from "../features/audit/verify-archive.ts";
+import { runCommand } from "./run-command.ts";
 
 // `npm run audit:verify [-- --checkpoints FILE ...]`: verifies the archive the service's configuration points
 // at: the keyed chain, the signed checkpoints (its own and copies kept elsewhere), and the versions against
@@ -48,12 +49,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`error: the archive could not be verified: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCommand(main, "error: the archive could not be verified", 2);

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { backupArchive, BackupFailed } from "../backup/backup.ts";
 import { formatBytes, formatSeconds } from "../backup/files.ts";
 import { loadConfig } from "../config.ts";
+import { runCommand } from "./run-command.ts";
 
 // `npm run backup -- DEST`: backs up the archive under DATA_DIR into DEST (new or empty) while the service
 // may go on running. Exit codes: 0 done, 1 the backup failed (nothing is left at DEST), 2 wrong usage.
@@ -36,12 +37,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`backup failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main, "backup failed", 1);

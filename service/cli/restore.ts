@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { formatBytes, formatSeconds } from "../backup/files.ts";
 import { checkBackup, restoreArchive, RestoreRefused, type RestoreReport } from "../backup/restore.ts";
 import { loadConfig } from "../config.ts";
+import { runCommand } from "./run-command.ts";
 
 // `npm run restore -- SRC [--data-dir DIR] [--checkpoints FILE]...`: restores the backup in SRC into an empty
 // data directory (DATA_DIR, or --data-dir) after verifying all of it; `--check` only verifies SRC where it lies.
@@ -54,12 +55,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`restore failed, nothing was restored: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main, "restore failed, nothing was restored", 1);

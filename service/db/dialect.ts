@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, sql, SqliteDialect, type RawBuilder } from "kysely";
 import type { Database, Executor } from "./database.ts";
 
 // The one place that knows which SQL engine is underneath. Everything SQLite-only lives here.
@@ -70,3 +70,14 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
  * is needed; a server database takes a transaction-scoped lock here.
  */
 export async function lockAuditChain(_trx: Executor): Promise<void> {}
+
+/**
+ * A column reference the query planner will not pick an index for, with the same value: for a query that
+ * walks another index in order and should check this column row by row. SQLite's unary + does this.
+ */
+export function withoutIndex(column: string): RawBuilder<unknown> {
+  return sql`+${sql.ref(column)}`;
+}
+
+/** Whether a failed statement broke a unique constraint (SQLite says "UNIQUE constraint failed", PostgreSQL "duplicate key"). */
+export const isUniqueViolation = (err: unknown): boolean => /UNIQUE|duplicate key/i.test(String((err as Error)?.message ?? ""));

@@ -7,6 +7,8 @@ import * as caseWords004 from "./migrations/2026_11_27_004_case_words_by_case.ts
 import * as revisions from "./migrations/2026_12_01_002_revisions.ts";
 import * as uploadClaims from "./migrations/2026_12_01_010_upload_claims.ts";
 import * as tokenSource from "./migrations/2026_12_01_020_token_source.ts";
+import * as authSessions from "./migrations/2026_12_01_030_auth_sessions.ts";
+import * as jobLeases from "./migrations/2026_12_01_040_job_leases.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   "2026_12_01_002_revisions": revisions,
   "2026_12_01_010_upload_claims": uploadClaims,
   "2026_12_01_020_token_source": tokenSource,
+  "2026_12_01_030_auth_sessions": authSessions,
+  "2026_12_01_040_job_leases": jobLeases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.ts";
 import { route } from "../http/route.ts";
 import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";
 import { listDocumentTypes, listRetentionRules } from "./retention/retention.service.ts";
-import { retentionInWords } from "./retention/retention.ts";
+import { retentionRuleView } from "./retention/retention.ts";
 import { listTemplates } from "./templates/templates.service.ts";
 
 /** Reference data every client needs for the save flow: templates, document types, journal plan, access groups, me. */
@@ -56,7 +56,7 @@ export function referenceRoutes(ctx: AppContext) {
       summary: "Retention rules (kassationsregler) in words",
       responses: { 200: { description: "Rules", schema: RetentionRules } },
       handle: async () => ({
-        items: (await listRetentionRules(ctx.db)).map((r) => ({ ...r, da: retentionInWords(r, "da"), en: retentionInWords(r, "en") })),
+        items: (await listRetentionRules(ctx.db)).map(retentionRuleView),
       }),
     }),
     route({

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from "express";
 import { z, type ZodType } from "zod";
 import type { Actor } from "../features/access/actor.ts";
+import { requireAdmin } from "../features/access/policy.ts";
 import { Problem, validationProblem } from "./problem.ts";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -97,7 +98,7 @@ export function mountRoutes(router: Router, defs: readonly AnyRoute[], options: 
     router[def.method](def.path, async (req: Request, res: Response) => {
       const actor = res.locals.actor as Actor | undefined;
       if (def.auth !== "none" && !actor) throw new Problem(401, "unauthenticated", "Sign in: send an API token as 'Authorization: Bearer …'.");
-      if (def.auth === "admin" && actor?.role !== "admin") throw new Problem(403, "admin_only", "Only administrators may do this.");
+      if (def.auth === "admin") requireAdmin(actor as Actor);
       if (def.body && !def.rawBody && hasBody(req) && !req.is(["application/json", "application/*+json"])) {
         throw new Problem(415, "unsupported_media_type", "Send the body as JSON: Content-Type: application/json.");
       }

@@ -1,6 +1,8 @@
 import { ApiError, type ImsClient } from "./client.ts";
 import { base64, utf8 } from "./encoding.ts";
-import { NetworkError } from "./transport.ts";
+import { defaultRetry, isTransient, withRetry, type RetryPolicy } from "./retry.ts";
+
+export { defaultRetry, withRetry, type RetryPolicy } from "./retry.ts";
 
 /** Something whose bytes can be read slice by slice: an Office file, a Gmail message, a Drive export. */
 export interface ContentSource {
@@ -12,18 +14,6 @@ export interface ContentSource {
   close?(): Promise<void>;
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  delayMs(attempt: number): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const defaultRetry: RetryPolicy = {
-  attempts: 6,
-  delayMs: (attempt) => Math.min(500 * 2 ** (attempt - 1), 8000),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 export interface UploadOptions {
   /** Office hands over files in 4 MB slices; Apps Script's UrlFetch takes at most 50 MB a call. */
   chunkSize?: number;
@@ -34,21 +24,6 @@ export interface UploadOptions {
 
 const TUS = { "Tus-Resumable": "1.0.0" };
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
-
-const isTransient = (err: unknown) => err instanceof NetworkError || (err instanceof ApiError && err.retryable);
-
-/** Runs `work` again after transient failures (no answer, 5xx), up to the policy's attempts. */
-export async function withRetry<T>(work: (attempt: number) => Promise<T>, retry: RetryPolicy, onRetry?: (attempt: number, error: unknown) => void): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work(attempt);
-    } catch (err) {
-      if (!isTransient(err) || attempt >= retry.attempts) throw err;
-      onRetry?.(attempt, err);
-      await retry.sleep(retry.delayMs(attempt));
-    }
-  }
-}
 
 /**
  * Sends content through the service's resumable upload (tus 1.0) in slices, resuming from the offset the

@@ -1,8 +1,10 @@
 import { ApiError, type ImsClient } from "../api/client.ts";
 import { messageFor } from "../api/errors.ts";
-import { defaultRetry, uploadResumable, withRetry, type ContentSource, type RetryPolicy } from "../api/resumable.ts";
+import { uploadResumable, type ContentSource } from "../api/resumable.ts";
+import { defaultRetry, withRetry, type RetryPolicy } from "../api/retry.ts";
 import type { DocumentDetails, MailLookupResult } from "../api/types.ts";
 import { translator, type Language } from "../i18n/index.ts";
+import { caseLabel, titleFromFileName } from "./naming.ts";
 import type { FlowState, Message } from "./state.ts";
 import { chooseCase, failed, saved, saving, withErrors, withReferenceData, withSuggestions } from "./transitions.ts";
 import { validateFields, validateForSave } from "./validation.ts";
@@ -36,7 +38,7 @@ export async function loadStart(client: ImsClient, state: FlowState): Promise<Fl
   const existingId = state.capture.existingDocumentId;
   const existing = existingId
     ? client.getDocument(existingId).then(
-        (d) => ({ title: d.title, version: d.currentVersion.version, caseLabel: d.case ? `${d.case.number} ${d.case.title}` : null }),
+        (d) => ({ title: d.title, version: d.currentVersion.version, caseLabel: filedIn(d) }),
         (err) => {
           if (err instanceof ApiError && err.status === 404) return null;
           throw err;
@@ -72,7 +74,8 @@ export async function createDraftedCase(client: ImsClient, state: FlowState, lan
   }
 }
 
-const caseLabel = (d: DocumentDetails) => (d.case ? `${d.case.number} ${d.case.title}` : null);
+/** The label of the case a document is filed in, null for a floating one. */
+const filedIn = (d: DocumentDetails) => (d.case ? caseLabel(d.case) : null);
 
 /**
  * Saves the captured item as the state describes: uploads every chosen part in slices, then commits the
@@ -133,7 +136,7 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
       const docId = state.capture.existingDocumentId;
       const etag = state.capture.existingEtag ?? (await client.getDocument(docId)).etag;
       const document = await withRetry(() => client.addVersion(docId, etag, uploads[0], state.comment.trim() || undefined), retry, onRetry);
-      return saved(state, { document, separate: [], caseLabel: caseLabel(document) });
+      return saved(state, { document, separate: [], caseLabel: filedIn(document) });
     }
 
     const caseId = state.target?.kind === "case" ? state.target.case.id : null;
@@ -158,11 +161,10 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
     const separate: DocumentDetails[] = [];
     for (const [i, p] of parts.entries()) {
       if (p.role !== "document") continue;
-      const name = p.filename ?? "";
-      const title = name.replace(/\.[^.]{1,8}$/, "") || name;
+      const title = titleFromFileName(p.filename ?? "");
       separate.push(await withRetry(() => client.saveDocument({ ...common, upload: uploads[i], title }, `${state.idempotencyKey}/${p.id}`), retry, onRetry));
     }
-    return saved(state, { document, separate, caseLabel: caseLabel(document) });
+    return saved(state, { document, separate, caseLabel: filedIn(document) });
   } catch (err) {
     return failed(state, (options.describe ?? messageFor)(err));
   }

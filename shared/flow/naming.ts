@@ -12,8 +12,26 @@ export function safeFilename(base: string, extension: string, fallback = "IMS Ca
   return `${cleaned || fallback}${extension}`;
 }
 
-/** Message-IDs in angle brackets, as In-Reply-To and References hold them. */
-export const messageIdsIn = (value: string | undefined): string[] => (value ? (value.match(/<[^<>\s]+>/g) ?? []) : []);
+/** A document's title from its file name: the name without its extension, or `fallback` when nothing is left. */
+export const titleFromFileName = (name: string, fallback = name): string => name.replace(/\.[^.]{1,8}$/, "") || fallback;
+
+/** A case as a person names it in a list or a sentence: "20200108-1459092 Kurt Jensen". */
+export const caseLabel = (c: { number: string; title: string }): string => `${c.number} ${c.title}`;
+
+/**
+ * Message-IDs in angle brackets, as In-Reply-To and References hold them (a header value: a string or a
+ * list of them), each once; a lone id without brackets (as some clients hand over a Message-ID) gets them.
+ */
+export function messageIdsIn(value: unknown): string[] {
+  const text = Array.isArray(value) ? value.join(" ") : typeof value === "string" ? value : "";
+  const found = text.match(/<[^<>\s]+>/g);
+  if (found) return [...new Set(found)];
+  const bare = text.trim();
+  return bare && !/\s/.test(bare) ? [`<${bare.replace(/^<|>$/g, "")}>`] : [];
+}
+
+/** One Message-ID in its canonical form (in angle brackets), or null when there is none. */
+export const normaliseMessageId = (id: string | null | undefined): string | null => (id ? (messageIdsIn(id)[0] ?? null) : null);
 
 /** E-mail addresses in a header value such as `"Møller, Paw" <paw@example.dk>, skole@example.dk`. */
 export const addressesIn = (value: string): string[] => value.match(/[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g) ?? [];

@@ -205,7 +205,7 @@ async function countRows(table: string, column: string, value: string): Promise<
 }
 
 /** Everything a refused request could have changed about the object. */
-async function snapshot(o: SceneCase | SceneDocument) {
+async function snapshot(o: Pick<SceneCase | SceneDocument, "kind" | "id">) {
   if (o.kind === "case") {
     return { row: await db().selectFrom("cases").selectAll().where("id", "=", o.id).executeTakeFirst(), documents: await countRows("documents", "case_id", o.id) };
   }
@@ -578,5 +578,163 @@ describe("access matrix", function () {
         expect(Object.keys(a.headers).sort()).to.deep.equal(Object.keys(b.headers).sort());
       }
     });
+  });
+
+  // The write half: who may change what, for people who see the object (service/features/access/policy.ts).
+  // Each write is tried by each kind of person in an open and in a closed case, and a refusal changes nothing.
+  describe("write policy", () => {
+    type Writer = "member" | "outsider" | "author" | "partner" | "admin";
+    type CaseState = "open" | "closed";
+    const WRITERS: Record<Writer, { label: string; person: Person }> = {
+      member: { label: "a caseworker in the case's access group (bob)", person: "bob" },
+      outsider: { label: "a caseworker outside the access group (alice)", person: "alice" },
+      author: { label: "an external partner who added the document (erik)", person: "erik" },
+      partner: { label: "an external partner who did not add the document (erik)", person: "erik" },
+      admin: { label: "an administrator", person: "admin" },
+    };
+    const WRITER_KEYS = Object.keys(WRITERS) as Writer[];
+
+    interface WriteCase {
+      id: string;
+      number: string;
+      title: string;
+      /** bob's document and the one erik added, both filed in the case before it was closed. */
+      bobs: string;
+      eriks: string;
+    }
+    const cases = {} as Record<CaseState, WriteCase>;
+    /** The document a writer acts on: the external author acts on the document he added, everyone else on bob's. */
+    const documentOf = (w: Writer, k: WriteCase) => (w === "author" ? k.eriks : k.bobs);
+
+    type WriteKey = "metadata" | "version" | "attachment" | "comment" | "reference" | "file" | "caseTitle" | "closeOrReopen" | "delete";
+    interface Write {
+      key: WriteKey;
+      what(state: CaseState): string;
+      /** The answer when it is allowed. */
+      success: string;
+      /** The document it acts on, when not the writer's document in the case (a fresh one when a success would use it up). */
+      target?(w: Writer, k: WriteCase, succeeds: boolean): Promise<string>;
+      /** Sends the write; when it succeeded, puts things back so the next row meets the same case. */
+      send(p: Person, documentId: string, k: WriteCase, state: CaseState, succeeded: (res: Reply) => boolean): Promise<Reply>;
+    }
+
+    /** A floating document in the partners' access group, so both bob and erik see it. */
+    const floatingOf = async (p: Person) =>
+      (await saveDocument(scene.svc.url, scene.tokens[p], { title: "Loes skrivelse", documentTypeId: scene.world.types.letter, accessGroupId: scene.world.accessGroups.partners, filename: "loes-skrivelse.txt" })).id;
+
+    const WRITES: Write[] = [
+      { key: "metadata", what: () => "changing the title of the document", success: "200", send: (p, d) => as(p).patch(`/api/documents/${d}`).send({ title: "Ny titel" }) },
+      { key: "version", what: () => "a new version of the document", success: "201", send: (p, d) => withFile(as(p).post(`/api/documents/${d}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt") },
+      { key: "attachment", what: () => "adding an attachment to the document", success: "201", send: (p, d) => withFile(as(p).post(`/api/documents/${d}/attachments`), { title: "Tillaeg" }, "tillaeg.txt") },
+      { key: "comment", what: () => "commenting on the document", success: "201", send: (p, d) => as(p).post(`/api/documents/${d}/comments`).send({ body: "Set" }) },
+      {
+        key: "reference",
+        what: () => "adding a reference from the document",
+        success: "201",
+        async send(p, d, k, _state, succeeded) {
+          const to = d === k.bobs ? k.eriks : k.bobs;
+          const res = await as(p).post(`/api/documents/${d}/references`).send({ toDocumentId: to, kind: "relates_to" });
+          if (succeeded(res)) await as(p).delete(`/api/documents/${d}/references/${res.body.id}`).expect(204);
+          return res;
+        },
+      },
+      {
+        key: "file",
+        what: () => "filing a floating document into the case",
+        success: "200",
+        // The external author files one he added; everyone else one of bob's.
+        target: (w) => floatingOf(w === "author" ? "erik" : "bob"),
+        send: (p, d, k) => as(p).post(`/api/documents/${d}/file`).send({ caseId: k.id }),
+      },
+      {
+        key: "caseTitle",
+        what: () => "changing the title of the case",
+        success: "200",
+        async send(p, _d, k, _state, succeeded) {
+          const res = await as(p).patch(`/api/cases/${k.id}`).send({ title: `${k.title} (rettet)` });
+          if (succeeded(res)) await as(p).patch(`/api/cases/${k.id}`).send({ title: k.title }).expect(200);
+          return res;
+        },
+      },
+      {
+        key: "closeOrReopen",
+        what: (state) => (state === "open" ? "closing the case" : "reopening the case"),
+        success: "200",
+        async send(p, _d, k, state, succeeded) {
+          const [there, back] = state === "open" ? ["close", "reopen"] : ["reopen", "close"];
+          const res = await as(p).post(`/api/cases/${k.id}/${there}`).send({});
+          if (succeeded(res)) await as(p).post(`/api/cases/${k.id}/${back}`).send({}).expect(200);
+          return res;
+        },
+      },
+      {
+        key: "delete",
+        what: () => "deleting the document",
+        success: "204",
+        // A deletion that may succeed takes a copy an administrator filed, so the case keeps its documents.
+        target: async (w, k, succeeds) =>
+          succeeds
+            ? (await saveDocument(scene.svc.url, scene.tokens.admin, { title: "Kopi til sletning", documentTypeId: scene.world.types.letter, caseId: k.id, filename: "kopi.txt" })).id
+            : documentOf(w, k),
+        send: (p, d) => as(p).delete(`/api/documents/${d}?reason=Oprydning`),
+      },
+    ];
+
+    /** The write policy, one sentence a line: the answer a writer gets for a write in an open or a closed case. */
+    function answerFor(w: Writer, write: Write, state: CaseState): string {
+      // Deleting a document is for administrators only, refused before anyone looks for the document.
+      if (write.key === "delete") return w === "admin" ? write.success : "403 admin_only";
+      // Who cannot see the case gets 404, as if there were nothing there.
+      if (w === "outsider") return "404 not_found";
+      // An administrator may do everything, in a closed case too.
+      if (w === "admin") return write.success;
+      // Comments are open to everyone who sees the document, external partners included, closed case or not.
+      if (write.key === "comment") return write.success;
+      // External partners cannot change, close or reopen cases, nor add or remove references.
+      const staffWork: WriteKey[] = ["caseTitle", "closeOrReopen", "reference"];
+      if ((w === "author" || w === "partner") && staffWork.includes(write.key)) return "403 forbidden";
+      // External partners change only the documents they added themselves.
+      if (w === "partner") return "403 forbidden";
+      // Closed case: reopen first (reopening it is how).
+      if (state === "closed" && write.key !== "closeOrReopen") return "409 case_closed";
+      return write.success;
+    }
+
+    before(async () => {
+      const partners = await db().selectFrom("cases").select("template_id").where("id", "=", scene.cases.partners.id).executeTakeFirstOrThrow();
+      for (const state of ["open", "closed"] as const) {
+        const title = state === "open" ? "Skrivesag Aaben" : "Skrivesag Lukket";
+        const made = await as("bob").post("/api/cases").send({ templateId: partners.template_id, title }).expect(201);
+        const filed = (p: Person) => saveDocument(scene.svc.url, scene.tokens[p], { title: `Skrivelse fra ${p}`, documentTypeId: scene.world.types.letter, caseId: made.body.id, filename: `${p}.txt` });
+        const bobs = await filed("bob");
+        const eriks = await filed("erik");
+        if (state === "closed") await as("bob").post(`/api/cases/${made.body.id}/close`).send({}).expect(200);
+        cases[state] = { id: made.body.id, number: made.body.number, title, bobs: bobs.id, eriks: eriks.id };
+      }
+    });
+
+    for (const state of ["open", "closed"] as const) {
+      describe(`in ${state === "open" ? "an open" : "a closed"} case`, () => {
+        for (const write of WRITES) {
+          for (const w of WRITER_KEYS) {
+            const answer = answerFor(w, write, state);
+            it(`${WRITERS[w].label} gets ${answer} for ${write.what(state)}`, async () => {
+              const [status, code] = answer.split(" ");
+              const k = cases[state];
+              const p = WRITERS[w].person;
+              const documentId = write.target ? await write.target(w, k, !code) : documentOf(w, k);
+              const before = { case: await snapshot({ kind: "case", id: k.id }), document: await snapshot({ kind: "document", id: documentId }) };
+              const res = await write.send(p, documentId, k, state, (r) => r.status < 300);
+              expect(res.status, show(res)).to.equal(Number(status));
+              if (!code) return;
+              expectProblem(res, Number(status));
+              expect(res.body.code, show(res)).to.equal(code);
+              if (w === "outsider") expect(res.text).not.to.contain(k.title).and.not.to.contain(k.number);
+              expect({ case: await snapshot({ kind: "case", id: k.id }), document: await snapshot({ kind: "document", id: documentId }) }, "a refused write changed something").to.deep.equal(before);
+            });
+          }
+        }
+      });
+    }
   });
 });

@@ -4,10 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import request from "supertest";
-import { BlobTooLarge, diskBlobStore } from "../../service/blobs/blob-store.ts";
+import { text } from "node:stream/consumers";
+import { BlobMissing, BlobTooLarge, diskBlobStore } from "../../service/blobs/blob-store.ts";
 import { isReferenced } from "../../service/features/documents/documents.controller.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
+
+// The disk store's layout, which only it and these tests know: root/ab/cd/<sha256>.
+const blobFile = (root: string, sha256: string) => path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
 const age = (file: string, seconds: number) => {
   const t = new Date(Date.now() - seconds * 1000);
@@ -27,8 +31,24 @@ describe("the content-addressed blob store", () => {
     const b = await store.put(Readable.from([Buffer.from("Indstilling"), Buffer.from("snotat")]), 1000);
     expect(a.sha256).to.equal(b.sha256);
     expect([a.created, b.created]).to.deep.equal([true, false]);
-    expect(fs.readFileSync(store.pathOf(a.sha256), "utf8")).to.equal("Indstillingsnotat");
+    expect(fs.readFileSync(blobFile(path.join(dir, "blobs"), a.sha256), "utf8")).to.equal("Indstillingsnotat");
     expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+  });
+
+  it("hands out a blob as a stream, whole or a range of it, and tells its size", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const { sha256 } = await store.put(Readable.from([Buffer.from("Elevplan for skoleåret")]), 1000);
+    expect(await store.stat(sha256)).to.deep.equal({ size: Buffer.byteLength("Elevplan for skoleåret") });
+    expect(await text(await store.open(sha256))).to.equal("Elevplan for skoleåret");
+    expect(await text(await store.open(sha256, { start: 0, end: 7 }))).to.equal("Elevplan");
+    expect(await text(await store.open(sha256, { start: 13, end: 1000 }))).to.equal("skoleåret");
+  });
+
+  it("says a blob it does not have is not there, before any byte is promised", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const absent = "0".repeat(64);
+    expect(await store.stat(absent)).to.equal(null);
+    expect(await store.open(absent).catch((e) => e)).to.be.instanceOf(BlobMissing);
   });
 
   it("refuses content over the limit and keeps nothing", async () => {
@@ -39,9 +59,26 @@ describe("the content-addressed blob store", () => {
     expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
   });
 
-  it("never turns a name into a path: only a sha256 addresses a blob", () => {
+  it("never turns a name into a path: only a sha256 addresses a blob", async () => {
     const store = diskBlobStore(path.join(dir, "blobs"));
-    expect(() => store.pathOf("../../etc/passwd")).to.throw();
+    for (const name of ["../../etc/passwd", `../${"a".repeat(64)}`, "A".repeat(64)]) {
+      expect(await store.stat(name).catch((e) => e), name).to.be.instanceOf(Error);
+      expect(await store.open(name).catch((e) => e), name)
+        .to.be.instanceOf(Error)
+        .and.not.instanceOf(BlobMissing);
+    }
+  });
+
+  it("refuses a range that is not one: backwards, negative or fractional", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const { sha256 } = await store.put(Readable.from([Buffer.from("Indstillingsnotat")]), 1000);
+    for (const range of [
+      { start: 5, end: 4 },
+      { start: -1, end: 4 },
+      { start: 0.5, end: 4 },
+    ]) {
+      expect(await store.open(sha256, range).catch((e) => e), JSON.stringify(range)).to.be.instanceOf(RangeError);
+    }
   });
 });
 
@@ -65,8 +102,8 @@ describe("the sweep of unreferenced blobs", () => {
     const kept = (await save("bliver")).body;
     const gone = (await save("slettes")).body;
     await request(svc.url).delete(`/api/documents/${gone.id}`).auth(ADMIN_TOKEN, { type: "bearer" }).expect(204);
-    const keptFile = svc.ctx.blobs.pathOf(kept.currentVersion.sha256);
-    const goneFile = svc.ctx.blobs.pathOf(gone.currentVersion.sha256);
+    const keptFile = blobFile(svc.config.blobDir, kept.currentVersion.sha256);
+    const goneFile = blobFile(svc.config.blobDir, gone.currentVersion.sha256);
     const stray = path.join(svc.dataDir, "tmp", "crashed-upload.part");
     fs.writeFileSync(stray, "half an upload");
     const referenced = (sha: string) => isReferenced(svc.ctx, sha);

@@ -101,7 +101,7 @@ describe("document versions, content and related parts", () => {
       expect(res.type).to.equal("application/problem+json");
       expect(res.body).to.include({ code: "precondition_failed", status: 412, currentEtag: doc.etag });
       expect(await versionCount(doc.id)).to.equal(before);
-      expect(await svc.ctx.blobs.exists(sha256(bytes))).to.equal(false);
+      expect(await svc.ctx.blobs.stat(sha256(bytes))).to.equal(null);
       expect((await details(doc.id)).currentVersion.version).to.equal("1.2");
     });
 
@@ -117,7 +117,7 @@ describe("document versions, content and related parts", () => {
       const res = await newVersion(doc.id, bytes, undefined).expect(428);
       expect(res.body.code).to.equal("if_match_required");
       expect(await versionCount(doc.id)).to.equal(before);
-      expect(await svc.ctx.blobs.exists(sha256(bytes))).to.equal(false);
+      expect(await svc.ctx.blobs.stat(sha256(bytes))).to.equal(null);
     });
 
     it("a metadata change with a stale If-Match is answered 412 and changes nothing", async () => {

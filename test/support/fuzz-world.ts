@@ -16,8 +16,8 @@ import { KINDS, Ref, type Pool, type PoolEntry, type Resolution } from "./fuzz-v
 
 const GROUP_OF_DOCUMENT = "coalesce(d.access_group_id, c.access_group_id)";
 const EMPTY_POOL = Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Pool;
-/** Tables that record requests rather than the archive: refusals are audited on purpose. */
-const REQUEST_RECORDS = new Set(["audit_events"]);
+/** Tables that record requests rather than the archive: refusals are audited on purpose, and every sign-in uses a session. */
+const REQUEST_RECORDS = new Set(["audit_events", "auth_sessions"]);
 /** Columns that change on every use of a credential, whatever the request's outcome. */
 const TOUCHED = new Set(["api_tokens.last_used_at"]);
 /** Reference data the requests may change but later requests need as it was: restored after each change. */

@@ -1,4 +1,4 @@
-import { safeFilename, type Capture, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
+import { safeFilename, titleFromFileName, type Capture, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
 import { HostError, type FiledMark, type HostAdapter, type HostName } from "./adapter.ts";
 import { filenameFromUrl } from "./filenames.ts";
 import { officeCall } from "./office-async.ts";
@@ -46,7 +46,7 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
   function names() {
     const fromUrl = filenameFromUrl(Office.context.document.url ?? "");
     const macro = fromUrl.toLowerCase().endsWith(fmt.macroExt);
-    const base = fromUrl.replace(/\.[^.]{1,5}$/, "") || fmt.fallbackTitle;
+    const base = titleFromFileName(fromUrl, fmt.fallbackTitle);
     return {
       title: base,
       filename: safeFilename(base, macro ? fmt.macroExt : fmt.ext, fmt.fallbackTitle),

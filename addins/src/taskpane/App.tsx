@@ -1,6 +1,6 @@
 import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, Spinner, Tab, TabList, Text, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
-import type { AccessGroup, ImsClient } from "../../../shared/index.ts";
+import { caseLabel, type AccessGroup, type ImsClient } from "../../../shared/index.ts";
 import type { ConnectionSettings, HostAdapter } from "../hosts/adapter.ts";
 import { CaseStep } from "./components/CaseStep.tsx";
 import { MetadataStep } from "./components/MetadataStep.tsx";
@@ -80,7 +80,7 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
   if (!state) return <Spinner label={t("app.loading")} />;
 
   const filed = state.alreadyFiled ?? (flow.mark && state.step !== "done" ? { documentId: flow.mark.documentId, case: null } : null);
-  const filedLabel = state.alreadyFiled?.case ? `${state.alreadyFiled.case.number} ${state.alreadyFiled.case.title}` : flow.mark?.caseLabel;
+  const filedLabel = state.alreadyFiled?.case ? caseLabel(state.alreadyFiled.case) : flow.mark?.caseLabel;
   const holdAtFiled = Boolean(filed) && !dismissedMark && state.step === "case";
   return (
     <>

@@ -1,7 +1,7 @@
-import type { CaseSummary } from "../../../shared/index.ts";
+import { caseLabel, type CaseSummary } from "../../../shared/index.ts";
 import type { AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { action, button, caseLabel, escapeHtml, failureSection, flowAction, header, paragraph, problemText, type ViewContext } from "./common.ts";
+import { action, button, escapeHtml, failureSection, flowAction, header, paragraph, problemText, type ViewContext } from "./common.ts";
 
 function caseRow(c: CaseSummary, v: ViewContext, note?: string): GoogleAppsScript.Card_Service.DecoratedText {
   const flags = [c.status === "closed" ? v.t("case.closed") : "", c.critical ? v.t("case.critical") : ""].filter(Boolean);

@@ -54,5 +54,3 @@ export const header = (title: string, subtitle?: string): GoogleAppsScript.Card_
   const h = CardService.newCardHeader().setTitle(title);
   return subtitle ? h.setSubtitle(subtitle) : h;
 };
-
-export const caseLabel = (c: { number: string; title: string }): string => `${c.number} ${c.title}`;

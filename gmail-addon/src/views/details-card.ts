@@ -1,7 +1,7 @@
-import { allowedTypes, selectedType, type FlowState } from "../../../shared/index.ts";
+import { allowedTypes, caseLabel, selectedType, type FlowState } from "../../../shared/index.ts";
 import { FILE_FORMATS, PDF_FORMAT, type AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { action, button, caseLabel, escapeHtml, failureSection, flowAction, header, problemText, type ViewContext } from "./common.ts";
+import { action, button, escapeHtml, failureSection, flowAction, header, problemText, type ViewContext } from "./common.ts";
 
 type Section = GoogleAppsScript.Card_Service.CardSection;
 

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
 import type { ErrorRequestHandler } from "express";
 import type { Database, Db, Executor } from "../../db/database.ts";
+import { withoutIndex } from "../../db/dialect.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
 import { notFound, Problem } from "../../http/problem.ts";
@@ -10,6 +11,7 @@ import { isAdmin, type Actor } from "./actor.ts";
 // The one place that decides who sees what. Every query for cases and documents — listings, suggest,
 // get, content, versions, attachments, comments, references, audit — goes through these scopes, and the
 // rows they return are branded so the repositories below can only be reached with a row the actor may see.
+// What someone who sees an object may change is policy.ts's to say.
 
 declare const visible: unique symbol;
 /** A row the actor has been shown to be allowed to see. Only this module creates them. */
@@ -25,8 +27,7 @@ function inGroups(column: any, actor: Actor, eb: ExpressionBuilder<any, any>): E
 export function caseVisibleTo(actor: Actor, options: CaseScopeOptions = {}) {
   return (eb: ExpressionBuilder<Database, "cases">): Expression<SqlBool> => {
     if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
-    // SQLite's unary + keeps a column out of index selection without changing the condition.
-    const col = (c: "access_group_id" | "owner_id" | "responsible_id") => (options.checkPerRow ? sql.raw(`+cases.${c}`) : sql.ref(`cases.${c}`));
+    const col = (c: "access_group_id" | "owner_id" | "responsible_id") => (options.checkPerRow ? withoutIndex(`cases.${c}`) : sql.ref(`cases.${c}`));
     return eb.or([
       actor.accessGroupIds.length ? eb(col("access_group_id"), "in", actor.accessGroupIds) : never,
       eb(col("owner_id"), "=", actor.userId),
@@ -122,11 +123,6 @@ export async function requireVisibleDocument(db: Executor, actor: Actor, id: str
   if (row) return row as Visible<DocumentRow>;
   const exists = await db.selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst();
   return refuse(db, actor, "document", id, Boolean(exists));
-}
-
-/** Whether the actor may file into / edit a visible case: externals only read and add to cases shared with them. */
-export function mayWriteCase(actor: Actor, c: Visible<CaseRow>): boolean {
-  return c.status === "active" || isAdmin(actor);
 }
 
 /** Loads the access groups a user belongs to, directly or through a group. */

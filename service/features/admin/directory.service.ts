@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Executor } from "../../db/database.ts";
+import { isUniqueViolation } from "../../db/dialect.ts";
 import { Problem, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -19,7 +20,7 @@ async function audit(db: Executor, actor: Actor | null, action: string, objectTy
 
 /** Turns a unique-constraint failure into 409 naming what already exists; rethrows anything else. */
 export function uniqueViolation(err: unknown, what: string): never {
-  if (String((err as Error)?.message ?? "").match(/UNIQUE|duplicate key/i)) throw new Problem(409, "already_exists", `${what} already exists.`);
+  if (isUniqueViolation(err)) throw new Problem(409, "already_exists", `${what} already exists.`);
   throw err;
 }
 

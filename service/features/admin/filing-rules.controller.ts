@@ -2,6 +2,7 @@ import type { AppContext } from "../../context.ts";
 import { route } from "../../http/route.ts";
 import { listJournalPlan } from "../journal-plan/journal-plan.service.ts";
 import { listDocumentTypes, listRetentionRules } from "../retention/retention.service.ts";
+import { retentionRuleView } from "../retention/retention.ts";
 import { listTemplates } from "../templates/templates.service.ts";
 import {
   AdminDocumentTypes,
@@ -28,7 +29,6 @@ import {
   addDocumentType,
   addRetentionRule,
   addTemplate,
-  retentionRuleView,
   updateDocumentType,
   updateRetentionRule,
   updateTemplate,

@@ -5,7 +5,7 @@ import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
 import { getRetentionRule, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
-import { retentionInWords, type RetentionRule } from "../retention/retention.ts";
+import { retentionRuleView } from "../retention/retention.ts";
 import type { RetentionKind } from "../retention/retention.table.ts";
 import { getTemplate, type CaseTemplate } from "../templates/templates.service.ts";
 import { createDocumentType, createRetentionRule, createTemplate, requireAccessGroup, requireDocumentTypes, uniqueViolation } from "./directory.service.ts";
@@ -16,8 +16,6 @@ import { reapplyRetention } from "../documents/disposal.ts";
 // alters how existing documents are classified or when they fall due is carried through to them here.
 
 const today = () => new Date().toISOString().slice(0, 10);
-
-export const retentionRuleView = (r: RetentionRule) => ({ ...r, da: retentionInWords(r, "da"), en: retentionInWords(r, "en") });
 
 export async function addRetentionRule(db: Db, actor: Actor, r: { name: string; kind: RetentionKind; years?: number | null }) {
   const row = await db.transaction().execute((trx) => createRetentionRule(trx, actor, r));

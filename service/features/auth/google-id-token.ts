@@ -1,17 +1,10 @@
 import { gaxios, OAuth2Client, type TokenPayload } from "google-auth-library";
+import type { GoogleSignInConfig } from "../../config.ts";
 import type { AppContext } from "../../context.ts";
-import { startsNewSession, type Authentication, type Authenticator } from "../../http/auth.ts";
 import { Problem } from "../../http/problem.ts";
+import type { Authentication, Authenticator, CredentialRequest } from "./authenticator.ts";
+import { recordCredentialUse } from "./sessions.ts";
 import { findUserByEmail } from "./users.repository.ts";
-
-export interface GoogleSignInConfig {
-  /** The OAuth client id Google ID tokens must be issued to (their `aud`): the add-on's Apps Script project. */
-  clientId: string;
-  /** Where Google publishes the keys its ID tokens are signed with, as a PEM map keyed by key id (oauth2/v1/certs). */
-  certsUrl: string;
-  /** When set, only accounts of this Google Workspace domain (the token's `hd` claim) may sign in. */
-  hostedDomain?: string;
-}
 
 /** Why the library refused a token, from its error message; the message itself may carry the whole token. */
 const reasons: [RegExp, string, string][] = [
@@ -65,14 +58,13 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
     endpoints: { oauth2FederatedSignonPemCertsUrl: config.certsUrl },
     issuers: GOOGLE_ACCOUNT_ISSUERS,
   });
-  // Google ID tokens are fresh every hour, so sessions are kept per user; a restart starts new ones.
-  const lastUse = new Map<string, string>();
 
   return {
     name: "google",
-    async authenticate(token: string, ctx: AppContext): Promise<Authentication> {
-      const header = jwtHeader(token);
-      if (!header) return null;
+    async authenticate(request: CredentialRequest, ctx: AppContext): Promise<Authentication> {
+      const token = request.bearer;
+      const header = token ? jwtHeader(token) : null;
+      if (!token || !header) return null;
       const log = ctx.log.child({ via: "google", kid: header.kid, alg: header.alg });
       // The library verifies RS256 whatever the header says; refusing other algorithms up front is clearer.
       if (header.alg !== "RS256") {
@@ -86,7 +78,11 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
       } catch (err) {
         if (err instanceof gaxios.GaxiosError) {
           log.error({ err: { message: err.message, status: err.status } }, "Google's signing keys could not be fetched");
-          throw new Problem(503, "sign_in_unavailable", "Google sign-in cannot be checked right now because Google's signing keys could not be fetched; try again shortly.");
+          throw new Problem(
+            503,
+            "sign_in_unavailable",
+            "Google sign-in cannot be checked right now because Google's signing keys could not be fetched; try again shortly.",
+          );
         }
         const message = err instanceof Error ? err.message : String(err);
         const [, reason, why] = reasons.find(([pattern]) => pattern.test(message)) ?? [null, "malformed", "it is not a well-formed Google ID token"];
@@ -120,10 +116,8 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
         return { refused: new Problem(401, "unknown_user", detail), details: { reason: user ? "inactive_user" : "unknown_user", email } };
       }
 
-      const now = new Date();
-      const newSession = startsNewSession(lastUse.get(user.id) ?? null, now);
-      lastUse.set(user.id, now.toISOString());
-      return { userId: user.id, newSession };
+      // Google ID tokens are fresh every hour, so a session is the user's, not the token's.
+      return { userId: user.id, newSession: await recordCredentialUse(ctx.db, user.id, "google") };
     },
   };
 }

@@ -3,9 +3,10 @@ import type { Updateable } from "kysely";
 import type { CasePatch, CaseSummary, NewCase } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
-import { forbidden, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
-import { requireVisibleCase, type Visible } from "../access/access.ts";
+import { Problem, unprocessable, validationProblem } from "../../http/problem.ts";
+import { requireVisibleCase } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
+import { requireCaseEditor, requireMayCloseOrReopen, requireMayCreateCase } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { reapplyRetention } from "../documents/disposal.ts";
 import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
@@ -61,7 +62,7 @@ function validateMetadata(fields: Parameters<typeof metadataSchema>[0], metadata
 export type CreateCase = NewCase;
 
 export async function createCase(db: Db, actor: Actor, input: CreateCase): Promise<CaseView> {
-  if (actor.role === "external") throw forbidden("External partners cannot create cases.");
+  requireMayCreateCase(actor);
   const template = await requireActiveTemplate(db, input.templateId);
   const journalCode = input.journalCode ?? template.journalCode;
   await requireUsableJournalCode(db, journalCode, today());
@@ -123,13 +124,6 @@ async function writeCase(db: Executor, c: CaseRow, ifMatch: string | undefined, 
   throw overtaken("case", ifMatch, now && { etag: caseEtag(now), state: caseState(now) });
 }
 
-function requireCaseEditor(actor: Actor, c: Visible<CaseRow>): void {
-  if (actor.role === "external") throw forbidden("External partners cannot change cases.");
-  if (c.status === "closed" && actor.role !== "admin") {
-    throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before changing it.`);
-  }
-}
-
 /** PATCH /api/cases/{id} as validated (shared/api/schemas/cases.ts). */
 export type UpdateCase = CasePatch;
 
@@ -175,7 +169,7 @@ export async function updateCaseDetails(db: Db, actor: Actor, id: string, input:
 export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "active" | "closed", endDate?: string, ifMatch?: string): Promise<CaseView> {
   return db.transaction().execute(async (trx) => {
     const c = await requireVisibleCase(trx, actor, id);
-    if (actor.role === "external") throw forbidden("External partners cannot close or reopen cases.");
+    requireMayCloseOrReopen(actor);
     requireFreshCase(c, ifMatch);
     if (c.status === status) {
       throw new Problem(409, status === "closed" ? "case_closed" : "case_active", `Case ${c.number} is already ${status === "closed" ? "closed" : "active"}.`);

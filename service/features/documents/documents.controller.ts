@@ -286,7 +286,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, undefined, query.version);
-        await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
       },
     }),
 
@@ -361,7 +361,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, params.attachmentId, query.version);
-        await sendStoredFile(res, { path: ctx.blobs.pathOf(v.sha256), filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
       },
     }),
 

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Updateable } from "kysely";
 import type { DocumentPatch } from "../../../shared/api/types.ts";
+import { titleFromFileName } from "../../../shared/flow/naming.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
-import { forbidden, Problem, unprocessable } from "../../http/problem.ts";
+import { Problem, unprocessable } from "../../http/problem.ts";
 import type { StoredBlob } from "../../blobs/blob-store.ts";
 import { requireVisibleCase, requireVisibleDocument, type Visible } from "../access/access.ts";
 import { isAdmin, type Actor } from "../access/actor.ts";
+import { requireCaseWritable, requireDocumentEditor, requireMayDelete, requireMayReturnToDraft } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { touchRecent } from "../cases/cases.repository.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
@@ -53,7 +55,6 @@ export const versionLabel = (v: Pick<VersionRow, "major" | "minor">) => `${v.maj
  */
 export const etagOf = (doc: Pick<DocumentRow, "current_version_id" | "revision">) =>
   doc.revision === 0 ? `"${doc.current_version_id}"` : `"${doc.current_version_id}.${doc.revision}"`;
-const titleFromFilename = (name: string) => name.replace(/\.[^.]{1,8}$/, "") || name;
 
 async function requireTypeAllowedInCase(db: Executor, c: Visible<CaseRow>, type: DocumentTypeView): Promise<void> {
   const template = await getTemplate(db, c.template_id);
@@ -63,12 +64,6 @@ async function requireTypeAllowedInCase(db: Executor, c: Visible<CaseRow>, type:
       "document_type_not_allowed",
       `The document type "${type.name}" is not allowed in case ${c.number} (template "${template.name}"). Allowed: ${allowed}.`,
     );
-  }
-}
-
-export function requireWritableCase(actor: Actor, c: Visible<CaseRow>): void {
-  if (c.status === "closed" && !isAdmin(actor)) {
-    throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before filing documents in it.`);
   }
 }
 
@@ -92,7 +87,7 @@ export async function prepareDocument(db: Executor, actor: Actor, input: NewDocu
   let c: Visible<CaseRow> | null = null;
   if (input.caseId) {
     c = await requireVisibleCase(db, actor, input.caseId);
-    requireWritableCase(actor, c);
+    requireCaseWritable(actor, c);
     await requireTypeAllowedInCase(db, c, type);
   }
   const accessGroupId = input.accessGroupId ?? type.accessGroupId;
@@ -141,14 +136,14 @@ export async function saveDocument(
       if (existing) return { id: existing, replayed: true };
     }
     const c = prepared.case ? await requireVisibleCase(trx, actor, prepared.case.id) : null;
-    if (c) requireWritableCase(actor, c);
+    if (c) requireCaseWritable(actor, c);
     const at = new Date().toISOString();
     const id = randomUUID();
     const first = versionRow(id, id, 1, 0, content, actor, at, input.comment ?? "");
     const final = input.status === "final" ? finalVersion(first, actor, at) : null;
     await repo.insertDocument(trx, {
       id,
-      title: input.title?.trim() || titleFromFilename(content.filename),
+      title: input.title?.trim() || titleFromFileName(content.filename),
       status: final ? "final" : "draft",
       document_type_id: type.id,
       category: type.category,
@@ -169,7 +164,7 @@ export async function saveDocument(
     // The log records each attachment's content as saved, so a later change to it is detected (audit:verify).
     const attachmentContents: Array<{ attachmentId: string; sha256: string; size: number }> = [];
     for (const [i, a] of attachments.entries()) {
-      const { attachmentId } = await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFilename(a.filename), a, at, "");
+      const { attachmentId } = await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFileName(a.filename), a, at, "");
       attachmentContents.push({ attachmentId, sha256: a.blob.sha256, size: a.blob.size });
     }
     if (idempotencyKey) {
@@ -202,12 +197,6 @@ export async function insertAttachment(db: Executor, actor: Actor, documentId: s
 /** Final makes the next major version (1.3 → 2.0) of the same content. */
 function finalVersion(current: VersionRow, actor: Actor, at: string): VersionRow {
   return { ...current, id: randomUUID(), major: current.major + 1, minor: 0, author_id: actor.userId, created_at: at, comment: "Markeret som endelig / marked final" };
-}
-
-/** Whether the actor may change this document (metadata, versions, attachments). */
-export function requireDocumentEditor(actor: Actor, doc: Visible<DocumentRow>, c: CaseRow | null): void {
-  if (actor.role === "external" && doc.owner_id !== actor.userId) throw forbidden("External partners can only change documents they added themselves.");
-  if (c?.status === "closed" && !isAdmin(actor)) throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before changing its documents.`);
 }
 
 export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | null> {
@@ -287,9 +276,7 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
       Object.assign(set, { document_type_id: type.id, category: type.category, disposal_date: disposal });
     }
     if (patch.status !== undefined && patch.status !== doc.status) {
-      if (patch.status === "draft" && !isAdmin(actor)) {
-        throw new Problem(409, "document_final", "A final document cannot go back to draft; upload a new version instead.");
-      }
+      if (patch.status === "draft") requireMayReturnToDraft(actor);
       changes.push({ field: "status", from: doc.status, to: patch.status });
       set.status = patch.status;
       if (patch.status === "final") {
@@ -315,7 +302,7 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
     requireFreshEtag(doc, ifMatch, false);
     if (doc.case_id) throw new Problem(409, "already_filed", "The document is already filed in a case.");
     const c = await requireVisibleCase(trx, actor, caseId);
-    requireWritableCase(actor, c);
+    requireCaseWritable(actor, c);
     const type = await requireDocumentType(trx, doc.document_type_id);
     await requireTypeAllowedInCase(trx, c, type);
     const at = new Date().toISOString();
@@ -333,7 +320,7 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
 export async function deleteDocument(db: Db, actor: Actor, id: string, reason: string | undefined, ifMatch: string | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
-    if (!isAdmin(actor)) throw forbidden("Only administrators may delete documents.");
+    requireMayDelete(actor);
     requireFreshEtag(doc, ifMatch, false);
     const versions = await repo.versionsOf(trx, doc);
     await trx.deleteFrom("idempotency_keys").where("document_id", "=", id).execute();

@@ -3,12 +3,15 @@ import type { Db } from "../../db/database.ts";
 import { notFound, Problem, unprocessable } from "../../http/problem.ts";
 import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
+import { requireMayComment, requireMayReference } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { caseOf } from "./documents.service.ts";
 
-/** Comments are open to everyone who may see the document, external partners included. */
+/** Comments on a document anyone who sees it may make (see `requireMayComment`). */
 export async function addComment(db: Db, actor: Actor, id: string, body: string) {
   return db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
+    requireMayComment(actor, doc);
     const row = { id: crypto.randomUUID(), document_id: doc.id, author_id: actor.userId, body, created_at: new Date().toISOString() };
     await trx.insertInto("comments").values(row).execute();
     await recordAudit(trx, { actor, action: "comment.create", objectType: "document", objectId: doc.id, details: { commentId: row.id } });
@@ -20,7 +23,7 @@ export async function addComment(db: Db, actor: Actor, id: string, body: string)
 export async function addReference(db: Db, actor: Actor, fromId: string, toId: string, kind: ReferenceKind) {
   return db.transaction().execute(async (trx) => {
     const from = await requireVisibleDocument(trx, actor, fromId);
-    if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot add references.");
+    requireMayReference(actor, await caseOf(trx, from), "addReference");
     if (fromId === toId) throw unprocessable("self_reference", "A document cannot refer to itself.");
     const to = await requireVisibleDocument(trx, actor, toId).catch((refusal: unknown) => {
       // The refusal rides along as the cause, so it is still audited after the rollback.
@@ -44,7 +47,7 @@ export async function addReference(db: Db, actor: Actor, fromId: string, toId: s
 export async function removeReference(db: Db, actor: Actor, fromId: string, referenceId: string) {
   await db.transaction().execute(async (trx) => {
     const from = await requireVisibleDocument(trx, actor, fromId);
-    if (actor.role === "external") throw new Problem(403, "forbidden", "External partners cannot remove references.");
+    requireMayReference(actor, await caseOf(trx, from), "removeReference");
     // A reference to a document the actor may not see is not shown to them, so it cannot be removed by them either.
     const ref = await trx
       .selectFrom("document_references")

@@ -2,9 +2,10 @@ import type { Db, Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
 import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
+import { requireDocumentEditor } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./documents.repository.ts";
-import { caseOf, insertAttachment, requireDocumentEditor, requireFreshEtag, versionLabel, versionRow, writeDocument, type IncomingContent } from "./documents.service.ts";
+import { caseOf, insertAttachment, requireFreshEtag, versionLabel, versionRow, writeDocument, type IncomingContent } from "./documents.service.ts";
 import type { VersionRow } from "./documents.table.ts";
 
 const VERSION_LABEL = /^\d{1,6}\.\d{1,6}$/;

@@ -1,24 +1,12 @@
-import fs from "node:fs";
+import type { Readable } from "node:stream";
 import { MailParser, type AddressObject, type HeaderValue, type Headers } from "mailparser";
 import type { MailAddress, MailView } from "../../../shared/api/types.ts";
+import { messageIdsIn, normaliseMessageId } from "../../../shared/flow/naming.ts";
 
 export type { MailAddress };
 
 /** The headers of a saved mail that thread it and describe it: the API's mail view without what the service adds. */
 export type MailHeaders = Omit<MailView, "conversationId" | "parsed">;
-
-const MSGID = /<[^<>\s]+>/g;
-
-/** Message-IDs in angle brackets, as they appear in References / In-Reply-To; bare ids get brackets. */
-export function messageIds(value: unknown): string[] {
-  const text = Array.isArray(value) ? value.join(" ") : typeof value === "string" ? value : "";
-  const found = text.match(MSGID);
-  if (found) return [...new Set(found)];
-  const bare = text.trim();
-  return bare && !/\s/.test(bare) ? [`<${bare.replace(/^<|>$/g, "")}>`] : [];
-}
-
-export const normaliseMessageId = (id: string | undefined | null): string | null => (id ? (messageIds(id)[0] ?? null) : null);
 
 function addresses(value: HeaderValue | undefined): MailAddress[] {
   if (!value) return [];
@@ -40,8 +28,8 @@ export function headersFrom(h: Headers): MailHeaders {
   const subject = h.get("subject");
   return {
     messageId: normaliseMessageId(h.get("message-id") as string | undefined),
-    inReplyTo: messageIds(h.get("in-reply-to"))[0] ?? null,
-    references: messageIds(h.get("references")),
+    inReplyTo: messageIdsIn(h.get("in-reply-to"))[0] ?? null,
+    references: messageIdsIn(h.get("references")),
     from: addresses(h.get("from"))[0] ?? null,
     to: addresses(h.get("to")),
     cc: addresses(h.get("cc")),
@@ -51,13 +39,12 @@ export function headersFrom(h: Headers): MailHeaders {
 }
 
 /**
- * Reads only the header block of an .eml file with mailparser (RFC 2047 words, address lists, dates)
- * and stops there, so a 40 MB message costs no more than its headers.
+ * Reads only the header block of an .eml stream with mailparser (RFC 2047 words, address lists, dates)
+ * and stops there, destroying the stream, so a 40 MB message costs no more than its headers.
  */
-export function readMailHeaders(file: string): Promise<MailHeaders> {
+export function readMailHeaders(input: Readable): Promise<MailHeaders> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({ skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-    const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
     let done = false;
     const finish = (err: unknown, headers?: MailHeaders) => {
       if (done) return;

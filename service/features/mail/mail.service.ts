@@ -5,7 +5,8 @@ import { enqueueJob } from "../../jobs/jobs.ts";
 import { caseVisibleTo, documentVisibleTo, type Visible } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
-import { messageIds, normaliseMessageId, readMailHeaders, type MailHeaders } from "./mail-headers.ts";
+import { messageIdsIn, normaliseMessageId } from "../../../shared/flow/naming.ts";
+import { readMailHeaders, type MailHeaders } from "./mail-headers.ts";
 
 export const PARSE_MAIL_JOB = "mail.parse";
 
@@ -46,7 +47,7 @@ export async function registerMail(db: Executor, documentId: string, versionId: 
 export async function parseMailJob(ctx: AppContext, payload: { documentId: string; versionId: string }): Promise<void> {
   const version = await ctx.db.selectFrom("versions").select(["sha256"]).where("id", "=", payload.versionId).executeTakeFirst();
   if (!version) return; // the document was deleted meanwhile
-  const h = await readMailHeaders(ctx.blobs.pathOf(version.sha256));
+  const h = await readMailHeaders(await ctx.blobs.open(version.sha256));
   await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("mail_messages").select(["document_id", "message_id"]).where("document_id", "=", payload.documentId).executeTakeFirst();
     if (!row) return;
@@ -131,7 +132,7 @@ export async function lookupMail(db: Executor, actor: Actor, q: MailLookup) {
     if (hit) alreadyFiled = { documentId: hit.documentId, case: hit.caseId ? { id: hit.caseId, number: hit.number!, title: hit.title! } : null };
   }
 
-  const thread = [...new Set([own, ...messageIds(q.inReplyTo), ...(q.references ?? []).flatMap(messageIds)].filter((x): x is string => Boolean(x)))];
+  const thread = [...new Set([own, ...messageIdsIn(q.inReplyTo), ...(q.references ?? []).flatMap((r) => messageIdsIn(r))].filter((x): x is string => Boolean(x)))];
   let proposal = null;
   if (thread.length) {
     const c = await filedMails(db, actor)

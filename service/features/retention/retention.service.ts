@@ -1,7 +1,7 @@
 import type { DocumentType } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
-import { retentionInWords, type RetentionRule } from "./retention.ts";
+import { retentionRuleView, type RetentionRule } from "./retention.ts";
 import type { DocumentTypeRow } from "./retention.table.ts";
 
 /** A document type as the API sends it (shared/api/schemas/reference.ts). */
@@ -24,7 +24,7 @@ function toView(t: DocumentTypeRow, rule: RetentionRule): DocumentTypeView {
     category: t.category,
     accessGroupId: t.access_group_id,
     active: t.active === 1,
-    retention: { ...rule, da: retentionInWords(rule, "da"), en: retentionInWords(rule, "en") },
+    retention: retentionRuleView(rule),
   };
 }
 

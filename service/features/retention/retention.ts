@@ -51,3 +51,8 @@ const words: Record<Language, Record<RetentionKind, (n: number) => string>> = {
 export function retentionInWords(rule: Pick<RetentionRule, "kind" | "years">, language: Language): string {
   return words[language][rule.kind](rule.years ?? 0);
 }
+
+/** A rule as the API sends it: with the rule in words, Danish and English. */
+export function retentionRuleView<R extends Pick<RetentionRule, "kind" | "years">>(rule: R): R & Record<Language, string> {
+  return { ...rule, da: retentionInWords(rule, "da"), en: retentionInWords(rule, "en") };
+}

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { Router, type Request, type Response } from "express";
-import { FileStore } from "@tus/file-store";
 import { Server, EVENTS } from "@tus/server";
 import { NodeRequest, sendNodeResponse } from "srvx/node";
 import type { AppContext } from "../../context.ts";
 import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
+import { uploadStore } from "./upload-store.ts";
 import { isUploadId, uploadOwner } from "./uploads.service.ts";
 import { tusProblem } from "./tus-problems.ts";
 
@@ -63,13 +63,6 @@ function asChecked(req: Request, actor: Actor, method: string, url: string, id?:
 }
 
 /**
- * FileStore makes its directory in the background and throws from the callback if that fails (say, the
- * data directory was removed meanwhile), which would end the process; the router makes it first instead.
- */
-class UploadStore extends FileStore {}
-Object.defineProperty(UploadStore.prototype, "checkOrCreateDirectory", { value: () => undefined });
-
-/**
  * Resumable uploads with the tus 1.0 protocol (creation, termination, expiration). Office hands files
  * over in 4 MB slices and Apps Script calls are limited to 50 MB / 30 s, so large files arrive as a
  * series of PATCH requests. A finished upload is then saved with POST /api/documents {upload: id}.
@@ -78,7 +71,7 @@ export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Pro
   fs.mkdirSync(ctx.config.uploadDir, { recursive: true, mode: 0o700 });
   const tus = new Server({
     path: UPLOADS_PATH,
-    datastore: new UploadStore({ directory: ctx.config.uploadDir, expirationPeriodInMilliseconds: 24 * 3600 * 1000 }),
+    datastore: uploadStore(ctx.config),
     maxSize: ctx.config.maxUploadBytes,
     relativeLocation: true,
     respectForwardedHeaders: true,

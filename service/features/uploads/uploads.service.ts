@@ -1,10 +1,13 @@
-import fsp from "node:fs/promises";
-import path from "node:path";
+import { ERRORS } from "@tus/server";
 import type { AppContext } from "../../context.ts";
 import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import { checkFilename, mediaTypeOf } from "../../http/multipart.ts";
 import type { Actor } from "../access/actor.ts";
 import type { IncomingContent } from "../documents/documents.service.ts";
+import { uploadStore } from "./upload-store.ts";
+
+/** The body of one of tus's errors ({status_code, body}), which is how they are told apart. */
+const tusError = (err: unknown) => (err as { body?: unknown } | null)?.body;
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // A claim no running request can still hold: a save reads at most MAX_UPLOAD_MB from local disk.
@@ -59,24 +62,26 @@ export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Pr
   if (!isUploadId(id) || (await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
   const at = await takeClaim(ctx, actor, id);
   try {
-    const file = path.join(ctx.config.uploadDir, id);
-    const info = JSON.parse(await fsp.readFile(`${file}.json`, "utf8").catch(() => "null")) as {
-      size?: number;
-      metadata?: Record<string, string | null>;
-    } | null;
-    if (!info) throw notFound("The upload");
-    const stat = await fsp.stat(file).catch(() => null);
-    if (!stat || info.size === undefined || stat.size !== info.size) {
-      throw new Problem(409, "upload_incomplete", `The upload has ${stat?.size ?? 0} of ${info.size ?? "?"} bytes; finish it before saving.`);
+    const store = uploadStore(ctx.config);
+    const upload = await store.getUpload(id).catch((err: unknown) => {
+      // tus has the upload's record but not its bytes: as good as nothing received.
+      if (tusError(err) === ERRORS.FILE_NO_LONGER_EXISTS.body) return null;
+      throw tusError(err) === ERRORS.FILE_NOT_FOUND.body ? notFound("The upload") : err;
+    });
+    if (!upload || upload.size === undefined || upload.offset !== upload.size) {
+      throw new Problem(409, "upload_incomplete", `The upload has ${upload?.offset ?? 0} of ${upload?.size ?? "?"} bytes; finish it before saving.`);
     }
-    const filename = checkFilename(info.metadata?.filename ?? undefined);
-    const blob = await ctx.blobs.putFile(file);
+    const filename = checkFilename(upload.metadata?.filename ?? undefined);
+    const bytes = await store.content(id);
+    if (!bytes) throw notFound("The upload");
+    // Bytes beyond the declared size would be a different upload than the one tus finished.
+    const blob = await ctx.blobs.put(bytes, upload.size);
     return {
-      content: { blob, filename, mediaType: mediaTypeOf(info.metadata?.filetype ?? undefined) },
+      content: { blob, filename, mediaType: mediaTypeOf(upload.metadata?.filetype ?? undefined) },
       async release() {
         await ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
-        await fsp.rm(file, { force: true });
-        await fsp.rm(`${file}.json`, { force: true });
+        // What cannot be removed now expires with tus's clean-up of old uploads.
+        await store.remove(id).catch((err: unknown) => ctx.log.warn({ err, id }, "a saved upload could not be removed"));
       },
       giveBack: () => dropClaim(ctx, id, at),
     };

@@ -1,6 +1,5 @@
 import { Button, Field, Input, makeStyles, Select, Text, tokens } from "@fluentui/react-components";
 import type { CaseSummary, FlowState } from "../../../../shared/index.ts";
-import { validateFields } from "../../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
 import type { SaveFlowApi } from "../useSaveFlow.ts";
 
@@ -113,7 +112,7 @@ export function CaseStep({ state, flow }: { state: FlowState; flow: SaveFlowApi 
             </Field>
           ))}
           <div>
-            <Button type="submit" appearance="primary" disabled={Object.keys(validateFields(template?.fields ?? [], draft.fields).errors).length > 0 && false}>
+            <Button type="submit" appearance="primary">
               {t("case.create.submit")}
             </Button>{" "}
             <Button onClick={flow.cancelNewCase}>{t("nav.back")}</Button>

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Field, Input, makeStyles, Radio, RadioGroup, Select, Text, Textarea, tokens } from "@fluentui/react-components";
-import { selectedType, type AttachmentChoice, type FlowState } from "../../../../shared/index.ts";
+import { caseLabel, selectedType, type AttachmentChoice, type FlowState } from "../../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
 import { ProblemBar } from "./ProblemBar.tsx";
 import type { SaveFlowApi } from "../useSaveFlow.ts";
@@ -19,7 +19,7 @@ export function MetadataStep({ state, flow }: { state: FlowState; flow: SaveFlow
   const { t, language, say } = useTexts();
   const type = selectedType(state);
   const mail = state.capture.mail;
-  const target = state.target?.kind === "case" ? `${state.target.case.number} ${state.target.case.title}` : t("case.floating");
+  const target = state.target?.kind === "case" ? caseLabel(state.target.case) : t("case.floating");
   return (
     <form
       className={s.section}

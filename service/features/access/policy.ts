@@ -1,0 +1,101 @@
+import { forbidden, Problem } from "../../http/problem.ts";
+import type { CaseRow } from "../cases/cases.table.ts";
+import type { DocumentRow } from "../documents/documents.table.ts";
+import type { Visible } from "./access.ts";
+import { isAdmin, type Actor } from "./actor.ts";
+
+// Who may change what. access.ts decides who sees a case or a document (and answers everyone else 404);
+// these rules decide what someone who sees it may do to it. Each rule is written once, here, with the code
+// and the sentence it refuses with; services call them before they change anything. In short:
+//  - external partners read, comment on and add documents to the cases shared with them, and change the
+//    documents they added themselves; everything else is staff work (403 forbidden);
+//  - a closed case is read-only until it is reopened, for everyone but administrators (409 case_closed);
+//  - deleting documents and administration are for administrators only (403 admin_only).
+
+/** What only staff may do: the words after "External partners cannot …". */
+const STAFF_WORK = {
+  createCase: "create cases",
+  changeCase: "change cases",
+  closeOrReopenCase: "close or reopen cases",
+  addReference: "add references",
+  removeReference: "remove references",
+} as const;
+export type StaffWork = keyof typeof STAFF_WORK;
+
+/** External partners cannot …: running cases and linking documents is staff work. */
+export function requireStaff(actor: Actor, work: StaffWork): void {
+  if (actor.role === "external") throw forbidden(`External partners cannot ${STAFF_WORK[work]}.`);
+}
+
+/** What would change in a closed case: the words after "reopen it before …". */
+const CLOSED_CASE_WORK = {
+  file: "filing documents in it",
+  changeCase: "changing it",
+  changeDocument: "changing its documents",
+} as const;
+
+/** Closed case: reopen first. Administrators may still correct what is in it. */
+export function requireCaseOpen(actor: Actor, c: Pick<CaseRow, "status" | "number">, work: keyof typeof CLOSED_CASE_WORK): void {
+  if (c.status === "closed" && !isAdmin(actor))
+    throw new Problem(409, "case_closed", `Case ${c.number} is closed; reopen it before ${CLOSED_CASE_WORK[work]}.`);
+}
+
+/** Whether the actor may save a new document into a visible case or file a floating one there. */
+export function requireCaseWritable(actor: Actor, c: Visible<CaseRow>): void {
+  requireCaseOpen(actor, c, "file");
+}
+
+/** Whether the actor may create a case. */
+export function requireMayCreateCase(actor: Actor): void {
+  requireStaff(actor, "createCase");
+}
+
+/** Whether the actor may change a visible case's details (title, people, journal code, metadata). */
+export function requireCaseEditor(actor: Actor, c: Visible<CaseRow>): void {
+  requireStaff(actor, "changeCase");
+  requireCaseOpen(actor, c, "changeCase");
+}
+
+/** Whether the actor may close or reopen a visible case (reopening is how a closed case opens again). */
+export function requireMayCloseOrReopen(actor: Actor): void {
+  requireStaff(actor, "closeOrReopenCase");
+}
+
+/**
+ * Whether the actor may change a visible document: its metadata, versions and attachments, and filing it
+ * when it floats. External partners change only what they added themselves. `c` is the document's case.
+ */
+export function requireDocumentEditor(actor: Actor, doc: Visible<DocumentRow>, c: Pick<CaseRow, "status" | "number"> | null): void {
+  if (actor.role === "external" && doc.owner_id !== actor.userId) throw forbidden("External partners can only change documents they added themselves.");
+  if (c) requireCaseOpen(actor, c, "changeDocument");
+}
+
+/** A final document stays final; only an administrator may take it back to draft (to mend a mistake). */
+export function requireMayReturnToDraft(actor: Actor): void {
+  if (!isAdmin(actor)) throw new Problem(409, "document_final", "A final document cannot go back to draft; upload a new version instead.");
+}
+
+/**
+ * Whether the actor may add or remove a reference from a visible document: staff only, and like any other
+ * change to the document not while its case is closed.
+ */
+export function requireMayReference(actor: Actor, c: Pick<CaseRow, "status" | "number"> | null, work: "addReference" | "removeReference"): void {
+  requireStaff(actor, work);
+  if (c) requireCaseOpen(actor, c, "changeDocument");
+}
+
+/**
+ * Comments are open to everyone who may see the document, external partners included, and in a closed
+ * case too: a comment is talk about the record, not part of it. Written as a rule so the choice is visible.
+ */
+export function requireMayComment(_actor: Actor, _doc: Visible<DocumentRow>): void {}
+
+/** Administrators only: the routes declared `auth: "admin"` (administration, the audit log). */
+export function requireAdmin(actor: Actor): void {
+  if (!isAdmin(actor)) throw new Problem(403, "admin_only", "Only administrators may do this.");
+}
+
+/** Deleting a document is for administrators only; everyone else asks one (the deletion is audited with a reason). */
+export function requireMayDelete(actor: Actor): void {
+  if (!isAdmin(actor)) throw new Problem(403, "admin_only", "Only administrators may delete documents.");
+}

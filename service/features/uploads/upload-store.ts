@@ -1,0 +1,52 @@
+import fsp from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { FileStore } from "@tus/file-store";
+import type { DataStore, Upload } from "@tus/server";
+import type { Config } from "../../config.ts";
+
+/**
+ * Where resumable uploads are kept: the tus datastore behind /api/uploads, and the two things a save needs
+ * of a finished upload besides tus's own `getUpload` (declared size, bytes received, metadata) and `remove`.
+ * Everything goes through this, never through tus's files, so an S3 tus store can take the disk's place.
+ */
+export interface UploadStore {
+  /** What tus knows of the upload; rejects (tus's FILE_NOT_FOUND / FILE_NO_LONGER_EXISTS) when it has none. */
+  getUpload(id: string): Promise<Upload>;
+  /** The bytes received so far, or null when the upload is gone. */
+  content(id: string): Promise<Readable | null>;
+  /** Removes the upload and what tus keeps about it. */
+  remove(id: string): Promise<void>;
+}
+
+/**
+ * tus's FileStore: `<id>` and `<id>.json` in the upload directory. FileStore makes its directory in the
+ * background and throws from the callback if that fails (say, the data directory was removed meanwhile),
+ * which would end the process; the router makes it first instead.
+ */
+class DiskUploadStore extends FileStore implements UploadStore {
+  async content(id: string): Promise<Readable | null> {
+    if (path.basename(id) !== id || id.startsWith(".")) return null;
+    const handle = await fsp.open(path.join(this.directory, id), "r").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    return handle && handle.createReadStream({ highWaterMark: 1 << 20 });
+  }
+}
+Object.defineProperty(DiskUploadStore.prototype, "checkOrCreateDirectory", { value: () => undefined });
+
+// Uploads left unfinished for a day are removed (tus's expiration extension).
+const EXPIRES_AFTER_MS = 24 * 3600 * 1000;
+
+const stores = new WeakMap<object, DiskUploadStore>();
+
+/** The upload store of a configuration: the same one for the tus server and for the saves that claim its uploads. */
+export function uploadStore(config: Pick<Config, "uploadDir">): UploadStore & DataStore {
+  let store = stores.get(config);
+  if (!store) {
+    store = new DiskUploadStore({ directory: config.uploadDir, expirationPeriodInMilliseconds: EXPIRES_AFTER_MS });
+    stores.set(config, store);
+  }
+  return store;
+}

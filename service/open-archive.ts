@@ -1,0 +1,38 @@
+import type { Logger } from "pino";
+import { diskBlobStore } from "./blobs/blob-store.ts";
+import type { Config } from "./config.ts";
+import type { AppContext } from "./context.ts";
+import { openSqlite, type OpenedDatabase } from "./db/dialect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { openAuditTrail, type AuditTrail } from "./features/audit/audit-trail.ts";
+
+export interface OpenedArchive {
+  ctx: AppContext;
+  opened: OpenedDatabase;
+  audit: AuditTrail;
+  /** Writes the last audit checkpoint and closes the database; call after the last write. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a data directory the way every process that works on it needs it: the database (migrated), the
+ * blob store and the audit trail, whose chain key rides on the database handle every feature gets.
+ * The service (server.ts) and the job worker (worker.ts) both start here; `jobs` is how a feature asks
+ * that process's job runner to look for work.
+ */
+export async function openArchive(config: Config, log: Logger, jobs: AppContext["jobs"]): Promise<OpenedArchive> {
+  const opened = openSqlite(config.databaseFile);
+  await migrateToLatest(opened.db);
+  // Checkpoints of the chain are signed in the background.
+  const audit = await openAuditTrail(opened.db, config, log);
+  const ctx: AppContext = { config, db: audit.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  return {
+    ctx,
+    opened,
+    audit,
+    async close() {
+      await audit.close();
+      await opened.close();
+    },
+  };
+}

@@ -93,7 +93,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   buildAddon({ serviceUrl: process.env.IMS_SERVICE_URL || undefined, logoUrl: process.env.IMS_LOGO_URL || undefined }).then(
     (b) => {
       const kb = (fs.statSync(b.codeFile).size / 1024).toFixed(0);
-      console.log(`${path.relative(process.cwd(), b.codeFile)} (${kb} KB, ${b.globals.length} global functions) and ${path.relative(process.cwd(), b.manifestFile)}`);
+      console.log(
+        `${path.relative(process.cwd(), b.codeFile)} (${kb} KB, ${b.globals.length} global functions) and ${path.relative(process.cwd(), b.manifestFile)}`,
+      );
     },
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -45,8 +45,7 @@ export function manifestVersion(packageVersion: string): string {
   return `${parts[1]}.${parts[2]}.${parts[3]}.0`;
 }
 
-const escapeXml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One manifest's XML: the template with its placeholders filled and its editing note replaced. */
 export function renderManifest(template: string, templateName: string, values: { baseUrl: string; version: string }): string {

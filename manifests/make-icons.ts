@@ -36,7 +36,10 @@ function draw(size: number): Buffer {
   const pixels = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let red = 0, green = 0, blue = 0, covered = 0;
+      let red = 0,
+        green = 0,
+        blue = 0,
+        covered = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const c = colourAt((px + (sx + 0.5) / n) / size, (py + (sy + 0.5) / n) / size);

@@ -44,7 +44,8 @@ interface ReferencedBlob {
 /** Where the backup is built: beside `dest` as `dest.partial` and renamed at the end, or in `dest` itself when it exists empty. */
 async function prepareDestination(dest: string, dataDir: string): Promise<{ work: string; finish(): Promise<void>; abandon(): Promise<void> }> {
   const inside = path.relative(dataDir, dest);
-  if (!inside.startsWith("..") && !path.isAbsolute(inside)) throw new BackupFailed([`${dest} is inside the data directory ${dataDir}; put the backup elsewhere`]);
+  if (!inside.startsWith("..") && !path.isAbsolute(inside))
+    throw new BackupFailed([`${dest} is inside the data directory ${dataDir}; put the backup elsewhere`]);
   if (fs.existsSync(dest)) {
     if (!fs.statSync(dest).isDirectory()) throw new BackupFailed([`${dest} exists and is not a directory`]);
     if (!(await isEmptyOrMissing(dest))) throw new BackupFailed([`${dest} is not empty; a backup goes into a new or empty directory`]);
@@ -89,7 +90,10 @@ async function readSnapshot(file: string): Promise<{ blobs: ReferencedBlob[]; au
       if (known) problems.push(`the database gives blob ${r.sha256} two sizes (${known.size} and ${r.size} bytes)`);
       else blobs.set(r.sha256, { sha256: r.sha256, size: r.size, documentId: r.document_id });
     }
-    const count = await opened.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const count = await opened.db
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const last = await opened.db.selectFrom("audit_events").select("hash").orderBy("seq", "desc").limit(1).executeTakeFirst();
     return { blobs: [...blobs.values()], audit: { count: Number(count.n), head: last?.hash ?? GENESIS_HASH }, problems };
   } finally {
@@ -111,7 +115,9 @@ async function copyBlobs(source: BackupSource, work: string, blobs: ReferencedBl
     try {
       const copied = await copyHashed(await store.open(blob.sha256), to);
       if (copied.sha256 !== blob.sha256 || copied.size !== blob.size) {
-        problems.push(`blob ${blob.sha256} (document ${blob.documentId}) is damaged in the archive: its content has sha256 ${copied.sha256} and ${copied.size} bytes, the database expects ${blob.size}`);
+        problems.push(
+          `blob ${blob.sha256} (document ${blob.documentId}) is damaged in the archive: its content has sha256 ${copied.sha256} and ${copied.size} bytes, the database expects ${blob.size}`,
+        );
         await fsp.rm(to, { force: true });
         return;
       }

@@ -68,11 +68,7 @@ export async function copyHashed(from: string | Readable, to: string, options: {
 /** Size and sha256 of a file, read as a stream. */
 export async function hashFile(file: string): Promise<FileDigest> {
   const digest = { size: 0, sha256: "", hash: createHash("sha256") };
-  await pipeline(
-    fs.createReadStream(file, { highWaterMark: CHUNK }),
-    hashingMeter(digest),
-    new Writable({ write: (_c, _e, done) => done() }),
-  );
+  await pipeline(fs.createReadStream(file, { highWaterMark: CHUNK }), hashingMeter(digest), new Writable({ write: (_c, _e, done) => done() }));
   return { size: digest.size, sha256: digest.hash.digest("hex") };
 }
 

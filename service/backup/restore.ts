@@ -152,7 +152,9 @@ export async function restoreArchive(src: string, target: RestoreTarget, options
     if (files.problems.length) throw new RestoreRefused(files.problems);
     await fsyncTree(target.blobDir);
     await fsyncDir(target.auditDir);
-    progress(`files: ${manifest.files.length} (${formatBytes(files.bytes)}) copied, each matching the manifest (${formatSeconds(performance.now() - started)})`);
+    progress(
+      `files: ${manifest.files.length} (${formatBytes(files.bytes)}) copied, each matching the manifest (${formatSeconds(performance.now() - started)})`,
+    );
 
     const copy = await verifyCopy(restoringDb, target, manifest, { checkpointFiles: options.checkpointFiles, subject: "restored archive" });
     if (copy.problems.length) throw new RestoreRefused(copy.problems);

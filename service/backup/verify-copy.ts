@@ -15,7 +15,8 @@ export interface CopyVerification {
 }
 
 /** A copy taken before the newest checkpoint ends before it: that is what a backup is, not a fault. */
-const isOlderThanCheckpoint = (f: ArchiveFinding, v: ArchiveVerification) => f.kind === "truncated" && v.newestCheckpoint !== null && v.newestCheckpoint.seq > v.count;
+const isOlderThanCheckpoint = (f: ArchiveFinding, v: ArchiveVerification) =>
+  f.kind === "truncated" && v.newestCheckpoint !== null && v.newestCheckpoint.seq > v.count;
 
 /** Checks the database file `databaseFile` of a copy whose blobs and audit files are in `config`'s directories. */
 export async function verifyCopy(
@@ -41,7 +42,9 @@ export async function verifyCopy(
 
     const verification = await verifyArchive(opened.db, config, { checkpointFiles: options.checkpointFiles });
     if (verification.count !== manifest.audit.count || verification.head !== manifest.audit.head) {
-      problems.push(`the database holds ${verification.count} audit events ending in ${verification.head}; the manifest recorded ${manifest.audit.count} ending in ${manifest.audit.head}`);
+      problems.push(
+        `the database holds ${verification.count} audit events ending in ${verification.head}; the manifest recorded ${manifest.audit.count} ending in ${manifest.audit.head}`,
+      );
     }
     for (const f of verification.findings) {
       if (!isOlderThanCheckpoint(f, verification)) problems.push(`audit: ${f.message}`);

@@ -38,7 +38,8 @@ async function main(): Promise<number> {
     const checkpoint = newest ? `newest checkpoint: row ${newest.seq} at ${newest.at}` : "no checkpoint yet";
     if (report.ok) {
       process.stdout.write(`ok: ${report.count} events, head ${report.head}\n${checkpoint}\n`);
-      if (!fs.existsSync(auditFiles(config.auditDir).chainKey)) process.stdout.write(`note: the chain is not keyed yet (no key in ${config.auditDir}); the service keys it when it starts\n`);
+      if (!fs.existsSync(auditFiles(config.auditDir).chainKey))
+        process.stdout.write(`note: the chain is not keyed yet (no key in ${config.auditDir}); the service keys it when it starts\n`);
       return 0;
     }
     for (const f of report.findings) process.stdout.write(`${f.kind}${f.seq !== undefined ? ` (row ${f.seq})` : ""}: ${f.message}\n`);

@@ -33,7 +33,12 @@ async function main(): Promise<number> {
     });
     if (positionals.length !== 1) throw new Error("give exactly one backup directory");
     if (values.check && values["data-dir"]) throw new Error("--check verifies the backup where it lies; it takes no --data-dir");
-    args = { src: positionals[0], dataDir: values["data-dir"], checkpoints: (values.checkpoints ?? []).map((f) => path.resolve(f)), check: Boolean(values.check) };
+    args = {
+      src: positionals[0],
+      dataDir: values["data-dir"],
+      checkpoints: (values.checkpoints ?? []).map((f) => path.resolve(f)),
+      check: Boolean(values.check),
+    };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;

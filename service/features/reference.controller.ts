@@ -1,4 +1,13 @@
-import { AccessGroups, DocumentTypes, DocumentTypesQuery, JournalPlan, JournalPlanQuery, Me, RetentionRules, Templates } from "../../shared/api/schemas/reference.ts";
+import {
+  AccessGroups,
+  DocumentTypes,
+  DocumentTypesQuery,
+  JournalPlan,
+  JournalPlanQuery,
+  Me,
+  RetentionRules,
+  Templates,
+} from "../../shared/api/schemas/reference.ts";
 import type { AppContext } from "../context.ts";
 import { route } from "../http/route.ts";
 import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";

@@ -29,8 +29,11 @@ export function checkFilename(name: string | undefined): string {
   const n = (name ?? "").normalize("NFC").trim();
   if (!n) throw badRequest("missing_filename", "The file part has no filename; send Content-Disposition with filename=.");
   if (n.length > 255) throw badRequest("invalid_filename", "The filename is longer than 255 characters.");
-  if (/[\/\\\u0000-\u001f\u007f]/.test(n) || n === "." || n === "..") {
-    throw badRequest("invalid_filename", `The filename "${n.replace(/[\u0000-\u001f\u007f]/g, "?")}" contains a path or control characters; send the file's name only.`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
+  if (/[/\\\u0000-\u001f\u007f]/.test(n) || n === "." || n === "..") {
+    // eslint-disable-next-line no-control-regex -- shown with its control characters replaced
+    const shown = n.replace(/[\u0000-\u001f\u007f]/g, "?");
+    throw badRequest("invalid_filename", `The filename "${shown}" contains a path or control characters; send the file's name only.`);
   }
   return n;
 }
@@ -48,7 +51,9 @@ export function receiveMultipart<M>(
   spec: MultipartSpec<M>,
 ): Promise<{ metadata: M | undefined; files: ReceivedFile[] }> {
   if (!req.is("multipart/form-data")) {
-    return Promise.reject(new Problem(415, "multipart_required", "Send the file as multipart/form-data with a 'metadata' JSON part followed by a 'file' part."));
+    return Promise.reject(
+      new Problem(415, "multipart_required", "Send the file as multipart/form-data with a 'metadata' JSON part followed by a 'file' part."),
+    );
   }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > spec.maxBytes * spec.maxFiles + 1024 * 1024 || (spec.maxFiles === 1 && declared > spec.maxBytes + 1024 * 1024)) {
@@ -64,7 +69,12 @@ export function receiveMultipart<M>(
     let bb: busboy.Busboy;
     try {
       // busboy reports partsLimit on reaching the limit, not on passing it: metadata + maxFiles files + 1.
-      bb = busboy({ headers: req.headers, preservePath: true, defParamCharset: "utf8", limits: { files: spec.maxFiles, fields: 1, fieldSize: 256 * 1024, parts: spec.maxFiles + 2 } });
+      bb = busboy({
+        headers: req.headers,
+        preservePath: true,
+        defParamCharset: "utf8",
+        limits: { files: spec.maxFiles, fields: 1, fieldSize: 256 * 1024, parts: spec.maxFiles + 2 },
+      });
     } catch {
       return reject(badRequest("malformed_multipart", "The multipart body has no boundary; send it as multipart/form-data."));
     }
@@ -91,8 +101,12 @@ export function receiveMultipart<M>(
     };
 
     bb.on("field", (name, value, info) => {
-      if (name === "metadata" && metadata) return fail(badRequest("unknown_part", files.length || active.size ? "The metadata part must come before the file." : "Send one 'metadata' part, not several."));
-      if (name !== "metadata") return fail(badRequest("unknown_part", `Unknown form field "${name}"; expected "metadata" and ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`));
+      if (name === "metadata" && metadata)
+        return fail(
+          badRequest("unknown_part", files.length || active.size ? "The metadata part must come before the file." : "Send one 'metadata' part, not several."),
+        );
+      if (name !== "metadata")
+        return fail(badRequest("unknown_part", `Unknown form field "${name}"; expected "metadata" and ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`));
       if (info.valueTruncated) return fail(badRequest("metadata_too_large", "The metadata part is larger than 256 KB."));
       let json: unknown;
       try {
@@ -108,7 +122,8 @@ export function receiveMultipart<M>(
     bb.on("file", (name, stream, info) => {
       const work = (async () => {
         if (failed) throw failed;
-        if (!spec.fileFields.includes(name)) throw badRequest("unknown_part", `Unknown file part "${name}"; expected ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`);
+        if (!spec.fileFields.includes(name))
+          throw badRequest("unknown_part", `Unknown file part "${name}"; expected ${spec.fileFields.map((f) => `"${f}"`).join(" or ")}.`);
         if (!metadata && spec.metadataOptional) metadata = spec.metadata({});
         if (!metadata) throw badRequest("metadata_first", "Send the 'metadata' part before the file, so it can be checked before the upload.");
         await metadata;

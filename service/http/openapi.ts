@@ -27,7 +27,8 @@ export type ProtocolPaths = Record<string, Record<string, ProtocolOperation>>;
 /** Every tag an operation may carry, with what it groups; an undeclared tag fails the OpenAPI lint test. */
 const TAGS: Record<string, string> = {
   service: "The service itself: liveness and this document.",
-  reference: "Reference data every client needs for the save flow: the signed-in user, case templates, document types, retention rules, journal plan and access groups.",
+  reference:
+    "Reference data every client needs for the save flow: the signed-in user, case templates, document types, retention rules, journal plan and access groups.",
   cases: "Cases (sager): create, find, change, close and reopen.",
   documents: "Documents, their versions, attachments (bilag), comments and references; saves are idempotent with Idempotency-Key.",
   uploads: "Resumable uploads (tus 1.0) of large files, saved afterwards as documents, versions or attachments by naming the upload id.",
@@ -62,8 +63,7 @@ const problemSchema = {
 const PROBLEM = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
 const BINARY = { type: "string", format: "binary" };
 
-const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
-  z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" });
+const jsonSchema = (schema: z.ZodType, io: "input" | "output") => z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" });
 
 /** An answer while it is being put together: why it comes (one sentence per reason), its headers and body. */
 interface Answer {
@@ -160,7 +160,12 @@ function routeAnswers(def: AnyRoute): Answers {
   }
   if (def.rawBody) {
     answers.add(413, "The body is larger than this operation accepts (`too_large`); nothing was stored", {}, PROBLEM);
-    answers.add(415, "The body's Content-Type is not one this operation takes (see the request body), or its charset is not UTF-8 (`unsupported_charset`)", {}, PROBLEM);
+    answers.add(
+      415,
+      "The body's Content-Type is not one this operation takes (see the request body), or its charset is not UTF-8 (`unsupported_charset`)",
+      {},
+      PROBLEM,
+    );
   }
   // A conditional write: a stale If-Match is refused, and every success names the new ETag to send next.
   if (def.headers && "If-Match" in def.headers) {
@@ -191,10 +196,17 @@ export function storedFileResponses(description: string): Record<number, Respons
   };
   return {
     200: { description, contentType: "*/*", headers: { ...file, "Content-Length": "Size in bytes" } },
-    206: { description: "The byte range asked for with Range", contentType: "*/*", headers: { ...file, "Content-Range": "Which bytes of the whole these are" } },
+    206: {
+      description: "The byte range asked for with Range",
+      contentType: "*/*",
+      headers: { ...file, "Content-Range": "Which bytes of the whole these are" },
+    },
     304: { description: "Not modified: If-None-Match names the current ETag", headers: { ETag: "The sha256 of the bytes" } },
     412: { description: "If-Match names another ETag than the content's" },
-    416: { description: "Range asks for bytes the content does not have (`range_not_satisfiable`)", headers: { "Content-Range": "bytes */size: the size of the whole" } },
+    416: {
+      description: "Range asks for bytes the content does not have (`range_not_satisfiable`)",
+      headers: { "Content-Range": "bytes */size: the size of the whole" },
+    },
   };
 }
 
@@ -299,7 +311,9 @@ export function openApiDocument(routes: readonly AnyRoute[], serverUrl: string, 
     // In the order of TAGS; a tag missing there is listed without a description, which the lint test refuses.
     tags: [...usedTags].sort((a, b) => tagOrder.indexOf(a) - tagOrder.indexOf(b)).map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) })),
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token issued by an administrator, or a configured single sign-on ID token." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API token issued by an administrator, or a configured single sign-on ID token." },
+      },
       schemas: { Problem: problemSchema },
     },
     paths,

@@ -39,10 +39,8 @@ const titles: Record<number, string> = {
 
 export const notFound = (what: string) => new Problem(404, "not_found", `${what} was not found.`);
 export const forbidden = (detail: string) => new Problem(403, "forbidden", detail);
-export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new Problem(400, code, detail, extra);
-export const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new Problem(422, code, detail, extra);
+export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(400, code, detail, extra);
+export const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(422, code, detail, extra);
 
 export function validationProblem(error: ZodError, where: string): Problem {
   const errors = error.issues.map((i) => ({
@@ -63,13 +61,17 @@ function clientErrorStatus(err: unknown): number | undefined {
 // Library errors keep their status and get the archive's code and a sentence saying what to fix.
 function clientProblem(status: number, err: { type?: unknown; message?: unknown }): Problem {
   const type = typeof err.type === "string" ? err.type : "";
-  if (type === "charset.unsupported") return new Problem(415, "unsupported_charset", "Send JSON encoded as UTF-8 (Content-Type: application/json; charset=utf-8).");
-  if (type === "encoding.unsupported") return new Problem(415, "unsupported_content_encoding", "The Content-Encoding of the body is not supported; send it uncompressed or gzip.");
+  if (type === "charset.unsupported")
+    return new Problem(415, "unsupported_charset", "Send JSON encoded as UTF-8 (Content-Type: application/json; charset=utf-8).");
+  if (type === "encoding.unsupported")
+    return new Problem(415, "unsupported_content_encoding", "The Content-Encoding of the body is not supported; send it uncompressed or gzip.");
   if (type === "request.aborted") return badRequest("aborted", "The request body ended before it was complete.");
   if (type === "request.size.invalid") return badRequest("content_length_mismatch", "The body is not as long as Content-Length says.");
-  if (err instanceof URIError || /decode param/i.test(String(err.message))) return badRequest("malformed_path", "The address has invalid percent-encoding (e.g. %ff); encode it as UTF-8.");
+  if (err instanceof URIError || /decode param/i.test(String(err.message)))
+    return badRequest("malformed_path", "The address has invalid percent-encoding (e.g. %ff); encode it as UTF-8.");
   if (status === 412) return new Problem(412, "precondition_failed", "The content has changed since the ETag you sent in If-Match; fetch it again.");
-  if (status === 416) return new Problem(416, "range_not_satisfiable", "The requested Range lies outside the content; ask for bytes within its size (see Content-Range).");
+  if (status === 416)
+    return new Problem(416, "range_not_satisfiable", "The requested Range lies outside the content; ask for bytes within its size (see Content-Range).");
   if (status === 413) return new Problem(413, "too_large", "The request is too large.");
   if (status === 415) return new Problem(415, "unsupported_media_type", "The body's Content-Type is not accepted here.");
   return new Problem(status, "bad_request", "The request could not be understood; check its headers and body.");

@@ -4,6 +4,8 @@ import type { AppContext } from "../context.ts";
 import type { Database, Executor } from "../db/database.ts";
 import type { JobTable } from "./jobs.table.ts";
 
+// Each kind's handler declares its own payload type; the runner hands over parsed JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JobHandler = (ctx: AppContext, payload: any) => Promise<void>;
 
 type Job = Selectable<JobTable>;

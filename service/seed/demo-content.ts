@@ -200,14 +200,31 @@ export const DEMO_CASES: DemoCase[] = [
     startDate: "2019-01-01",
     metadata: { moededato: "2019-06-12" },
     documents: [
-      { title: "Referat af bestyrelsesmøde 12. juni 2019", type: "Bestyrelsesreferat", status: "final", ...content("bad-docprops.docx", "Referat bestyrelsesmøde 2019-06-12.docx") },
+      {
+        title: "Referat af bestyrelsesmøde 12. juni 2019",
+        type: "Bestyrelsesreferat",
+        status: "final",
+        ...content("bad-docprops.docx", "Referat bestyrelsesmøde 2019-06-12.docx"),
+      },
     ],
   },
 ];
 
 /** Uploaded but not yet filed in a case. */
 export const DEMO_FLOATING: Array<DemoDocument & { by: string }> = [
-  { title: "Skema fra sundhedsplejen", type: "Elevdokument", by: "anne", accessGroup: "Elevsager", ...content("Sundhedsjournal.doc", "Skema fra sundhedsplejen.doc") },
-  { title: "Præsentation til bestyrelsen", type: "Notat", by: "bent", accessGroup: "Projekter og fonde", ...content("presentation-1mb.pptx", "Præsentation til bestyrelsen.pptx") },
+  {
+    title: "Skema fra sundhedsplejen",
+    type: "Elevdokument",
+    by: "anne",
+    accessGroup: "Elevsager",
+    ...content("Sundhedsjournal.doc", "Skema fra sundhedsplejen.doc"),
+  },
+  {
+    title: "Præsentation til bestyrelsen",
+    type: "Notat",
+    by: "bent",
+    accessGroup: "Projekter og fonde",
+    ...content("presentation-1mb.pptx", "Præsentation til bestyrelsen.pptx"),
+  },
   { title: "Invitation: statusmøde", type: "Korrespondance", by: "bent", ...content("google-meet-calendar-invite.eml", "Invitation - statusmøde.eml") },
 ];

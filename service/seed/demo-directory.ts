@@ -29,9 +29,30 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: DemoUser[] = [
-  { login: "anne", name: "Anne Sørensen", email: "anne@skolen.example", role: "caseworker", description: "caseworker (sagsbehandler), Skolekontoret", group: "Skolekontoret" },
-  { login: "bent", name: "Bent Holm", email: "bent@skolen.example", role: "caseworker", description: "caseworker (sagsbehandler), Bestyrelsessekretariatet", group: "Bestyrelsessekretariatet" },
-  { login: "eva", name: "Eva Lund", email: "eva@partner.example", role: "external", description: "external partner (bestyrelsesmedlem), Samarbejdsforum", group: null },
+  {
+    login: "anne",
+    name: "Anne Sørensen",
+    email: "anne@skolen.example",
+    role: "caseworker",
+    description: "caseworker (sagsbehandler), Skolekontoret",
+    group: "Skolekontoret",
+  },
+  {
+    login: "bent",
+    name: "Bent Holm",
+    email: "bent@skolen.example",
+    role: "caseworker",
+    description: "caseworker (sagsbehandler), Bestyrelsessekretariatet",
+    group: "Bestyrelsessekretariatet",
+  },
+  {
+    login: "eva",
+    name: "Eva Lund",
+    email: "eva@partner.example",
+    role: "external",
+    description: "external partner (bestyrelsesmedlem), Samarbejdsforum",
+    group: null,
+  },
 ];
 
 export const DEMO_ACCESS_GROUPS = [
@@ -175,7 +196,15 @@ export const idOf = {
 
 /** The demo users that exist already, e.g. on a later start (their tokens from the environment still apply). */
 export async function existingDemoUsers(db: Executor): Promise<SeededUser[]> {
-  const rows = await db.selectFrom("users").select(["id", "email"]).where("email", "in", DEMO_USERS.map((u) => u.email)).execute();
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "email"])
+    .where(
+      "email",
+      "in",
+      DEMO_USERS.map((u) => u.email),
+    )
+    .execute();
   return DEMO_USERS.flatMap((u) => {
     const row = rows.find((r) => r.email === u.email);
     return row ? [{ ...u, id: row.id, fresh: false }] : [];
@@ -212,7 +241,10 @@ export async function seedDirectory(db: Db): Promise<DemoDirectory> {
     const known = new Set((await trx.selectFrom("journal_plan").select("code").execute()).map((r) => r.code));
     for (const e of JOURNAL_PLAN) {
       if (known.has(e.code)) continue;
-      const parentCode = JOURNAL_PLAN.filter((p) => e.code.startsWith(`${p.code}.`)).map((p) => p.code).at(-1) ?? null;
+      const parentCode =
+        JOURNAL_PLAN.filter((p) => e.code.startsWith(`${p.code}.`))
+          .map((p) => p.code)
+          .at(-1) ?? null;
       await createJournalEntry(trx, null, { code: e.code, title: e.title, parentCode, createdOn: "2015-01-01", retiredOn: e.retiredOn ?? null });
     }
 
@@ -225,7 +257,8 @@ export async function seedDirectory(db: Db): Promise<DemoDirectory> {
     const documentTypes = new Map<string, string>();
     for (const t of DOCUMENT_TYPES) {
       const existing = await trx.selectFrom("document_types").select("id").where("name", "=", t.name).executeTakeFirst();
-      const created = existing ?? (await createDocumentType(trx, null, { name: t.name, category: t.category, retentionRuleId: lookup(rules, t.rule, "retention rule") }));
+      const created =
+        existing ?? (await createDocumentType(trx, null, { name: t.name, category: t.category, retentionRuleId: lookup(rules, t.rule, "retention rule") }));
       documentTypes.set(t.name, created.id);
     }
 

@@ -33,7 +33,8 @@ export async function ensureDemoTokens(ctx: AppContext, users: SeededUser[]): Pr
     }
   }
   if (!lines.length) return;
-  for (const { user, generated } of lines) ctx.log.info(`Demo user ${user.email} (${user.role}) created; API token ${generated ? "generated and printed once" : "from the environment"}.`);
+  for (const { user, generated } of lines)
+    ctx.log.info(`Demo user ${user.email} (${user.role}) created; API token ${generated ? "generated and printed once" : "from the environment"}.`);
   // Printed only when something is shown that cannot be shown again; configured tokens are never echoed.
   if (lines.some((l) => l.generated)) process.stdout.write(tokenBlock(lines));
 }

@@ -64,13 +64,18 @@ export class ImsClient {
       body: init.body,
     });
     if (response.status >= 200 && response.status < 300) return response;
-    let problem: ProblemBody | null = null;
+    let problem: ProblemBody | null;
     try {
       problem = JSON.parse(response.text) as ProblemBody;
     } catch {
       problem = null;
     }
-    throw new ApiError(response.status, problem?.code ?? `http_${response.status}`, problem?.detail ?? (response.text.slice(0, 300) || `HTTP ${response.status}`), problem);
+    throw new ApiError(
+      response.status,
+      problem?.code ?? `http_${response.status}`,
+      problem?.detail ?? (response.text.slice(0, 300) || `HTTP ${response.status}`),
+      problem,
+    );
   }
 
   async json<T>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -78,7 +83,12 @@ export class ImsClient {
   }
 
   /** A JSON request whose answer also carries an ETag (documents, cases). */
-  private async exchange<T>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; etag: string | undefined }> {
+  private async exchange<T>(
+    method: HttpRequest["method"],
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ body: T; etag: string | undefined }> {
     const res = await this.send(method, path, {
       headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -87,7 +97,12 @@ export class ImsClient {
   }
 
   /** A document or case as answered, its `etag` the one the ETag header named (a weak one, as a proxy may make it, cannot serve If-Match). */
-  private async entity<T extends { etag: string }>(method: HttpRequest["method"], path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async entity<T extends { etag: string }>(
+    method: HttpRequest["method"],
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const answer = await this.exchange<T>(method, path, body, headers);
     return answer.etag && !answer.etag.startsWith("W/") ? { ...answer.body, etag: answer.etag } : answer.body;
   }
@@ -199,7 +214,13 @@ export class ImsClient {
   }
 
   /** A new version of an attachment; `documentEtag` is the document's ETag after it. */
-  async addAttachmentVersion(documentId: string, attachmentId: string, upload: string, comment?: string, options: WriteOptions = {}): Promise<AttachmentVersionCreated & { documentEtag?: string }> {
+  async addAttachmentVersion(
+    documentId: string,
+    attachmentId: string,
+    upload: string,
+    comment?: string,
+    options: WriteOptions = {},
+  ): Promise<AttachmentVersionCreated & { documentEtag?: string }> {
     const path = `/api/documents/${encodeURIComponent(documentId)}/attachments/${encodeURIComponent(attachmentId)}/versions`;
     const answer = await this.exchange<AttachmentVersionCreated>("POST", path, { upload, ...(comment ? { comment } : {}) }, ifMatchHeader(options));
     return { ...answer.body, ...(answer.etag ? { documentEtag: answer.etag } : {}) };

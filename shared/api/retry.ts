@@ -1,5 +1,6 @@
 import { ApiError } from "./client.ts";
 import { NetworkError } from "./transport.ts";
+import { wait } from "../platform.ts";
 
 // Retrying a call to the service after a transient failure: the policy (how often, how long between) and the loop.
 
@@ -13,7 +14,7 @@ export interface RetryPolicy {
 export const defaultRetry: RetryPolicy = {
   attempts: 6,
   delayMs: (attempt) => Math.min(500 * 2 ** (attempt - 1), 8000),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: wait,
 };
 
 /** A failure worth trying again: no answer, or an answer the service marks as retryable (5xx). */

@@ -1,3 +1,5 @@
+import { platformFetch, type FetchAnswer, type FetchLike } from "../platform.ts";
+
 /** One HTTP exchange, small enough that fetch, Office and Apps Script's UrlFetchApp can all implement it. */
 export interface HttpRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "HEAD";
@@ -24,14 +26,14 @@ export class NetworkError extends Error {
 }
 
 /** A transport over the standard fetch API (browsers, Office task panes, Node 20). */
-export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
+export function fetchTransport(fetchImpl: FetchLike = platformFetch): Transport {
   return async (request) => {
-    let res: Response;
+    let res: FetchAnswer;
     try {
       res = await fetchImpl(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body as BodyInit | undefined,
+        body: request.body,
       });
     } catch (err) {
       throw new NetworkError(err instanceof Error ? err.message : String(err));

@@ -33,7 +33,13 @@ export interface SaveOptions {
 export async function loadStart(client: ImsClient, state: FlowState): Promise<FlowState> {
   const mail = state.capture.mail;
   const lookup: Promise<MailLookupResult> = mail
-    ? client.mailLookup({ messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, from: mail.from, conversationId: mail.conversationId })
+    ? client.mailLookup({
+        messageId: mail.messageId,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        from: mail.from,
+        conversationId: mail.conversationId,
+      })
     : Promise.resolve({ alreadyFiled: null, proposal: null });
   const existingId = state.capture.existingDocumentId;
   const existing = existingId
@@ -45,7 +51,13 @@ export async function loadStart(client: ImsClient, state: FlowState): Promise<Fl
         },
       )
     : Promise.resolve(null);
-  const [templates, documentTypes, recent, found, known] = await Promise.all([client.templates(), client.documentTypes(), client.recentCases(), lookup, existing]);
+  const [templates, documentTypes, recent, found, known] = await Promise.all([
+    client.templates(),
+    client.documentTypes(),
+    client.recentCases(),
+    lookup,
+    existing,
+  ]);
   return withReferenceData(state, { templates, documentTypes, recent, proposal: found.proposal, alreadyFiled: found.alreadyFiled, existing: known });
 }
 
@@ -94,7 +106,12 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
   const parts: Part[] = [{ role: "main", size: state.capture.size ?? 0, get: () => sources.main() }];
   if (!state.asNewVersion) {
     for (const a of choices) {
-      parts.push({ role: state.attachmentChoices[a.id] === "document" ? "document" : "attachment", id: a.id, size: a.size, get: () => sources.attachment(a.id) });
+      parts.push({
+        role: state.attachmentChoices[a.id] === "document" ? "document" : "attachment",
+        id: a.id,
+        size: a.size,
+        get: () => sources.attachment(a.id),
+      });
     }
     if (state.savePdf && sources.pdf) parts.push({ role: "pdf", size: state.capture.size ?? 0, get: () => sources.pdf!() });
   }
@@ -152,7 +169,10 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
       .filter(({ p }) => p.role === "attachment" || p.role === "pdf")
       .map(({ p, upload }) => ({ upload, title: p.filename }));
     const mail = state.capture.mail;
-    const hints = mail && (mail.messageId || mail.conversationId) ? { mail: { ...(mail.messageId ? { messageId: mail.messageId } : {}), ...(mail.conversationId ? { conversationId: mail.conversationId } : {}) } } : {};
+    const hints =
+      mail && (mail.messageId || mail.conversationId)
+        ? { mail: { ...(mail.messageId ? { messageId: mail.messageId } : {}), ...(mail.conversationId ? { conversationId: mail.conversationId } : {}) } }
+        : {};
     const document = await withRetry(
       () => client.saveDocument({ ...common, ...hints, upload: uploads[0], title: state.title.trim(), attachments }, state.idempotencyKey),
       retry,

@@ -3,6 +3,7 @@
 /** A file name made from a mail subject or document title: no path or reserved characters, never empty. */
 export function safeFilename(base: string, extension: string, fallback = "IMS Case"): string {
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are not allowed in file names
     .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
     .replace(/\s+/g, " ")
     .trim()

@@ -155,5 +155,11 @@ export function failed(state: FlowState, failure: Message): FlowState {
 
 /** "Save another": the same capture, a clean form and a new idempotency key. */
 export function saveAnother(state: FlowState, idempotencyKey: string, now = new Date()): FlowState {
-  return { ...initialState(state.capture, idempotencyKey, now), templates: state.templates, documentTypes: state.documentTypes, recent: state.recent, asNewVersion: false };
+  return {
+    ...initialState(state.capture, idempotencyKey, now),
+    templates: state.templates,
+    documentTypes: state.documentTypes,
+    recent: state.recent,
+    asNewVersion: false,
+  };
 }

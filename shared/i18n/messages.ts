@@ -69,7 +69,8 @@ export const da = {
   "error.office": "Office kunne ikke udlevere indholdet: {detail}",
   "error.requirementMailbox": "Denne udgave af Outlook kan ikke udlevere hele mailen (kræver Mailbox 1.14). Opdatér Outlook, eller brug Outlook på nettet.",
   "error.requirementAttachments": "Denne udgave af Outlook kan ikke udlevere vedhæftede filer (kræver Mailbox 1.8).",
-  "error.excelWebPdfOnly": "Excel på nettet kan kun udlevere en PDF-udgave af projektmappen. Gem PDF-udgaven, eller åbn projektmappen i Excel på computeren for at gemme selve filen.",
+  "error.excelWebPdfOnly":
+    "Excel på nettet kan kun udlevere en PDF-udgave af projektmappen. Gem PDF-udgaven, eller åbn projektmappen i Excel på computeren for at gemme selve filen.",
   "error.cloudAttachment": "{name} ligger i skyen og kan ikke gemmes herfra",
   "error.noItem": "Vælg en mail, før du gemmer.",
   "notice.pdfOnly": "Kun PDF-udgaven kan gemmes her.",
@@ -186,7 +187,8 @@ export const en: Record<MessageKey, string> = {
   "error.office": "Office could not hand over the content: {detail}",
   "error.requirementMailbox": "This version of Outlook cannot hand over the whole mail (requires Mailbox 1.14). Update Outlook, or use Outlook on the web.",
   "error.requirementAttachments": "This version of Outlook cannot hand over attachments (requires Mailbox 1.8).",
-  "error.excelWebPdfOnly": "Excel on the web can only hand over a PDF copy of the workbook. Save the PDF copy, or open the workbook in desktop Excel to save the file itself.",
+  "error.excelWebPdfOnly":
+    "Excel on the web can only hand over a PDF copy of the workbook. Save the PDF copy, or open the workbook in desktop Excel to save the file itself.",
   "error.cloudAttachment": "{name} is stored in the cloud and cannot be saved from here",
   "error.noItem": "Select a mail before saving.",
   "notice.pdfOnly": "Only the PDF copy can be saved here.",

@@ -31,7 +31,14 @@ const mail = (): FakeMail => ({
   headers: "Message-ID: <x@y>\r\nIn-Reply-To: <parent@y>\r\nReferences: <root@y>\r\n <parent@y>\r\nSubject: x\r\n",
   attachments: [
     { id: "a1", name: "image001.png", contentType: "image/png", isInline: true, attachmentType: "file", content: randomBytes(300).toString("base64") },
-    { id: "a2", name: "Budgetark.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isInline: false, attachmentType: "file", content: corpus("spreadsheet-basic.xlsx").toString("base64") },
+    {
+      id: "a2",
+      name: "Budgetark.xlsx",
+      contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      isInline: false,
+      attachmentType: "file",
+      content: corpus("spreadsheet-basic.xlsx").toString("base64"),
+    },
     { id: "a3", name: "Videresendt", contentType: "message/rfc822", isInline: false, attachmentType: "item", content: "Subject: inner\r\n\r\nhej\r\n" },
     { id: "a4", name: "Stor fil i skyen", contentType: "application/pdf", isInline: false, attachmentType: "cloud", content: "https://example.invalid/x" },
   ],
@@ -46,7 +53,12 @@ describe("the Outlook adapter", () => {
     expect(c.kind).to.equal("mail");
     expect(c.title).to.equal("Budget kontrol / juni 2019?");
     expect(c.filename).to.equal("Budget kontrol _ juni 2019_.eml");
-    expect(c.mail).to.deep.include({ from: "doug@example.com", messageId: "<NDBBIAKOPKHFGPLCODIGGEKECHAA.doug@example.com>", inReplyTo: "<parent@y>", conversationId: "AAQkAD-conv" });
+    expect(c.mail).to.deep.include({
+      from: "doug@example.com",
+      messageId: "<NDBBIAKOPKHFGPLCODIGGEKECHAA.doug@example.com>",
+      inReplyTo: "<parent@y>",
+      conversationId: "AAQkAD-conv",
+    });
     expect(c.mail!.references).to.deep.equal(["<root@y>", "<parent@y>"]);
     expect(c.attachments.map((a) => [a.filename, a.inline])).to.deep.equal([
       ["image001.png", true],
@@ -95,7 +107,12 @@ describe("the Outlook adapter", () => {
   });
 
   it("turns an Office error into a readable message", async () => {
-    installFakeOffice(g, { host: "Outlook", requirementSets: { Mailbox: "1.14" }, mail: mail(), fail: { getAsFileAsync: { code: 9020, message: "Der opstod en intern fejl." } } });
+    installFakeOffice(g, {
+      host: "Outlook",
+      requirementSets: { Mailbox: "1.14" },
+      mail: mail(),
+      fail: { getAsFileAsync: { code: 9020, message: "Der opstod en intern fejl." } },
+    });
     const adapter = outlookAdapter();
     const err = await adapter
       .sources(await adapter.capture())
@@ -111,7 +128,10 @@ describe("the Word, Excel and PowerPoint adapter", () => {
   const tenMb = randomBytes(10 * 1024 * 1024);
 
   it("a 10 MB file arrives in three slices and is reassembled byte-identical; the file is closed", async () => {
-    const log = installFakeOffice(g, { host: "Word", document: { url: "C:\\Users\\anne\\Documents\\Indstillingsnotat.docx", fileBase64: tenMb.toString("base64") } });
+    const log = installFakeOffice(g, {
+      host: "Word",
+      document: { url: "C:\\Users\\anne\\Documents\\Indstillingsnotat.docx", fileBase64: tenMb.toString("base64") },
+    });
     const adapter = documentAdapter("word");
     const c = await adapter.capture();
     expect(c.filename).to.equal("Indstillingsnotat.docx");
@@ -140,7 +160,11 @@ describe("the Word, Excel and PowerPoint adapter", () => {
   });
 
   it("closes the file also when a slice fails, and says what Office reported", async () => {
-    const log = installFakeOffice(g, { host: "Word", document: { url: "a.docx", fileBase64: tenMb.toString("base64") }, fail: { getSliceAsync: { code: 5001, message: "Internal error" } } });
+    const log = installFakeOffice(g, {
+      host: "Word",
+      document: { url: "a.docx", fileBase64: tenMb.toString("base64") },
+      fail: { getSliceAsync: { code: 5001, message: "Internal error" } },
+    });
     const adapter = documentAdapter("word");
     const c = await adapter.capture();
     const source = await adapter.sources(c).main();
@@ -153,7 +177,11 @@ describe("the Word, Excel and PowerPoint adapter", () => {
 
   it("Excel on the web offers the PDF copy and says why", async () => {
     const pdf = Buffer.from("%PDF-1.4\n%fake\n");
-    installFakeOffice(g, { host: "Excel", platform: "OfficeOnline", document: { url: "https://x/Budgetark.xlsx", fileBase64: "", pdfBase64: pdf.toString("base64") } });
+    installFakeOffice(g, {
+      host: "Excel",
+      platform: "OfficeOnline",
+      document: { url: "https://x/Budgetark.xlsx", fileBase64: "", pdfBase64: pdf.toString("base64") },
+    });
     expect(fileCapabilities("excel", "OfficeOnline" as never)).to.deep.equal({ file: false, pdf: true });
     const adapter = documentAdapter("excel");
     expect(adapter.notices()).to.deep.equal([{ key: "error.excelWebPdfOnly" }]);

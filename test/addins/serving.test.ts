@@ -60,7 +60,12 @@ describe("the archive service serves the Office add-ins under /addins/", () => {
     for (const page of ["/addins/taskpane.html", "/addins/commands.html"]) {
       const res = await request(svc.server).get(page).expect(200);
       const csp = String(res.headers["content-security-policy"]);
-      const directive = (name: string) => csp.split(";").map((d) => d.trim().split(/\s+/)).find((d) => d[0] === name)?.slice(1) ?? [];
+      const directive = (name: string) =>
+        csp
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .find((d) => d[0] === name)
+          ?.slice(1) ?? [];
       expect(directive("script-src"), page).to.deep.equal(["'self'", "https://appsforoffice.microsoft.com"]);
       expect(directive("object-src"), page).to.deep.equal(["'none'"]);
       expect(directive("default-src"), page).to.deep.equal(["'self'"]);
@@ -105,7 +110,9 @@ describe("the archive service serves the Office add-ins under /addins/", () => {
   it("says to run `npm run build:addins` when the add-ins are not built", async () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), "ims-addins-"));
     const missing = path.join(parent, "dist-addins");
-    const app = express().use("/addins", addinsStatic(missing)).use(problemHandler(pino({ level: "silent" })));
+    const app = express()
+      .use("/addins", addinsStatic(missing))
+      .use(problemHandler(pino({ level: "silent" })));
     const res = await request(app).get("/addins/taskpane.html").expect(404);
     expect(res.headers["content-type"]).to.match(/^application\/problem\+json/);
     const problem = JSON.parse(res.text);

@@ -100,7 +100,9 @@ describe("the task pane in Chromium, served by the real service", function () {
     expect(doc.documentType.name).to.equal("Brev");
     expect(doc.currentVersion.sha256).to.equal(sha(raw));
     expect(doc.attachments.map((a: { title: string }) => a.title).sort()).to.deep.equal(parsed.attachments.map((a) => a.filename).sort());
-    expect(doc.attachments.map((a: { versions: Array<{ sha256: string }> }) => a.versions[0].sha256).sort()).to.deep.equal(parsed.attachments.map((a) => sha(a.content)).sort());
+    expect(doc.attachments.map((a: { versions: Array<{ sha256: string }> }) => a.versions[0].sha256).sort()).to.deep.equal(
+      parsed.attachments.map((a) => sha(a.content)).sort(),
+    );
     const audit = (await api(`/api/audit?objectType=document&objectId=${documentId}`).expect(200)).body.items.map((e: { action: string }) => e.action);
     expect(audit).to.include("document.create");
 
@@ -109,7 +111,10 @@ describe("the task pane in Chromium, served by the real service", function () {
     expect(log.calls.map((c) => c.name)).to.include("getAsFileAsync");
 
     // Opened again: the pane says where the mail is.
-    const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, { ...options, stored: { roaming: log.roaming, customProperties: log.customProperties } });
+    const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, {
+      ...options,
+      stored: { roaming: log.roaming, customProperties: log.customProperties },
+    });
     await again.getByTestId("already-saved").waitFor();
     expect(await again.getByTestId("already-saved").innerText()).to.contain(caseNumber);
     await screenshot(again, "outlook-6-already-saved");
@@ -185,7 +190,9 @@ describe("the task pane in Chromium, served by the real service", function () {
     await page.getByTestId("failure").waitFor();
     await screenshot(page, "outlook-7-case-closed");
     expect(await page.getByTestId("problem-text").innerText()).to.equal("Sagen er lukket. Genåbn den, før du gemmer i den eller ændrer den.");
-    expect(await page.getByTestId("problem-detail").innerText()).to.equal(`Detaljer: Case ${closing.number} is closed; reopen it before filing documents in it.`);
+    expect(await page.getByTestId("problem-detail").innerText()).to.equal(
+      `Detaljer: Case ${closing.number} is closed; reopen it before filing documents in it.`,
+    );
     await page.close();
   });
 
@@ -212,7 +219,12 @@ describe("the task pane in Chromium, served by the real service", function () {
     expect(log.calls.filter((c) => c.name === "getSliceAsync").length).to.be.at.least(Math.ceil(docx.length / (256 * 1024)));
 
     // The file now carries its document id: the pane offers a new version.
-    const again = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=word`, { ...options, stored: { documentSettings: log.documentSettings } }, connection);
+    const again = await openTaskpane(
+      browser,
+      `${svc.url}/addins/taskpane.html?host=word`,
+      { ...options, stored: { documentSettings: log.documentSettings } },
+      connection,
+    );
     await again.getByTestId("as-new-version").click();
     const versionOf = await again.getByTestId("new-version-of").innerText();
     expect(versionOf).to.contain("Indstillingsnotat").and.contain("1.0").and.contain(caseNumber);

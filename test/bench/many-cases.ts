@@ -82,7 +82,19 @@ export async function insertManyCases(db: Db, w: World, count: number): Promise<
     case_id: `bench-case-${String(Math.floor((k * count) / 40)).padStart(6, "0")}`,
     used_at: new Date(Date.UTC(2026, 10, 1) + k * 60_000).toISOString(),
   }));
-  const visible = await db.selectFrom("cases").select("id").where("access_group_id", "=", w.accessGroups.school).where("id", "in", recent.map((r) => r.case_id)).execute();
+  const visible = await db
+    .selectFrom("cases")
+    .select("id")
+    .where("access_group_id", "=", w.accessGroups.school)
+    .where(
+      "id",
+      "in",
+      recent.map((r) => r.case_id),
+    )
+    .execute();
   const ids = new Set(visible.map((v) => v.id));
-  await db.insertInto("recent_cases").values(recent.filter((r) => ids.has(r.case_id))).execute();
+  await db
+    .insertInto("recent_cases")
+    .values(recent.filter((r) => ids.has(r.case_id)))
+    .execute();
 }

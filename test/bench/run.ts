@@ -99,7 +99,8 @@ async function main() {
     for (const q of ["elev", "anna jen", "fravær mads", "2019", "xyzzy"]) suggests.push(await suggestLatency(svc, token, q));
 
     process.stdout.write(`  300 MB upload, multipart and resumable (4 MB slices) …\n`);
-    const multipart = (content: GeneratedContent) => () => saveMultipart(svc.url, { documentTypeId: world.types.pupil, caseId }, content.chunks(), content.size, { token });
+    const multipart = (content: GeneratedContent) => () =>
+      saveMultipart(svc.url, { documentTypeId: world.types.pupil, caseId }, content.chunks(), content.size, { token });
     const resumable = (content: GeneratedContent) => () =>
       saveViaTus(svc.url, { documentTypeId: world.types.pupil, caseId }, content.size, (a, b) => content.chunks(a, b), { token, sliceBytes: 4 * MB });
     // A first resumable upload loads and sizes what tus needs once (~35 MB that stays); measure past that.
@@ -113,8 +114,16 @@ async function main() {
     const pane = await measureTaskpane(svc.url, token);
 
     const rows: Array<[string, string, string]> = [
-      [`saves/s, 60 KB multipart, ${CLIENTS} clients, ${SAVE_SECONDS} s`, saves.perSecond.toFixed(1), `p50 ${ms(saves.p50)}, p95 ${ms(saves.p95)}, ${saves.ok} saved, ${saves.failed} failed`],
-      [`GET /api/health req/s, ${CLIENTS} clients, ${HEALTH_SECONDS} s`, health.perSecond.toFixed(0), `p50 ${ms(health.p50)}, p95 ${ms(health.p95)}, ${health.failed} failed`],
+      [
+        `saves/s, 60 KB multipart, ${CLIENTS} clients, ${SAVE_SECONDS} s`,
+        saves.perSecond.toFixed(1),
+        `p50 ${ms(saves.p50)}, p95 ${ms(saves.p95)}, ${saves.ok} saved, ${saves.failed} failed`,
+      ],
+      [
+        `GET /api/health req/s, ${CLIENTS} clients, ${HEALTH_SECONDS} s`,
+        health.perSecond.toFixed(0),
+        `p50 ${ms(health.p50)}, p95 ${ms(health.p95)}, ${health.failed} failed`,
+      ],
       ["saves/s ÷ health req/s", (saves.perSecond / health.perSecond).toFixed(3), ""],
       ...suggests.map((s): [string, string, string] => [`suggest "${s.q}" (${s.hits} hits)`, `p50 ${ms(s.p50)}`, `p95 ${ms(s.p95)}`]),
       ...big.map((b): [string, string, string] => [
@@ -128,7 +137,12 @@ async function main() {
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);
-    process.stdout.write(`\n(total ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})\n`);
+    process.stdout.write(
+      `\n(total ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")})\n`,
+    );
   } finally {
     await svc.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -41,5 +41,11 @@ export async function measureTaskpane(serviceUrl: string, token: string, runs = 
     await browser.close();
   }
   times.sort((a, b) => a - b);
-  return { rawKiB: raw / 1024, gzipKiB: gzip / 1024, p50: times[Math.floor(times.length / 2)], p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))], runs };
+  return {
+    rawKiB: raw / 1024,
+    gzipKiB: gzip / 1024,
+    p50: times[Math.floor(times.length / 2)],
+    p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))],
+    runs,
+  };
 }

@@ -44,7 +44,11 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     code = built.code;
     h = harness;
     const w = h.backend.world;
-    const created = await h.api<{ id: string; number: string }>("POST", "/api/cases", { templateId: w.templates.pupil, title: "Foreningen Glade Børn", metadata: { elevnummer: "E-7" } });
+    const created = await h.api<{ id: string; number: string }>("POST", "/api/cases", {
+      templateId: w.templates.pupil,
+      title: "Foreningen Glade Børn",
+      metadata: { elevnummer: "E-7" },
+    });
     caseId = created.id;
     caseNumber = created.number;
     types = (await h.api<{ items: DocumentType[] }>("GET", "/api/document-types")).items;
@@ -57,7 +61,13 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
   const kinds = () => h.backend.world.types;
   /** A fresh Apps Script with Code.js loaded; signed in with alice's API token unless told otherwise. */
   const open = (options: Partial<DeskOptions> = {}): Desk =>
-    desk({ code, harness: h, messages: [danish, outlook, reply], ...options, properties: { IMS_API_TOKEN: h.backend.world.tokens.alice, ...options.properties } });
+    desk({
+      code,
+      harness: h,
+      messages: [danish, outlook, reply],
+      ...options,
+      properties: { IMS_API_TOKEN: h.backend.world.tokens.alice, ...options.properties },
+    });
   /** The document the add-on saved last, as the archive's API shows it. */
   async function savedDocument(d: Desk): Promise<DocumentDetails> {
     const call = d.gas.urlFetch.calls.filter((c) => c.method === "post" && /\/api\/documents$/.test(c.url) && c.status === 201).pop();
@@ -70,8 +80,10 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     const source = ts.createSourceFile("Code.js", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
     const native: string[] = [];
     const visit = (node: ts.Node) => {
-      if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) native.push(`await at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
-      if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) native.push(`async at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+      if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier))
+        native.push(`await at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+      if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
+        native.push(`async at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
       ts.forEachChild(node, visit);
     };
     visit(source);
@@ -80,9 +92,13 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     const global = d.addon.context as Record<string, unknown>;
     expect(global.Promise).to.equal((global.ImsSyncPromise as { SyncPromise: unknown }).SyncPromise);
     expect(vm.runInContext("typeof Promise.resolve(1).inspect", d.addon.context)).to.equal("function");
-    for (const missing of ["setTimeout", "setImmediate", "queueMicrotask", "TextEncoder", "btoa", "fetch", "crypto"]) expect(global[missing], missing).to.equal(undefined);
+    for (const missing of ["setTimeout", "setImmediate", "queueMicrotask", "TextEncoder", "btoa", "fetch", "crypto"])
+      expect(global[missing], missing).to.equal(undefined);
     // A trigger returns its cards, not a promise of them: the whole flow ran inside the call.
-    const cards = d.addon.call("onGmailMessageOpen", { commonEventObject: { hostApp: "GMAIL", userLocale: "da" }, gmail: { messageId: danish.id, accessToken: danish.accessToken } });
+    const cards = d.addon.call("onGmailMessageOpen", {
+      commonEventObject: { hostApp: "GMAIL", userLocale: "da" },
+      gmail: { messageId: danish.id, accessToken: danish.accessToken },
+    });
     expect(cards).to.be.an("array").with.length(1);
     expect((cards as Json[])[0].kind).to.equal("Card");
   });
@@ -174,7 +190,9 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     const d = open();
     const s = d.click(d.click(d.openMail(danish), "Gem uden sag (flydende dokument)"), SAVE, { title: "" });
     expect(s.card.name).to.equal("details");
-    const problems = findAll(s.card, "TextParagraph").map((p) => String(p.text)).filter((t) => t.includes("#b3261e"));
+    const problems = findAll(s.card, "TextParagraph")
+      .map((p) => String(p.text))
+      .filter((t) => t.includes("#b3261e"));
     expect(problems.join("\n")).to.contain("Vælg en dokumenttype").and.contain("Titel skal udfyldes");
     expect(d.gas.urlFetch.calls.some((c) => c.url.includes("/api/uploads"))).to.equal(false);
   });
@@ -183,7 +201,10 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     const d = open();
     const asking = d.openFile("DOCS", DOC, false);
     expect(textOf(asking.card)).to.contain("skal have adgang til denne fil");
-    expect(d.run(asking, buttonAction(asking.card, "Giv adgang til filen"))).to.deep.equal({ kind: "EditorFileScopeActionResponse", requestFileScopeForActiveDocument: true });
+    expect(d.run(asking, buttonAction(asking.card, "Giv adgang til filen"))).to.deep.equal({
+      kind: "EditorFileScopeActionResponse",
+      requestFileScopeForActiveDocument: true,
+    });
     let s = d.openFile("DOCS", DOC, true);
     expect((s.card.header as Json).subtitle).to.equal(DOC.title);
     s = d.click(s, "Gem uden sag (flydende dokument)");
@@ -197,21 +218,22 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     expect(doc.currentVersion.filename).to.equal(`${DOC.title}.docx`);
     expect(doc.currentVersion.mediaType).to.equal(MIME.docx);
     expect(doc.currentVersion.sha256).to.equal(sha(fs.readFileSync(FILES.docx)));
-    expect(await h.backend.driveRequests()).to.deep.equal([{ fileId: DOC.id, mimeType: MIME.docx, authorization: `Bearer ${d.gas.scriptApp.getOAuthToken()}` }]);
+    expect(await h.backend.driveRequests()).to.deep.equal([
+      { fileId: DOC.id, mimeType: MIME.docx, authorization: `Bearer ${d.gas.scriptApp.getOAuthToken()}` },
+    ]);
   });
 
   it("… or as PDF when PDF is chosen; a Sheet goes as .xlsx with a PDF copy attached", async () => {
     const d = open();
-    let s = d.click(d.openFile("DOCS", DOC, true), "Gem uden sag (flydende dokument)");
-    s = d.change(d.change(s, "documentTypeId", kinds().note), "format", "pdf");
+    let s = d.change(d.change(d.click(d.openFile("DOCS", DOC, true), "Gem uden sag (flydende dokument)"), "documentTypeId", kinds().note), "format", "pdf");
     expect(field(s.card, "format").items).to.deep.include({ text: "PDF (.pdf)", value: "pdf", selected: true });
-    s = d.click(s, SAVE);
+    d.click(s, SAVE);
     let doc = await savedDocument(d);
     expect([doc.currentVersion.filename, doc.currentVersion.mediaType]).to.deep.equal([`${DOC.title}.pdf`, MIME.pdf]);
     expect(doc.currentVersion.sha256).to.equal(sha(fs.readFileSync(FILES.pdf)));
 
     s = d.click(d.openFile("SHEETS", SHEET, true), "Gem uden sag (flydende dokument)");
-    s = d.click(d.change(s, "documentTypeId", kinds().note), SAVE, { savePdf: ["true"] });
+    d.click(d.change(s, "documentTypeId", kinds().note), SAVE, { savePdf: ["true"] });
     doc = await savedDocument(d);
     expect(doc.currentVersion.filename).to.equal("Budget 2024.xlsx");
     expect(doc.currentVersion.sha256).to.equal(sha(fs.readFileSync(FILES.xlsx)));
@@ -255,7 +277,9 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
 
   it("UrlFetchApp here refuses a payload over 50 MB, as Apps Script does", () => {
     const d = open();
-    expect(() => d.gas.urlFetch.realFetch(`${h.backend.serviceUrl}/api/uploads`, { method: "post", payload: "x".repeat(50 * MB + 1) })).to.throw(/Limit Exceeded: URLFetch POST Size/);
+    expect(() => d.gas.urlFetch.realFetch(`${h.backend.serviceUrl}/api/uploads`, { method: "post", payload: "x".repeat(50 * MB + 1) })).to.throw(
+      /Limit Exceeded: URLFetch POST Size/,
+    );
   });
 
   it("signs in with the user's Google ID token from ScriptApp.getIdentityToken() when no development token is set", () => {
@@ -326,7 +350,8 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
       const d = open();
       let s = toDetails(d, d.openMail(danish));
       d.gas.urlFetch.fetch.callsFake((url: string, params: { method?: string }) => {
-        if (params?.method === "patch") throw new Error("Bandwidth quota exceeded: https://ims.example.dk/api/uploads. Try reducing the rate of data transfer.");
+        if (params?.method === "patch")
+          throw new Error("Bandwidth quota exceeded: https://ims.example.dk/api/uploads. Try reducing the rate of data transfer.");
         return d.gas.urlFetch.realFetch(url, params);
       });
       s = d.click(s, SAVE, { title: "Gemt efter kvote" });
@@ -339,7 +364,11 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     });
 
     it("the case was closed meanwhile: the card says to reopen it, with IMS Case's own sentence as details", async () => {
-      const closing = await h.api<{ id: string; number: string }>("POST", "/api/cases", { templateId: h.backend.world.templates.pupil, title: "Elevsag der lukkes", metadata: { elevnummer: "E-8" } });
+      const closing = await h.api<{ id: string; number: string }>("POST", "/api/cases", {
+        templateId: h.backend.world.templates.pupil,
+        title: "Elevsag der lukkes",
+        metadata: { elevnummer: "E-8" },
+      });
       const d = open();
       let s = d.change(d.chooseCase(d.openMail(danish), closing.id), "documentTypeId", kinds().letter);
       await h.api("POST", `/api/cases/${closing.id}/close`, {});

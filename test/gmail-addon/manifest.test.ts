@@ -64,7 +64,15 @@ function readScript(code: string) {
     const hasExport = ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const dynamicImport = ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword;
     const importMeta = ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
-    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isExportDeclaration(node) || ts.isExportAssignment(node) || hasExport || dynamicImport || importMeta) {
+    if (
+      ts.isImportDeclaration(node) ||
+      ts.isImportEqualsDeclaration(node) ||
+      ts.isExportDeclaration(node) ||
+      ts.isExportAssignment(node) ||
+      hasExport ||
+      dynamicImport ||
+      importMeta
+    ) {
       moduleSyntax.push(node.getText(source).slice(0, 80));
     }
     ts.forEachChild(node, visit);
@@ -72,7 +80,11 @@ function readScript(code: string) {
   visit(source);
   const functions = source.statements.filter(ts.isFunctionDeclaration).map((f) => f.name!.text);
   const declared = source.statements.flatMap((st) =>
-    ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => d.name.getText(source)) : ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) ? [st.name!.text] : [],
+    ts.isVariableStatement(st)
+      ? st.declarationList.declarations.map((d) => d.name.getText(source))
+      : ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)
+        ? [st.name!.text]
+        : [],
   );
   return { moduleSyntax, functions, declared };
 }
@@ -90,7 +102,8 @@ describe("the add-on's Apps Script project: appsscript.json and the bundle", () 
   it("dist/appsscript.json validates against the appsscript.json schema, the Docs and Slides blocks against its Sheets block", () => {
     const { manifest: validate, editorBlock } = manifestValidator();
     expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).to.equal(true);
-    for (const host of ["docs", "sheets", "slides"]) expect(editorBlock(manifest.addOns[host]), `${host}: ${JSON.stringify(editorBlock.errors)}`).to.equal(true);
+    for (const host of ["docs", "sheets", "slides"])
+      expect(editorBlock(manifest.addOns[host]), `${host}: ${JSON.stringify(editorBlock.errors)}`).to.equal(true);
     // … and the check bites: an http whitelist entry, a scope that is no URI, an unknown runtime.
     for (const broken of [{ urlFetchWhitelist: ["http://ims.example.dk/"] }, { oauthScopes: ["gmail readonly"] }, { runtimeVersion: "V9" }]) {
       expect(validate({ ...manifest, ...broken }), JSON.stringify(broken)).to.equal(false);
@@ -103,7 +116,10 @@ describe("the add-on's Apps Script project: appsscript.json and the bundle", () 
     expect(manifest.addOns.common).to.include({ name: "Gem i IMS Case", useLocaleFromApp: true });
     expect(manifest.addOns.gmail.contextualTriggers).to.deep.equal([{ unconditional: {}, onTriggerFunction: "onGmailMessageOpen" }]);
     for (const host of ["docs", "sheets", "slides"]) {
-      expect(manifest.addOns[host]).to.deep.equal({ homepageTrigger: { runFunction: "onEditorHomepage", enabled: true }, onFileScopeGrantedTrigger: { runFunction: "onFileScopeGranted" } });
+      expect(manifest.addOns[host]).to.deep.equal({
+        homepageTrigger: { runFunction: "onEditorHomepage", enabled: true },
+        onFileScopeGrantedTrigger: { runFunction: "onFileScopeGranted" },
+      });
     }
   });
 
@@ -145,7 +161,19 @@ describe("the add-on's Apps Script project: appsscript.json and the bundle", () 
     expect(script.functions).to.include.members(built.globals);
     // Everything at the top of the script is global in Apps Script: nothing may shadow one of its services.
     // (Promise is shadowed on purpose, by the synchronous one.)
-    const services = ["CardService", "GmailApp", "DriveApp", "ScriptApp", "UrlFetchApp", "Utilities", "CacheService", "PropertiesService", "Session", "Logger", "console"];
+    const services = [
+      "CardService",
+      "GmailApp",
+      "DriveApp",
+      "ScriptApp",
+      "UrlFetchApp",
+      "Utilities",
+      "CacheService",
+      "PropertiesService",
+      "Session",
+      "Logger",
+      "console",
+    ];
     expect(script.declared.filter((n) => services.includes(n))).to.deep.equal([]);
     expect(script.declared).to.include("Promise");
   });

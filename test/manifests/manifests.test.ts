@@ -98,8 +98,14 @@ describe("Office add-in manifests", () => {
       for (const scope of overrideScopes(xml)) {
         const referenced = referencedResids(scope);
         const defined = definedResources(scope);
-        expect([...referenced].filter((id) => !defined.has(id)), "referenced but not defined").to.deep.equal([]);
-        expect([...defined].filter((id) => !referenced.has(id)), "defined but never used").to.deep.equal([]);
+        expect(
+          [...referenced].filter((id) => !defined.has(id)),
+          "referenced but not defined",
+        ).to.deep.equal([]);
+        expect(
+          [...defined].filter((id) => !referenced.has(id)),
+          "defined but never used",
+        ).to.deep.equal([]);
       }
     }
     expect(overrideScopes(outlook)).to.have.length(2);
@@ -149,7 +155,10 @@ describe("Office add-in manifests", () => {
     const again = fs.mkdtempSync(path.join(os.tmpdir(), "ims-manifests-"));
     try {
       await buildManifests({ baseUrl: "https://other.example", outDir: again });
-      for (const [name, xml] of [["outlook.xml", outlook], ["office.xml", office]] as const) {
+      for (const [name, xml] of [
+        ["outlook.xml", outlook],
+        ["office.xml", office],
+      ] as const) {
         const id = (s: string) => /<Id>([0-9a-f-]{36})<\/Id>/.exec(s)?.[1];
         expect(id(xml)).to.be.a("string");
         expect(id(fs.readFileSync(path.join(again, name), "utf8"))).to.equal(id(xml));
@@ -185,10 +194,14 @@ describe("Office add-in manifests", () => {
       // The CLI writes beside its templates; run it on a copy so the working tree is left alone.
       fs.cpSync(path.join(repo, "manifests"), path.join(cli, "manifests"), { recursive: true });
       fs.copyFileSync(path.join(repo, "package.json"), path.join(cli, "package.json"));
-      const out = execFileSync(process.execPath, ["--import", "tsx", path.join(cli, "manifests", "build-manifests.ts"), "--base-url", "https://ims.example.dk"], {
-        cwd: repo,
-        encoding: "utf8",
-      });
+      const out = execFileSync(
+        process.execPath,
+        ["--import", "tsx", path.join(cli, "manifests", "build-manifests.ts"), "--base-url", "https://ims.example.dk"],
+        {
+          cwd: repo,
+          encoding: "utf8",
+        },
+      );
       expect(out).to.contain("outlook.xml").and.to.contain("office.xml");
       expect(fs.readFileSync(path.join(cli, "manifests", "office.xml"), "utf8")).to.contain("https://ims.example.dk/addins/taskpane.html");
     } finally {

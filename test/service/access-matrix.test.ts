@@ -84,7 +84,11 @@ async function copyOf(d: SceneDocument): Promise<string> {
 
 async function ownFloatingDocument(c: Caller): Promise<string> {
   if (!isPerson(c)) return scene.documents.floating.id;
-  const saved = await saveDocument(scene.svc.url, scene.tokens[c], { title: "Egen kladde", documentTypeId: scene.world.types.letter, filename: "egen-kladde.txt" });
+  const saved = await saveDocument(scene.svc.url, scene.tokens[c], {
+    title: "Egen kladde",
+    documentTypeId: scene.world.types.letter,
+    filename: "egen-kladde.txt",
+  });
   return saved.id;
 }
 
@@ -102,13 +106,23 @@ const documentProbes: Probe<DocumentPlan, SceneDocument>[] = [
     allowed: editor(200),
     async send(c, d, succeeds) {
       if (!succeeds) return as(c).patch(`/api/documents/${d.id}`).send({ title: "Overtaget titel" });
-      const res = await as(c).patch(`/api/documents/${d.id}`).send({ title: `${d.title} (rettet)` });
+      const res = await as(c)
+        .patch(`/api/documents/${d.id}`)
+        .send({ title: `${d.title} (rettet)` });
       await as(c).patch(`/api/documents/${d.id}`).send({ title: d.title }).expect(200);
       return res;
     },
   },
-  { what: "a new version of {it}", allowed: editor(201), send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt") },
-  { what: "adding an attachment to {it}", allowed: editor(201), send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/attachments`), { title: "Tillaeg" }, "tillaeg.txt") },
+  {
+    what: "a new version of {it}",
+    allowed: editor(201),
+    send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt"),
+  },
+  {
+    what: "adding an attachment to {it}",
+    allowed: editor(201),
+    send: (c, d) => withFile(as(c).post(`/api/documents/${d.id}/attachments`), { title: "Tillaeg" }, "tillaeg.txt"),
+  },
   {
     what: "a new version of an attachment of {it}",
     allowed: editor(201),
@@ -119,7 +133,9 @@ const documentProbes: Probe<DocumentPlan, SceneDocument>[] = [
     what: "adding a reference from {it}",
     allowed: notExternal(201),
     async send(c, d, succeeds) {
-      const res = await as(c).post(`/api/documents/${d.id}/references`).send({ toDocumentId: referenceTarget(c, d), kind: "reply_to" });
+      const res = await as(c)
+        .post(`/api/documents/${d.id}/references`)
+        .send({ toDocumentId: referenceTarget(c, d), kind: "reply_to" });
       if (succeeds && res.status === 201) await as(c).delete(`/api/documents/${d.id}/references/${res.body.id}`).expect(204);
       return res;
     },
@@ -130,7 +146,10 @@ const documentProbes: Probe<DocumentPlan, SceneDocument>[] = [
     async send(c, d, succeeds) {
       let referenceId = d.referenceId;
       if (succeeds) {
-        const made = await as(c).post(`/api/documents/${d.id}/references`).send({ toDocumentId: referenceTarget(c, d), kind: "replaces" }).expect(201);
+        const made = await as(c)
+          .post(`/api/documents/${d.id}/references`)
+          .send({ toDocumentId: referenceTarget(c, d), kind: "replaces" })
+          .expect(201);
         referenceId = made.body.id;
       }
       return as(c).delete(`/api/documents/${d.id}/references/${referenceId}`);
@@ -141,7 +160,9 @@ const documentProbes: Probe<DocumentPlan, SceneDocument>[] = [
     allowed: (p, d) => (d.floating ? 200 : p === "erik" && d.owner !== p ? 403 : 409),
     async send(c, d, succeeds) {
       const id = succeeds ? await copyOf(d) : d.id;
-      return as(c).post(`/api/documents/${id}/file`).send({ caseId: caseFor(c) });
+      return as(c)
+        .post(`/api/documents/${id}/file`)
+        .send({ caseId: caseFor(c) });
     },
   },
   {
@@ -163,7 +184,9 @@ const caseProbes: Probe<CasePlan, SceneCase>[] = [
     allowed: notExternal(200),
     async send(c, k, succeeds) {
       if (!succeeds) return as(c).patch(`/api/cases/${k.id}`).send({ title: "Overtaget sag" });
-      const res = await as(c).patch(`/api/cases/${k.id}`).send({ title: `${k.title} (rettet)` });
+      const res = await as(c)
+        .patch(`/api/cases/${k.id}`)
+        .send({ title: `${k.title} (rettet)` });
       await as(c).patch(`/api/cases/${k.id}`).send({ title: k.title }).expect(200);
       return res;
     },
@@ -186,7 +209,10 @@ const caseProbes: Probe<CasePlan, SceneCase>[] = [
   {
     what: "filing their own floating document into {it}",
     allowed: () => 200,
-    send: async (c, k) => as(c).post(`/api/documents/${await ownFloatingDocument(c)}/file`).send({ caseId: k.id }),
+    send: async (c, k) =>
+      as(c)
+        .post(`/api/documents/${await ownFloatingDocument(c)}/file`)
+        .send({ caseId: k.id }),
   },
 ];
 
@@ -195,7 +221,13 @@ const listingProbes: Array<{ what: string; send(c: Caller): PromiseLike<Reply> }
   { what: "recent cases", send: (c) => as(c).get("/api/cases?filter=recent") },
   { what: "case suggestions", send: (c) => as(c).get("/api/cases/suggest?q=elev") },
   { what: "the document list", send: (c) => as(c).get("/api/documents") },
-  { what: "creating a case", send: (c) => as(c).post("/api/cases").send({ templateId: scene.world.templates.pupil, title: "Ny sag", metadata: { elevnummer: "E-1" } }) },
+  {
+    what: "creating a case",
+    send: (c) =>
+      as(c)
+        .post("/api/cases")
+        .send({ templateId: scene.world.templates.pupil, title: "Ny sag", metadata: { elevnummer: "E-1" } }),
+  },
   { what: "saving a floating document", send: (c) => withFile(as(c).post("/api/documents"), { documentTypeId: scene.world.types.letter }, "loest.txt") },
 ];
 
@@ -207,7 +239,10 @@ async function countRows(table: string, column: string, value: string): Promise<
 /** Everything a refused request could have changed about the object. */
 async function snapshot(o: Pick<SceneCase | SceneDocument, "kind" | "id">) {
   if (o.kind === "case") {
-    return { row: await db().selectFrom("cases").selectAll().where("id", "=", o.id).executeTakeFirst(), documents: await countRows("documents", "case_id", o.id) };
+    return {
+      row: await db().selectFrom("cases").selectAll().where("id", "=", o.id).executeTakeFirst(),
+      documents: await countRows("documents", "case_id", o.id),
+    };
   }
   return {
     row: await db().selectFrom("documents").selectAll().where("id", "=", o.id).executeTakeFirst(),
@@ -221,7 +256,10 @@ async function snapshot(o: Pick<SceneCase | SceneDocument, "kind" | "id">) {
 }
 
 async function auditCount(action: string, actorId?: string, objectId?: string): Promise<number> {
-  let q = db().selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).where("action", "=", action);
+  let q = db()
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("action", "=", action);
   if (actorId) q = q.where("actor_id", "=", actorId);
   if (objectId) q = q.where("object_id", "=", objectId);
   return Number((await q.executeTakeFirstOrThrow()).n);
@@ -259,7 +297,8 @@ async function playRow<P, T extends P & (SceneCase | SceneDocument)>(probe: Prob
   if (c === "forger") expect(await auditCount("auth.refused"), "the bad token was not audited").to.be.greaterThan(badTokensBefore);
 }
 
-const expectedFor = <Plan extends ObjectPlan>(probe: Probe<Plan, Plan & { kind: string }>, p: Person, o: Plan) => (o.seenBy.includes(p) ? probe.allowed(p, o) : (probe.hidden ?? 404));
+const expectedFor = <Plan extends ObjectPlan>(probe: Probe<Plan, Plan & { kind: string }>, p: Person, o: Plan) =>
+  o.seenBy.includes(p) ? probe.allowed(p, o) : (probe.hidden ?? 404);
 
 describe("access matrix", function () {
   before(async () => {
@@ -317,7 +356,9 @@ describe("access matrix", function () {
       const items: Array<{ id: string }> = [];
       let cursor: string | null = null;
       do {
-        const res: Reply = await as(c).get(`${path}${path.includes("?") ? "&" : "?"}limit=${path.startsWith("/api/cases/suggest") ? 50 : 200}${cursor ? `&cursor=${cursor}` : ""}`);
+        const res: Reply = await as(c).get(
+          `${path}${path.includes("?") ? "&" : "?"}limit=${path.startsWith("/api/cases/suggest") ? 50 : 200}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         expect(res.status, show(res)).to.equal(200);
         expectNoLeak(res, c);
         items.push(...res.body.items);
@@ -390,13 +431,19 @@ describe("access matrix", function () {
       { what: "GET on alice's upload", send: (c) => tus(as(c).get(path())) },
       {
         what: "PATCH (append) on alice's upload",
-        send: (c) => tus(as(c).patch(path())).set("Upload-Offset", String(scene.upload.size)).set("Content-Type", "application/offset+octet-stream").send(Buffer.from("fremmed")),
+        send: (c) =>
+          tus(as(c).patch(path()))
+            .set("Upload-Offset", String(scene.upload.size))
+            .set("Content-Type", "application/offset+octet-stream")
+            .send(Buffer.from("fremmed")),
       },
       { what: "DELETE (terminate) on alice's upload", send: (c) => tus(as(c).delete(path())) },
     ];
 
     async function expectUploadIntact(): Promise<void> {
-      expect(await db().selectFrom("uploads").select("user_id").where("id", "=", scene.upload.id).executeTakeFirst()).to.deep.equal({ user_id: scene.userIds.alice });
+      expect(await db().selectFrom("uploads").select("user_id").where("id", "=", scene.upload.id).executeTakeFirst()).to.deep.equal({
+        user_id: scene.userIds.alice,
+      });
       const head = await tus(as("alice").head(path()));
       expect(head.status).to.equal(200);
       expect(head.headers["upload-offset"]).to.equal(String(scene.upload.size));
@@ -436,7 +483,10 @@ describe("access matrix", function () {
       {
         what: "claiming alice's upload as an attachment to a document they may change",
         who: ["carl", "bob", "admin"],
-        send: (c) => as(c).post(`/api/documents/${(c === "bob" ? scene.documents.partner : scene.documents.school).id}/attachments`).send({ upload: scene.upload.id }),
+        send: (c) =>
+          as(c)
+            .post(`/api/documents/${(c === "bob" ? scene.documents.partner : scene.documents.school).id}/attachments`)
+            .send({ upload: scene.upload.id }),
       },
     ];
     for (const claim of claims) {
@@ -457,7 +507,10 @@ describe("access matrix", function () {
     for (const c of ["anonymous", "forger"] as const) {
       const starting = {
         what: "starting a resumable upload",
-        send: (caller: Caller) => tus(as(caller).post("/api/uploads")).set("Upload-Length", "10").set("Upload-Metadata", `filename ${Buffer.from("x.txt").toString("base64")}`),
+        send: (caller: Caller) =>
+          tus(as(caller).post("/api/uploads"))
+            .set("Upload-Length", "10")
+            .set("Upload-Metadata", `filename ${Buffer.from("x.txt").toString("base64")}`),
       };
       for (const r of [starting, ...uploadRequests]) {
         it(`${callerLabel(c)} gets 401 for ${r.what}`, async () => {
@@ -471,7 +524,9 @@ describe("access matrix", function () {
 
     it("an upload started with a forged owner header belongs to the one who started it (carl), not to alice", async () => {
       const forged = (t: request.Test) => tus(t).set("X-Ims-Upload-User", scene.userIds.alice);
-      const created = await forged(as("carl").post("/api/uploads")).set("Upload-Length", "4").set("Upload-Metadata", `filename ${Buffer.from("carl.txt").toString("base64")}`);
+      const created = await forged(as("carl").post("/api/uploads"))
+        .set("Upload-Length", "4")
+        .set("Upload-Metadata", `filename ${Buffer.from("carl.txt").toString("base64")}`);
       expect(created.status, show(created)).to.equal(201);
       const id = String(created.headers.location).split("/").pop()!;
       expect(await db().selectFrom("uploads").select("user_id").where("id", "=", id).executeTakeFirst()).to.deep.equal({ user_id: scene.userIds.carl });
@@ -542,13 +597,17 @@ describe("access matrix", function () {
       expect(res.status, show(res)).to.equal(404);
       expectProblem(res, 404);
       expectNoLeak(res, "carl");
-      expect(await db().selectFrom("document_references").select("id").where("id", "=", scene.references.schoolToRestricted).executeTakeFirst()).to.not.equal(undefined);
+      expect(await db().selectFrom("document_references").select("id").where("id", "=", scene.references.schoolToRestricted).executeTakeFirst()).to.not.equal(
+        undefined,
+      );
     });
 
     it(`${relationOf("carl", DOCUMENTS.restricted)} cannot add a reference to it, and the attempt is audited`, async () => {
       const before = await auditCount("access.refused", scene.userIds.carl, scene.documents.restricted.id);
       const refsBefore = await countRows("document_references", "to_document_id", scene.documents.restricted.id);
-      const res = await as("carl").post(`/api/documents/${scene.documents.school.id}/references`).send({ toDocumentId: scene.documents.restricted.id, kind: "reply_to" });
+      const res = await as("carl")
+        .post(`/api/documents/${scene.documents.school.id}/references`)
+        .send({ toDocumentId: scene.documents.restricted.id, kind: "reply_to" });
       expect(res.status, show(res)).to.equal(422);
       expect(res.body.code).to.equal("unknown_reference_target");
       expectNoLeak(res, "carl");
@@ -620,13 +679,40 @@ describe("access matrix", function () {
 
     /** A floating document in the partners' access group, so both bob and erik see it. */
     const floatingOf = async (p: Person) =>
-      (await saveDocument(scene.svc.url, scene.tokens[p], { title: "Loes skrivelse", documentTypeId: scene.world.types.letter, accessGroupId: scene.world.accessGroups.partners, filename: "loes-skrivelse.txt" })).id;
+      (
+        await saveDocument(scene.svc.url, scene.tokens[p], {
+          title: "Loes skrivelse",
+          documentTypeId: scene.world.types.letter,
+          accessGroupId: scene.world.accessGroups.partners,
+          filename: "loes-skrivelse.txt",
+        })
+      ).id;
 
     const WRITES: Write[] = [
-      { key: "metadata", what: () => "changing the title of the document", success: "200", send: (p, d) => as(p).patch(`/api/documents/${d}`).send({ title: "Ny titel" }) },
-      { key: "version", what: () => "a new version of the document", success: "201", send: (p, d) => withFile(as(p).post(`/api/documents/${d}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt") },
-      { key: "attachment", what: () => "adding an attachment to the document", success: "201", send: (p, d) => withFile(as(p).post(`/api/documents/${d}/attachments`), { title: "Tillaeg" }, "tillaeg.txt") },
-      { key: "comment", what: () => "commenting on the document", success: "201", send: (p, d) => as(p).post(`/api/documents/${d}/comments`).send({ body: "Set" }) },
+      {
+        key: "metadata",
+        what: () => "changing the title of the document",
+        success: "200",
+        send: (p, d) => as(p).patch(`/api/documents/${d}`).send({ title: "Ny titel" }),
+      },
+      {
+        key: "version",
+        what: () => "a new version of the document",
+        success: "201",
+        send: (p, d) => withFile(as(p).post(`/api/documents/${d}/versions`).set("If-Match", "*"), { comment: "Ny udgave" }, "ny-udgave.txt"),
+      },
+      {
+        key: "attachment",
+        what: () => "adding an attachment to the document",
+        success: "201",
+        send: (p, d) => withFile(as(p).post(`/api/documents/${d}/attachments`), { title: "Tillaeg" }, "tillaeg.txt"),
+      },
+      {
+        key: "comment",
+        what: () => "commenting on the document",
+        success: "201",
+        send: (p, d) => as(p).post(`/api/documents/${d}/comments`).send({ body: "Set" }),
+      },
       {
         key: "reference",
         what: () => "adding a reference from the document",
@@ -651,7 +737,9 @@ describe("access matrix", function () {
         what: () => "changing the title of the case",
         success: "200",
         async send(p, _d, k, _state, succeeded) {
-          const res = await as(p).patch(`/api/cases/${k.id}`).send({ title: `${k.title} (rettet)` });
+          const res = await as(p)
+            .patch(`/api/cases/${k.id}`)
+            .send({ title: `${k.title} (rettet)` });
           if (succeeded(res)) await as(p).patch(`/api/cases/${k.id}`).send({ title: k.title }).expect(200);
           return res;
         },
@@ -674,7 +762,14 @@ describe("access matrix", function () {
         // A deletion that may succeed takes a copy an administrator filed, so the case keeps its documents.
         target: async (w, k, succeeds) =>
           succeeds
-            ? (await saveDocument(scene.svc.url, scene.tokens.admin, { title: "Kopi til sletning", documentTypeId: scene.world.types.letter, caseId: k.id, filename: "kopi.txt" })).id
+            ? (
+                await saveDocument(scene.svc.url, scene.tokens.admin, {
+                  title: "Kopi til sletning",
+                  documentTypeId: scene.world.types.letter,
+                  caseId: k.id,
+                  filename: "kopi.txt",
+                })
+              ).id
             : documentOf(w, k),
         send: (p, d) => as(p).delete(`/api/documents/${d}?reason=Oprydning`),
       },
@@ -705,7 +800,13 @@ describe("access matrix", function () {
       for (const state of ["open", "closed"] as const) {
         const title = state === "open" ? "Skrivesag Aaben" : "Skrivesag Lukket";
         const made = await as("bob").post("/api/cases").send({ templateId: partners.template_id, title }).expect(201);
-        const filed = (p: Person) => saveDocument(scene.svc.url, scene.tokens[p], { title: `Skrivelse fra ${p}`, documentTypeId: scene.world.types.letter, caseId: made.body.id, filename: `${p}.txt` });
+        const filed = (p: Person) =>
+          saveDocument(scene.svc.url, scene.tokens[p], {
+            title: `Skrivelse fra ${p}`,
+            documentTypeId: scene.world.types.letter,
+            caseId: made.body.id,
+            filename: `${p}.txt`,
+          });
         const bobs = await filed("bob");
         const eriks = await filed("erik");
         if (state === "closed") await as("bob").post(`/api/cases/${made.body.id}/close`).send({}).expect(200);
@@ -730,7 +831,10 @@ describe("access matrix", function () {
               expectProblem(res, Number(status));
               expect(res.body.code, show(res)).to.equal(code);
               if (w === "outsider") expect(res.text).not.to.contain(k.title).and.not.to.contain(k.number);
-              expect({ case: await snapshot({ kind: "case", id: k.id }), document: await snapshot({ kind: "document", id: documentId }) }, "a refused write changed something").to.deep.equal(before);
+              expect(
+                { case: await snapshot({ kind: "case", id: k.id }), document: await snapshot({ kind: "document", id: documentId }) },
+                "a refused write changed something",
+              ).to.deep.equal(before);
             });
           }
         }

@@ -18,13 +18,28 @@ describe("administration API", () => {
   };
 
   const auditOf = (objectType: string, objectId: string) =>
-    svc.ctx.db.selectFrom("audit_events").select(["action", "details", "actor_id"]).where("object_type", "=", objectType).where("object_id", "=", objectId).orderBy("seq").execute();
+    svc.ctx.db
+      .selectFrom("audit_events")
+      .select(["action", "details", "actor_id"])
+      .where("object_type", "=", objectType)
+      .where("object_id", "=", objectId)
+      .orderBy("seq")
+      .execute();
   // Sign-ins (auth.*) are logged too; these count only the events that record a change.
   const auditCount = async () =>
-    (await svc.ctx.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).where("action", "not like", "auth.%").executeTakeFirstOrThrow()).n;
+    (
+      await svc.ctx.db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("action", "not like", "auth.%")
+        .executeTakeFirstOrThrow()
+    ).n;
 
   async function newCase(token: string, templateId: string, body: Record<string, unknown> = {}) {
-    return api().post("/api/cases").auth(token, bearer).send({ templateId, title: "Sag", ...body });
+    return api()
+      .post("/api/cases")
+      .auth(token, bearer)
+      .send({ templateId, title: "Sag", ...body });
   }
   async function saveDocument(token: string, caseId: string, documentTypeId: string): Promise<string> {
     const res = await api()
@@ -52,7 +67,7 @@ describe("administration API", () => {
       const before = await auditCount();
       for (const token of [w.tokens.alice, w.tokens.erik]) {
         for (const { method, path } of endpoints) {
-          const res = await (api() as any)[method](path).auth(token, bearer).send({ name: "X" });
+          const res = await (api() as unknown as Record<string, (p: string) => request.Test>)[method](path).auth(token, bearer).send({ name: "X" });
           expect(res.status, `${method} ${path}`).to.equal(403);
           expect(res.body.code, `${method} ${path}`).to.equal("admin_only");
           expect(res.headers["content-type"]).to.match(/^application\/problem\+json/);
@@ -109,7 +124,9 @@ describe("administration API", () => {
       expect(badEmail.body.code).to.equal("invalid_request");
       expect(badEmail.body.detail).to.contain("body.email");
       expect((await asAdmin.post("/api/admin/users").send({ email: "x@y.dk", name: "X", role: "boss" }).expect(400)).body.detail).to.contain("body.role");
-      expect((await asAdmin.post("/api/admin/users").send({ email: "x@y.dk", name: "X", role: "caseworker", admin: true }).expect(400)).body.code).to.equal("invalid_request");
+      expect((await asAdmin.post("/api/admin/users").send({ email: "x@y.dk", name: "X", role: "caseworker", admin: true }).expect(400)).body.code).to.equal(
+        "invalid_request",
+      );
     });
 
     it("shows a user with the groups they are in and the access groups that gives them", async () => {
@@ -196,11 +213,17 @@ describe("administration API", () => {
 
   describe("groups and access groups", () => {
     it("creates a group with members, renames it, replaces its members, each audited", async () => {
-      const created = await asAdmin.post("/api/admin/groups").send({ name: "Ledelsen", memberIds: [w.users.alice] }).expect(201);
+      const created = await asAdmin
+        .post("/api/admin/groups")
+        .send({ name: "Ledelsen", memberIds: [w.users.alice] })
+        .expect(201);
       expect(created.body.members.map((m: { id: string }) => m.id)).to.deep.equal([w.users.alice]);
       const renamed = await asAdmin.patch(`/api/admin/groups/${created.body.id}`).send({ name: "Skoleledelsen" }).expect(200);
       expect(renamed.body.name).to.equal("Skoleledelsen");
-      const members = await asAdmin.put(`/api/admin/groups/${created.body.id}/members`).send({ userIds: [w.users.bob, w.users.carl, w.users.bob] }).expect(200);
+      const members = await asAdmin
+        .put(`/api/admin/groups/${created.body.id}/members`)
+        .send({ userIds: [w.users.bob, w.users.carl, w.users.bob] })
+        .expect(200);
       expect(members.body.members.map((m: { name: string }) => m.name)).to.deep.equal(["Bob Bestyrelse", "Carl Kollega"]);
       const list = await asAdmin.get("/api/admin/groups").expect(200);
       expect(list.body.items.find((g: { id: string }) => g.id === created.body.id).members).to.have.length(2);
@@ -209,7 +232,14 @@ describe("administration API", () => {
 
     it("refuses a taken group name with 409, unknown members with 422 and an unknown group with 404", async () => {
       expect((await asAdmin.post("/api/admin/groups").send({ name: "Skolekontoret" }).expect(409)).body.code).to.equal("already_exists");
-      expect((await asAdmin.post("/api/admin/groups").send({ name: "Ny", memberIds: ["nobody"] }).expect(422)).body.code).to.equal("unknown_user");
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/groups")
+            .send({ name: "Ny", memberIds: ["nobody"] })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_user");
       await asAdmin.put("/api/admin/groups/nobody/members").send({ userIds: [] }).expect(404);
       await asAdmin.patch("/api/admin/groups/nobody").send({ name: "x" }).expect(404);
       const groups = (await asAdmin.get("/api/admin/groups").expect(200)).body.items;
@@ -221,7 +251,10 @@ describe("administration API", () => {
       await api().get(`/api/cases/${caseId}`).auth(w.tokens.bob, bearer).expect(404);
       const office = (await asAdmin.get("/api/admin/groups").expect(200)).body.items.find((g: { name: string }) => g.name === "Skolekontoret");
       const before = office.members.map((m: { id: string }) => m.id);
-      await asAdmin.put(`/api/admin/groups/${office.id}/members`).send({ userIds: [...before, w.users.bob] }).expect(200);
+      await asAdmin
+        .put(`/api/admin/groups/${office.id}/members`)
+        .send({ userIds: [...before, w.users.bob] })
+        .expect(200);
       await api().get(`/api/cases/${caseId}`).auth(w.tokens.bob, bearer).expect(200);
       await asAdmin.put(`/api/admin/groups/${office.id}/members`).send({ userIds: before }).expect(200);
       await api().get(`/api/cases/${caseId}`).auth(w.tokens.bob, bearer).expect(404);
@@ -238,12 +271,18 @@ describe("administration API", () => {
 
     it("creates an access group, changes its name and description, and replaces its members", async () => {
       const office = (await asAdmin.get("/api/admin/groups").expect(200)).body.items.find((g: { name: string }) => g.name === "Skolekontoret");
-      const created = await asAdmin.post("/api/admin/access-groups").send({ name: "Tilsyn", description: "Tilsynssager", userIds: [w.users.bob] }).expect(201);
+      const created = await asAdmin
+        .post("/api/admin/access-groups")
+        .send({ name: "Tilsyn", description: "Tilsynssager", userIds: [w.users.bob] })
+        .expect(201);
       expect(created.body).to.include({ name: "Tilsyn", description: "Tilsynssager" });
       expect(created.body.members.users.map((u: { id: string }) => u.id)).to.deep.equal([w.users.bob]);
       const patched = await asAdmin.patch(`/api/admin/access-groups/${created.body.id}`).send({ name: "Tilsyn og kontrol", description: "" }).expect(200);
       expect(patched.body).to.include({ name: "Tilsyn og kontrol", description: "" });
-      const members = await asAdmin.put(`/api/admin/access-groups/${created.body.id}/members`).send({ userIds: [w.users.erik], groupIds: [office.id] }).expect(200);
+      const members = await asAdmin
+        .put(`/api/admin/access-groups/${created.body.id}/members`)
+        .send({ userIds: [w.users.erik], groupIds: [office.id] })
+        .expect(200);
       expect(members.body.members.users.map((u: { id: string }) => u.id)).to.deep.equal([w.users.erik]);
       expect(members.body.members.groups.map((g: { id: string }) => g.id)).to.deep.equal([office.id]);
       const alice = await asAdmin.get(`/api/admin/users/${w.users.alice}`).expect(200);
@@ -253,8 +292,17 @@ describe("administration API", () => {
     });
 
     it("refuses unknown access group members with 422, a taken name with 409 and an unknown access group with 404", async () => {
-      expect((await asAdmin.put(`/api/admin/access-groups/${w.accessGroups.board}/members`).send({ groupIds: ["nobody"] }).expect(422)).body.code).to.equal("unknown_group");
-      expect((await asAdmin.patch(`/api/admin/access-groups/${w.accessGroups.board}`).send({ name: "Elevsager" }).expect(409)).body.code).to.equal("already_exists");
+      expect(
+        (
+          await asAdmin
+            .put(`/api/admin/access-groups/${w.accessGroups.board}/members`)
+            .send({ groupIds: ["nobody"] })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_group");
+      expect((await asAdmin.patch(`/api/admin/access-groups/${w.accessGroups.board}`).send({ name: "Elevsager" }).expect(409)).body.code).to.equal(
+        "already_exists",
+      );
       await asAdmin.put("/api/admin/access-groups/nobody/members").send({ userIds: [] }).expect(404);
       const board = (await asAdmin.get("/api/admin/access-groups").expect(200)).body.items.find((g: { id: string }) => g.id === w.accessGroups.board);
       expect(board.name).to.equal("Bestyrelse");
@@ -268,8 +316,12 @@ describe("administration API", () => {
       expect(list.body.items.find((r: { id: string }) => r.id === w.rules.fiveAfterClose).da).to.equal("kasseres 5 år efter sagens afslutning");
       const created = await asAdmin.post("/api/admin/retention-rules").send({ name: "7 år efter afslutning", kind: "after_case_closed", years: 7 }).expect(201);
       expect(created.body).to.include({ kind: "after_case_closed", years: 7, da: "kasseres 7 år efter sagens afslutning" });
-      expect((await asAdmin.post("/api/admin/retention-rules").send({ name: "Uden år", kind: "after_case_closed" }).expect(422)).body.code).to.equal("years_required");
-      expect((await asAdmin.post("/api/admin/retention-rules").send({ name: "Negativ", kind: "review", years: -1 }).expect(400)).body.detail).to.contain("body.years");
+      expect((await asAdmin.post("/api/admin/retention-rules").send({ name: "Uden år", kind: "after_case_closed" }).expect(422)).body.code).to.equal(
+        "years_required",
+      );
+      expect((await asAdmin.post("/api/admin/retention-rules").send({ name: "Negativ", kind: "review", years: -1 }).expect(400)).body.detail).to.contain(
+        "body.years",
+      );
       const toPermanent = await asAdmin.patch(`/api/admin/retention-rules/${created.body.id}`).send({ kind: "permanent" }).expect(200);
       expect(toPermanent.body).to.include({ kind: "permanent", years: null, da: "bevares" });
       expect((await asAdmin.patch(`/api/admin/retention-rules/${created.body.id}`).send({ kind: "review" }).expect(422)).body.code).to.equal("years_required");
@@ -278,10 +330,14 @@ describe("administration API", () => {
 
     it("changing a rule's years recomputes the disposal date of a closed case's document, with history and audit", async () => {
       const rule = (await asAdmin.post("/api/admin/retention-rules").send({ name: "Testregel", kind: "after_case_closed", years: 5 }).expect(201)).body;
-      const type = (await asAdmin.post("/api/admin/document-types").send({ name: "Testdokument", category: "Test", retentionRuleId: rule.id }).expect(201)).body;
+      const type = (await asAdmin.post("/api/admin/document-types").send({ name: "Testdokument", category: "Test", retentionRuleId: rule.id }).expect(201))
+        .body;
       expect(type.retention.da).to.equal("kasseres 5 år efter sagens afslutning");
       const template = (
-        await asAdmin.post("/api/admin/templates").send({ name: "Testsag", accessGroupId: w.accessGroups.school, journalCode: "17.01.00", documentTypeIds: [type.id] }).expect(201)
+        await asAdmin
+          .post("/api/admin/templates")
+          .send({ name: "Testsag", accessGroupId: w.accessGroups.school, journalCode: "17.01.00", documentTypeIds: [type.id] })
+          .expect(201)
       ).body;
       const caseId = (await newCase(w.tokens.alice, template.id, { startDate: "2024-01-02" }).then((r) => r.body)).id;
       const docId = await saveDocument(w.tokens.alice, caseId, type.id);
@@ -295,7 +351,9 @@ describe("administration API", () => {
       const doc = await asAdmin.get(`/api/documents/${docId}`).expect(200);
       expect(doc.body.disposalDate).to.equal("2031-06-30");
       const adminId = (await asAdmin.get("/api/me")).body.id;
-      const last = doc.body.history.filter((h: { field: string }) => h.field === "disposalDate").map((h: { from: string; to: string; actorId: string }) => [h.from, h.to, h.actorId]);
+      const last = doc.body.history
+        .filter((h: { field: string }) => h.field === "disposalDate")
+        .map((h: { from: string; to: string; actorId: string }) => [h.from, h.to, h.actorId]);
       expect(last).to.deep.include(["2029-06-30", "2031-06-30", adminId]);
       const event = (await auditOf("retention_rule", rule.id)).pop()!;
       expect(event.action).to.equal("retention_rule.update");
@@ -311,7 +369,12 @@ describe("administration API", () => {
     });
 
     it("lists document types including inactive ones; a deactivated type leaves the save flow's list", async () => {
-      const type = (await asAdmin.post("/api/admin/document-types").send({ name: "Faktura", category: "Økonomi", retentionRuleId: w.rules.tenAfterCreate, accessGroupId: w.accessGroups.board }).expect(201)).body;
+      const type = (
+        await asAdmin
+          .post("/api/admin/document-types")
+          .send({ name: "Faktura", category: "Økonomi", retentionRuleId: w.rules.tenAfterCreate, accessGroupId: w.accessGroups.board })
+          .expect(201)
+      ).body;
       expect(type).to.include({ name: "Faktura", category: "Økonomi", accessGroupId: w.accessGroups.board, active: true });
       const off = await asAdmin.patch(`/api/admin/document-types/${type.id}`).send({ active: false, accessGroupId: null }).expect(200);
       expect(off.body).to.include({ active: false, accessGroupId: null });
@@ -323,23 +386,42 @@ describe("administration API", () => {
     });
 
     it("refuses a document type with an unknown rule or access group with 422 and a taken name with 409", async () => {
-      expect((await asAdmin.post("/api/admin/document-types").send({ name: "X", category: "X", retentionRuleId: "nobody" }).expect(422)).body.code).to.equal("unknown_retention_rule");
-      expect((await asAdmin.post("/api/admin/document-types").send({ name: "X", category: "X", retentionRuleId: w.rules.permanent, accessGroupId: "nobody" }).expect(422)).body.code).to.equal("unknown_access_group");
-      expect((await asAdmin.post("/api/admin/document-types").send({ name: "Brev", category: "X", retentionRuleId: w.rules.permanent }).expect(409)).body.code).to.equal("already_exists");
-      expect((await asAdmin.patch(`/api/admin/document-types/${w.types.note}`).send({ retentionRuleId: "nobody" }).expect(422)).body.code).to.equal("unknown_retention_rule");
+      expect((await asAdmin.post("/api/admin/document-types").send({ name: "X", category: "X", retentionRuleId: "nobody" }).expect(422)).body.code).to.equal(
+        "unknown_retention_rule",
+      );
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/document-types")
+            .send({ name: "X", category: "X", retentionRuleId: w.rules.permanent, accessGroupId: "nobody" })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_access_group");
+      expect(
+        (await asAdmin.post("/api/admin/document-types").send({ name: "Brev", category: "X", retentionRuleId: w.rules.permanent }).expect(409)).body.code,
+      ).to.equal("already_exists");
+      expect((await asAdmin.patch(`/api/admin/document-types/${w.types.note}`).send({ retentionRuleId: "nobody" }).expect(422)).body.code).to.equal(
+        "unknown_retention_rule",
+      );
       await asAdmin.patch("/api/admin/document-types/nobody").send({ name: "x" }).expect(404);
     });
 
     it("a document type's new category and rule are carried through to its documents, with history", async () => {
       const rule = (await asAdmin.post("/api/admin/retention-rules").send({ name: "Typeregel", kind: "permanent" }).expect(201)).body;
       const type = (await asAdmin.post("/api/admin/document-types").send({ name: "Elevplan", category: "Plan", retentionRuleId: rule.id }).expect(201)).body;
-      await asAdmin.patch(`/api/admin/templates/${w.templates.pupil}`).send({ documentTypeIds: [w.types.pupil, w.types.letter, w.types.note, type.id] }).expect(200);
+      await asAdmin
+        .patch(`/api/admin/templates/${w.templates.pupil}`)
+        .send({ documentTypeIds: [w.types.pupil, w.types.letter, w.types.note, type.id] })
+        .expect(200);
       const caseId = (await newCase(w.tokens.alice, w.templates.pupil, { startDate: "2024-08-12", metadata: { elevnummer: "E-9" } }).then((r) => r.body)).id;
       const docId = await saveDocument(w.tokens.alice, caseId, type.id);
       await api().post(`/api/cases/${caseId}/close`).auth(w.tokens.alice, bearer).send({ endDate: "2025-01-31" }).expect(200);
       expect((await asAdmin.get(`/api/documents/${docId}`).expect(200)).body).to.include({ category: "Plan", disposalDate: null });
 
-      const res = await asAdmin.patch(`/api/admin/document-types/${type.id}`).send({ category: "Elevplan", retentionRuleId: w.rules.fiveAfterClose }).expect(200);
+      const res = await asAdmin
+        .patch(`/api/admin/document-types/${type.id}`)
+        .send({ category: "Elevplan", retentionRuleId: w.rules.fiveAfterClose })
+        .expect(200);
       expect(res.body).to.include({ category: "Elevplan", documentsUpdated: 1 });
       expect(res.body.retention.id).to.equal(w.rules.fiveAfterClose);
       const doc = (await asAdmin.get(`/api/documents/${docId}`).expect(200)).body;
@@ -367,7 +449,13 @@ describe("administration API", () => {
 
       const patched = await asAdmin
         .patch(`/api/admin/templates/${created.body.id}`)
-        .send({ name: "Ansøgning om optagelse", fields: [{ name: "klasse", label: "Klasse", type: "choice", options: ["0.a", "1.a"] }], documentTypeIds: [w.types.letter, w.types.note], journalCode: "00.01.10", accessGroupId: w.accessGroups.board })
+        .send({
+          name: "Ansøgning om optagelse",
+          fields: [{ name: "klasse", label: "Klasse", type: "choice", options: ["0.a", "1.a"] }],
+          documentTypeIds: [w.types.letter, w.types.note],
+          journalCode: "00.01.10",
+          accessGroupId: w.accessGroups.board,
+        })
         .expect(200);
       expect(patched.body).to.include({ name: "Ansøgning om optagelse", journalCode: "00.01.10", accessGroupId: w.accessGroups.board });
       expect(patched.body.fields).to.deep.equal([{ name: "klasse", label: "Klasse", type: "choice", required: false, options: ["0.a", "1.a"] }]);
@@ -384,25 +472,80 @@ describe("administration API", () => {
 
     it("refuses template fields that could not be filled in, with 400 naming the field", async () => {
       const base = { name: "Forkert", accessGroupId: w.accessGroups.school, journalCode: "17.01.00" };
-      const noOptions = await asAdmin.post("/api/admin/templates").send({ ...base, fields: [{ name: "klasse", label: "Klasse", type: "choice" }] }).expect(400);
+      const noOptions = await asAdmin
+        .post("/api/admin/templates")
+        .send({ ...base, fields: [{ name: "klasse", label: "Klasse", type: "choice" }] })
+        .expect(400);
       expect(noOptions.body.detail).to.contain("body.fields.0.options");
-      const twice = await asAdmin.post("/api/admin/templates").send({ ...base, fields: [{ name: "a", label: "A", type: "text" }, { name: "a", label: "B", type: "date" }] }).expect(400);
+      const twice = await asAdmin
+        .post("/api/admin/templates")
+        .send({
+          ...base,
+          fields: [
+            { name: "a", label: "A", type: "text" },
+            { name: "a", label: "B", type: "date" },
+          ],
+        })
+        .expect(400);
       expect(twice.body.detail).to.contain("body.fields.1.name");
-      const badName = await asAdmin.post("/api/admin/templates").send({ ...base, fields: [{ name: "1 felt", label: "A", type: "text" }] }).expect(400);
+      const badName = await asAdmin
+        .post("/api/admin/templates")
+        .send({ ...base, fields: [{ name: "1 felt", label: "A", type: "text" }] })
+        .expect(400);
       expect(badName.body.detail).to.contain("body.fields.0.name");
-      const badType = await asAdmin.post("/api/admin/templates").send({ ...base, fields: [{ name: "a", label: "A", type: "money" }] }).expect(400);
+      const badType = await asAdmin
+        .post("/api/admin/templates")
+        .send({ ...base, fields: [{ name: "a", label: "A", type: "money" }] })
+        .expect(400);
       expect(badType.body.detail).to.contain("body.fields.0.type");
       expect((await asAdmin.get("/api/admin/templates").expect(200)).body.items.map((t: { name: string }) => t.name)).not.to.include("Forkert");
     });
 
     it("refuses a template on a retired or unknown journal code, an unknown access group or document type with 422", async () => {
       const base = { name: "Forkert", accessGroupId: w.accessGroups.school, journalCode: "17.01.00" };
-      expect((await asAdmin.post("/api/admin/templates").send({ ...base, journalCode: "00.01.99" }).expect(422)).body.code).to.equal("retired_journal_code");
-      expect((await asAdmin.post("/api/admin/templates").send({ ...base, journalCode: "99.99" }).expect(422)).body.code).to.equal("unknown_journal_code");
-      expect((await asAdmin.post("/api/admin/templates").send({ ...base, accessGroupId: "nobody" }).expect(422)).body.code).to.equal("unknown_access_group");
-      expect((await asAdmin.post("/api/admin/templates").send({ ...base, documentTypeIds: ["nobody"] }).expect(422)).body.code).to.equal("unknown_document_type");
-      expect((await asAdmin.patch(`/api/admin/templates/${w.templates.board}`).send({ journalCode: "00.01.99" }).expect(422)).body.code).to.equal("retired_journal_code");
-      expect((await asAdmin.post("/api/admin/templates").send({ ...base, name: "Bestyrelsessag" }).expect(409)).body.code).to.equal("already_exists");
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/templates")
+            .send({ ...base, journalCode: "00.01.99" })
+            .expect(422)
+        ).body.code,
+      ).to.equal("retired_journal_code");
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/templates")
+            .send({ ...base, journalCode: "99.99" })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_journal_code");
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/templates")
+            .send({ ...base, accessGroupId: "nobody" })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_access_group");
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/templates")
+            .send({ ...base, documentTypeIds: ["nobody"] })
+            .expect(422)
+        ).body.code,
+      ).to.equal("unknown_document_type");
+      expect((await asAdmin.patch(`/api/admin/templates/${w.templates.board}`).send({ journalCode: "00.01.99" }).expect(422)).body.code).to.equal(
+        "retired_journal_code",
+      );
+      expect(
+        (
+          await asAdmin
+            .post("/api/admin/templates")
+            .send({ ...base, name: "Bestyrelsessag" })
+            .expect(409)
+        ).body.code,
+      ).to.equal("already_exists");
       await asAdmin.patch("/api/admin/templates/nobody").send({ name: "x" }).expect(404);
     });
   });
@@ -415,7 +558,10 @@ describe("administration API", () => {
       );
     };
     const importCsv = (body: string | Buffer, contentType = "text/csv; charset=utf-8") =>
-      asAdmin.post("/api/admin/journal-plan/import").set("Content-Type", contentType).send(Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"));
+      asAdmin
+        .post("/api/admin/journal-plan/import")
+        .set("Content-Type", contentType)
+        .send(Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"));
 
     it("lists the whole plan, retired codes included", async () => {
       const plan = await entries();
@@ -434,7 +580,10 @@ describe("administration API", () => {
       expect((await entries()).get("18.01.05")!.parentCode).to.equal("18.01");
       expect((await asAdmin.post("/api/admin/journal-plan").send({ code: "18", title: "Igen" }).expect(409)).body.code).to.equal("already_exists");
       expect((await asAdmin.post("/api/admin/journal-plan").send({ code: "18.x", title: "Bogstaver" }).expect(400)).body.detail).to.contain("body.code");
-      expect((await asAdmin.post("/api/admin/journal-plan").send({ code: "19", title: "X", createdOn: "2020-01-02", retiredOn: "2020-01-01" }).expect(400)).body.detail).to.contain("body.retiredOn");
+      expect(
+        (await asAdmin.post("/api/admin/journal-plan").send({ code: "19", title: "X", createdOn: "2020-01-02", retiredOn: "2020-01-01" }).expect(400)).body
+          .detail,
+      ).to.contain("body.retiredOn");
       expect((await auditOf("journal_plan", "18.01")).map((e) => e.action)).to.deep.equal(["journal_plan.create"]);
     });
 
@@ -449,20 +598,30 @@ describe("administration API", () => {
       const back = await asAdmin.patch("/api/admin/journal-plan/00.01.20").send({ retiredOn: null }).expect(200);
       expect(back.body.retiredOn).to.equal(null);
       expect((await newCase(w.tokens.bob, w.templates.board, { journalCode: "00.01.20" })).status).to.equal(201);
-      expect((await asAdmin.patch("/api/admin/journal-plan/00.01.20").send({ retiredOn: "2009-01-01" }).expect(422)).body.code).to.equal("retired_before_created");
+      expect((await asAdmin.patch("/api/admin/journal-plan/00.01.20").send({ retiredOn: "2009-01-01" }).expect(422)).body.code).to.equal(
+        "retired_before_created",
+      );
       await asAdmin.patch("/api/admin/journal-plan/99.99.99").send({ title: "x" }).expect(404);
-      expect((await auditOf("journal_plan", "00.01.20")).map((e) => e.action)).to.deep.equal(["journal_plan.create", "journal_plan.update", "journal_plan.retire", "journal_plan.unretire"]);
+      expect((await auditOf("journal_plan", "00.01.20")).map((e) => e.action)).to.deep.equal([
+        "journal_plan.create",
+        "journal_plan.update",
+        "journal_plan.retire",
+        "journal_plan.unretire",
+      ]);
     });
 
     it("imports a semicolon file with a BOM, a header, CRLF, quoted titles with æøå and Danish dates", async () => {
-      const csv = '\ufeffKode;Titel;Oprettet;Udgået\r\n20;Kultur;2001-01-01;\r\n20.01;"Museer; æøå ""ÆØÅ""";01-02-2003;\r\n17.01.00;Elever i almindelighed (ny titel);;\r\n';
+      const csv =
+        '\ufeffKode;Titel;Oprettet;Udgået\r\n20;Kultur;2001-01-01;\r\n20.01;"Museer; æøå ""ÆØÅ""";01-02-2003;\r\n17.01.00;Elever i almindelighed (ny titel);;\r\n';
       const res = await importCsv(csv).expect(200);
       expect(res.body).to.deep.equal({ inserted: 2, updated: 1, unchanged: 0, relinked: 0 });
       const plan = await entries();
       expect(plan.get("20")).to.include({ title: "Kultur", createdOn: "2001-01-01", retiredOn: null, parentCode: null });
       expect(plan.get("20.01")).to.include({ title: 'Museer; æøå "ÆØÅ"', createdOn: "2003-02-01", parentCode: "20" });
       expect(plan.get("17.01.00")).to.include({ title: "Elever i almindelighed (ny titel)", parentCode: "17.01" });
-      const events = (await svc.ctx.db.selectFrom("audit_events").select(["action", "details"]).where("action", "=", "journal_plan.import").execute()).map((e) => JSON.parse(e.details));
+      const events = (await svc.ctx.db.selectFrom("audit_events").select(["action", "details"]).where("action", "=", "journal_plan.import").execute()).map(
+        (e) => JSON.parse(e.details),
+      );
       expect(events.pop()).to.include({ rows: 3, inserted: 2, updated: 1 });
     });
 
@@ -486,9 +645,16 @@ describe("administration API", () => {
       expect((await entries()).get("24.03.01")!.parentCode).to.equal("24.03");
       const moved = (await auditOf("journal_plan", "24.03.01")).pop()!;
       expect(JSON.parse(moved.details)).to.deep.equal({ parent_code: { from: null, to: "24.03" } });
-      const event = await svc.ctx.db.selectFrom("audit_events").select("details").where("action", "=", "journal_plan.import").orderBy("seq", "desc").executeTakeFirstOrThrow();
+      const event = await svc.ctx.db
+        .selectFrom("audit_events")
+        .select("details")
+        .where("action", "=", "journal_plan.import")
+        .orderBy("seq", "desc")
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(event.details).filename).to.equal("arkivplan æøå.csv");
-      expect((await asAdmin.post("/api/admin/journal-plan/import").attach("plan", Buffer.from("25;X\n"), "plan.csv").expect(400)).body.code).to.equal("missing_file");
+      expect((await asAdmin.post("/api/admin/journal-plan/import").attach("plan", Buffer.from("25;X\n"), "plan.csv").expect(400)).body.code).to.equal(
+        "missing_file",
+      );
     });
 
     it("a file with a bad row is refused with 422 naming the line, and nothing of it is written", async () => {
@@ -525,7 +691,9 @@ describe("administration API", () => {
       const oneColumn = await importCsv("23|Trafik\n").expect(422);
       expect(oneColumn.body.detail).to.contain("only one column");
       const badCode = await importCsv("kode;titel\n23;Trafik\n23.a1;Veje\n").expect(422);
-      expect(badCode.body.errors).to.deep.equal([{ line: 3, message: '"23.a1" is not a journal plan code; use groups of digits separated by dots, e.g. 00.01.00' }]);
+      expect(badCode.body.errors).to.deep.equal([
+        { line: 3, message: '"23.a1" is not a journal plan code; use groups of digits separated by dots, e.g. 00.01.00' },
+      ]);
       const duplicate = await importCsv("23;Trafik\n23;Trafik igen\n").expect(422);
       expect(duplicate.body.detail).to.contain("Line 2: the code 23 is also on line 1");
       const quote = await importCsv('23;"Trafik\n').expect(422);
@@ -562,7 +730,29 @@ describe("administration API", () => {
       const res = await asAdmin.get("/api/audit/verify").expect(200);
       expect(res.body.status).to.equal("ok");
       const actions = new Set((await svc.ctx.db.selectFrom("audit_events").select("action").distinct().execute()).map((r) => r.action));
-      for (const a of ["user.create", "user.update", "user.token.issue", "user.token.revoke", "group.create", "group.update", "group.members", "access_group.create", "access_group.update", "access_group.members", "retention_rule.create", "retention_rule.update", "document_type.create", "document_type.update", "template.create", "template.update", "journal_plan.create", "journal_plan.update", "journal_plan.retire", "journal_plan.unretire", "journal_plan.import"]) {
+      for (const a of [
+        "user.create",
+        "user.update",
+        "user.token.issue",
+        "user.token.revoke",
+        "group.create",
+        "group.update",
+        "group.members",
+        "access_group.create",
+        "access_group.update",
+        "access_group.members",
+        "retention_rule.create",
+        "retention_rule.update",
+        "document_type.create",
+        "document_type.update",
+        "template.create",
+        "template.update",
+        "journal_plan.create",
+        "journal_plan.update",
+        "journal_plan.retire",
+        "journal_plan.unretire",
+        "journal_plan.import",
+      ]) {
         expect(actions, a).to.include(a);
       }
     });

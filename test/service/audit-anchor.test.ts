@@ -131,7 +131,12 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
     try {
       w = await buildWorld(first.ctx.db, ADMIN_TOKEN);
       const alice = as(first, w.tokens.alice);
-      caseId = (await alice.post("/api/cases").send({ templateId: w.templates.pupil, title: "Elev 12", metadata: { elevnummer: "E-12" } }).expect(201)).body.id;
+      caseId = (
+        await alice
+          .post("/api/cases")
+          .send({ templateId: w.templates.pupil, title: "Elev 12", metadata: { elevnummer: "E-12" } })
+          .expect(201)
+      ).body.id;
       const saved = await alice
         .post("/api/documents")
         .field("metadata", JSON.stringify({ documentTypeId: w.types.pupil, caseId, status: "final", attachments: [{ title: "Bilag A" }] }))
@@ -211,7 +216,9 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const report = await verify(archive);
       const run = await cli("audit-verify", archive);
       expect(run.code, run.stdout + run.stderr).to.equal(0);
-      expect(run.stdout).to.equal(`ok: ${report.count} events, head ${report.head}\nnewest checkpoint: row ${report.count} at ${report.newestCheckpoint!.at}\n`);
+      expect(run.stdout).to.equal(
+        `ok: ${report.count} events, head ${report.head}\nnewest checkpoint: row ${report.count} at ${report.newestCheckpoint!.at}\n`,
+      );
     });
 
     it("keeps the chain key (32 bytes) and the signing key readable by the service's user only, in a directory only it may enter", () => {
@@ -240,7 +247,7 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const svc = await run(dataDir, { IMS_AUDIT_CHECKPOINT_SECONDS: "1" });
       try {
         await as(svc, w.tokens.alice).get(`/api/documents/${finalDoc}`).expect(200);
-        const head = (await svc.ctx.db.selectFrom("audit_events").select(["seq", "hash"]).orderBy("seq", "desc").executeTakeFirstOrThrow());
+        const head = await svc.ctx.db.selectFrom("audit_events").select(["seq", "hash"]).orderBy("seq", "desc").executeTakeFirstOrThrow();
         // Wait for the timer, not for a fixed time: the test's own timeout bounds it.
         let written: Checkpoint | undefined;
         while (!(written = readCheckpoints(checkpointsOf(dataDir)).find((c) => c.seq === head.seq))) await new Promise((r) => setTimeout(r, 100));
@@ -270,7 +277,11 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
             .expect(201);
         };
         const verifyNow = async () => (await as(svc, ADMIN_TOKEN).get("/api/audit/verify")).body as { status: string; findings: unknown[] };
-        const writers = Promise.all(Array.from({ length: 4 }, async (_, k) => { for (let i = 0; i < 5; i++) await save(k * 10 + i); }));
+        const writers = Promise.all(
+          Array.from({ length: 4 }, async (_, k) => {
+            for (let i = 0; i < 5; i++) await save(k * 10 + i);
+          }),
+        );
         const reports: Array<{ status: string; findings: unknown[] }> = [];
         let done = false;
         void writers.finally(() => (done = true));
@@ -289,7 +300,10 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const dataDir = copyOf();
       fs.rmSync(path.join(auditDirOf(dataDir), "chain.key"));
       let refusal: unknown;
-      await run(dataDir).then((svc) => svc.stop(), (err: unknown) => (refusal = err));
+      await run(dataDir).then(
+        (svc) => svc.stop(),
+        (err: unknown) => (refusal = err),
+      );
       expect(String(refusal)).to.match(/chain\.key is missing/);
       expect(fs.existsSync(path.join(auditDirOf(dataDir), "chain.key"))).to.equal(false);
     });
@@ -299,7 +313,9 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const opened = openSqlite(configOf(dataDir).databaseFile);
       try {
         let refusal: unknown;
-        await recordAudit(opened.db, { actor: null, action: "forged.event", objectType: "user", objectId: null, details: {} }).catch((err: unknown) => (refusal = err));
+        await recordAudit(opened.db, { actor: null, action: "forged.event", objectType: "user", objectId: null, details: {} }).catch(
+          (err: unknown) => (refusal = err),
+        );
         expect(String(refusal)).to.match(/keyed/);
       } finally {
         await opened.close();
@@ -342,9 +358,27 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const last = lastSeqOf(dataDir);
       tamper(dataDir, (db) => {
         const head = rowsOf(db).at(-1)!;
-        const forged = { seq: last + 1, at: new Date().toISOString(), actor_id: w.users.alice, action: "document.delete", object_type: "document", object_id: finalDoc, details: "{}" };
-        db.prepare("INSERT INTO audit_events (seq, at, actor_id, action, object_type, object_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
-          forged.seq, forged.at, forged.actor_id, forged.action, forged.object_type, forged.object_id, forged.details, head.hash, chainHash(head.hash, canonicalRow(forged)),
+        const forged = {
+          seq: last + 1,
+          at: new Date().toISOString(),
+          actor_id: w.users.alice,
+          action: "document.delete",
+          object_type: "document",
+          object_id: finalDoc,
+          details: "{}",
+        };
+        db.prepare(
+          "INSERT INTO audit_events (seq, at, actor_id, action, object_type, object_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ).run(
+          forged.seq,
+          forged.at,
+          forged.actor_id,
+          forged.action,
+          forged.object_type,
+          forged.object_id,
+          forged.details,
+          head.hash,
+          chainHash(head.hash, canonicalRow(forged)),
         );
       });
       const report = await verify(dataDir);
@@ -476,7 +510,9 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       tamper(dataDir, (db) => db.prepare("UPDATE versions SET sha256 = ? WHERE id = ?").run("ab".repeat(32), versionId(db, draftDoc, 1, 1)));
       const report = await verify(dataDir);
       expect(kinds(report)).to.deep.equal(["version_mismatch"]);
-      expect(findingOf(report, "version_mismatch").message).to.match(new RegExp(`version 1\\.1 of document ${draftDoc} has sha256 ${"ab".repeat(32)}.*version\\.create`));
+      expect(findingOf(report, "version_mismatch").message).to.match(
+        new RegExp(`version 1\\.1 of document ${draftDoc} has sha256 ${"ab".repeat(32)}.*version\\.create`),
+      );
     });
 
     it("a version's size changed disagrees with its document.create event", async () => {
@@ -495,8 +531,14 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       });
       const report = await verify(dataDir);
       const messages = report.findings.map((f) => `${f.kind}: ${f.message}`);
-      expect(messages.some((m) => /^version_mismatch: version 1\.0 of attachment .*attachment\.create/.test(m)), messages.join("\n")).to.equal(true);
-      expect(messages.some((m) => /^version_mismatch: version 1\.1 of attachment .*attachment\.version/.test(m)), messages.join("\n")).to.equal(true);
+      expect(
+        messages.some((m) => /^version_mismatch: version 1\.0 of attachment .*attachment\.create/.test(m)),
+        messages.join("\n"),
+      ).to.equal(true);
+      expect(
+        messages.some((m) => /^version_mismatch: version 1\.1 of attachment .*attachment\.version/.test(m)),
+        messages.join("\n"),
+      ).to.equal(true);
     });
 
     it("the final version changed no longer equals the version it was made final from", async () => {
@@ -511,9 +553,9 @@ describe("audit log anchored outside the database: keyed chain and signed checkp
       const dataDir = copyOf();
       tamper(dataDir, (db) => {
         const v = db.prepare("SELECT * FROM versions WHERE id = ?").get(versionId(db, draftDoc, 1, 1)) as Record<string, unknown>;
-        db.prepare("INSERT INTO versions (id, document_id, subject_id, major, minor, filename, media_type, size, sha256, author_id, created_at, comment) VALUES (?, ?, ?, 1, 2, ?, ?, ?, ?, ?, ?, ?)").run(
-          "forged-version", v.document_id, v.subject_id, v.filename, v.media_type, v.size, "34".repeat(32), v.author_id, v.created_at, "",
-        );
+        db.prepare(
+          "INSERT INTO versions (id, document_id, subject_id, major, minor, filename, media_type, size, sha256, author_id, created_at, comment) VALUES (?, ?, ?, 1, 2, ?, ?, ?, ?, ?, ?, ?)",
+        ).run("forged-version", v.document_id, v.subject_id, v.filename, v.media_type, v.size, "34".repeat(32), v.author_id, v.created_at, "");
       });
       const report = await verify(dataDir);
       expect(kinds(report)).to.deep.equal(["unaudited_version"]);

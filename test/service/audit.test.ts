@@ -48,7 +48,10 @@ describe("audit log", () => {
     svc = await startTestService();
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const alice = as(w.tokens.alice);
-    const c = await alice.post("/api/cases").send({ templateId: w.templates.pupil, title: "Elev 7", metadata: { elevnummer: "E-7" } }).expect(201);
+    const c = await alice
+      .post("/api/cases")
+      .send({ templateId: w.templates.pupil, title: "Elev 7", metadata: { elevnummer: "E-7" } })
+      .expect(201);
     caseId = c.body.id;
     const doc = await alice
       .post("/api/documents")
@@ -108,7 +111,13 @@ describe("audit log", () => {
   describe("GET /api/audit", () => {
     it("a colleague who may see the document gets its create, view, download and update events with the actor", async () => {
       const res = await as(w.tokens.carl).get(`/api/audit?objectType=document&objectId=${docId}`).expect(200);
-      const items = res.body.items as Array<{ seq: number; action: string; actor: { id: string; name: string } | null; objectId: string; details: Record<string, unknown> }>;
+      const items = res.body.items as Array<{
+        seq: number;
+        action: string;
+        actor: { id: string; name: string } | null;
+        objectId: string;
+        details: Record<string, unknown>;
+      }>;
       const actions = items.map((e) => e.action);
       expect(actions).to.include.members(["document.create", "document.view", "document.download", "document.update", "comment.create"]);
       for (const e of items.filter((e) => ["document.create", "document.view", "document.download", "document.update"].includes(e.action))) {
@@ -117,11 +126,16 @@ describe("audit log", () => {
       }
       expect(items.find((e) => e.action === "document.download")!.details).to.include({ version: "1.0" });
       const seqs = items.map((e) => e.seq);
-      expect(seqs).to.deep.equal([...seqs].sort((a, b) => b - a), "newest first");
+      expect(seqs).to.deep.equal(
+        [...seqs].sort((a, b) => b - a),
+        "newest first",
+      );
     });
 
     it("the events page with a cursor, newest first, without gaps or repeats", async () => {
-      const all = (await as(w.tokens.alice).get(`/api/audit?objectType=document&objectId=${docId}&limit=500`).expect(200)).body.items.map((e: { seq: number }) => e.seq);
+      const all = (await as(w.tokens.alice).get(`/api/audit?objectType=document&objectId=${docId}&limit=500`).expect(200)).body.items.map(
+        (e: { seq: number }) => e.seq,
+      );
       expect(all.length).to.be.greaterThan(4);
       const paged: number[] = [];
       let cursor: string | null = null;
@@ -217,7 +231,9 @@ describe("audit log", () => {
     }
 
     async function verifyOverApi(dataDir: string) {
-      const copy = await startService(loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", IMS_ADMIN_TOKEN: ADMIN_TOKEN, SEED_DEMO: "false", LOG_LEVEL: "silent" }));
+      const copy = await startService(
+        loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", IMS_ADMIN_TOKEN: ADMIN_TOKEN, SEED_DEMO: "false", LOG_LEVEL: "silent" }),
+      );
       try {
         return await request(copy.url).get("/api/audit/verify").auth(ADMIN_TOKEN, { type: "bearer" });
       } finally {

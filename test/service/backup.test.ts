@@ -26,7 +26,11 @@ interface CliRun {
 /** Runs one of the service's command-line tools the way `npm run` does, as its own process. */
 function runCli(script: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -123,7 +127,14 @@ describe("backup and restore: a backup taken while four clients save documents r
     svc = undefined;
     const opened = openDataDir(dataDir);
     try {
-      originalAuditCount = Number((await opened.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      originalAuditCount = Number(
+        (
+          await opened.db
+            .selectFrom("audit_events")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     } finally {
       await opened.close();
     }
@@ -161,12 +172,17 @@ describe("backup and restore: a backup taken while four clients save documents r
   it("restore verifies the backup and says it is behind the newest checkpoint of the original", () => {
     expect(restoreRun.code, said(restoreRun)).to.equal(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(backupDir(), "manifest.json"), "utf8"));
-    const position = /restored archive ends at audit event (\d+); newest checkpoint known is (\d+) \(.*\): (\d+) events after the backup are not in this copy/.exec(restoreRun.stdout);
+    const position =
+      /restored archive ends at audit event (\d+); newest checkpoint known is (\d+) \(.*\): (\d+) events after the backup are not in this copy/.exec(
+        restoreRun.stdout,
+      );
     expect(position, restoreRun.stdout).to.not.equal(null);
     const [ends, newest, missing] = position!.slice(1).map(Number);
     expect(ends).to.equal(manifest.audit.count);
     expect(newest).to.equal(originalAuditCount);
-    expect(missing).to.equal(originalAuditCount - ends).and.to.be.greaterThan(0);
+    expect(missing)
+      .to.equal(originalAuditCount - ends)
+      .and.to.be.greaterThan(0);
   });
 
   it("every save acknowledged before the backup began is in the restored archive, byte for byte", async () => {
@@ -202,7 +218,11 @@ describe("backup and restore: a backup taken while four clients save documents r
   it("a checkpoint written while the backup ran is reported, and left out of the restored checkpoints so the copy does not look cut short", async () => {
     // The audit directory is copied after the database: a checkpoint signed in between is past the copy's end.
     const later = copyOfBackup("later-checkpoint");
-    const newest = fs.readFileSync(path.join(dataDir, "audit", "checkpoints.jsonl"), "utf8").trim().split("\n").pop()!;
+    const newest = fs
+      .readFileSync(path.join(dataDir, "audit", "checkpoints.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .pop()!;
     const file = path.join(later, "audit", "checkpoints.jsonl");
     fs.appendFileSync(file, `${newest}\n`);
     const manifestFile = path.join(later, "manifest.json");
@@ -217,7 +237,10 @@ describe("backup and restore: a backup taken while four clients save documents r
     expect(run.stdout).to.include(`newest checkpoint known is ${JSON.parse(newest).seq}`);
     expect(run.stdout).to.include("1 checkpoint past the copy's end was left out");
     const restoredCheckpoints = fs.readFileSync(path.join(target, "audit", "checkpoints.jsonl"), "utf8");
-    const kept = restoredCheckpoints.split("\n").filter(Boolean).map((l) => JSON.parse(l).seq as number);
+    const kept = restoredCheckpoints
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).seq as number);
     expect(kept.filter((seq) => seq > manifest.audit.count)).to.deep.equal([]);
     expect(restoredCheckpoints).to.not.include(newest);
   });

@@ -35,9 +35,18 @@ function formBody(parts: FormPart[], { boundary = BOUNDARY, closed = true } = {}
   return Buffer.concat(chunks);
 }
 
-const metadataPart = (metadata: unknown): FormPart => ({ name: "metadata", body: typeof metadata === "string" ? metadata : JSON.stringify(metadata), contentType: "application/json" });
+const metadataPart = (metadata: unknown): FormPart => ({
+  name: "metadata",
+  body: typeof metadata === "string" ? metadata : JSON.stringify(metadata),
+  contentType: "application/json",
+});
 /** Content no earlier request stored, so a leaked blob would show up as a new file. */
-const filePart = (filename = "Notat.txt", body: Buffer = randomBytes(4096)): FormPart => ({ name: "file", filename, contentType: "application/octet-stream", body });
+const filePart = (filename = "Notat.txt", body: Buffer = randomBytes(4096)): FormPart => ({
+  name: "file",
+  filename,
+  contentType: "application/octet-stream",
+  body,
+});
 
 function expectProblem(res: request.Response, status: number, code: string) {
   expect(res.status, JSON.stringify(res.body)).to.equal(status);
@@ -49,7 +58,11 @@ function expectProblem(res: request.Response, status: number, code: string) {
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 describe("bad input", () => {
@@ -81,7 +94,14 @@ describe("bad input", () => {
 
   async function stored() {
     const count = async (table: "versions" | "documents" | "attachments" | "cases") =>
-      Number((await svc.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await svc.ctx.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return {
       versions: await count("versions"),
       documents: await count("documents"),
@@ -154,13 +174,21 @@ describe("bad input", () => {
     });
 
     it("a second metadata part is refused with unknown_part and nothing is stored", async () => {
-      await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), metadataPart({ ...valid(), title: "Anden" }), filePart()])), 400, "unknown_part");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([metadataPart(valid()), metadataPart({ ...valid(), title: "Anden" }), filePart()])),
+        400,
+        "unknown_part",
+      );
     });
 
     it("a refused part ahead of a good metadata part and a large file is answered at once, and nothing is stored", async () => {
       // The file's part came after the refusal, so its body is never read: it must not be waited for.
       const misnamed: FormPart = { name: "metadata", filename: "Budget 2024.xlsx", contentType: "application/octet-stream", body: "" };
-      await refusedAndNothingStored(() => sendForm(formBody([misnamed, metadataPart(valid()), filePart("Notat.txt", randomBytes(900_000))])), 400, "unknown_part");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([misnamed, metadataPart(valid()), filePart("Notat.txt", randomBytes(900_000))])),
+        400,
+        "unknown_part",
+      );
     });
 
     it("an extra form field beside metadata is refused with unknown_part and nothing is stored", async () => {
@@ -215,15 +243,28 @@ describe("bad input", () => {
         400,
         "invalid_request",
       );
-      expect(res.body.errors.map((e: { path: string }) => e.path)).to.include.members(["metadata.documentTypeId", "metadata.caseId", "metadata.status", "metadata.documentDate"]);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).to.include.members([
+        "metadata.documentTypeId",
+        "metadata.caseId",
+        "metadata.status",
+        "metadata.documentDate",
+      ]);
     });
 
     it("an unknown document type is refused with 422 and nothing is stored", async () => {
-      await refusedAndNothingStored(() => sendForm(formBody([metadataPart({ documentTypeId: "no-such-type", caseId }), filePart()])), 422, "unknown_document_type");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([metadataPart({ documentTypeId: "no-such-type", caseId }), filePart()])),
+        422,
+        "unknown_document_type",
+      );
     });
 
     it("an unknown case is answered 404 and nothing is stored", async () => {
-      await refusedAndNothingStored(() => sendForm(formBody([metadataPart({ documentTypeId: w.types.pupil, caseId: "no-such-case" }), filePart()])), 404, "not_found");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([metadataPart({ documentTypeId: w.types.pupil, caseId: "no-such-case" }), filePart()])),
+        404,
+        "not_found",
+      );
     });
 
     it("a document type the case's template does not allow is refused with 422 and nothing is stored", async () => {
@@ -289,13 +330,24 @@ describe("bad input", () => {
 
     it("a filename with control characters is refused and nothing is stored", async () => {
       await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), filePart("rapport\tjuni.txt")])), 400, "invalid_filename");
-      await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), { ...filePart(), filename: undefined, filenameStar: "UTF-8''rapport%07%0Ajuni.txt" }])), 400, "invalid_filename");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([metadataPart(valid()), { ...filePart(), filename: undefined, filenameStar: "UTF-8''rapport%07%0Ajuni.txt" }])),
+        400,
+        "invalid_filename",
+      );
     });
 
     it("a good file followed by an attachment with a path in its name leaves neither behind", async () => {
       const big = randomBytes(300_000);
       await refusedAndNothingStored(
-        () => sendForm(formBody([metadataPart({ ...valid(), attachments: [{ title: "Bilag" }] }), filePart("Brev.txt", big), { ...filePart("../bilag.pdf"), name: "attachment" }])),
+        () =>
+          sendForm(
+            formBody([
+              metadataPart({ ...valid(), attachments: [{ title: "Bilag" }] }),
+              filePart("Brev.txt", big),
+              { ...filePart("../bilag.pdf"), name: "attachment" },
+            ]),
+          ),
         400,
         "invalid_filename",
       );
@@ -335,7 +387,11 @@ describe("bad input", () => {
         400,
         "invalid_idempotency_key",
       );
-      await refusedAndNothingStored(() => sendForm(formBody([metadataPart(valid()), filePart()]), undefined, { "Idempotency-Key": "short" }), 400, "invalid_idempotency_key");
+      await refusedAndNothingStored(
+        () => sendForm(formBody([metadataPart(valid()), filePart()]), undefined, { "Idempotency-Key": "short" }),
+        400,
+        "invalid_idempotency_key",
+      );
     });
 
     it("a body that is not JSON on a JSON route is refused with malformed_json", async () => {
@@ -345,7 +401,8 @@ describe("bad input", () => {
         "malformed_json",
       );
       await refusedAndNothingStored(
-        () => request(svc.url).patch(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", "application/json").send("title=Ny"),
+        () =>
+          request(svc.url).patch(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", "application/json").send("title=Ny"),
         400,
         "malformed_json",
       );
@@ -353,7 +410,11 @@ describe("bad input", () => {
 
     it("a case without a required template field is refused with the field's path", async () => {
       const res = await refusedAndNothingStored(
-        () => request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).send({ templateId: w.templates.pupil, title: "Elev uden nummer", metadata: { klasse: "1.a" } }),
+        () =>
+          request(svc.url)
+            .post("/api/cases")
+            .auth(w.tokens.alice, { type: "bearer" })
+            .send({ templateId: w.templates.pupil, title: "Elev uden nummer", metadata: { klasse: "1.a" } }),
         400,
         "invalid_request",
       );
@@ -362,7 +423,11 @@ describe("bad input", () => {
 
     it("a case with a template field of the wrong kind is refused with the field's path", async () => {
       const res = await refusedAndNothingStored(
-        () => request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).send({ templateId: w.templates.pupil, title: "Elev 13", metadata: { elevnummer: "E-13", klasse: "9.z" } }),
+        () =>
+          request(svc.url)
+            .post("/api/cases")
+            .auth(w.tokens.alice, { type: "bearer" })
+            .send({ templateId: w.templates.pupil, title: "Elev 13", metadata: { elevnummer: "E-13", klasse: "9.z" } }),
         400,
         "invalid_request",
       );
@@ -370,7 +435,11 @@ describe("bad input", () => {
     });
 
     it("a cursor this service did not hand out is refused with invalid_cursor", async () => {
-      for (const url of ["/api/documents?cursor=not-a-cursor", "/api/cases?cursor=W10", `/api/audit?objectType=document&objectId=${docId}&cursor=not-a-cursor`]) {
+      for (const url of [
+        "/api/documents?cursor=not-a-cursor",
+        "/api/cases?cursor=W10",
+        `/api/audit?objectType=document&objectId=${docId}&cursor=not-a-cursor`,
+      ]) {
         const res = await request(svc.url).get(url).auth(w.tokens.alice, { type: "bearer" });
         expectProblem(res, 400, "invalid_cursor");
       }
@@ -391,7 +460,8 @@ describe("bad input", () => {
       const body = JSON.stringify({ templateId: w.templates.pupil, title: "Elev æ", metadata: { elevnummer: "E-14" } });
       for (const charset of ["latin1", "iso-8859-1", "windows-1252"]) {
         await refusedAndNothingStored(
-          () => request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", `application/json; charset=${charset}`).send(body),
+          () =>
+            request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).set("Content-Type", `application/json; charset=${charset}`).send(body),
           415,
           "unsupported_charset",
         );
@@ -418,7 +488,12 @@ describe("bad input", () => {
       expectProblem(res, 416, "range_not_satisfiable");
       const doc = await request(svc.url).get(`/api/documents/${docId}`).auth(w.tokens.alice, { type: "bearer" }).expect(200);
       expect(res.headers["content-range"]).to.equal(`bytes */${doc.body.currentVersion.size}`);
-      const ok = await request(svc.url).get(`/api/documents/${docId}/content`).auth(w.tokens.alice, { type: "bearer" }).set("Range", "bytes=0-3").buffer(true).parse(binary);
+      const ok = await request(svc.url)
+        .get(`/api/documents/${docId}/content`)
+        .auth(w.tokens.alice, { type: "bearer" })
+        .set("Range", "bytes=0-3")
+        .buffer(true)
+        .parse(binary);
       expect(ok.status).to.equal(206);
       expect((ok.body as Buffer).toString("utf8")).to.equal("Elev");
     });

@@ -22,7 +22,10 @@ describe("cases", () => {
     newCase(token, { templateId: w.templates.pupil, title, metadata: { elevnummer: "E-1" }, ...extra });
 
   async function countCases(): Promise<number> {
-    const { n } = await svc.ctx.db.selectFrom("cases").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const { n } = await svc.ctx.db
+      .selectFrom("cases")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 
@@ -187,7 +190,11 @@ describe("cases", () => {
         .send({ metadata: { elevnummer: "E-11", klasse: "1.a" } })
         .expect(200);
       expect(res.body.metadata).to.deep.equal({ elevnummer: "E-11", klasse: "1.a" });
-      await api().patch(`/api/cases/${c.id}`).auth(w.tokens.alice, bearer).send({ metadata: { klasse: "1.a" } }).expect(400);
+      await api()
+        .patch(`/api/cases/${c.id}`)
+        .auth(w.tokens.alice, bearer)
+        .send({ metadata: { klasse: "1.a" } })
+        .expect(400);
     });
 
     it("the critical flag filters the listing", async () => {
@@ -324,10 +331,20 @@ describe("cases", () => {
         const found = await suggest(ADMIN_TOKEN, q, 10);
         const words = q.split(" ");
         const expected = (await svc.ctx.db.selectFrom("cases").select(["number", "title"]).orderBy("number", "desc").execute())
-          .filter((c) => words.every((word) => c.title.toLocaleLowerCase("da").split(/[^\p{L}\p{N}]+/u).some((t) => t.startsWith(word))))
+          .filter((c) =>
+            words.every((word) =>
+              c.title
+                .toLocaleLowerCase("da")
+                .split(/[^\p{L}\p{N}]+/u)
+                .some((t) => t.startsWith(word)),
+            ),
+          )
           .slice(0, 10)
           .map((c) => c.number);
-        expect(found.map((c) => c.number), q).to.deep.equal(expected);
+        expect(
+          found.map((c) => c.number),
+          q,
+        ).to.deep.equal(expected);
       }
     });
 
@@ -361,7 +378,8 @@ describe("cases", () => {
   describe("closing and reopening", () => {
     let board: CaseView;
     const docs: Record<"pupil" | "minutes" | "letter" | "note", { id: string; createdAt: string }> = {} as never;
-    const disposalOf = async (id: string) => (await api().get(`/api/documents/${id}`).auth(w.tokens.bob, bearer).expect(200)).body.disposalDate as string | null;
+    const disposalOf = async (id: string) =>
+      (await api().get(`/api/documents/${id}`).auth(w.tokens.bob, bearer).expect(200)).body.disposalDate as string | null;
     const plusYears = (iso: string, n: number) => {
       const [y, m, d] = iso.slice(0, 10).split("-");
       const year = Number(y) + n;

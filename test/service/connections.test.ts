@@ -140,7 +140,10 @@ describe("start after a crash", function () {
     const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", IMS_ADMIN_TOKEN: ADMIN_TOKEN, SEED_DEMO: "false", LOG_LEVEL: "silent" });
     const first = await startService(config);
     const user = await first.ctx.db.selectFrom("users").select("id").executeTakeFirstOrThrow();
-    await first.ctx.db.insertInto("uploads").values({ id: "6b1f0d2e-8c7a-4f55-9a51-3d2b1c0e9f87", user_id: user.id, created_at: new Date().toISOString(), claimed_at: new Date().toISOString() }).execute();
+    await first.ctx.db
+      .insertInto("uploads")
+      .values({ id: "6b1f0d2e-8c7a-4f55-9a51-3d2b1c0e9f87", user_id: user.id, created_at: new Date().toISOString(), claimed_at: new Date().toISOString() })
+      .execute();
     await first.stop();
     fs.writeFileSync(path.join(tmp, "after.part"), "x");
 

@@ -74,7 +74,14 @@ describe("crash: the service is killed with SIGKILL in the middle of concurrent 
     ({ dataDir, world: w } = await prepareDataDir());
     for (const [i, size] of SIZES.entries()) {
       const content = new GeneratedContent(Math.round(size), `crash-${i}`);
-      saves.push({ title: `Nedbrud ${i}`, kind: i % 2 ? "tus" : "multipart", content, sha256: await content.sha256(), key: `crash-test-${i}-${content.size}`, pause: PAUSED[i] });
+      saves.push({
+        title: `Nedbrud ${i}`,
+        kind: i % 2 ? "tus" : "multipart",
+        content,
+        sha256: await content.sha256(),
+        key: `crash-test-${i}-${content.size}`,
+        pause: PAUSED[i],
+      });
     }
     svc = await startChildService(dataDir);
     caseId = await createCase(svc, w.tokens.alice, w.templates.pupil, "Elev under nedbrud", { elevnummer: "E-9" });
@@ -142,7 +149,8 @@ describe("crash: the service is killed with SIGKILL in the middle of concurrent 
     }
     for (const s of saves) {
       // The service answers a known key before reading any content, so a retried multipart save sends little.
-      const again = s.kind === "multipart" ? await run(s, base) : await saveUpload(base, metadata(s), s.uploadId!, { token: w.tokens.alice, idempotencyKey: s.key });
+      const again =
+        s.kind === "multipart" ? await run(s, base) : await saveUpload(base, metadata(s), s.uploadId!, { token: w.tokens.alice, idempotencyKey: s.key });
       expect(again.status, s.title).to.equal(200);
       expect(again.json().id, s.title).to.equal(s.acknowledged!.id);
     }

@@ -16,7 +16,10 @@ describe("ETags and If-Match on documents and cases", () => {
   const api = () => request(svc.url);
 
   async function newCase(title: string, token = w.tokens.alice): Promise<CaseSummary> {
-    const res = await api().post("/api/cases").auth(token, bearer).send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E-7" } });
+    const res = await api()
+      .post("/api/cases")
+      .auth(token, bearer)
+      .send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E-7" } });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.headers.etag).to.equal(res.body.etag);
     return res.body;
@@ -42,7 +45,12 @@ describe("ETags and If-Match on documents and cases", () => {
     return req.send(body);
   };
   const newVersion = (id: string, ifMatch: string, text: string) =>
-    api().post(`/api/documents/${id}/versions`).auth(w.tokens.alice, bearer).set("If-Match", ifMatch).field("metadata", "{}").attach("file", Buffer.from(text), { filename: "ny.txt", contentType: "text/plain" });
+    api()
+      .post(`/api/documents/${id}/versions`)
+      .auth(w.tokens.alice, bearer)
+      .set("If-Match", ifMatch)
+      .field("metadata", "{}")
+      .attach("file", Buffer.from(text), { filename: "ny.txt", contentType: "text/plain" });
   const documentNow = async (id: string): Promise<{ etag: string; body: DocumentView }> => {
     const res = await api().get(`/api/documents/${id}`).auth(w.tokens.alice, bearer).expect(200);
     expect(res.headers.etag).to.equal(res.body.etag);
@@ -120,7 +128,12 @@ describe("ETags and If-Match on documents and cases", () => {
       etag = await step(await api().post(`/api/documents/${doc.id}/file`).auth(w.tokens.alice, bearer).set("If-Match", etag).send({ caseId }));
       etag = await step(await newVersion(doc.id, etag, "ny udgave\n"));
       etag = await step(
-        await api().post(`/api/documents/${doc.id}/attachments`).auth(w.tokens.alice, bearer).set("If-Match", etag).field("metadata", "{}").attach("file", Buffer.from("bilag\n"), { filename: "bilag.txt", contentType: "text/plain" }),
+        await api()
+          .post(`/api/documents/${doc.id}/attachments`)
+          .auth(w.tokens.alice, bearer)
+          .set("If-Match", etag)
+          .field("metadata", "{}")
+          .attach("file", Buffer.from("bilag\n"), { filename: "bilag.txt", contentType: "text/plain" }),
       );
       etag = await step(await patchDocument(doc.id, { status: "final" }, etag));
       // Looking at a document is no change.
@@ -276,7 +289,9 @@ describe("ETags and If-Match on documents and cases", () => {
       const c = await api.createCase({ templateId: w.templates.pupil, title: "Klientens sag", metadata: { elevnummer: "E-8" } });
       const doc = await newDocument("Klientens dokument", c.id);
       const changed = await api.updateDocument(doc.id, { title: "Klientens dokument, rettet" }, { ifMatch: doc.etag });
-      expect(changed.etag).to.equal((await documentNow(doc.id)).etag).and.not.equal(doc.etag);
+      expect(changed.etag)
+        .to.equal((await documentNow(doc.id)).etag)
+        .and.not.equal(doc.etag);
       const err = await api.updateDocument(doc.id, { title: "Forældet" }, { ifMatch: doc.etag }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(ApiError);
       expect(err).to.include({ status: 412, code: "precondition_failed", messageKey: "error.stale" });

@@ -43,8 +43,12 @@ describe(`API fuzzing (seed ${FUZZ_SEED})`, () => {
         for (let i = 0; i < (r.repeat ?? 1); i++) {
           const outcome = (await exchanger.exchange(r.req))!;
           const statuses = outcome.answers.map((a) => a.status);
-          const problems = [...outcome.problems, ...(r.status && !statuses.every((s) => s === r.status) ? [`answered ${statuses.join(", ")}, not ${r.status}`] : [])];
-          if (problems.length) failures.push(`${r.what}:\n  ${problems.join("\n  ")}\n  answered ${statuses.join(", ") || "nothing"} to ${describeWire(r.req.who, outcome.wire)}`);
+          const problems = [
+            ...outcome.problems,
+            ...(r.status && !statuses.every((s) => s === r.status) ? [`answered ${statuses.join(", ")}, not ${r.status}`] : []),
+          ];
+          if (problems.length)
+            failures.push(`${r.what}:\n  ${problems.join("\n  ")}\n  answered ${statuses.join(", ") || "nothing"} to ${describeWire(r.req.who, outcome.wire)}`);
         }
       } finally {
         exchanger.watch.stop();
@@ -76,7 +80,11 @@ describe(`API fuzzing (seed ${FUZZ_SEED})`, () => {
 
   it("a finished upload becomes content once, even when the same save arrives three times at once", async function () {
     this.timeout(timeoutFor(30));
-    await fuzz(fw, "concurrent claims", oneOfRoutes(contentRoutes(), claimRequest), fuzzRuns(30), { copies: 3, extra: claimedOnce, timeLimitMs: timeLimitFor(30) });
+    await fuzz(fw, "concurrent claims", oneOfRoutes(contentRoutes(), claimRequest), fuzzRuns(30), {
+      copies: 3,
+      extra: claimedOnce,
+      timeLimitMs: timeLimitFor(30),
+    });
   });
 });
 
@@ -92,27 +100,87 @@ interface Counterexample {
 
 /** Requests that failed a property once (some found by this suite, some by hand), kept as they were. */
 function counterexamples(fw: FuzzWorld): Counterexample[] {
-  const request = (who: FuzzRequest["who"], method: string, path: Text, rest: Partial<FuzzRequest> = {}): FuzzRequest => ({ route: "counterexample", who, auth: "bearer", method, path, headers: [], chunked: false, ...rest });
-  const form = (...parts: PartSpec[]): FuzzRequest["body"] => ({ multipart: { parts, boundary: "ok", newline: "\r\n", closed: true, preamble: false, mediaType: "multipart/form-data" } });
+  const request = (who: FuzzRequest["who"], method: string, path: Text, rest: Partial<FuzzRequest> = {}): FuzzRequest => ({
+    route: "counterexample",
+    who,
+    auth: "bearer",
+    method,
+    path,
+    headers: [],
+    chunked: false,
+    ...rest,
+  });
+  const form = (...parts: PartSpec[]): FuzzRequest["body"] => ({
+    multipart: { parts, boundary: "ok", newline: "\r\n", closed: true, preamble: false, mediaType: "multipart/form-data" },
+  });
   const metadata = (json: unknown): PartSpec => ({ name: "metadata", content: { json } });
   const file = (name: string, size: number): PartSpec => ({ name, filename: "Notat.txt", contentType: "text/plain", content: { size } });
-  const tus = (...headers: Array<[string, string]>) => [["Tus-Resumable", ["1.0.0"]], ...headers.map(([k, v]): [string, Text] => [k, [v]])] as Array<[string, Text]>;
+  const tus = (...headers: Array<[string, string]>) =>
+    [["Tus-Resumable", ["1.0.0"]], ...headers.map(([k, v]): [string, Text] => [k, [v]])] as Array<[string, Text]>;
   const own = new Ref("upload", 0, "id", "own-finished");
   const foreign = new Ref("upload", 0, "id", "foreign");
   const { cases, documents, confidentialType } = fw.made;
   const note = fw.world.types.note;
   return [
     { what: "a path with bad percent-encoding", req: request("alice", "GET", ["/api/cases/%ff"]), status: 400 },
-    { what: "JSON in a charset other than UTF-8", req: request("alice", "POST", ["/api/cases"], { contentType: "application/json; charset=latin1", body: { json: {} } }), status: 415 },
-    { what: "a Range past the end of the content", req: request("alice", "GET", [`/api/documents/${documents.plan}/content`], { headers: [["Range", ["bytes=999999999-"]]] }), status: 416 },
-    { what: "a second metadata part", req: request("alice", "POST", ["/api/documents"], { body: form(metadata({ documentTypeId: note }), metadata({ documentTypeId: note }), file("file", 10)) }), status: 400 },
-    { what: "an unknown part, then metadata, then a file over the limit (hung)", req: request("alice", "POST", ["/api/documents"], { body: form({ ...file("other", 0), name: "other" }, metadata({ documentTypeId: note }), file("file", 1_100_000)) }), status: 400 },
-    { what: "a journal plan CSV with a quote inside a field (500)", req: request("admin", "POST", ["/api/admin/journal-plan/import"], { contentType: "text/csv", body: { text: '17;#";2024-01-31;2024-01-31' } }), status: 422 },
-    { what: "a raw upload downloaded on connections that close (crashed the process)", req: request("alice", "GET", ["/api/uploads/", own], { headers: tus(), close: true }), repeat: 3 },
-    { what: "another user's upload named in the query string", req: request("alice", "HEAD", ["/api/uploads/", own, "?x=/", foreign], { headers: tus() }), options: { extra: othersUploadsUntouched } },
-    { what: "another user's upload ended through the query string and a method override", req: request("alice", "POST", ["/api/uploads?x=/", foreign], { headers: tus(["X-HTTP-Method-Override", "DELETE"]) }), options: { extra: othersUploadsUntouched } },
-    { what: "a GET standing for HEAD with an old Tus-Resumable (answered without its body)", req: request("bob", "GET", ["/api/uploads/", new Ref("upload", 0, "id", "own-unfinished")], { headers: [["Tus-Resumable", ["0.2.2"]], ["X-HTTP-Method-Override", ["HEAD"]]] }) },
-    { what: "three saves of one upload at once", req: request("alice", "POST", ["/api/documents"], { contentType: "application/json", body: { json: { documentTypeId: note, upload: own } } }), options: { copies: 3, extra: claimedOnce } },
+    {
+      what: "JSON in a charset other than UTF-8",
+      req: request("alice", "POST", ["/api/cases"], { contentType: "application/json; charset=latin1", body: { json: {} } }),
+      status: 415,
+    },
+    {
+      what: "a Range past the end of the content",
+      req: request("alice", "GET", [`/api/documents/${documents.plan}/content`], { headers: [["Range", ["bytes=999999999-"]]] }),
+      status: 416,
+    },
+    {
+      what: "a second metadata part",
+      req: request("alice", "POST", ["/api/documents"], {
+        body: form(metadata({ documentTypeId: note }), metadata({ documentTypeId: note }), file("file", 10)),
+      }),
+      status: 400,
+    },
+    {
+      what: "an unknown part, then metadata, then a file over the limit (hung)",
+      req: request("alice", "POST", ["/api/documents"], {
+        body: form({ ...file("other", 0), name: "other" }, metadata({ documentTypeId: note }), file("file", 1_100_000)),
+      }),
+      status: 400,
+    },
+    {
+      what: "a journal plan CSV with a quote inside a field (500)",
+      req: request("admin", "POST", ["/api/admin/journal-plan/import"], { contentType: "text/csv", body: { text: '17;#";2024-01-31;2024-01-31' } }),
+      status: 422,
+    },
+    {
+      what: "a raw upload downloaded on connections that close (crashed the process)",
+      req: request("alice", "GET", ["/api/uploads/", own], { headers: tus(), close: true }),
+      repeat: 3,
+    },
+    {
+      what: "another user's upload named in the query string",
+      req: request("alice", "HEAD", ["/api/uploads/", own, "?x=/", foreign], { headers: tus() }),
+      options: { extra: othersUploadsUntouched },
+    },
+    {
+      what: "another user's upload ended through the query string and a method override",
+      req: request("alice", "POST", ["/api/uploads?x=/", foreign], { headers: tus(["X-HTTP-Method-Override", "DELETE"]) }),
+      options: { extra: othersUploadsUntouched },
+    },
+    {
+      what: "a GET standing for HEAD with an old Tus-Resumable (answered without its body)",
+      req: request("bob", "GET", ["/api/uploads/", new Ref("upload", 0, "id", "own-unfinished")], {
+        headers: [
+          ["Tus-Resumable", ["0.2.2"]],
+          ["X-HTTP-Method-Override", ["HEAD"]],
+        ],
+      }),
+    },
+    {
+      what: "three saves of one upload at once",
+      req: request("alice", "POST", ["/api/documents"], { contentType: "application/json", body: { json: { documentTypeId: note, upload: own } } }),
+      options: { copies: 3, extra: claimedOnce },
+    },
     {
       what: "a document of a type whose access group its author is not in (saved, answered 404)",
       req: request("bob", "POST", ["/api/documents"], { body: form(metadata({ documentTypeId: confidentialType, caseId: cases.board }), file("file", 10)) }),
@@ -141,7 +209,8 @@ async function othersUploadsUntouched(fw: FuzzWorld, x: Exchange): Promise<strin
   const own = new Set(x.resolution.pool.upload.filter((u) => u.owner === me).map((u) => String(u.length)));
   for (const answer of x.answers) {
     const length = answer.headers["upload-length"];
-    if (typeof length === "string" && !own.has(length) && foreign.some((u) => String(u.length) === length)) out.push(`revealed another user's upload: Upload-Length ${length}`);
+    if (typeof length === "string" && !own.has(length) && foreign.some((u) => String(u.length) === length))
+      out.push(`revealed another user's upload: Upload-Length ${length}`);
   }
   return out;
 }

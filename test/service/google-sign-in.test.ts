@@ -50,7 +50,10 @@ function selfSignedCertificate(publicKey: KeyObject, privateKey: KeyObject, comm
     publicKey.export({ type: "spki", format: "der" }),
   );
   const certificate = sequence(tbs, sha256WithRsa, der(0x03, Buffer.from([0]), crypto.sign("sha256", tbs, privateKey)));
-  const lines = certificate.toString("base64").match(/.{1,64}/g)!.join("\n");
+  const lines = certificate
+    .toString("base64")
+    .match(/.{1,64}/g)!
+    .join("\n");
   return `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -137,7 +140,9 @@ describe("sign-in with a Google ID token", () => {
   /** Sends the token, expects a 401 invalid_token, and returns the detail and the audited refusal. */
   async function refused(token: string) {
     const before = await lastSeq();
-    const res = await me(token).expect(401).expect("Content-Type", /application\/problem\+json/);
+    const res = await me(token)
+      .expect(401)
+      .expect("Content-Type", /application\/problem\+json/);
     expect(res.body.code).to.equal("invalid_token");
     expect(res.headers["www-authenticate"]).to.contain('error="invalid_token"');
     const events = await auditSince(before);
@@ -251,7 +256,9 @@ describe("sign-in with a Google ID token", () => {
 
   it("a Google account no IMS Case user has is refused as unknown_user, saying whom to ask", async () => {
     const before = await lastSeq();
-    const res = await me(signed(googleClaims("Ukendt@Skole.dk"))).expect(401).expect("Content-Type", /application\/problem\+json/);
+    const res = await me(signed(googleClaims("Ukendt@Skole.dk")))
+      .expect(401)
+      .expect("Content-Type", /application\/problem\+json/);
     expect(res.body.code).to.equal("unknown_user");
     expect(res.body.detail).to.equal("No IMS Case user has the e-mail address ukendt@skole.dk; ask an administrator to add you.");
     const events = await auditSince(before);
@@ -302,7 +309,10 @@ describe("sign-in with a Google ID token", () => {
     after(() => cut?.dispose());
 
     it("a Google ID token gets 503 sign_in_unavailable, not a refusal, while API tokens still work", async () => {
-      const res = await request(cut.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" }).expect(503);
+      const res = await request(cut.url)
+        .get("/api/me")
+        .auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" })
+        .expect(503);
       expect(res.body.code).to.equal("sign_in_unavailable");
       await request(cut.url).get("/api/me").auth(ADMIN_TOKEN, { type: "bearer" }).expect(200);
     });
@@ -318,7 +328,10 @@ describe("sign-in with a Google ID token", () => {
 
     it("no Google authenticator is installed: a valid Google ID token is just an unknown bearer token", async () => {
       const fetchesBefore = google.fetches;
-      const res = await request(plain.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" }).expect(401);
+      const res = await request(plain.url)
+        .get("/api/me")
+        .auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" })
+        .expect(401);
       expect(res.body.code).to.equal("invalid_token");
       expect(res.body.detail).to.contain("API token");
       expect(google.fetches).to.equal(fetchesBefore);
@@ -335,12 +348,21 @@ describe("sign-in with a Google ID token", () => {
     after(() => restricted?.dispose());
 
     it("an account of the domain signs in; a consumer account with the same verified address is refused", async () => {
-      const ok = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk", { hd: "skole.dk" })), { type: "bearer" }).expect(200);
+      const ok = await request(restricted.url)
+        .get("/api/me")
+        .auth(signed(googleClaims("alice@skole.dk", { hd: "skole.dk" })), { type: "bearer" })
+        .expect(200);
       expect(ok.body.email).to.equal("alice@skole.dk");
-      const consumer = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" }).expect(401);
+      const consumer = await request(restricted.url)
+        .get("/api/me")
+        .auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" })
+        .expect(401);
       expect(consumer.body.code).to.equal("invalid_token");
       expect(consumer.body.detail).to.contain("Google Workspace domain skole.dk");
-      const other = await request(restricted.url).get("/api/me").auth(signed(googleClaims("alice@skole.dk", { hd: "andet.dk" })), { type: "bearer" }).expect(401);
+      const other = await request(restricted.url)
+        .get("/api/me")
+        .auth(signed(googleClaims("alice@skole.dk", { hd: "andet.dk" })), { type: "bearer" })
+        .expect(401);
       expect(other.body.code).to.equal("invalid_token");
     });
   });

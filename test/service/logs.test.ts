@@ -42,10 +42,20 @@ async function sessionAt(level: "info" | "debug"): Promise<Session> {
     expect(adminToken, "the first start prints the generated token").to.be.a("string");
     const w = await buildWorld(svc.ctx.db, adminToken!);
     const api = () => request(svc.url);
-    const caseId = (await api().post("/api/cases").auth(w.tokens.alice, bearer).send({ templateId: w.templates.pupil, title: "Elev 9", metadata: { elevnummer: "E-9" } }).expect(201)).body.id;
+    const caseId = (
+      await api()
+        .post("/api/cases")
+        .auth(w.tokens.alice, bearer)
+        .send({ templateId: w.templates.pupil, title: "Elev 9", metadata: { elevnummer: "E-9" } })
+        .expect(201)
+    ).body.id;
 
     const uploadId = await tusClient(svc.url, w.tokens.alice).upload(Buffer.from("%PDF-1.4 klage\n"), TUS_FILE, "application/pdf");
-    const fromTus = await api().post("/api/documents").auth(w.tokens.alice, bearer).send({ upload: uploadId, documentTypeId: w.types.pupil, caseId }).expect(201);
+    const fromTus = await api()
+      .post("/api/documents")
+      .auth(w.tokens.alice, bearer)
+      .send({ upload: uploadId, documentTypeId: w.types.pupil, caseId })
+      .expect(201);
     const multipart = await api()
       .post("/api/documents")
       .auth(w.tokens.alice, bearer)

@@ -46,7 +46,13 @@ describe("mail: headers, threads and proposals", () => {
     svc = await startTestService();
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const mk = async (title: string) =>
-      (await request(svc.url).post("/api/cases").auth(w.tokens.alice, { type: "bearer" }).send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E" } }).expect(201)).body;
+      (
+        await request(svc.url)
+          .post("/api/cases")
+          .auth(w.tokens.alice, { type: "bearer" })
+          .send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E" } })
+          .expect(201)
+      ).body;
     caseA = await mk("Ansøgning");
     caseB = await mk("Kurt Jensen");
   });
@@ -74,7 +80,9 @@ describe("mail: headers, threads and proposals", () => {
   });
 
   it("a reply is proposed for the case its thread was filed in", async () => {
-    const res = await as(w.tokens.alice).lookup({ messageId: "<reply-1@skole.example>", inReplyTo: GMAIL_ID, references: [GMAIL_ID], from: "kontor@skole.example" }).expect(200);
+    const res = await as(w.tokens.alice)
+      .lookup({ messageId: "<reply-1@skole.example>", inReplyTo: GMAIL_ID, references: [GMAIL_ID], from: "kontor@skole.example" })
+      .expect(200);
     expect(res.body.proposal.reason).to.equal("thread");
     expect(res.body.proposal.case.id).to.equal(caseA.id);
   });
@@ -92,7 +100,9 @@ describe("mail: headers, threads and proposals", () => {
   });
 
   it("without a thread, the Outlook conversation and then the sender's last case are proposed", async () => {
-    await as(w.tokens.alice).saveMail(corpus("outlook2000-three-png-attachments.eml"), "Outlook.eml", caseA.id, { conversationId: "AAQkAGI2-conv-1" }).expect(201);
+    await as(w.tokens.alice)
+      .saveMail(corpus("outlook2000-three-png-attachments.eml"), "Outlook.eml", caseA.id, { conversationId: "AAQkAGI2-conv-1" })
+      .expect(201);
     await svc.jobsIdle();
     const conv = await as(w.tokens.alice).lookup({ messageId: "<new@x>", conversationId: "AAQkAGI2-conv-1" }).expect(200);
     expect(conv.body.proposal).to.deep.include({ reason: "conversation" });

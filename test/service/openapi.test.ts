@@ -105,7 +105,9 @@ describe("the OpenAPI document", () => {
 
   it("gives every operation an operationId, no two the same", () => {
     const ids = operations().map(({ name, op }) => {
-      expect(op.operationId, name).to.be.a("string").and.match(/^[a-z][A-Za-z0-9]+$/);
+      expect(op.operationId, name)
+        .to.be.a("string")
+        .and.match(/^[a-z][A-Za-z0-9]+$/);
       return op.operationId;
     });
     expect(ids.length).to.be.greaterThan(60);
@@ -167,15 +169,26 @@ describe("the OpenAPI document", () => {
       expect(op.responses, path).to.include.keys("200", "206", "304", "416");
       expect(op.responses["200"].headers, path).to.include.keys("Content-Disposition", "ETag");
       expect(op.responses["206"].headers, path).to.have.property("Content-Range");
-      expect(op.parameters?.map((p) => p.name), path).to.include.members(["Range", "If-None-Match"]);
+      expect(
+        op.parameters?.map((p) => p.name),
+        path,
+      ).to.include.members(["Range", "If-None-Match"]);
     }
     for (const path of ["/api/documents/{id}", "/api/cases/{id}"]) {
       const op = doc.paths[path].patch;
-      expect(op.parameters?.find((p) => p.name === "If-Match"), path).to.include({ in: "header" });
+      expect(
+        op.parameters?.find((p) => p.name === "If-Match"),
+        path,
+      ).to.include({ in: "header" });
       expect(op.responses["200"].headers, path).to.have.property("ETag");
       expect(op.responses["412"], path).to.be.an("object");
     }
-    for (const path of ["/api/documents", "/api/documents/{id}/versions", "/api/documents/{id}/attachments", "/api/documents/{id}/attachments/{attachmentId}/versions"]) {
+    for (const path of [
+      "/api/documents",
+      "/api/documents/{id}/versions",
+      "/api/documents/{id}/attachments",
+      "/api/documents/{id}/attachments/{attachmentId}/versions",
+    ]) {
       expect(doc.paths[path].post.responses["409"]?.description, path).to.contain("upload_claimed").and.contain("upload_incomplete");
     }
   });
@@ -233,7 +246,14 @@ describe("the OpenAPI document", () => {
     const tusHeaders = (op: Operation) =>
       Object.fromEntries((op.parameters ?? []).filter((p) => p.in === "header" && p.name in tusValues).map((p) => [p.name, tusValues[p.name]]));
 
-    async function probe(name: string, op: Operation, method: string, url: string, init: { token?: string; headers?: Record<string, string>; body?: string }, why: string) {
+    async function probe(
+      name: string,
+      op: Operation,
+      method: string,
+      url: string,
+      init: { token?: string; headers?: Record<string, string>; body?: string },
+      why: string,
+    ) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.token) headers.Authorization = `Bearer ${init.token}`;
       const res = await send(svc.url, method, url, headers, init.body);
@@ -247,7 +267,8 @@ describe("the OpenAPI document", () => {
       }
       const type = (res.headers["content-type"] ?? "").split(";")[0];
       const described = Object.keys(documented.content ?? {});
-      if (body.length > 0 && !described.includes(type) && !described.includes("*/*")) undocumented.push(`${where} is ${type}, documented as ${described.join(", ") || "no body"}`);
+      if (body.length > 0 && !described.includes(type) && !described.includes("*/*"))
+        undocumented.push(`${where} is ${type}, documented as ${described.join(", ") || "no body"}`);
       if (body.length === 0 && method !== "head" && res.status >= 400) undocumented.push(`${where} has no problem body`);
       // The headers the document promises on every refusal of a sign-in.
       if (res.status === 429 && !res.headers["retry-after"]) missingHeader.push(`${where} without Retry-After`);
@@ -260,7 +281,15 @@ describe("the OpenAPI document", () => {
         const url = fill(path, existing(path));
         const headers = onUpload ? tusHeaders(op) : {};
         await probe(name, op, method, url, { token, headers }, why);
-        if (path.includes("{")) await probe(name, op, method, fill(path, () => "x"), { token, headers }, `${why}, unknown ids`);
+        if (path.includes("{"))
+          await probe(
+            name,
+            op,
+            method,
+            fill(path, () => "x"),
+            { token, headers },
+            `${why}, unknown ids`,
+          );
         if ("206" in op.responses) {
           const etag = String((await send(svc.url, "get", url, token ? { Authorization: `Bearer ${token}` } : {})).headers.etag ?? '"none"');
           await probe(name, op, method, url, { token, headers: { Range: "bytes=0-1" } }, `${why}, a range`);
@@ -268,9 +297,24 @@ describe("the OpenAPI document", () => {
           await probe(name, op, method, url, { token, headers: { "If-None-Match": etag } }, `${why}, If-None-Match the current ETag`);
           await probe(name, op, method, url, { token, headers: { "If-Match": '"another"' } }, `${why}, If-Match another ETag`);
         }
-        if (path.includes("{") && !onUpload) await probe(name, op, method, fill(path, () => "%ff"), { token }, `${why}, bad percent-encoding`);
+        if (path.includes("{") && !onUpload)
+          await probe(
+            name,
+            op,
+            method,
+            fill(path, () => "%ff"),
+            { token },
+            `${why}, bad percent-encoding`,
+          );
         if (op.parameters?.some((p) => p.name === "If-Match")) {
-          await probe(name, op, method, url, { token, headers: { "If-Match": '"stale"', "Content-Type": "application/json" }, body: "{}" }, `${why}, a stale If-Match`);
+          await probe(
+            name,
+            op,
+            method,
+            url,
+            { token, headers: { "If-Match": '"stale"', "Content-Type": "application/json" }, body: "{}" },
+            `${why}, a stale If-Match`,
+          );
         }
         if (op.parameters?.some((p) => p.in === "query")) {
           const query = op.parameters.filter((p) => p.in === "query").map((p) => `${p.name}=${"9".repeat(1001)}`);
@@ -284,7 +328,18 @@ describe("the OpenAPI document", () => {
         }
         if (content.length) await probe(name, op, method, url, { token, headers: { "Content-Type": "text/plain" }, body: "x" }, `${why}, text/plain body`);
         if (content.includes("multipart/form-data")) {
-          const parts = ["--b", 'Content-Disposition: form-data; name="metadata"', "", "{}", "--b", 'Content-Disposition: form-data; name="extra"', "", "x", "--b--", ""].join("\r\n");
+          const parts = [
+            "--b",
+            'Content-Disposition: form-data; name="metadata"',
+            "",
+            "{}",
+            "--b",
+            'Content-Disposition: form-data; name="extra"',
+            "",
+            "x",
+            "--b--",
+            "",
+          ].join("\r\n");
           await probe(name, op, method, url, { token, headers: { "Content-Type": "multipart/form-data; boundary=b" }, body: parts }, `${why}, an extra part`);
         }
         if (content.includes("application/offset+octet-stream")) {
@@ -297,7 +352,14 @@ describe("the OpenAPI document", () => {
       for (const override of ["HEAD", "PATCH", "DELETE", "PUT"]) {
         for (const method of ["get", "post"]) {
           const headers = { "Tus-Resumable": "1.0.0", "X-HTTP-Method-Override": override };
-          await probe(`${method.toUpperCase()} /api/uploads/{id}`, doc.paths["/api/uploads/{id}"][method], method, `/api/uploads/${uploadId}`, { token, headers }, `${why}, override ${override}`);
+          await probe(
+            `${method.toUpperCase()} /api/uploads/{id}`,
+            doc.paths["/api/uploads/{id}"][method],
+            method,
+            `/api/uploads/${uploadId}`,
+            { token, headers },
+            `${why}, override ${override}`,
+          );
         }
       }
       // The upload was abandoned by DELETE: the next round starts a new one.
@@ -328,7 +390,14 @@ describe("the OpenAPI document", () => {
       // A raw upload cannot be downloaded: its owner's plain GET is the 405 (anyone else's is a 404).
       const own = (await tusClient(svc.url, w.tokens.alice).create(10, "probe.txt")).id;
       const plainGet = { token: w.tokens.alice, headers: { "Tus-Resumable": "1.0.0" } };
-      await probe("GET /api/uploads/{id}", doc.paths["/api/uploads/{id}"].get, "get", `/api/uploads/${own}`, plainGet, "a caseworker, her own upload without an override");
+      await probe(
+        "GET /api/uploads/{id}",
+        doc.paths["/api/uploads/{id}"].get,
+        "get",
+        `/api/uploads/${own}`,
+        plainGet,
+        "a caseworker, her own upload without an override",
+      );
       for (const [path, ops] of Object.entries(doc.paths)) {
         for (const method of ["get", "put", "post", "delete", "patch"].filter((m) => !(m in ops))) {
           const url = fill(path, (p) => (p === "id" && path.startsWith("/api/uploads") ? uploadId : "x"));

@@ -112,7 +112,10 @@ describe("reference data", () => {
       en: "disposed of 5 years after the case is closed",
     });
     expect(byId[w.rules.permanent]).to.include({ kind: "permanent", years: null, da: "bevares", en: "kept permanently" });
-    expect(byId[w.rules.tenAfterCreate]).to.include({ da: "kasseres 10 år efter dokumentets oprettelse", en: "disposed of 10 years after the document is created" });
+    expect(byId[w.rules.tenAfterCreate]).to.include({
+      da: "kasseres 10 år efter dokumentets oprettelse",
+      en: "disposed of 10 years after the document is created",
+    });
     expect(byId[w.rules.review]).to.include({ da: "vurderes 3 år efter sagens afslutning", en: "reviewed 3 years after the case is closed" });
   });
 
@@ -135,7 +138,11 @@ describe("reference data", () => {
   it("the journal plan hides retired codes unless asked for them", async () => {
     const current = await api().get("/api/journal-plan").auth(w.tokens.alice, bearer).expect(200);
     expect(current.body.items.map((e: { code: string }) => e.code)).to.deep.equal(["00.01.10", "17", "17.01", "17.01.00"]);
-    expect(current.body.items.find((e: { code: string }) => e.code === "17.01.00")).to.include({ title: "Elever i almindelighed", parentCode: "17.01", retiredOn: null });
+    expect(current.body.items.find((e: { code: string }) => e.code === "17.01.00")).to.include({
+      title: "Elever i almindelighed",
+      parentCode: "17.01",
+      retiredOn: null,
+    });
     const all = await api().get("/api/journal-plan").query({ includeRetired: "true" }).auth(w.tokens.alice, bearer).expect(200);
     expect(all.body.items.map((e: { code: string }) => e.code)).to.deep.equal(["00.01.10", "00.01.99", "17", "17.01", "17.01.00"]);
     expect(all.body.items.find((e: { code: string }) => e.code === "00.01.99")).to.include({ title: "Udgået emne", retiredOn: "2020-01-01" });

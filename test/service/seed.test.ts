@@ -14,8 +14,13 @@ const ENV = { SEED_DEMO: "true", IMS_DEMO_TOKEN_ANNE: TOKENS.anne, IMS_DEMO_TOKE
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const shaOfDemoFile = (file: string) => sha(fs.readFileSync(path.join(DEMO_FILES_DIR, file)));
 const titlesOf = (cases: Array<{ title: string }>) => cases.map((c) => c.title).sort();
-const casesOwnedBy = (login: string) => DEMO_CASES.filter((c) => c.owner === login).map((c) => c.title).sort();
-const sharedCases = DEMO_CASES.filter((c) => ["Samarbejdssag", "Bestyrelsessag"].includes(c.template)).map((c) => c.title).sort();
+const casesOwnedBy = (login: string) =>
+  DEMO_CASES.filter((c) => c.owner === login)
+    .map((c) => c.title)
+    .sort();
+const sharedCases = DEMO_CASES.filter((c) => ["Samarbejdssag", "Bestyrelsessag"].includes(c.template))
+  .map((c) => c.title)
+  .sort();
 
 interface CaseItem {
   id: string;
@@ -83,7 +88,17 @@ describe("demo data (SEED_DEMO=true)", () => {
 
   it("seeds the product's cases, each numbered YYYYMMDD-NNNNNNN, with the critical ones flagged", () => {
     expect(titlesOf(cases)).to.deep.equal(DEMO_CASES.map((c) => c.title).sort());
-    for (const title of ["Kurt Jensen", "Timelærer", "Ansøgning", "Elev 3", "Bibliotekerne", "Dansk historiske samling", "Designmuseum Nordjylland", "Foreningen Glade Børn", "M/S August Jensen"]) {
+    for (const title of [
+      "Kurt Jensen",
+      "Timelærer",
+      "Ansøgning",
+      "Elev 3",
+      "Bibliotekerne",
+      "Dansk historiske samling",
+      "Designmuseum Nordjylland",
+      "Foreningen Glade Børn",
+      "M/S August Jensen",
+    ]) {
       expect(caseNamed(title), title).to.include({ title, critical: false });
     }
     for (const c of cases) expect(c.number, c.title).to.match(/^\d{8}-\d{7}$/);
@@ -111,7 +126,7 @@ describe("demo data (SEED_DEMO=true)", () => {
     expect(titlesOf(await all<CaseItem>(TOKENS.eva, "/api/cases"))).to.deep.equal(sharedCases);
     const shared = new Set(sharedCases.map((t) => caseNamed(t).id));
     const visible = await all<DocumentItem>(TOKENS.eva, "/api/documents");
-    expect(visible).to.not.be.empty;
+    expect(visible).to.have.length.greaterThan(0);
     for (const d of visible) expect(shared.has(d.caseId ?? ""), d.title).to.equal(true);
     await get(TOKENS.eva, `/api/cases/${caseNamed("Eventyrets dag").id}`).expect(404);
     await get(TOKENS.eva, `/api/cases/${caseNamed("Kurt Jensen").id}`).expect(404);

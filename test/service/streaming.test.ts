@@ -15,7 +15,10 @@ const detail = (r: HttpReply) => `${r.status} ${r.body.toString("utf8").slice(0,
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe("streaming: 300 MB saves through the service process", function () {
@@ -35,7 +38,9 @@ describe("streaming: 300 MB saves through the service process", function () {
       const sent = new GeneratedContent(16 * MB, seed);
       expect((await saveMultipart(svc.url, metadata(), sent.chunks(), sent.size, { token: w.tokens.alice })).status).to.equal(201);
       const sliced = new GeneratedContent(16 * MB, `${seed}-sliced`);
-      expect((await saveViaTus(svc.url, metadata(), sliced.size, (a, b) => sliced.chunks(a, b), { token: w.tokens.alice, sliceBytes: SLICE })).status).to.equal(201);
+      expect((await saveViaTus(svc.url, metadata(), sliced.size, (a, b) => sliced.chunks(a, b), { token: w.tokens.alice, sliceBytes: SLICE })).status).to.equal(
+        201,
+      );
     }
   });
   after(async () => {
@@ -67,7 +72,11 @@ describe("streaming: 300 MB saves through the service process", function () {
     const rss = sampleRss(svc.pid);
     const sent = createHash("sha256");
     const content = new GeneratedContent(SIZE, "tus-300");
-    const reply = await saveViaTus(svc.url, metadata(), SIZE, (a, b) => hashing(content.chunks(a, b), sent), { token: w.tokens.alice, sliceBytes: SLICE, filename: "Optagelse.bin" });
+    const reply = await saveViaTus(svc.url, metadata(), SIZE, (a, b) => hashing(content.chunks(a, b), sent), {
+      token: w.tokens.alice,
+      sliceBytes: SLICE,
+      filename: "Optagelse.bin",
+    });
     const { peak } = rss.stop();
     expect(reply.status, detail(reply)).to.equal(201);
     expect(reply.json().currentVersion).to.include({ sha256: sent.digest("hex"), size: SIZE });
@@ -78,7 +87,10 @@ describe("streaming: 300 MB saves through the service process", function () {
   async function storedState() {
     const opened = openDataDir(dataDir);
     try {
-      const { n } = await opened.db.selectFrom("versions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const { n } = await opened.db
+        .selectFrom("versions")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
       return { blobs: filesUnder(path.join(dataDir, "blobs")), tmp: filesUnder(path.join(dataDir, "tmp")), versions: Number(n) };
     } finally {
       await opened.close();

@@ -92,7 +92,10 @@ describe("throttling failed authentication", () => {
     const rows = await refusalsFrom("203.0.113.40");
     for (const r of rows) expect(r.path.length).to.be.at.most(201);
     expect(rows.filter((r) => r.reason !== "throttled")).to.have.length(LIMIT);
-    expect(rows.filter((r) => r.reason === "throttled").reduce((n, r) => n + r.count!, 0), "the attempts refused while blocked are all counted").to.equal(500 - LIMIT);
+    expect(
+      rows.filter((r) => r.reason === "throttled").reduce((n, r) => n + r.count!, 0),
+      "the attempts refused while blocked are all counted",
+    ).to.equal(500 - LIMIT);
     const bytes = rows.reduce((n, r) => n + r.bytes, 0);
     expect(bytes, `${rows.length} rows`).to.be.below(10_000);
   });

@@ -147,7 +147,9 @@ describe("tokens from the environment (rotation)", () => {
     // As the database was before the migration: the token carries the variable only as its label.
     await tokenSource.down(db);
     await tokenSource.up(db);
-    expect(await db.selectFrom("api_tokens").select(["label", "env_variable"]).execute()).to.deep.equal([{ label: "IMS_ADMIN_TOKEN", env_variable: "IMS_ADMIN_TOKEN" }]);
+    expect(await db.selectFrom("api_tokens").select(["label", "env_variable"]).execute()).to.deep.equal([
+      { label: "IMS_ADMIN_TOKEN", env_variable: "IMS_ADMIN_TOKEN" },
+    ]);
     await env.start({ IMS_ADMIN_TOKEN: NEW });
     expect(await env.status(OLD)).to.equal(401);
   });

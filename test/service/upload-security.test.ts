@@ -18,11 +18,14 @@ interface Answer {
 function raw(base: string, method: string, rawPath: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, method, path: rawPath, headers: { ...headers, ...(body ? { "Content-Length": String(body.length) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = http.request(
+      { hostname, port, method, path: rawPath, headers: { ...headers, ...(body ? { "Content-Length": String(body.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -41,10 +44,19 @@ describe("upload security: the upload tus acts on is the one that was checked", 
   let victim: string;
   const api = () => request(svc.url);
   const victimFile = () => path.join(svc.config.uploadDir, victim);
-  const victimState = () => ({ size: fs.statSync(victimFile()).size, bytes: fs.readFileSync(victimFile()), info: fs.readFileSync(`${victimFile()}.json`, "utf8") });
+  const victimState = () => ({
+    size: fs.statSync(victimFile()).size,
+    bytes: fs.readFileSync(victimFile()),
+    info: fs.readFileSync(`${victimFile()}.json`, "utf8"),
+  });
 
   async function startUpload(token: string, length = 64): Promise<string> {
-    const res = await raw(svc.url, "POST", "/api/uploads", { ...TUS, Authorization: `Bearer ${token}`, "Upload-Length": String(length), "Upload-Metadata": `filename ${b64("eget.txt")}` });
+    const res = await raw(svc.url, "POST", "/api/uploads", {
+      ...TUS,
+      Authorization: `Bearer ${token}`,
+      "Upload-Length": String(length),
+      "Upload-Metadata": `filename ${b64("eget.txt")}`,
+    });
     expect(res.status, res.body).to.equal(201);
     return String(res.headers.location).split("/").pop()!;
   }
@@ -152,26 +164,50 @@ describe("upload security: the upload tus acts on is the one that was checked", 
     expect(asHead.status).to.equal(400);
     expect(Buffer.byteLength(asHead.body)).to.equal(Number(asHead.headers["content-length"]));
     expect(JSON.parse(asHead.body).code).to.equal("invalid_tus_header");
-    const concat = await raw(svc.url, "POST", "/api/uploads", { ...TUS, ...auth, "Upload-Concat": "partial", "Upload-Length": "10", "Upload-Metadata": `filename ${b64("a.txt")}` });
+    const concat = await raw(svc.url, "POST", "/api/uploads", {
+      ...TUS,
+      ...auth,
+      "Upload-Concat": "partial",
+      "Upload-Length": "10",
+      "Upload-Metadata": `filename ${b64("a.txt")}`,
+    });
     expect(concat.status).to.equal(400);
     expect(JSON.parse(concat.body).code).to.equal("unsupported_tus_extension");
     const noName = await raw(svc.url, "POST", "/api/uploads", { ...TUS, ...auth, "Upload-Length": "10" });
     expect(noName.status).to.equal(400);
     expect(JSON.parse(noName.body).code).to.equal("missing_filename");
     const id = await startUpload(w.tokens.alice, 10);
-    const conflict = await raw(svc.url, "PATCH", `/api/uploads/${id}`, { ...TUS, ...auth, "Upload-Offset": "3", "Content-Type": "application/offset+octet-stream" }, Buffer.from("x"));
+    const conflict = await raw(
+      svc.url,
+      "PATCH",
+      `/api/uploads/${id}`,
+      { ...TUS, ...auth, "Upload-Offset": "3", "Content-Type": "application/offset+octet-stream" },
+      Buffer.from("x"),
+    );
     expect(conflict.status).to.equal(409);
     expect(conflict.headers["content-type"]).to.match(/^application\/problem\+json/);
     expect(conflict.headers["tus-resumable"]).to.equal("1.0.0");
     expect(JSON.parse(conflict.body).code).to.equal("upload_offset_conflict");
-    const tooLong = await raw(svc.url, "PATCH", `/api/uploads/${id}`, { ...TUS, ...auth, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" }, Buffer.alloc(11));
+    const tooLong = await raw(
+      svc.url,
+      "PATCH",
+      `/api/uploads/${id}`,
+      { ...TUS, ...auth, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
+      Buffer.alloc(11),
+    );
     expect(tooLong.status).to.equal(413);
   });
 
   describe("claiming a finished upload", () => {
     let caseId: string;
     before(async () => {
-      caseId = (await api().post("/api/cases").auth(w.tokens.alice, bearer).send({ templateId: w.templates.pupil, title: "Elev 9", metadata: { elevnummer: "E-9" } }).expect(201)).body.id;
+      caseId = (
+        await api()
+          .post("/api/cases")
+          .auth(w.tokens.alice, bearer)
+          .send({ templateId: w.templates.pupil, title: "Elev 9", metadata: { elevnummer: "E-9" } })
+          .expect(201)
+      ).body.id;
     });
     const finished = async (text: string) => {
       const id = await startUpload(w.tokens.alice, Buffer.byteLength(text));
@@ -185,10 +221,18 @@ describe("upload security: the upload tus acts on is the one that was checked", 
         const id = await finished(`indhold ${round} `.repeat(2000));
         const before = await documentsIn();
         const answers = await Promise.all(
-          [1, 2, 3].map(() => api().post("/api/documents").auth(w.tokens.alice, bearer).send({ upload: id, caseId, documentTypeId: w.types.pupil, title: `Samtidig ${round}` })),
+          [1, 2, 3].map(() =>
+            api()
+              .post("/api/documents")
+              .auth(w.tokens.alice, bearer)
+              .send({ upload: id, caseId, documentTypeId: w.types.pupil, title: `Samtidig ${round}` }),
+          ),
         );
         const statuses = answers.map((a) => a.status).sort();
-        expect(statuses.filter((s) => s === 201), JSON.stringify(answers.map((a) => a.body))).to.have.length(1);
+        expect(
+          statuses.filter((s) => s === 201),
+          JSON.stringify(answers.map((a) => a.body)),
+        ).to.have.length(1);
         for (const a of answers.filter((x) => x.status !== 201)) {
           expect(a.status).to.be.oneOf([404, 409]);
           expect(a.body.code).to.be.oneOf(["upload_claimed", "not_found"]);

@@ -27,7 +27,13 @@ describe("resumable uploads (tus)", () => {
     svc = await startTestService();
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     tus = tusClient(svc.url, w.tokens.alice);
-    caseId = (await api().post("/api/cases").auth(w.tokens.alice, bearer).send({ templateId: w.templates.pupil, title: "Elev 3", metadata: { elevnummer: "E-3" } }).expect(201)).body.id;
+    caseId = (
+      await api()
+        .post("/api/cases")
+        .auth(w.tokens.alice, bearer)
+        .send({ templateId: w.templates.pupil, title: "Elev 3", metadata: { elevnummer: "E-3" } })
+        .expect(201)
+    ).body.id;
   });
   after(() => svc.dispose());
 
@@ -67,7 +73,9 @@ describe("resumable uploads (tus)", () => {
 
     const head1 = await tus.head(url);
     const offset = Number(head1.headers.get("upload-offset"));
-    expect(offset).to.be.greaterThan(SLICE).and.at.most(SLICE + part.length);
+    expect(offset)
+      .to.be.greaterThan(SLICE)
+      .and.at.most(SLICE + part.length);
 
     // A PATCH at the wrong offset is refused and changes nothing.
     const wrong = await tus.patch(url, SLICE, presentation.subarray(SLICE, SLICE + 10));
@@ -125,7 +133,10 @@ describe("resumable uploads (tus)", () => {
   it("a client that cannot send HEAD asks for the offset with GET and X-HTTP-Method-Override (tus 1.0)", async () => {
     const { url } = await tus.create(word.length, "Indstillingsnotat.docx", DOCX);
     expect((await tus.patch(url, 0, word.subarray(0, 1000))).status).to.equal(204);
-    const res = await fetch(url, { method: "GET", headers: { "Tus-Resumable": "1.0.0", "X-HTTP-Method-Override": "HEAD", Authorization: `Bearer ${w.tokens.alice}` } });
+    const res = await fetch(url, {
+      method: "GET",
+      headers: { "Tus-Resumable": "1.0.0", "X-HTTP-Method-Override": "HEAD", Authorization: `Bearer ${w.tokens.alice}` },
+    });
     expect(res.status).to.equal(200);
     expect(res.headers.get("upload-offset")).to.equal("1000");
     expect(res.headers.get("upload-length")).to.equal(String(word.length));
@@ -157,13 +168,21 @@ describe("resumable uploads (tus)", () => {
       .post("/api/documents")
       .auth(w.tokens.alice, bearer)
       .field("metadata", JSON.stringify({ documentTypeId: w.types.pupil, caseId, title: "Budget kontrol - juni 2019" }))
-      .attach("file", corpus("spreadsheet-basic.xlsx"), { filename: "Budget.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" })
+      .attach("file", corpus("spreadsheet-basic.xlsx"), {
+        filename: "Budget.xlsx",
+        contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      })
       .expect(201);
     const id = await tus.upload(word, "Budget kontrol - juni 2019.docx", DOCX, SLICE);
 
     const missing = await api().post(`/api/documents/${first.body.id}/versions`).auth(w.tokens.alice, bearer).send({ upload: id }).expect(428);
     expect(missing.body.code).to.equal("if_match_required");
-    const stale = await api().post(`/api/documents/${first.body.id}/versions`).auth(w.tokens.alice, bearer).set("If-Match", '"stale"').send({ upload: id }).expect(412);
+    const stale = await api()
+      .post(`/api/documents/${first.body.id}/versions`)
+      .auth(w.tokens.alice, bearer)
+      .set("If-Match", '"stale"')
+      .send({ upload: id })
+      .expect(412);
     expect(stale.body.currentEtag).to.equal(first.body.etag);
     expect(fs.existsSync(uploadFile(id)), "a refused save leaves the upload to be retried").to.equal(true);
 
@@ -173,7 +192,14 @@ describe("resumable uploads (tus)", () => {
       .set("If-Match", first.body.etag)
       .send({ upload: id, comment: "nu som Word" })
       .expect(201);
-    expect(res.body.currentVersion).to.include({ version: "1.1", sha256: sha256(word), size: word.length, filename: "Budget kontrol - juni 2019.docx", mediaType: DOCX, comment: "nu som Word" });
+    expect(res.body.currentVersion).to.include({
+      version: "1.1",
+      sha256: sha256(word),
+      size: word.length,
+      filename: "Budget kontrol - juni 2019.docx",
+      mediaType: DOCX,
+      comment: "nu som Word",
+    });
     expect(res.headers.etag).to.equal(res.body.etag);
     expect(res.body.versions.map((v: { version: string }) => v.version)).to.deep.equal(["1.0", "1.1"]);
     const old = await api().get(`/api/documents/${first.body.id}/content?version=1.0`).auth(w.tokens.alice, bearer).buffer(true).parse(binary).expect(200);
@@ -195,14 +221,22 @@ describe("resumable uploads (tus)", () => {
       .send({ upload: main, documentTypeId: w.types.letter, caseId, title: "Ansøgning", attachments: [{ upload: a1, title: "Præsentation" }, { upload: a2 }] })
       .expect(201);
     expect(res.body.currentVersion).to.include({ sha256: sha256(mail), filename: "Ansøgning.eml", mediaType: "message/rfc822" });
-    const shown = res.body.attachments.map((a: { title: string; versions: Array<{ version: string; sha256: string; filename: string }> }) => [a.title, a.versions.map((v) => [v.version, v.sha256, v.filename])]);
+    const shown = res.body.attachments.map((a: { title: string; versions: Array<{ version: string; sha256: string; filename: string }> }) => [
+      a.title,
+      a.versions.map((v) => [v.version, v.sha256, v.filename]),
+    ]);
     // Attachments keep the order they were sent in, as a mail's attachments do.
     expect(shown).to.deep.equal([
       ["Præsentation", [["1.0", sha256(presentation), "Præsentation.pptx"]]],
       ["Bilag", [["1.0", sha256(word), "Bilag.docx"]]],
     ]);
     for (const a of res.body.attachments) {
-      const dl = await api().get(`/api/documents/${res.body.id}/attachments/${a.id}/content`).auth(w.tokens.alice, bearer).buffer(true).parse(binary).expect(200);
+      const dl = await api()
+        .get(`/api/documents/${res.body.id}/attachments/${a.id}/content`)
+        .auth(w.tokens.alice, bearer)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       expect(sha256(dl.body)).to.equal(a.versions[0].sha256);
     }
     for (const id of [main, a1, a2]) expect(fs.existsSync(uploadFile(id))).to.equal(false);
@@ -245,14 +279,26 @@ describe("resumable uploads (tus)", () => {
     const added = await api().post(`/api/documents/${doc.body.id}/attachments`).auth(w.tokens.alice, bearer).send({ upload: id, title: "Forside" }).expect(201);
     expect(added.body).to.include({ title: "Forside", version: "1.0" });
     const next = await tus.upload(word, "Forside.docx", DOCX);
-    const v2 = await api().post(`/api/documents/${doc.body.id}/attachments/${added.body.id}/versions`).auth(w.tokens.alice, bearer).send({ upload: next }).expect(201);
+    const v2 = await api()
+      .post(`/api/documents/${doc.body.id}/attachments/${added.body.id}/versions`)
+      .auth(w.tokens.alice, bearer)
+      .send({ upload: next })
+      .expect(201);
     expect(v2.body).to.deep.equal({ id: added.body.id, version: "1.1" });
-    const old = await api().get(`/api/documents/${doc.body.id}/attachments/${added.body.id}/content?version=1.0`).auth(w.tokens.alice, bearer).buffer(true).parse(binary).expect(200);
+    const old = await api()
+      .get(`/api/documents/${doc.body.id}/attachments/${added.body.id}/content?version=1.0`)
+      .auth(w.tokens.alice, bearer)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(sha256(old.body)).to.equal(sha256(presentation));
   });
 
   it("an upload needs a token", async () => {
-    const res = await fetch(new URL("/api/uploads", svc.url), { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Length": "10", "Upload-Metadata": `filename ${Buffer.from("x.txt").toString("base64")}` } });
+    const res = await fetch(new URL("/api/uploads", svc.url), {
+      method: "POST",
+      headers: { "Tus-Resumable": "1.0.0", "Upload-Length": "10", "Upload-Metadata": `filename ${Buffer.from("x.txt").toString("base64")}` },
+    });
     expect(res.status).to.equal(401);
   });
 });

@@ -52,15 +52,23 @@ describe("document versions, content and related parts", () => {
     if (ifMatch !== undefined) req.set("If-Match", ifMatch);
     return req.field("metadata", JSON.stringify(comment ? { comment } : {})).attach("file", bytes, { filename, contentType: "text/plain" });
   };
-  const details = async (id: string, token = w.tokens.alice): Promise<DocumentView> => (await api().get(`/api/documents/${id}`).auth(token, bearer).expect(200)).body;
+  const details = async (id: string, token = w.tokens.alice): Promise<DocumentView> =>
+    (await api().get(`/api/documents/${id}`).auth(token, bearer).expect(200)).body;
   const download = (path: string, token = w.tokens.alice) => api().get(path).auth(token, bearer).buffer(true).parse(binary);
-  const versionCount = async (documentId: string) => (await svc.ctx.db.selectFrom("versions").select("id").where("document_id", "=", documentId).execute()).length;
+  const versionCount = async (documentId: string) =>
+    (await svc.ctx.db.selectFrom("versions").select("id").where("document_id", "=", documentId).execute()).length;
 
   before(async () => {
     svc = await startTestService();
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const mk = async (title: string) =>
-      (await api().post("/api/cases").auth(w.tokens.alice, bearer).send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E-1" } }).expect(201)).body.id;
+      (
+        await api()
+          .post("/api/cases")
+          .auth(w.tokens.alice, bearer)
+          .send({ templateId: w.templates.pupil, title, metadata: { elevnummer: "E-1" } })
+          .expect(201)
+      ).body.id;
     caseId = await mk("Elev 1");
     otherCaseId = await mk("Elev 2");
   });
@@ -121,7 +129,12 @@ describe("document versions, content and related parts", () => {
     });
 
     it("a metadata change with a stale If-Match is answered 412 and changes nothing", async () => {
-      const res = await api().patch(`/api/documents/${doc.id}`).auth(w.tokens.alice, bearer).set("If-Match", '"stale"').send({ status: "final", title: "Ny titel" }).expect(412);
+      const res = await api()
+        .patch(`/api/documents/${doc.id}`)
+        .auth(w.tokens.alice, bearer)
+        .set("If-Match", '"stale"')
+        .send({ status: "final", title: "Ny titel" })
+        .expect(412);
       expect(res.body.currentEtag).to.equal(doc.etag);
       const shown = await details(doc.id);
       expect(shown).to.include({ status: "draft", title: "Budgetark", etag: doc.etag });
@@ -171,7 +184,11 @@ describe("document versions, content and related parts", () => {
 
     it("If-None-Match with the content's ETag is answered 304", async () => {
       const first = await download(`/api/documents/${doc.id}/content?version=1.0`).expect(200);
-      const res = await api().get(`/api/documents/${doc.id}/content?version=1.0`).auth(w.tokens.alice, bearer).set("If-None-Match", first.headers.etag).expect(304);
+      const res = await api()
+        .get(`/api/documents/${doc.id}/content?version=1.0`)
+        .auth(w.tokens.alice, bearer)
+        .set("If-None-Match", first.headers.etag)
+        .expect(304);
       expect(res.text ?? "").to.equal("");
       await download(`/api/documents/${doc.id}/content?version=1.1`).set("If-None-Match", first.headers.etag).expect(200);
     });
@@ -227,7 +244,12 @@ describe("document versions, content and related parts", () => {
 
   describe("attachments", () => {
     it("are added, get their own versions, and each version downloads", async () => {
-      const doc = await saved(w.tokens.alice, { documentTypeId: w.types.pupil, caseId, title: "Optagelsesdokument" }, Buffer.from("optagelse\n"), "Optagelse.txt");
+      const doc = await saved(
+        w.tokens.alice,
+        { documentTypeId: w.types.pupil, caseId, title: "Optagelsesdokument" },
+        Buffer.from("optagelse\n"),
+        "Optagelse.txt",
+      );
       const a1 = Buffer.from("Forside — version 1\n");
       const a2 = Buffer.from("Forside — version 2, rettet\n");
       const added = await api()
@@ -287,13 +309,21 @@ describe("document versions, content and related parts", () => {
     it("a reference is added, shown from both ends, refused twice or to itself, and removed", async () => {
       const ref = await api().post(`/api/documents/${b.id}/references`).auth(w.tokens.alice, bearer).send({ toDocumentId: a.id, kind: "reply_to" }).expect(201);
       expect(ref.body).to.include({ kind: "reply_to", documentId: a.id, title: "Ansøgning" });
-      expect((await details(b.id)).references.outgoing.map(({ id, kind, documentId }) => ({ id, kind, documentId }))).to.deep.equal([{ id: ref.body.id, kind: "reply_to", documentId: a.id }]);
-      expect((await details(a.id)).references.incoming.map(({ id, kind, documentId }) => ({ id, kind, documentId }))).to.deep.equal([{ id: ref.body.id, kind: "reply_to", documentId: b.id }]);
+      expect((await details(b.id)).references.outgoing.map(({ id, kind, documentId }) => ({ id, kind, documentId }))).to.deep.equal([
+        { id: ref.body.id, kind: "reply_to", documentId: a.id },
+      ]);
+      expect((await details(a.id)).references.incoming.map(({ id, kind, documentId }) => ({ id, kind, documentId }))).to.deep.equal([
+        { id: ref.body.id, kind: "reply_to", documentId: b.id },
+      ]);
 
       const dup = await api().post(`/api/documents/${b.id}/references`).auth(w.tokens.alice, bearer).send({ toDocumentId: a.id, kind: "reply_to" }).expect(409);
       expect(dup.body.code).to.equal("reference_exists");
       await api().post(`/api/documents/${b.id}/references`).auth(w.tokens.alice, bearer).send({ toDocumentId: a.id, kind: "relates_to" }).expect(201);
-      const self = await api().post(`/api/documents/${a.id}/references`).auth(w.tokens.alice, bearer).send({ toDocumentId: a.id, kind: "relates_to" }).expect(422);
+      const self = await api()
+        .post(`/api/documents/${a.id}/references`)
+        .auth(w.tokens.alice, bearer)
+        .send({ toDocumentId: a.id, kind: "relates_to" })
+        .expect(422);
       expect(self.body.code).to.equal("self_reference");
 
       await api().delete(`/api/documents/${b.id}/references/${ref.body.id}`).auth(w.tokens.alice, bearer).expect(204);
@@ -323,7 +353,11 @@ describe("document versions, content and related parts", () => {
 
     it("filing recomputes the disposal date from the case it lands in", async () => {
       const closed = (
-        await api().post("/api/cases").auth(w.tokens.alice, bearer).send({ templateId: w.templates.pupil, title: "Afsluttet elev", startDate: "2019-08-01", metadata: { elevnummer: "E-7" } }).expect(201)
+        await api()
+          .post("/api/cases")
+          .auth(w.tokens.alice, bearer)
+          .send({ templateId: w.templates.pupil, title: "Afsluttet elev", startDate: "2019-08-01", metadata: { elevnummer: "E-7" } })
+          .expect(201)
       ).body.id;
       await api().post(`/api/cases/${closed}/close`).auth(w.tokens.alice, bearer).send({ endDate: "2022-06-30" }).expect(200);
       const floating = await saved(w.tokens.alice, { documentTypeId: w.types.pupil }, Buffer.from("fundet i postkassen\n"), "elev.txt");
@@ -333,7 +367,11 @@ describe("document versions, content and related parts", () => {
       expect(refused.body.code).to.equal("case_closed");
       const filed = await api().post(`/api/documents/${floating.id}/file`).auth(ADMIN_TOKEN, bearer).send({ caseId: closed }).expect(200);
       expect(filed.body.disposalDate).to.equal("2027-06-30");
-      expect(filed.body.history.map((h: { field: string; from: string | null; to: string }) => [h.field, h.from, h.to])).to.deep.include(["disposalDate", null, "2027-06-30"]);
+      expect(filed.body.history.map((h: { field: string; from: string | null; to: string }) => [h.field, h.from, h.to])).to.deep.include([
+        "disposalDate",
+        null,
+        "2027-06-30",
+      ]);
     });
   });
 
@@ -374,7 +412,8 @@ describe("document versions, content and related parts", () => {
       const listed = await svc.ctx.db.selectFrom("documents").select("id").where("case_id", "=", otherCaseId).execute();
       expect(listed).to.have.length(0);
       const made: string[] = [];
-      for (let i = 0; i < 7; i++) made.push((await saved(w.tokens.alice, { documentTypeId: w.types.letter, caseId: otherCaseId }, Buffer.from(`brev ${i}\n`), `brev-${i}.txt`)).id);
+      for (let i = 0; i < 7; i++)
+        made.push((await saved(w.tokens.alice, { documentTypeId: w.types.letter, caseId: otherCaseId }, Buffer.from(`brev ${i}\n`), `brev-${i}.txt`)).id);
       const paged = await walk(w.tokens.alice, { caseId: otherCaseId, limit: 3 });
       expect(paged).to.have.length(7);
       expect(new Set(paged).size).to.equal(7);
@@ -402,14 +441,32 @@ describe("document versions, content and related parts", () => {
     it("the same Idempotency-Key twice gives the first document back with 200 and stores only one", async () => {
       const key = "gem-i-ims-case-7f3a9c21";
       const bytes = Buffer.from("Gemt fra Outlook\n");
-      const first = await save(w.tokens.alice, { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" }, bytes, "mail.eml", key).expect(201);
-      const second = await save(w.tokens.alice, { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" }, bytes, "mail.eml", key).expect(200);
+      const first = await save(
+        w.tokens.alice,
+        { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" },
+        bytes,
+        "mail.eml",
+        key,
+      ).expect(201);
+      const second = await save(
+        w.tokens.alice,
+        { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" },
+        bytes,
+        "mail.eml",
+        key,
+      ).expect(200);
       expect(second.body.id).to.equal(first.body.id);
       expect(second.body.currentVersion.sha256).to.equal(sha256(bytes));
       const rows = await svc.ctx.db.selectFrom("documents").select("id").where("title", "=", "Mail fra forælder").execute();
       expect(rows).to.have.length(1);
       // The key is the user's own: someone else using the same key makes their own document.
-      const carl = await save(w.tokens.carl, { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" }, bytes, "mail.eml", key).expect(201);
+      const carl = await save(
+        w.tokens.carl,
+        { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" },
+        bytes,
+        "mail.eml",
+        key,
+      ).expect(201);
       expect(carl.body.id).to.not.equal(first.body.id);
     });
 

@@ -93,7 +93,8 @@ function scanProblemCodes(): CodeScan {
         if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
           let cls: ts.Node | undefined = n.parent;
           while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-          const base = cls && ts.isClassLike(cls) ? cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() : undefined;
+          const base =
+            cls && ts.isClassLike(cls) ? cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText() : undefined;
           const index = base === undefined ? undefined : forwarders.get(base);
           if (base && problemClasses.has(base) && index !== undefined && n.arguments[index]) read(n.arguments[index], n);
         }
@@ -117,7 +118,19 @@ describe("what a person is told when the service refuses", () => {
 
   it("the scan reads the codes out of the service: literals, choices, helpers, subclasses, multi-line calls and the tus mapping", () => {
     expect(scan.unreadable, "codes this test cannot read; pass a string literal, or teach the scan").to.deep.equal([]);
-    for (const code of ["case_closed", "case_active", "document_type_not_allowed", "precondition_failed", "not_found", "forbidden", "upload_claimed", "upload_busy", "tus_resumable_required", "too_many_requests", "unknown_part"]) {
+    for (const code of [
+      "case_closed",
+      "case_active",
+      "document_type_not_allowed",
+      "precondition_failed",
+      "not_found",
+      "forbidden",
+      "upload_claimed",
+      "upload_busy",
+      "tus_resumable_required",
+      "too_many_requests",
+      "unknown_part",
+    ]) {
       expect(scan.codes.has(code), code).to.equal(true);
     }
     expect(scan.codes.size).to.be.greaterThan(80);
@@ -158,14 +171,20 @@ describe("what a person is told when the service refuses", () => {
   it("a code no table names is put into words by its status, and a code named like an object property is no exception", () => {
     expect(messageFor(new ApiError(409, "some_new_conflict", "x", null)).key).to.equal("error.conflict");
     expect(messageFor(new ApiError(422, "some_new_rule", "x", null)).key).to.equal("error.invalid");
-    expect(messageFor(new ApiError(502, "http_502", "<html>Bad gateway</html>", null))).to.deep.equal({ key: "error.server", detail: "<html>Bad gateway</html>" });
+    expect(messageFor(new ApiError(502, "http_502", "<html>Bad gateway</html>", null))).to.deep.equal({
+      key: "error.server",
+      detail: "<html>Bad gateway</html>",
+    });
     expect(messageFor(new ApiError(418, "constructor", "x", null)).key).to.equal("error.badRequest");
     expect(messageFor(new ApiError(429, "drive_rate_limited", "x", null)).key).to.equal("error.tooManyRequests");
     expect(new ApiError(412, "precondition_failed", "x", null).messageKey).to.equal("error.stale");
   });
 
   it("no answer at all is a network problem; anything else is the add-in's own, its words kept as the detail", () => {
-    expect(messageFor(new NetworkError("connect ECONNREFUSED 127.0.0.1:9"))).to.deep.equal({ key: "error.network", detail: "connect ECONNREFUSED 127.0.0.1:9" });
+    expect(messageFor(new NetworkError("connect ECONNREFUSED 127.0.0.1:9"))).to.deep.equal({
+      key: "error.network",
+      detail: "connect ECONNREFUSED 127.0.0.1:9",
+    });
     expect(messageFor(new TypeError("x is undefined"))).to.deep.equal({ key: "error.unexpected", detail: "x is undefined" });
   });
 });

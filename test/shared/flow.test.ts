@@ -27,7 +27,14 @@ const type = (id: string, name: string): DocumentType => ({
   category: name,
   accessGroupId: null,
   active: true,
-  retention: { id: "r", name: "r", kind: "after_case_closed", years: 5, da: "kasseres 5 år efter sagens afslutning", en: "disposed of 5 years after the case is closed" },
+  retention: {
+    id: "r",
+    name: "r",
+    kind: "after_case_closed",
+    years: 5,
+    da: "kasseres 5 år efter sagens afslutning",
+    en: "disposed of 5 years after the case is closed",
+  },
 });
 const types = [type("t1", "Elevdokument"), type("t2", "Brev"), type("t3", "Bestyrelsesreferat")];
 const templates: CaseTemplate[] = [
@@ -60,7 +67,15 @@ const mail: Capture = {
   title: "  Ansøgning om optagelse  ",
   filename: "Ansøgning.eml",
   mediaType: "message/rfc822",
-  mail: { subject: "Ansøgning om optagelse", from: "mor@example.dk", to: ["skole@example.dk"], cc: [], references: [], date: "2019-09-09T10:00:00Z", messageId: "<a@b>" },
+  mail: {
+    subject: "Ansøgning om optagelse",
+    from: "mor@example.dk",
+    to: ["skole@example.dk"],
+    cc: [],
+    references: [],
+    date: "2019-09-09T10:00:00Z",
+    messageId: "<a@b>",
+  },
   attachments: [
     { id: "a1", filename: "bilag.pdf", mediaType: "application/pdf", size: 10, inline: false },
     { id: "a2", filename: "logo.png", mediaType: "image/png", size: 10, inline: true },
@@ -69,7 +84,14 @@ const mail: Capture = {
 };
 
 function ready() {
-  return withReferenceData(initialState(mail, "key-1", new Date("2026-11-27T12:00:00Z")), { templates, documentTypes: types, recent: [], proposal: null, alreadyFiled: null, existing: null });
+  return withReferenceData(initialState(mail, "key-1", new Date("2026-11-27T12:00:00Z")), {
+    templates,
+    documentTypes: types,
+    recent: [],
+    proposal: null,
+    alreadyFiled: null,
+    existing: null,
+  });
 }
 
 describe("the shared save flow", () => {
@@ -141,7 +163,15 @@ describe("the shared save flow", () => {
   });
 
   it("offers a new version when the file came from IMS Case", () => {
-    const doc: Capture = { kind: "document", title: "Budget", filename: "Budget.docx", mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", attachments: [], pdfAvailable: true, existingDocumentId: "d1" };
+    const doc: Capture = {
+      kind: "document",
+      title: "Budget",
+      filename: "Budget.docx",
+      mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      attachments: [],
+      pdfAvailable: true,
+      existingDocumentId: "d1",
+    };
     const s = initialState(doc, "k");
     expect(s.asNewVersion).to.equal(true);
     expect(chooseNewVersion(s, false).asNewVersion).to.equal(false);
@@ -152,7 +182,15 @@ describe("the shared save flow", () => {
   });
 
   it("a file whose document is gone, or no longer visible to the user, is saved as a new document", () => {
-    const doc: Capture = { kind: "document", title: "Budget", filename: "Budget.docx", mediaType: "x", attachments: [], pdfAvailable: true, existingDocumentId: "d1" };
+    const doc: Capture = {
+      kind: "document",
+      title: "Budget",
+      filename: "Budget.docx",
+      mediaType: "x",
+      attachments: [],
+      pdfAvailable: true,
+      existingDocumentId: "d1",
+    };
     const known = { templates, documentTypes: types, recent: [], proposal: null, alreadyFiled: null };
     expect(withReferenceData(initialState(doc, "k"), { ...known, existing: { title: "Budget", version: "1.2", caseLabel: null } }).asNewVersion).to.equal(true);
     expect(withReferenceData(initialState(doc, "k"), { ...known, existing: null }).asNewVersion).to.equal(false);

@@ -63,7 +63,14 @@ describe("the shared save flow against the real service", () => {
     filename: "Mail med inline billede og vedhæftet fil.eml",
     mediaType: "message/rfc822",
     size: mailBytes.length,
-    mail: { messageId: "<CAP6xULFuEzdY+Mj5WY5nt=9TfRuaWroy6-4LWmhpp9G2+vfzLw@mail.gmail.com>", from: "pawsen@gmail.com", to: ["pawsen@gmail.com"], cc: [], references: [], subject: "Mail med inline billede og vedhæftet fil" },
+    mail: {
+      messageId: "<CAP6xULFuEzdY+Mj5WY5nt=9TfRuaWroy6-4LWmhpp9G2+vfzLw@mail.gmail.com>",
+      from: "pawsen@gmail.com",
+      to: ["pawsen@gmail.com"],
+      cc: [],
+      references: [],
+      subject: "Mail med inline billede og vedhæftet fil",
+    },
     attachments: [{ id: "att-1", filename: "da-brev-med-billede.odt", mediaType: "application/vnd.oasis.opendocument.text", size: odt.length, inline: false }],
     pdfAvailable: false,
   };
@@ -86,10 +93,21 @@ describe("the shared save flow against the real service", () => {
     let s = await loadStart(api, initialState(capture, "save-1-0123456789"));
     s = await searchCases(api, { ...s, query: "glade bør" }, "glade bør");
     expect(s.suggestions.map((c) => c.id)).to.include(caseId);
-    s = chooseType(chooseCase(s, s.suggestions.find((c) => c.id === caseId)!), w.types.letter);
+    s = chooseType(
+      chooseCase(
+        s,
+        s.suggestions.find((c) => c.id === caseId)!,
+      ),
+      w.types.letter,
+    );
     s = editMetadata(s, { title: "Mail fra Paw" });
     const seenProgress: number[] = [];
-    const done = await save(api, s, sources, { language: "da", chunkSize: 16 * 1024, retry: noWait, onState: (x) => x.progress && seenProgress.push(x.progress.sent) });
+    const done = await save(api, s, sources, {
+      language: "da",
+      chunkSize: 16 * 1024,
+      retry: noWait,
+      onState: (x) => x.progress && seenProgress.push(x.progress.sent),
+    });
     expect(done.step, JSON.stringify(done.failure ?? done.errors)).to.equal("done");
     const doc = done.result!.document;
     expect(doc.title).to.equal("Mail fra Paw");
@@ -126,11 +144,20 @@ describe("the shared save flow against the real service", () => {
     const net = flaky(fetchTransport());
     net.lose((r) => r.method === "POST" && r.url.endsWith("/api/documents"), "after", 2);
     const api = client(w.tokens.alice, net.transport);
-    const before = await svc.ctx.db.selectFrom("documents").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    let s = chooseType(chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "retry-key-1-0123456789"))), w.types.letter);
+    const before = await svc.ctx.db
+      .selectFrom("documents")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    let s = chooseType(
+      chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "retry-key-1-0123456789"))),
+      w.types.letter,
+    );
     s = await save(api, s, sources, { language: "da", retry: noWait });
     expect(s.step).to.equal("done");
-    const after = await svc.ctx.db.selectFrom("documents").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await svc.ctx.db
+      .selectFrom("documents")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(before.n)).to.equal(1);
     expect(net.seen.filter((r) => r.method === "POST" && r.url.endsWith("/api/documents"))).to.have.length(3);
   });
@@ -141,7 +168,10 @@ describe("the shared save flow against the real service", () => {
     net.lose((r) => r.method === "PATCH" && ++patches === 3, "before");
     net.lose((r) => r.method === "PATCH" && patches === 5, "after");
     const api = client(w.tokens.alice, net.transport);
-    let s = chooseType(chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "resume-key-0123456789"))), w.types.letter);
+    let s = chooseType(
+      chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "resume-key-0123456789"))),
+      w.types.letter,
+    );
     s = await save(api, s, sources, { language: "da", chunkSize: 8 * 1024, retry: noWait });
     expect(s.step, JSON.stringify(s.failure)).to.equal("done");
     expect(s.result!.document.currentVersion.sha256).to.equal(sha(mailBytes));
@@ -163,26 +193,46 @@ describe("the shared save flow against the real service", () => {
     const api = client(w.tokens.alice);
     const docx = corpus("Flere sider.docx");
     const pdf = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
-    const word: Capture = { kind: "document", title: "Flere sider", filename: "Flere sider.docx", mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", attachments: [], pdfAvailable: true };
+    const word: Capture = {
+      kind: "document",
+      title: "Flere sider",
+      filename: "Flere sider.docx",
+      mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      attachments: [],
+      pdfAvailable: true,
+    };
     let s = editMetadata(chooseType(chooseFloating(await loadStart(api, initialState(word, "pdf-key-0123456789"))), w.types.letter), { savePdf: true });
     const closed: string[] = [];
-    s = await save(api, s, {
-      main: async () => ({ ...bytesSource(docx, word.filename, word.mediaType), close: async () => void closed.push("docx") }),
-      attachment: async () => {
-        throw new Error("no attachments");
+    s = await save(
+      api,
+      s,
+      {
+        main: async () => ({ ...bytesSource(docx, word.filename, word.mediaType), close: async () => void closed.push("docx") }),
+        attachment: async () => {
+          throw new Error("no attachments");
+        },
+        pdf: async () => ({ ...bytesSource(pdf, "Flere sider.pdf", "application/pdf"), close: async () => void closed.push("pdf") }),
       },
-      pdf: async () => ({ ...bytesSource(pdf, "Flere sider.pdf", "application/pdf"), close: async () => void closed.push("pdf") }),
-    }, { language: "da", retry: noWait });
+      { language: "da", retry: noWait },
+    );
     expect(s.result!.document.currentVersion.sha256).to.equal(sha(docx));
     expect(s.result!.document.attachments.map((a) => [a.title, a.versions[0].sha256])).to.deep.equal([["Flere sider.pdf", sha(pdf)]]);
     expect(closed).to.deep.equal(["docx", "pdf"]);
   });
 
   it("a rejected token and an unreachable service are shown as readable messages, and nothing is saved", async () => {
-    const s = { ...initialState({ ...capture, attachments: [] }, "k-0123456789"), target: { kind: "floating" as const }, documentTypeId: w.types.letter, step: "metadata" as const };
+    const s = {
+      ...initialState({ ...capture, attachments: [] }, "k-0123456789"),
+      target: { kind: "floating" as const },
+      documentTypeId: w.types.letter,
+      step: "metadata" as const,
+    };
     const refused = await save(client("not-a-token"), s, sources, { language: "da", retry: noWait });
     expect(refused.step).to.equal("metadata");
-    expect(refused.failure).to.deep.equal({ key: "error.unauthorized", detail: "The API token is not valid: it is unknown, revoked, or its user is deactivated." });
+    expect(refused.failure).to.deep.equal({
+      key: "error.unauthorized",
+      detail: "The API token is not valid: it is unknown, revoked, or its user is deactivated.",
+    });
     const down = new ImsClient({ baseUrl: "http://127.0.0.1:9", credential: async () => w.tokens.alice, transport: fetchTransport() });
     const unreachable = await save(down, s, sources, { language: "da", retry: noWait });
     expect(unreachable.failure?.key).to.equal("error.network");
@@ -190,7 +240,10 @@ describe("the shared save flow against the real service", () => {
 
   it("a new version sent with a stale ETag is refused as stale", async () => {
     const api = client(w.tokens.alice);
-    let s = chooseType(chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "v-key-0123456789"))), w.types.letter);
+    let s = chooseType(
+      chooseFloating(await loadStart(api, initialState({ ...capture, mail: undefined, attachments: [] }, "v-key-0123456789"))),
+      w.types.letter,
+    );
     s = await save(api, s, sources, { language: "da", retry: noWait });
     const doc = s.result!.document;
     const docCapture: Capture = { ...capture, kind: "document", mail: undefined, attachments: [], existingDocumentId: doc.id, existingEtag: doc.etag };
@@ -210,7 +263,10 @@ describe("the shared save flow against the real service", () => {
     // The pane chose the case while it was still open.
     const intoClosed = await save(api, ready({ ...closed, status: "active" }, w.types.letter), sources, { language: "da", retry: noWait });
     expect(intoClosed.step).to.equal("metadata");
-    expect(intoClosed.failure).to.deep.equal({ key: "problem.case_closed", detail: `Case ${closed.number} is closed; reopen it before filing documents in it.` });
+    expect(intoClosed.failure).to.deep.equal({
+      key: "problem.case_closed",
+      detail: `Case ${closed.number} is closed; reopen it before filing documents in it.`,
+    });
     const open = await api.getCase(caseId);
     const wrongType = await save(api, { ...ready(open, w.types.letter), documentTypeId: w.types.minutes }, sources, { language: "da", retry: noWait });
     expect(wrongType.failure?.key).to.equal("problem.document_type_not_allowed");

@@ -45,8 +45,22 @@ export interface CasePlan extends ObjectPlan {
 
 export type CaseKey = "school" | "partners";
 export const CASES: Record<CaseKey, CasePlan> = {
-  school: { label: "alice's case", owner: "alice", seenBy: ["alice", "carl", "admin"], title: "Elevsag Ravnsborg", searchWord: "Ravnsborg", markers: ["Ravnsborg"] },
-  partners: { label: "the case shared with partners", owner: "bob", seenBy: ["bob", "erik", "admin"], title: "Partnerprojekt Lindholm", searchWord: "Lindholm", markers: ["Lindholm"] },
+  school: {
+    label: "alice's case",
+    owner: "alice",
+    seenBy: ["alice", "carl", "admin"],
+    title: "Elevsag Ravnsborg",
+    searchWord: "Ravnsborg",
+    markers: ["Ravnsborg"],
+  },
+  partners: {
+    label: "the case shared with partners",
+    owner: "bob",
+    seenBy: ["bob", "erik", "admin"],
+    title: "Partnerprojekt Lindholm",
+    searchWord: "Lindholm",
+    markers: ["Lindholm"],
+  },
 };
 export const CASE_KEYS = Object.keys(CASES) as CaseKey[];
 
@@ -152,7 +166,16 @@ export interface AccessScene {
 export const RESTRICTED_MAIL = {
   messageId: "<hornbaek-1@skole.dk>",
   conversationId: "AAQkHornbaekConversation",
-  eml: ["Message-ID: <hornbaek-1@skole.dk>", "From: Forælder <foraelder@example.dk>", "To: alice@skole.dk", "Subject: Fortroligt", "Date: Mon, 2 Nov 2026 09:00:00 +0100", "", "Fortroligt indhold.", ""].join("\r\n"),
+  eml: [
+    "Message-ID: <hornbaek-1@skole.dk>",
+    "From: Forælder <foraelder@example.dk>",
+    "To: alice@skole.dk",
+    "Subject: Fortroligt",
+    "Date: Mon, 2 Nov 2026 09:00:00 +0100",
+    "",
+    "Fortroligt indhold.",
+    "",
+  ].join("\r\n"),
 };
 
 export const BAD_TOKEN = "ims-this-token-was-never-issued-0000";
@@ -252,7 +275,13 @@ export async function buildAccessScene(): Promise<AccessScene> {
 
   const doc = (key: DocumentKey, extra: Pick<NewDocumentInput, "caseId" | "accessGroupId" | "mail">) => {
     const plan = DOCUMENTS[key];
-    return saveDocument(url, tokens[plan.owner], { title: plan.title, documentTypeId: world.types.letter, filename: plan.filename, attachment: plan.attachment, ...extra });
+    return saveDocument(url, tokens[plan.owner], {
+      title: plan.title,
+      documentTypeId: world.types.letter,
+      filename: plan.filename,
+      attachment: plan.attachment,
+      ...extra,
+    });
   };
   const school = await doc("school", { caseId: schoolCase.id });
   const restricted = await doc("restricted", { caseId: schoolCase.id, accessGroupId: strict.id, mail: RESTRICTED_MAIL });
@@ -290,10 +319,24 @@ export async function buildAccessScene(): Promise<AccessScene> {
   const documents = Object.fromEntries(
     DOCUMENT_KEYS.map((key) => [
       key,
-      { ...DOCUMENTS[key], kind: "document", id: saved[key].id, title: saved[key].title, attachmentId: saved[key].attachments[0].id, ...placement[key] } satisfies SceneDocument,
+      {
+        ...DOCUMENTS[key],
+        kind: "document",
+        id: saved[key].id,
+        title: saved[key].title,
+        attachmentId: saved[key].attachments[0].id,
+        ...placement[key],
+      } satisfies SceneDocument,
     ]),
   ) as Record<DocumentKey, SceneDocument>;
-  const sceneCase = (key: CaseKey, c: typeof schoolCase): SceneCase => ({ ...CASES[key], kind: "case", id: c.id, title: c.title, number: c.number, markers: [...CASES[key].markers, c.number] });
+  const sceneCase = (key: CaseKey, c: typeof schoolCase): SceneCase => ({
+    ...CASES[key],
+    kind: "case",
+    id: c.id,
+    title: c.title,
+    number: c.number,
+    markers: [...CASES[key].markers, c.number],
+  });
 
   return {
     svc,

@@ -11,7 +11,16 @@ export const ARTIFACTS = path.join(REPO, "test-artifacts");
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -19,7 +28,9 @@ export function launchChromium(): Promise<Browser> {
 export function ensureAddinsBuilt(): void {
   const html = path.join(REPO, "dist/addins/taskpane.html");
   const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
   const built = fs.existsSync(html) ? fs.statSync(html).mtimeMs : 0;
   if (built > Math.max(newest(path.join(REPO, "addins/src")), newest(path.join(REPO, "shared")))) return;
   execFileSync("npx", ["webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
@@ -30,7 +41,14 @@ let fakeOfficeBundle: string | undefined;
 /** test/support/fake-office.ts as a browser script defining `installFakeOffice`. */
 export async function fakeOfficeScript(): Promise<string> {
   if (!fakeOfficeBundle) {
-    const out = await build({ entryPoints: [path.join(REPO, "test/support/fake-office.ts")], bundle: true, write: false, format: "iife", globalName: "__fakeOffice", target: "es2020" });
+    const out = await build({
+      entryPoints: [path.join(REPO, "test/support/fake-office.ts")],
+      bundle: true,
+      write: false,
+      format: "iife",
+      globalName: "__fakeOffice",
+      target: "es2020",
+    });
     fakeOfficeBundle = `${out.outputFiles[0].text}\nwindow.installFakeOffice = __fakeOffice.installFakeOffice;`;
   }
   return fakeOfficeBundle;
@@ -39,7 +57,9 @@ export async function fakeOfficeScript(): Promise<string> {
 /** Opens the task pane in a page whose Office is the fake host; office.js from the CDN is answered by a stub. */
 export async function openTaskpane(browser: Browser, url: string, officeOptions: unknown, storage?: Record<string, string>): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 360, height: 900 }, locale: "da-DK" });
-  await page.route("https://appsforoffice.microsoft.com/**", (route) => route.fulfill({ contentType: "text/javascript", body: "/* the test injects a fake Office host */" }));
+  await page.route("https://appsforoffice.microsoft.com/**", (route) =>
+    route.fulfill({ contentType: "text/javascript", body: "/* the test injects a fake Office host */" }),
+  );
   await page.addInitScript({ content: await fakeOfficeScript() });
   await page.addInitScript(
     ([options, stored]) => {

@@ -83,11 +83,7 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     log.calls.push({ name, args });
     const failure = fail[name];
     later(() =>
-      callback?.(
-        failure
-          ? { status: "failed", error: { code: failure.code, message: failure.message, name: "OfficeError" } }
-          : { status: "succeeded", value },
-      ),
+      callback?.(failure ? { status: "failed", error: { code: failure.code, message: failure.message, name: "OfficeError" } } : { status: "succeeded", value }),
     );
   };
   const cb = (args: unknown[]) => args.find((a) => typeof a === "function") as ((r: unknown) => void) | undefined;
@@ -108,7 +104,14 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     dateTimeCreated: new Date(mail.dateTimeCreated),
     internetMessageId: mail.internetMessageId,
     conversationId: mail.conversationId,
-    attachments: mail.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.attachmentType === "file" ? decode(a.content).length : a.content.length, isInline: a.isInline, attachmentType: a.attachmentType })),
+    attachments: mail.attachments.map((a) => ({
+      id: a.id,
+      name: a.name,
+      contentType: a.contentType,
+      size: a.attachmentType === "file" ? decode(a.content).length : a.content.length,
+      isInline: a.isInline,
+      attachmentType: a.attachmentType,
+    })),
     getAsFileAsync: (...args: unknown[]) => done("getAsFileAsync", args, cb(args), mail.emlBase64),
     getAllInternetHeadersAsync: (...args: unknown[]) => done("getAllInternetHeadersAsync", args, cb(args), mail.headers),
     getAttachmentContentAsync: (id: string, ...args: unknown[]) => {

@@ -31,4 +31,5 @@ export function corpusFile(name: string): string {
 export const corpus = (name: string): Buffer => fs.readFileSync(corpusFile(name));
 
 /** The names of every corpus file ending in `suffix` (e.g. ".eml": every real mail), sorted. */
-export const corpusNames = (suffix: string): string[] => [...new Set(CORPUS_DIRS.flatMap((dir) => fs.readdirSync(dir)).filter((n) => n.endsWith(suffix)))].sort();
+export const corpusNames = (suffix: string): string[] =>
+  [...new Set(CORPUS_DIRS.flatMap((dir) => fs.readdirSync(dir)).filter((n) => n.endsWith(suffix)))].sort();

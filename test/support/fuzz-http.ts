@@ -30,7 +30,12 @@ export interface MultipartSpec {
 }
 
 export type Encoding = "utf8" | "latin1" | "utf16le" | "bom";
-export type Body = { json: unknown; encoding?: Encoding } | { text: string; encoding?: Encoding } | { multipart: MultipartSpec } | { bytes: Uint8Array } | { size: number | Ref };
+export type Body =
+  | { json: unknown; encoding?: Encoding }
+  | { text: string; encoding?: Encoding }
+  | { multipart: MultipartSpec }
+  | { bytes: Uint8Array }
+  | { size: number | Ref };
 
 export interface FuzzRequest {
   /** The route (or protocol) the request was made for, e.g. "POST /api/cases". */
@@ -64,7 +69,8 @@ const BOUNDARY = "----ims-fuzz-boundary-7d1e";
 const LONG_BOUNDARY = `----${"b".repeat(90)}`;
 
 /** Deterministic filler content of a given size (blobs by size are stored once, which is fine here). */
-const filler = (size: number | Ref, r: Resolution) => Buffer.alloc(typeof size === "number" ? size : Math.max(0, Number(size.resolve(r)) || 0), "IMS Case fuzz content. ");
+const filler = (size: number | Ref, r: Resolution) =>
+  Buffer.alloc(typeof size === "number" ? size : Math.max(0, Number(size.resolve(r)) || 0), "IMS Case fuzz content. ");
 
 function partBody(content: PartSpec["content"], r: Resolution): Buffer {
   if ("json" in content) return Buffer.from(renderJson(content.json, r), "utf8");
@@ -89,7 +95,13 @@ function multipart(spec: MultipartSpec, r: Resolution): { body: Buffer; contentT
   if (spec.closed) chunks.push(Buffer.from(`--${boundary}--${nl}`));
   let body = Buffer.concat(chunks);
   if (spec.cut !== undefined) body = body.subarray(0, Math.floor(body.length * spec.cut));
-  const param = { ok: `; boundary=${boundary}`, missing: "", mismatch: "; boundary=some-other-boundary", quoted: `; boundary="${boundary}"`, long: `; boundary=${boundary}` }[spec.boundary];
+  const param = {
+    ok: `; boundary=${boundary}`,
+    missing: "",
+    mismatch: "; boundary=some-other-boundary",
+    quoted: `; boundary="${boundary}"`,
+    long: `; boundary=${boundary}`,
+  }[spec.boundary];
   return { body, contentType: `${spec.mediaType}${param}` };
 }
 
@@ -111,7 +123,13 @@ function uploadIdsIn(value: unknown, r: Resolution, out: string[] = []): string[
 export function toWire(req: FuzzRequest, r: Resolution, token: string | undefined): WireRequest {
   const headers: Record<string, string> = {};
   if (token !== undefined) {
-    headers.authorization = { bearer: `Bearer ${token}`, lowercase: `bearer ${token}`, basic: `Basic ${Buffer.from(`x:${token}`).toString("base64")}`, bare: token, trailing: `Bearer ${token} extra` }[req.auth];
+    headers.authorization = {
+      bearer: `Bearer ${token}`,
+      lowercase: `bearer ${token}`,
+      basic: `Basic ${Buffer.from(`x:${token}`).toString("base64")}`,
+      bare: token,
+      trailing: `Bearer ${token} extra`,
+    }[req.auth];
   }
   let body: Buffer | undefined;
   let uploads: string[] = [];
@@ -147,14 +165,24 @@ export function send(baseUrl: string, w: WireRequest): Promise<Answer> {
   const framing = w.body ? (w.chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(w.body.length) }) : {};
   return new Promise((resolve, reject) => {
     const connection = w.close ? { connection: "close" } : {};
-    const req = http.request({ host: url.hostname, port: url.port, method: w.method, path: w.path, headers: { ...framing, ...connection, ...w.headers }, agent: w.close ? false : agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      const answer = () => ({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      // On a connection of its own, the exchange is over when the connection is.
-      res.on("end", () => (w.close ? req.once("close", () => resolve(answer())) : resolve(answer())));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: w.method,
+        path: w.path,
+        headers: { ...framing, ...connection, ...w.headers },
+        agent: w.close ? false : agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        const answer = () => ({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        // On a connection of its own, the exchange is over when the connection is.
+        res.on("end", () => (w.close ? req.once("close", () => resolve(answer())) : resolve(answer())));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     // Every request is complete when sent, so an answer that does not come is a hang, not a slow client.
     req.setTimeout(ANSWER_WITHIN_MS, () => req.destroy(new Error(`no answer within ${ANSWER_WITHIN_MS / 1000} s`)));
@@ -171,6 +199,8 @@ export function describeWire(who: Who, w: WireRequest): string {
   const headers = Object.entries(w.headers)
     .filter(([k]) => k !== "authorization")
     .map(([k, v]) => `  ${k}: ${clip(v, 200)}`);
-  const body = w.body ? `\n  body (${w.body.length} bytes${w.chunked ? ", chunked" : ""}${w.close ? ", then the connection closes" : ""}): ${clip(JSON.stringify(w.body.toString("latin1")), 600)}` : "";
+  const body = w.body
+    ? `\n  body (${w.body.length} bytes${w.chunked ? ", chunked" : ""}${w.close ? ", then the connection closes" : ""}): ${clip(JSON.stringify(w.body.toString("latin1")), 600)}`
+    : "";
   return `as ${who}: ${w.method} ${clip(w.path, 300)}${headers.length ? `\n${headers.join("\n")}` : ""}${body}`;
 }

@@ -94,7 +94,10 @@ async function leftBehind(fw: FuzzWorld, before: Snapshot): Promise<string[]> {
 
 /** What must hold for every exchange: no error that ends the process, no 5xx, problem+json for 4xx, and nothing left by a refusal. */
 async function exchangeProblems(fw: FuzzWorld, x: Exchange, crashed: unknown[]): Promise<string[]> {
-  const out = crashed.map((err) => `an error escaped every handler (a crash of the process, but for main.ts's guard): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const out = crashed.map(
+    (err) =>
+      `an error escaped every handler (a crash of the process, but for main.ts's guard): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   for (const answer of x.answers) {
     if (answer.status >= 500) out.push(`answered ${answer.status}: ${clip(answer.body.toString("utf8"))}`);
     if (answer.status >= 400 && answer.status < 500) out.push(...problemShape(x.wire, answer));
@@ -179,7 +182,13 @@ export async function fuzz(fw: FuzzWorld, name: string, arb: fc.Arbitrary<FuzzRe
   exchanger.watch.start();
   try {
     const details = await fc.check(property, { numRuns: runs, seed: FUZZ_SEED + seedOffset(name), interruptAfterTimeLimit: options.timeLimitMs });
-    if (STATS) console.log(`${name}: ${details.numRuns} runs, ${details.numSkips} skipped\n${[...exchanger.seen].sort().map(([k, n]) => `  ${k}: ${n}`).join("\n")}`);
+    if (STATS)
+      console.log(
+        `${name}: ${details.numRuns} runs, ${details.numSkips} skipped\n${[...exchanger.seen]
+          .sort()
+          .map(([k, n]) => `  ${k}: ${n}`)
+          .join("\n")}`,
+      );
     if (details.failed) throw new Error(report(name, details));
   } finally {
     exchanger.watch.stop();

@@ -7,35 +7,77 @@ import { Ref, type Filter, type Text } from "./fuzz-values.ts";
 // others' uploads, URL tricks, and the protocol's headers with values tus 1.0 does not allow.
 
 const TUS = "/api/uploads";
-const TUS_HEADERS = ["Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata", "Upload-Defer-Length", "Content-Type", "X-HTTP-Method-Override"] as const;
+const TUS_HEADERS = [
+  "Tus-Resumable",
+  "Upload-Length",
+  "Upload-Offset",
+  "Upload-Metadata",
+  "Upload-Defer-Length",
+  "Content-Type",
+  "X-HTTP-Method-Override",
+] as const;
 const ODD_NUMBERS = ["0", "-1", "1e3", "abc", "", "99999999999999999999", String(2 * 1024 * 1024), "1.5", " 10", "0x10", "10,10"];
 const ODD_TUS: Record<(typeof TUS_HEADERS)[number], string[]> = {
   "Tus-Resumable": ["0.2.2", "1.0.0, 0.2.2", "x", ""],
   "Upload-Length": ODD_NUMBERS,
   "Upload-Offset": ODD_NUMBERS,
   "Upload-Defer-Length": ["1", "0", "x"],
-  "Upload-Metadata": ["filename", "filename !!!", `filename ${b64("../x")}`, `filename ${b64("a\u0000b")}`, "filename YQ==,filename Yg==", " ", ",,,", `filename ${b64("")}`, "filename ====", `filetype ${b64("text/plain")}`, `filename ${"QQ".repeat(3000)}`],
+  "Upload-Metadata": [
+    "filename",
+    "filename !!!",
+    `filename ${b64("../x")}`,
+    `filename ${b64("a\u0000b")}`,
+    "filename YQ==,filename Yg==",
+    " ",
+    ",,,",
+    `filename ${b64("")}`,
+    "filename ====",
+    `filetype ${b64("text/plain")}`,
+    `filename ${"QQ".repeat(3000)}`,
+  ],
   "Content-Type": ["application/json", "text/plain", "application/offset+octet-stream; charset=latin1", ""],
   "X-HTTP-Method-Override": ["HEAD", "PATCH", "DELETE", "GET", "OPTIONS", "POST", "patch", " PATCH ", "PROPFIND", ""],
 };
 
 /** One thing wrong with an otherwise correct tus request. */
 type TusMutation =
-  | { header: string; value: Text | null }
-  | { trick: Text }
-  | { method: string }
-  | { target: Filter }
-  | { body: "none" | "small" | "rest" | "too long" };
+  { header: string; value: Text | null } | { trick: Text } | { method: string } | { target: Filter } | { body: "none" | "small" | "rest" | "too long" };
 
 const tusMutation: fc.Arbitrary<TusMutation> = fc.oneof(
-  w(4, fc.constantFrom(...TUS_HEADERS).chain((header) => fc.constantFrom(...ODD_TUS[header]).map((v): TusMutation => ({ header, value: [v] })))),
-  w(2, fc.constantFrom(...TUS_HEADERS).map((header): TusMutation => ({ header, value: null }))),
-  w(3, fc.tuple(fc.constantFrom("?x=/", "%2F", "/..%2F", "/", "?id=", ";", "?"), fc.nat(63)).map(([t, n]): TusMutation => ({ trick: [t, new Ref("upload", n, "id", "foreign")] }))),
-  w(1, fc.constantFrom<Text>(["/"], ["//"], ["?x=/"]).map((trick): TusMutation => ({ trick }))),
-  w(2, fc.constantFrom("HEAD", "PATCH", "DELETE", "POST", "GET", "OPTIONS", "PUT").map((method): TusMutation => ({ method }))),
-  w(2, fc.constantFrom<Filter>("foreign", "own-finished", "own-unfinished", "any").map((target): TusMutation => ({ target }))),
-  w(1, fc.constantFrom("none", "small", "rest", "too long" as const).map((body): TusMutation => ({ body }))),
-  w(1, extraHeader.map(([header, value]): TusMutation => ({ header, value }))),
+  w(
+    4,
+    fc.constantFrom(...TUS_HEADERS).chain((header) => fc.constantFrom(...ODD_TUS[header]).map((v): TusMutation => ({ header, value: [v] }))),
+  ),
+  w(
+    2,
+    fc.constantFrom(...TUS_HEADERS).map((header): TusMutation => ({ header, value: null })),
+  ),
+  w(
+    3,
+    fc
+      .tuple(fc.constantFrom("?x=/", "%2F", "/..%2F", "/", "?id=", ";", "?"), fc.nat(63))
+      .map(([t, n]): TusMutation => ({ trick: [t, new Ref("upload", n, "id", "foreign")] })),
+  ),
+  w(
+    1,
+    fc.constantFrom<Text>(["/"], ["//"], ["?x=/"]).map((trick): TusMutation => ({ trick })),
+  ),
+  w(
+    2,
+    fc.constantFrom("HEAD", "PATCH", "DELETE", "POST", "GET", "OPTIONS", "PUT").map((method): TusMutation => ({ method })),
+  ),
+  w(
+    2,
+    fc.constantFrom<Filter>("foreign", "own-finished", "own-unfinished", "any").map((target): TusMutation => ({ target })),
+  ),
+  w(
+    1,
+    fc.constantFrom("none", "small", "rest", "too long" as const).map((body): TusMutation => ({ body })),
+  ),
+  w(
+    1,
+    extraHeader.map(([header, value]): TusMutation => ({ header, value })),
+  ),
 );
 
 type TusOp = "create" | "head" | "patch" | "delete" | "options" | "download";
@@ -57,8 +99,16 @@ const TUS_OPS: Record<TusOp, { method: string; on: "collection" | "upload"; filt
 export function tusRequest(): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
-      who: fc.oneof(w(3, fc.constant<Who>("alice")), w(2, fc.constantFrom<Who>("bob", "erik")), w(1, fc.constantFrom<Who>("admin", "carl", "anonymous", "forged"))),
-      op: fc.oneof(w(3, fc.constant<TusOp>("patch")), w(2, fc.constantFrom<TusOp>("create", "head", "delete")), w(1, fc.constantFrom<TusOp>("options", "download"))),
+      who: fc.oneof(
+        w(3, fc.constant<Who>("alice")),
+        w(2, fc.constantFrom<Who>("bob", "erik")),
+        w(1, fc.constantFrom<Who>("admin", "carl", "anonymous", "forged")),
+      ),
+      op: fc.oneof(
+        w(3, fc.constant<TusOp>("patch")),
+        w(2, fc.constantFrom<TusOp>("create", "head", "delete")),
+        w(1, fc.constantFrom<TusOp>("options", "download")),
+      ),
       viaOverride: mostly(fc.constant(false), fc.constant(true), 3),
       n: fc.nat(63),
       length: fc.integer({ min: 1, max: 64 }),
@@ -66,7 +116,11 @@ export function tusRequest(): fc.Arbitrary<FuzzRequest> {
       bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
       wholeRest: fc.boolean(),
       close: mostly(fc.constant(false), fc.constant(true), 2),
-      mutations: fc.oneof(w(3, fc.constant<TusMutation[]>([])), w(3, fc.array(tusMutation, { minLength: 1, maxLength: 1 })), w(2, fc.array(tusMutation, { minLength: 2, maxLength: 2 }))),
+      mutations: fc.oneof(
+        w(3, fc.constant<TusMutation[]>([])),
+        w(3, fc.array(tusMutation, { minLength: 1, maxLength: 1 })),
+        w(2, fc.array(tusMutation, { minLength: 2, maxLength: 2 })),
+      ),
     })
     .map((r): FuzzRequest => {
       const op = TUS_OPS[r.op];
@@ -96,11 +150,21 @@ export function tusRequest(): fc.Arbitrary<FuzzRequest> {
         else body = m.body === "none" ? undefined : m.body === "small" ? { bytes: r.bytes } : m.body === "rest" ? remaining() : { size: 100 };
       }
       // The offset of the upload the request names, as it is when the request is sent.
-      if (r.op === "patch" && headers.has("Content-Type") && !r.mutations.some((m) => "header" in m && m.header === "Upload-Offset")) headers.set("Upload-Offset", [new Ref("upload", r.n, "offset", filter)]);
+      if (r.op === "patch" && headers.has("Content-Type") && !r.mutations.some((m) => "header" in m && m.header === "Upload-Offset"))
+        headers.set("Upload-Offset", [new Ref("upload", r.n, "offset", filter)]);
       const path: Text = op.on === "collection" ? [TUS, ...trick] : [`${TUS}/`, id(), ...trick];
       const contentType = headers.get("Content-Type");
       headers.delete("Content-Type");
-      const req: FuzzRequest = { route: `${method} ${op.on === "collection" ? TUS : `${TUS}/{id}`}`, who: r.who, auth: "bearer", method, path, headers: [...headers], chunked: false, close: r.close };
+      const req: FuzzRequest = {
+        route: `${method} ${op.on === "collection" ? TUS : `${TUS}/{id}`}`,
+        who: r.who,
+        auth: "bearer",
+        method,
+        path,
+        headers: [...headers],
+        chunked: false,
+        close: r.close,
+      };
       if (body) req.body = body;
       if (contentType) req.contentType = contentType.join("");
       return req;

@@ -8,21 +8,23 @@ import { z, type ZodType } from "zod";
 
 /** The kinds of object a request can name. */
 export type Kind =
-  | "case"
-  | "document"
-  | "attachment"
-  | "reference"
-  | "user"
-  | "token"
-  | "group"
-  | "accessGroup"
-  | "type"
-  | "rule"
-  | "template"
-  | "journalCode"
-  | "upload";
+  "case" | "document" | "attachment" | "reference" | "user" | "token" | "group" | "accessGroup" | "type" | "rule" | "template" | "journalCode" | "upload";
 
-export const KINDS: readonly Kind[] = ["case", "document", "attachment", "reference", "user", "token", "group", "accessGroup", "type", "rule", "template", "journalCode", "upload"];
+export const KINDS: readonly Kind[] = [
+  "case",
+  "document",
+  "attachment",
+  "reference",
+  "user",
+  "token",
+  "group",
+  "accessGroup",
+  "type",
+  "rule",
+  "template",
+  "journalCode",
+  "upload",
+];
 
 /**
  * Which objects of a kind a reference picks from: for uploads, whose and how far along (tus and claims
@@ -60,7 +62,9 @@ export interface Resolution {
 /** Kinds whose objects live in an access group. */
 const GROUPED: readonly Kind[] = ["case", "document", "attachment", "reference"];
 
-const MISSING: Record<Kind, string> = Object.fromEntries(KINDS.map((k) => [k, k === "journalCode" ? "99.98.97" : "6f1c7e0e-0000-4000-8000-00000000dead"])) as Record<Kind, string>;
+const MISSING: Record<Kind, string> = Object.fromEntries(
+  KINDS.map((k) => [k, k === "journalCode" ? "99.98.97" : "6f1c7e0e-0000-4000-8000-00000000dead"]),
+) as Record<Kind, string>;
 
 /** The n-th object of a kind (modulo how many there are), resolved when the request is sent. */
 export class Ref {
@@ -107,7 +111,11 @@ export class RawJson {
 export type Text = Array<string | Ref>;
 
 /** Joins neighbouring literal pieces, so "/api/cases/" is one piece. */
-export const compact = (text: Text): Text => text.reduce<Text>((out, p) => (typeof p === "string" && typeof out[out.length - 1] === "string" ? [...out.slice(0, -1), `${out[out.length - 1]}${p}`] : [...out, p]), []);
+export const compact = (text: Text): Text =>
+  text.reduce<Text>(
+    (out, p) => (typeof p === "string" && typeof out[out.length - 1] === "string" ? [...out.slice(0, -1), `${out[out.length - 1]}${p}`] : [...out, p]),
+    [],
+  );
 
 export const resolveText = (text: Text, r: Resolution, encode: (s: string) => string = (s) => s): string =>
   text.map((p) => (typeof p === "string" ? p : encode(p.resolve(r)))).join("");
@@ -117,12 +125,18 @@ export function renderJson(value: unknown, r: Resolution): string {
   if (value instanceof Ref) return JSON.stringify(value.resolve(r));
   if (value instanceof RawJson) return value.text;
   if (Array.isArray(value)) return `[${value.map((v) => renderJson(v, r)).join(",")}]`;
-  if (value && typeof value === "object") return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${renderJson((value as Record<string, unknown>)[k], r)}`).join(",")}}`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .map((k) => `${JSON.stringify(k)}:${renderJson((value as Record<string, unknown>)[k], r)}`)
+      .join(",")}}`;
   return JSON.stringify(value) ?? "null";
 }
 
 /** Percent-encodes UTF-8 bytes outside the unreserved set; unlike encodeURIComponent it takes lone surrogates. */
-export const pct = (s: string) => [...Buffer.from(s, "utf8")].map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
+export const pct = (s: string) =>
+  [...Buffer.from(s, "utf8")]
+    .map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`))
+    .join("");
 
 // ---------------------------------------------------------------------------------------------------
 // Which property or path segment names which kind of object.
@@ -176,7 +190,8 @@ export const kindOfName = (name: string | undefined): Kind[] | undefined => {
 };
 
 /** The kind a path parameter names: by its own name, else by the segment before it (/api/cases/:id); every kind when unknown. */
-export const kindOfParam = (name: string, segmentBefore: string): Kind[] => kindOfName(name) ?? (SEGMENT_KINDS[segmentBefore] ? [SEGMENT_KINDS[segmentBefore]] : [...KINDS]);
+export const kindOfParam = (name: string, segmentBefore: string): Kind[] =>
+  kindOfName(name) ?? (SEGMENT_KINDS[segmentBefore] ? [SEGMENT_KINDS[segmentBefore]] : [...KINDS]);
 
 /** Children whose parent goes in the path before them (/documents/:id/attachments/:attachmentId). */
 export const CHILD_KINDS: readonly Kind[] = ["attachment", "reference", "token"];
@@ -212,7 +227,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
     "%2F",
     "<script>alert(1)</script>",
     "' OR 1=1 --",
-    "\"; DROP TABLE cases; --",
+    '"; DROP TABLE cases; --',
     "1.0",
     "2024-02-30",
     "0000-00-00",
@@ -233,7 +248,10 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
-  { weight: 3, arbitrary: fc.constantFrom<unknown>(0, -1, -0.5, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, -1e308, true, false, null, [], {}, [null], [[]], { $gt: "" }) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<unknown>(0, -1, -0.5, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, -1e308, true, false, null, [], {}, [null], [[]], { $gt: "" }),
+  },
   { weight: 1, arbitrary: fc.constantFrom(50, 5_000, 100_000).map(deep) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: hostileString.map(withProto) },
@@ -269,7 +287,9 @@ export const jsonSchemaOf = (schema: ZodType): JsonSchema => z.toJSONSchema(sche
 /** Names a case template's custom fields go by, so custom metadata sometimes fits a template. */
 const METADATA_KEYS = fc.constantFrom("elevnummer", "klasse", "optaget", "projekt", "Elevnummer", "x");
 
-const isoDate = fc.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2060-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDate = fc
+  .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2060-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 function validString(s: JsonSchema): fc.Arbitrary<string> {
   const minLength = s.minLength ?? 0;
@@ -280,7 +300,12 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
   if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= minLength && v.length <= (s.maxLength ?? Infinity));
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ minLength: Math.max(minLength, 1), maxLength: Math.max(maxLength, 1) }).filter((v) => v.trim().length >= minLength) },
-    { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: Math.max(minLength, 1), maxLength: Math.max(maxLength, 1) }).filter((v) => v.trim().length >= minLength) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .string({ unit: "grapheme", minLength: Math.max(minLength, 1), maxLength: Math.max(maxLength, 1) })
+        .filter((v) => v.trim().length >= minLength),
+    },
   );
 }
 
@@ -288,7 +313,8 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
 export function valid(s: JsonSchema, name?: string): fc.Arbitrary<unknown> {
   const kinds = kindOfName(name);
   if (kinds && s.type === "string") return refTo(kinds, "own-finished");
-  if (kinds && s.anyOf) return s.anyOf.some((a) => a.type === "null") ? fc.option(refTo(kinds, "own-finished"), { freq: 4, nil: null }) : refTo(kinds, "own-finished");
+  if (kinds && s.anyOf)
+    return s.anyOf.some((a) => a.type === "null") ? fc.option(refTo(kinds, "own-finished"), { freq: 4, nil: null }) : refTo(kinds, "own-finished");
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const alternatives = s.anyOf ?? s.oneOf;
@@ -318,11 +344,20 @@ function objectOf(s: JsonSchema, field: (schema: JsonSchema, key: string) => fc.
   const required = new Set(s.required ?? []);
   const entries = Object.entries(props).map(([key, p]) => {
     // A required field is left out now and then; an optional one is there about half the time.
-    const present = required.has(key) ? (mutate ? fc.oneof({ weight: 15, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) : fc.constant(true)) : fc.boolean();
+    const present = required.has(key)
+      ? mutate
+        ? fc.oneof({ weight: 15, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+        : fc.constant(true)
+      : fc.boolean();
     return fc.tuple(fc.constant(key), present, field(p, key));
   });
   const open = typeof s.additionalProperties === "object" ? fc.dictionary(METADATA_KEYS, valid(s.additionalProperties), { maxKeys: 3 }) : fc.constant({});
-  const extra = mutate ? fc.oneof({ weight: 12, arbitrary: fc.constant([] as Array<[string, unknown]>) }, { weight: 1, arbitrary: fc.array(fc.tuple(hostileKey, hostileValue), { minLength: 1, maxLength: 2 }) }) : fc.constant([]);
+  const extra = mutate
+    ? fc.oneof(
+        { weight: 12, arbitrary: fc.constant([] as Array<[string, unknown]>) },
+        { weight: 1, arbitrary: fc.array(fc.tuple(hostileKey, hostileValue), { minLength: 1, maxLength: 2 }) },
+      )
+    : fc.constant([]);
   return fc.tuple(fc.tuple(...entries), open, extra).map(([fields, rest, extras]) => {
     const out: Record<string, unknown> = { ...rest };
     for (const [key, present, value] of fields) if (present) out[key] = value;
@@ -337,7 +372,12 @@ function objectOf(s: JsonSchema, field: (schema: JsonSchema, key: string) => fc.
  */
 export function fuzzed(s: JsonSchema, name?: string): fc.Arbitrary<unknown> {
   const wrongKind = fc.oneof(refTo(KINDS), fc.uuid());
-  const ok = s.type === "object" && s.properties ? objectOf(s, (p, key) => fuzzed(p, key), true) : s.type === "array" && s.items ? fc.array(fuzzed(s.items, name), { maxLength: 4 }) : valid(s, name);
+  const ok =
+    s.type === "object" && s.properties
+      ? objectOf(s, (p, key) => fuzzed(p, key), true)
+      : s.type === "array" && s.items
+        ? fc.array(fuzzed(s.items, name), { maxLength: 4 })
+        : valid(s, name);
   const mutations = [{ weight: 1, arbitrary: hostileValue }, ...(kindOfName(name) ? [{ weight: 1, arbitrary: wrongKind }] : [])];
   return fc.oneof({ weight: 14, arbitrary: ok }, ...mutations);
 }

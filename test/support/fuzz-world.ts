@@ -61,7 +61,15 @@ export class FuzzWorld {
     adminId: string,
   ) {
     const t = world.tokens;
-    this.tokens = { admin: t.admin, alice: t.alice, bob: t.bob, carl: t.carl, erik: t.erik, anonymous: undefined, forged: "forged-token-that-no-user-has-0123456789" };
+    this.tokens = {
+      admin: t.admin,
+      alice: t.alice,
+      bob: t.bob,
+      carl: t.carl,
+      erik: t.erik,
+      anonymous: undefined,
+      forged: "forged-token-that-no-user-has-0123456789",
+    };
     const u = world.users;
     this.userIds = { admin: adminId, alice: u.alice, bob: u.bob, carl: u.carl, erik: u.erik, anonymous: undefined, forged: undefined };
   }
@@ -88,7 +96,8 @@ export class FuzzWorld {
   async call(who: Who, req: Omit<FuzzRequest, "who" | "auth" | "chunked" | "headers"> & { headers?: FuzzRequest["headers"] }): Promise<Answer> {
     const wire = toWire({ who, auth: "bearer", chunked: false, headers: [], ...req }, { pool: EMPTY_POOL, userId: undefined }, this.tokens[who]);
     const answer = await send(this.svc.url, wire);
-    if (answer.status >= 300) throw new Error(`setting up the fuzz world: ${req.method} ${req.path.join("")} answered ${answer.status}: ${answer.body.toString("utf8")}`);
+    if (answer.status >= 300)
+      throw new Error(`setting up the fuzz world: ${req.method} ${req.path.join("")} answered ${answer.status}: ${answer.body.toString("utf8")}`);
     return answer;
   }
 
@@ -96,9 +105,23 @@ export class FuzzWorld {
     JSON.parse((await this.call(who, { route: "setup", method, path: [p], contentType: "application/json", body: { json } })).body.toString("utf8"));
 
   private save = async (who: Who, metadata: Row, filename: string, attachments = 0) => {
-    const file = (name: string, fn: string) => ({ name, filename: fn, contentType: fn.endsWith(".eml") ? "message/rfc822" : "text/plain", content: { text: `From: ${who}@skole.dk\r\nSubject: ${fn}\r\nMessage-ID: <${fn}@skole.dk>\r\n\r\n${fn}\r\n` } });
-    const parts = [{ name: "metadata", content: { json: metadata } }, file("file", filename), ...Array.from({ length: attachments }, (_, i) => file("attachment", `Bilag ${i + 1}.txt`))];
-    const answer = await this.call(who, { route: "setup", method: "POST", path: ["/api/documents"], body: { multipart: { parts, boundary: "ok", newline: "\r\n", closed: true, preamble: false, mediaType: "multipart/form-data" } } });
+    const file = (name: string, fn: string) => ({
+      name,
+      filename: fn,
+      contentType: fn.endsWith(".eml") ? "message/rfc822" : "text/plain",
+      content: { text: `From: ${who}@skole.dk\r\nSubject: ${fn}\r\nMessage-ID: <${fn}@skole.dk>\r\n\r\n${fn}\r\n` },
+    });
+    const parts = [
+      { name: "metadata", content: { json: metadata } },
+      file("file", filename),
+      ...Array.from({ length: attachments }, (_, i) => file("attachment", `Bilag ${i + 1}.txt`)),
+    ];
+    const answer = await this.call(who, {
+      route: "setup",
+      method: "POST",
+      path: ["/api/documents"],
+      body: { multipart: { parts, boundary: "ok", newline: "\r\n", closed: true, preamble: false, mediaType: "multipart/form-data" } },
+    });
     return JSON.parse(answer.body.toString("utf8")).id as string;
   };
 
@@ -106,8 +129,17 @@ export class FuzzWorld {
   private async fill(): Promise<void> {
     const { templates, types, accessGroups, rules } = this.world;
     // A type whose documents only one access group may see, as archives have for confidential papers.
-    const confidential = await this.json("admin", "POST", "/api/admin/document-types", { name: "Fortroligt notat", category: "Notat", retentionRuleId: rules.permanent, accessGroupId: accessGroups.school });
-    const school = await this.json("alice", "POST", "/api/cases", { templateId: templates.pupil, title: "Elev 7 Kurt", metadata: { elevnummer: "E-7", klasse: "1.a" } });
+    const confidential = await this.json("admin", "POST", "/api/admin/document-types", {
+      name: "Fortroligt notat",
+      category: "Notat",
+      retentionRuleId: rules.permanent,
+      accessGroupId: accessGroups.school,
+    });
+    const school = await this.json("alice", "POST", "/api/cases", {
+      templateId: templates.pupil,
+      title: "Elev 7 Kurt",
+      metadata: { elevnummer: "E-7", klasse: "1.a" },
+    });
     const closed = await this.json("alice", "POST", "/api/cases", { templateId: templates.pupil, title: "Elev 9 afsluttet", metadata: { elevnummer: "E-9" } });
     const board = await this.json("bob", "POST", "/api/cases", { templateId: templates.board, title: "Bestyrelsesmøde marts" });
     const plan = await this.save("alice", { documentTypeId: types.pupil, caseId: school.id, title: "Elevplan" }, "Elevplan.txt", 2);
@@ -120,7 +152,11 @@ export class FuzzWorld {
     await this.json("alice", "POST", `/api/documents/${plan}/references`, { toDocumentId: letter, kind: "reply_to" });
     await this.json("alice", "POST", `/api/documents/${plan}/comments`, { body: "Husk underskrift" });
     await this.json("alice", "POST", `/api/cases/${closed.id}/close`, {});
-    Object.assign(this.made, { cases: { school: school.id, closed: closed.id, board: board.id }, documents: { plan, letter }, confidentialType: confidential.id });
+    Object.assign(this.made, {
+      cases: { school: school.id, closed: closed.id, board: board.id },
+      documents: { plan, letter },
+      confidentialType: confidential.id,
+    });
     await this.svc.jobsIdle();
   }
 
@@ -134,10 +170,29 @@ export class FuzzWorld {
         // Finished uploads are larger: streams of a few chunks are where tus's own download broke.
         const length = (finished ? 100_000 : 0) + this.nextUploadLength++;
         const meta = `filename ${Buffer.from(`${who}-${length}.txt`).toString("base64")}`;
-        const created = await this.call(who, { route: "setup", method: "POST", path: ["/api/uploads"], headers: [["Tus-Resumable", ["1.0.0"]], ["Upload-Length", [String(length)]], ["Upload-Metadata", [meta]]] });
+        const created = await this.call(who, {
+          route: "setup",
+          method: "POST",
+          path: ["/api/uploads"],
+          headers: [
+            ["Tus-Resumable", ["1.0.0"]],
+            ["Upload-Length", [String(length)]],
+            ["Upload-Metadata", [meta]],
+          ],
+        });
         const location = String(created.headers.location);
         const sent = finished ? length : Math.floor(length / 2);
-        await this.call(who, { route: "setup", method: "PATCH", path: [location], headers: [["Tus-Resumable", ["1.0.0"]], ["Upload-Offset", ["0"]]], contentType: "application/offset+octet-stream", body: { size: sent } });
+        await this.call(who, {
+          route: "setup",
+          method: "PATCH",
+          path: [location],
+          headers: [
+            ["Tus-Resumable", ["1.0.0"]],
+            ["Upload-Offset", ["0"]],
+          ],
+          contentType: "application/offset+octet-stream",
+          body: { size: sent },
+        });
       }
     }
     this.cached = undefined;
@@ -152,7 +207,9 @@ export class FuzzWorld {
       for (const [table, key] of RESTORED) {
         for (const row of this.original.get(table)!) {
           const { [key]: id, ...rest } = row;
-          await sql`update ${sql.table(table)} set ${sql.join(Object.entries(rest).map(([c, v]) => sql`${sql.ref(c)} = ${v}`))} where ${sql.ref(key)} = ${id}`.execute(trx);
+          await sql`update ${sql.table(table)} set ${sql.join(Object.entries(rest).map(([c, v]) => sql`${sql.ref(c)} = ${v}`))} where ${sql.ref(key)} = ${id}`.execute(
+            trx,
+          );
         }
       }
       for (const [table, parent] of MEMBERSHIPS) {
@@ -160,7 +217,9 @@ export class FuzzWorld {
         const parents = [...new Set(rows.map((r) => r[parent]))];
         if (parents.length) await sql`delete from ${sql.table(table)} where ${sql.ref(parent)} in (${sql.join(parents)})`.execute(trx);
         for (const row of rows) {
-          await sql`insert into ${sql.table(table)} (${sql.join(Object.keys(row).map((c) => sql.ref(c)))}) values (${sql.join(Object.values(row))})`.execute(trx);
+          await sql`insert into ${sql.table(table)} (${sql.join(Object.keys(row).map((c) => sql.ref(c)))}) values (${sql.join(Object.values(row))})`.execute(
+            trx,
+          );
         }
       }
     });
@@ -183,9 +242,15 @@ export class FuzzWorld {
     }
     this.cached = {
       case: await q('select id, access_group_id as "group" from cases order by rowid'),
-      document: await q(`select d.id, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from documents d left join cases c on c.id = d.case_id order by d.rowid`),
-      attachment: await q(`select a.id, a.document_id as parent, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from attachments a join documents d on d.id = a.document_id left join cases c on c.id = d.case_id order by a.rowid`),
-      reference: await q(`select r.id, r.from_document_id as parent, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from document_references r join documents d on d.id = r.from_document_id left join cases c on c.id = d.case_id order by r.rowid`),
+      document: await q(
+        `select d.id, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from documents d left join cases c on c.id = d.case_id order by d.rowid`,
+      ),
+      attachment: await q(
+        `select a.id, a.document_id as parent, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from attachments a join documents d on d.id = a.document_id left join cases c on c.id = d.case_id order by a.rowid`,
+      ),
+      reference: await q(
+        `select r.id, r.from_document_id as parent, d.owner_id as owner, ${GROUP_OF_DOCUMENT} as "group" from document_references r join documents d on d.id = r.from_document_id left join cases c on c.id = d.case_id order by r.rowid`,
+      ),
       user: await q("select id from users order by rowid"),
       token: await q("select id, user_id as parent from api_tokens order by rowid"),
       group: await q("select id from groups order by rowid"),
@@ -214,9 +279,19 @@ export class FuzzWorld {
         const entry = p.entry(r);
         if (!entry || entry.etag !== undefined) continue;
         // An attachment's or a reference's ETag is its document's.
-        const url = p.kind === "case" ? `/api/cases/${entry.id}` : p.kind === "document" ? `/api/documents/${entry.id}` : entry.parent ? `/api/documents/${entry.parent}` : undefined;
+        const url =
+          p.kind === "case"
+            ? `/api/cases/${entry.id}`
+            : p.kind === "document"
+              ? `/api/documents/${entry.id}`
+              : entry.parent
+                ? `/api/documents/${entry.parent}`
+                : undefined;
         if (!url) continue;
-        const answer = await send(this.svc.url, toWire({ route: "etag", who: "admin", auth: "bearer", method: "GET", path: [url], headers: [], chunked: false }, r, this.tokens.admin));
+        const answer = await send(
+          this.svc.url,
+          toWire({ route: "etag", who: "admin", auth: "bearer", method: "GET", path: [url], headers: [], chunked: false }, r, this.tokens.admin),
+        );
         entry.etag = typeof answer.headers.etag === "string" ? answer.headers.etag : '"none"';
       }
     }
@@ -238,7 +313,11 @@ export class FuzzWorld {
 
   async snapshot(): Promise<Snapshot> {
     const db = this.svc.ctx.db;
-    const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db)).rows.map((r) => r.name);
+    const names = (
+      await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db)
+    ).rows.map((r) => r.name);
     const tables = new Map<string, { rows: number; hash: string }>();
     for (const name of names.filter((n) => !REQUEST_RECORDS.has(n))) {
       const rows = (await this.rows(name)).map((r) => JSON.stringify(Object.entries(r).filter(([c]) => !TOUCHED.has(`${name}.${c}`)))).sort();

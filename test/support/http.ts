@@ -42,7 +42,10 @@ export function tusClient(baseUrl: string, token: string): TusClient {
   const client: TusClient = {
     async create(length, filename, filetype) {
       const metadata = [`filename ${b64(filename)}`, ...(filetype ? [`filetype ${b64(filetype)}`] : [])].join(",");
-      const res = await fetch(abs("/api/uploads"), { method: "POST", headers: { ...TUS, ...auth, "Upload-Length": String(length), "Upload-Metadata": metadata } });
+      const res = await fetch(abs("/api/uploads"), {
+        method: "POST",
+        headers: { ...TUS, ...auth, "Upload-Length": String(length), "Upload-Metadata": metadata },
+      });
       const location = res.headers.get("location") ?? "";
       return { url: abs(location), id: location.split("/").pop() ?? "", res };
     },

@@ -25,7 +25,7 @@ export class GeneratedContent {
     const cipher = createCipheriv("aes-256-ctr", this.key, iv);
     let skip = start - firstBlock * BLOCK;
     const zeros = Buffer.alloc(CHUNK);
-    for (let at = start; at < end; ) {
+    for (let at = start; at < end;) {
       const take = Math.min(CHUNK - skip, end - at);
       const out = cipher.update(zeros.subarray(0, take + skip)).subarray(skip);
       skip = 0;
@@ -152,14 +152,23 @@ export interface SaveOptions {
 }
 
 /** POST /api/documents as multipart/form-data, the file part streamed from `content`. */
-export function saveMultipart(base: string, metadata: NewDocumentMetadata, content: AsyncIterable<Buffer> | Iterable<Buffer>, size: number, opts: SaveOptions): Promise<HttpReply> {
+export function saveMultipart(
+  base: string,
+  metadata: NewDocumentMetadata,
+  content: AsyncIterable<Buffer> | Iterable<Buffer>,
+  size: number,
+  opts: SaveOptions,
+): Promise<HttpReply> {
   const boundary = `----ims-${randomUUID()}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${opts.filename ?? "content.bin"}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const headers: Record<string, string | number> = { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": head.length + size + tail.length };
+  const headers: Record<string, string | number> = {
+    "content-type": `multipart/form-data; boundary=${boundary}`,
+    "content-length": head.length + size + tail.length,
+  };
   if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
   async function* body() {
     yield head;

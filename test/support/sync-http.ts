@@ -78,7 +78,8 @@ export function syncHttpClient(options: { timeoutMs?: number } = {}): SyncHttpCl
       const { port1, port2 } = new MessageChannel();
       try {
         worker.postMessage({ request, port: port2, signal, timeoutMs }, [port2]);
-        if (Atomics.wait(new Int32Array(signal), 0, 0, timeoutMs + 5_000) === "timed-out") throw new SyncHttpError(`no answer from ${request.url}`, "ETIMEDOUT");
+        if (Atomics.wait(new Int32Array(signal), 0, 0, timeoutMs + 5_000) === "timed-out")
+          throw new SyncHttpError(`no answer from ${request.url}`, "ETIMEDOUT");
         const received = receiveMessageOnPort(port1)?.message as (SyncHttpResponse & { error?: undefined }) | { error: string; code?: string } | undefined;
         if (!received) throw new SyncHttpError(`the HTTP worker sent nothing for ${request.url}`, undefined);
         if (received.error !== undefined) throw new SyncHttpError(received.error, received.code);

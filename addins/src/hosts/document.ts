@@ -90,7 +90,10 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
       const c = caps();
       const n = names();
       return {
-        main: () => (c.file ? openOfficeFile(Office.FileType.Compressed, capture.filename, capture.mediaType) : openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf")),
+        main: () =>
+          c.file
+            ? openOfficeFile(Office.FileType.Compressed, capture.filename, capture.mediaType)
+            : openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf"),
         attachment: async () => {
           throw new HostError({ key: "error.office", params: { detail: "documents have no attachments" } });
         },

@@ -1,4 +1,15 @@
-import { bytesSource, messageIdsIn, parseHeaderBlock, safeFilename, utf8, type Capture, type CapturedAttachment, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
+import {
+  bytesSource,
+  messageIdsIn,
+  parseHeaderBlock,
+  safeFilename,
+  utf8,
+  type Capture,
+  type CapturedAttachment,
+  type Message,
+  type SaveResult,
+  type SaveSources,
+} from "../../../shared/index.ts";
 import { HostError, type FiledMark, type HostAdapter } from "./adapter.ts";
 import { base64ToBytes, officeCall } from "./office-async.ts";
 import { roamingSettingsStore } from "./settings.ts";
@@ -71,7 +82,9 @@ export function outlookAdapter(): HostAdapter {
           subject,
           conversationId: mail.conversationId || undefined,
         },
-        attachments: attachments.filter((a) => (mail.attachments ?? []).find((x) => x.id === a.id)?.attachmentType !== Office.MailboxEnums.AttachmentType.Cloud),
+        attachments: attachments.filter(
+          (a) => (mail.attachments ?? []).find((x) => x.id === a.id)?.attachmentType !== Office.MailboxEnums.AttachmentType.Cloud,
+        ),
         pdfAvailable: false,
       };
     },
@@ -92,7 +105,8 @@ export function outlookAdapter(): HostAdapter {
           const F = Office.MailboxEnums.AttachmentContentFormat;
           if (content.format === F.Base64) return bytesSource(base64ToBytes(content.content), a.filename, a.mediaType);
           if (content.format === F.Eml) return bytesSource(utf8(content.content), a.filename, "message/rfc822");
-          if (content.format === F.ICalendar) return bytesSource(utf8(content.content), safeFilename(a.filename.replace(/\.ics$/i, ""), ".ics"), "text/calendar");
+          if (content.format === F.ICalendar)
+            return bytesSource(utf8(content.content), safeFilename(a.filename.replace(/\.ics$/i, ""), ".ics"), "text/calendar");
           throw new HostError({ key: "error.cloudAttachment", params: { name: a.filename } });
         },
       };

@@ -68,7 +68,8 @@ export function useSaveFlow(adapter: HostAdapter, client: ImsClient, language: L
       searchTimer.current = setTimeout(() => {
         if (!latest.current) return;
         searchCases(client, latest.current, query).then(
-          (next) => latest.current && update({ ...latest.current, suggestions: next.query === latest.current.query ? next.suggestions : latest.current.suggestions }),
+          (next) =>
+            latest.current && update({ ...latest.current, suggestions: next.query === latest.current.query ? next.suggestions : latest.current.suggestions }),
           (err) => latest.current && update({ ...latest.current, failure: failureOf(err) }),
         );
       }, 150);

@@ -32,7 +32,7 @@ const PIECE = 1024 * 1024;
 export function textSource(text: string, filename: string, mediaType: string): ContentSource {
   // Piece boundaries never split a surrogate pair.
   const starts: number[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     starts.push(at);
     let end = Math.min(text.length, at + PIECE);
     const last = text.charCodeAt(end - 1);

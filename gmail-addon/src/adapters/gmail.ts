@@ -31,7 +31,6 @@ function openMessage(event: AddOnEvent, messageId = event.gmail?.messageId): Mes
 const attachmentsOf = (message: Message, inline: boolean): Attachment[] =>
   message.getAttachments(inline ? { includeInlineImages: true, includeAttachments: false } : { includeInlineImages: false, includeAttachments: true });
 
-
 function attachmentId(id: string): { inline: boolean; index: number } {
   const m = /^([ai])(\d+)$/.exec(id);
   if (!m) throw new CaptureError({ key: "google.error.mail", params: { detail: `unknown attachment ${id}` } });

@@ -27,7 +27,8 @@ const METHODS = { GET: "get", POST: "post", PATCH: "patch", PUT: "put", DELETE: 
  */
 export function urlFetchTransport(): Transport {
   return async (original: HttpRequest) => {
-    const request: HttpRequest = original.method === "HEAD" ? { ...original, method: "GET", headers: { ...original.headers, "X-HTTP-Method-Override": "HEAD" } } : original;
+    const request: HttpRequest =
+      original.method === "HEAD" ? { ...original, method: "GET", headers: { ...original.headers, "X-HTTP-Method-Override": "HEAD" } } : original;
     const headers: Record<string, string> = {};
     let contentType: string | undefined;
     for (const [name, value] of Object.entries(request.headers)) {

@@ -50,7 +50,8 @@ export async function choose(s: Services, e: AddOnEvent) {
     return replaceCard(detailsCard(flow, turn.view));
   } catch (err) {
     const message = failureOf(err, () => s.userEmail());
-    const retry = canRetry(message) && !(err instanceof ApiError && err.status === 404) ? { name: ACTIONS.chooseCase, params: { flowId: turn.flowId, caseId } } : undefined;
+    const retry =
+      canRetry(message) && !(err instanceof ApiError && err.status === 404) ? { name: ACTIONS.chooseCase, params: { flowId: turn.flowId, caseId } } : undefined;
     return replaceCard(problemCard({ message, retry, back: { name: ACTIONS.changeCase, params: { flowId: turn.flowId } } }, turn.view));
   }
 }

@@ -24,7 +24,7 @@ export async function detailsChanged(s: Services, e: AddOnEvent) {
 /** Saves with the shared flow: slices through the resumable upload, then the document, retried safely. */
 async function saveFlow(s: Services, e: AddOnEvent, turn: Turn, flow: AddOnFlow) {
   const describe = (err: unknown) => failureOf(err, () => s.userEmail());
-  let next = flow.state;
+  let next: typeof flow.state;
   try {
     const sources = flow.origin.host === "gmail" ? s.mail.sources(e, flow.origin, flow.state.capture) : s.files.sources(flow.origin, flow.state.capture);
     next = await save(s.client(), flow.state, sources, { language: turn.language, retry: s.retry, chunkSize: s.chunkSize, describe });

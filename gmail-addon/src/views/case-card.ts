@@ -16,7 +16,9 @@ function caseRow(c: CaseSummary, v: ViewContext, note?: string): GoogleAppsScrip
 /** The first step: the proposed case, search with suggestions, recent cases, or no case at all. */
 export function caseCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card_Service.Card {
   const s = flow.state;
-  const card = CardService.newCardBuilder().setName("case").setHeader(header(v.t("app.title"), s.capture.title));
+  const card = CardService.newCardBuilder()
+    .setName("case")
+    .setHeader(header(v.t("app.title"), s.capture.title));
 
   if (s.failure) card.addSection(failureSection(v, s.failure));
   if (s.alreadyFiled) {
@@ -26,7 +28,11 @@ export function caseCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card
   if (s.proposal) {
     const label = caseLabel(s.proposal.case);
     const why = s.proposal.reason === "sender" ? v.t("case.proposed.sender", { case: label }) : v.t("case.proposed.thread", { case: label });
-    card.addSection(CardService.newCardSection().setHeader(v.t("case.proposed")).addWidget(caseRow(s.proposal.case, v, why)));
+    card.addSection(
+      CardService.newCardSection()
+        .setHeader(v.t("case.proposed"))
+        .addWidget(caseRow(s.proposal.case, v, why)),
+    );
   }
 
   const search = CardService.newCardSection()
@@ -55,10 +61,11 @@ export function caseCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card
     card.addSection(section);
   }
 
-  card.addSection(CardService.newCardSection().addWidget(CardService.newButtonSet().addButton(button(v.t("case.floating"), flowAction(v, ACTIONS.chooseFloating)))));
+  card.addSection(
+    CardService.newCardSection().addWidget(CardService.newButtonSet().addButton(button(v.t("case.floating"), flowAction(v, ACTIONS.chooseFloating)))),
+  );
   return card.build();
 }
 
 /** What the search box suggests while the user types: the matching cases as "number title". */
 export const suggestionLabels = (cases: CaseSummary[]): string[] => cases.map(caseLabel);
-

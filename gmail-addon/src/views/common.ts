@@ -26,7 +26,10 @@ export function action(ref: ActionRef): GoogleAppsScript.Card_Service.Action {
     .setLoadIndicator(CardService.LoadIndicator.SPINNER);
 }
 
-export const flowAction = (v: ViewContext, name: ActionRef["name"], params: Record<string, string> = {}): ActionRef => ({ name, params: { flowId: v.flowId, ...params } });
+export const flowAction = (v: ViewContext, name: ActionRef["name"], params: Record<string, string> = {}): ActionRef => ({
+  name,
+  params: { flowId: v.flowId, ...params },
+});
 
 export function button(text: string, ref: ActionRef, filled = false): GoogleAppsScript.Card_Service.TextButton {
   const b = CardService.newTextButton().setText(text).setOnClickAction(action(ref));

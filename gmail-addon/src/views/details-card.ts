@@ -59,7 +59,10 @@ function formatSection(flow: AddOnFlow, v: ViewContext): Section | null {
   );
   if (flow.state.capture.pdfAvailable) {
     section.addWidget(
-      CardService.newSelectionInput().setType(CardService.SelectionInputType.CHECK_BOX).setFieldName("savePdf").addItem(v.t("meta.pdf"), "true", flow.state.savePdf),
+      CardService.newSelectionInput()
+        .setType(CardService.SelectionInputType.CHECK_BOX)
+        .setFieldName("savePdf")
+        .addItem(v.t("meta.pdf"), "true", flow.state.savePdf),
     );
   }
   return section;
@@ -101,7 +104,9 @@ function attachmentsSection(s: FlowState, v: ViewContext): Section | null {
 /** Where the document goes, its type and details, and Save. */
 export function detailsCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card_Service.Card {
   const s = flow.state;
-  const card = CardService.newCardBuilder().setName("details").setHeader(header(v.t("app.title"), s.capture.title));
+  const card = CardService.newCardBuilder()
+    .setName("details")
+    .setHeader(header(v.t("app.title"), s.capture.title));
   if (s.failure) card.addSection(failureSection(v, s.failure));
   card.addSection(targetSection(s, v)).addSection(typeSection(s, v));
   const format = formatSection(flow, v);

@@ -14,8 +14,13 @@ export function resultCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Ca
         .setBottomLabel(`${doc.documentType.name} · ${doc.status === "final" ? v.t("meta.status.final") : v.t("meta.status.draft")}`)
         .setWrapText(true),
     );
-  if (doc.attachments.length) section.addWidget(paragraph(escapeHtml(v.t("google.saved.attachments", { names: doc.attachments.map((a) => a.title).join(", ") }))));
+  if (doc.attachments.length)
+    section.addWidget(paragraph(escapeHtml(v.t("google.saved.attachments", { names: doc.attachments.map((a) => a.title).join(", ") }))));
   if (result.separate.length) section.addWidget(paragraph(escapeHtml(v.t("google.saved.separate", { names: result.separate.map((d) => d.title).join(", ") }))));
   section.addWidget(CardService.newButtonSet().addButton(button(v.t("save.another"), flowAction(v, ACTIONS.saveAnother))));
-  return CardService.newCardBuilder().setName("done").setHeader(header(v.t("app.title"), flow.state.capture.title)).addSection(section).build();
+  return CardService.newCardBuilder()
+    .setName("done")
+    .setHeader(header(v.t("app.title"), flow.state.capture.title))
+    .addSection(section)
+    .build();
 }

@@ -42,11 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("member_id", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("access_group_members_pk", ["access_group_id", "member_type", "member_id"])
     .execute();
-  await db.schema
-    .createIndex("access_group_members_member")
-    .on("access_group_members")
-    .columns(["member_type", "member_id"])
-    .execute();
+  await db.schema.createIndex("access_group_members_member").on("access_group_members").columns(["member_type", "member_id"]).execute();
 
   await db.schema
     .createTable("api_tokens")
@@ -72,9 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("retention_rules")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull().unique())
-    .addColumn("kind", "text", (c) =>
-      c.notNull().check(sql`kind in ('permanent', 'after_case_closed', 'after_document_created', 'review')`),
-    )
+    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('permanent', 'after_case_closed', 'after_document_created', 'review')`))
     .addColumn("years", "integer")
     .execute();
 

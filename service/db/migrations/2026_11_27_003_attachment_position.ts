@@ -2,7 +2,10 @@ import type { Kysely } from "kysely";
 
 // Attachments keep the order they were given in (a mail's attachments, a document's appendices).
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("attachments").addColumn("position", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("attachments")
+    .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   // Existing attachments get their creation order.
   const rows = await db.selectFrom("attachments").select(["id", "document_id"]).orderBy("document_id").orderBy("created_at").orderBy("id").execute();
   let previous = "";

@@ -5,8 +5,14 @@ import type { Kysely } from "kysely";
 // document's ETag is the one it had before revisions (its current version's id), so an ETag a task pane
 // stored in a filed Word document still matches until the document changes.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("documents").addColumn("revision", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("cases").addColumn("revision", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("documents")
+    .addColumn("revision", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("cases")
+    .addColumn("revision", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

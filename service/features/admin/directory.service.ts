@@ -26,7 +26,11 @@ export function uniqueViolation(err: unknown, what: string): never {
 
 export async function createUser(db: Executor, actor: Actor | null, u: { email: string; name: string; role: Role }) {
   const row = { id: randomUUID(), email: u.email.toLowerCase(), name: u.name, role: u.role, active: 1, created_at: now() };
-  await db.insertInto("users").values(row).execute().catch((e) => uniqueViolation(e, `A user with email ${u.email}`));
+  await db
+    .insertInto("users")
+    .values(row)
+    .execute()
+    .catch((e) => uniqueViolation(e, `A user with email ${u.email}`));
   await audit(db, actor, "user.create", "user", row.id, { email: row.email, role: row.role });
   return row;
 }
@@ -35,8 +39,16 @@ export async function createGroup(db: Executor, actor: Actor | null, name: strin
   await requireUsers(db, memberIds);
   memberIds = [...new Set(memberIds)];
   const id = randomUUID();
-  await db.insertInto("groups").values({ id, name }).execute().catch((e) => uniqueViolation(e, `A group named "${name}"`));
-  if (memberIds.length) await db.insertInto("group_members").values(memberIds.map((user_id) => ({ group_id: id, user_id }))).execute();
+  await db
+    .insertInto("groups")
+    .values({ id, name })
+    .execute()
+    .catch((e) => uniqueViolation(e, `A group named "${name}"`));
+  if (memberIds.length)
+    await db
+      .insertInto("group_members")
+      .values(memberIds.map((user_id) => ({ group_id: id, user_id })))
+      .execute();
   await audit(db, actor, "group.create", "group", id, { name, members: memberIds });
   return { id, name };
 }
@@ -55,7 +67,11 @@ export interface AccessGroupMembers {
 
 export async function createAccessGroup(db: Executor, actor: Actor | null, name: string, description: string, members: AccessGroupMembers) {
   const id = randomUUID();
-  await db.insertInto("access_groups").values({ id, name, description }).execute().catch((e) => uniqueViolation(e, `An access group named "${name}"`));
+  await db
+    .insertInto("access_groups")
+    .values({ id, name, description })
+    .execute()
+    .catch((e) => uniqueViolation(e, `An access group named "${name}"`));
   await audit(db, actor, "access_group.create", "access_group", id, { name, description });
   await setAccessGroupMembers(db, actor, id, members);
   return { id, name, description };
@@ -83,7 +99,11 @@ export async function createRetentionRule(db: Executor, actor: Actor | null, r: 
     throw unprocessable("years_required", `A rule of kind ${r.kind} needs a number of years.`);
   }
   const row = { id: randomUUID(), name: r.name, kind: r.kind, years: r.kind === "permanent" ? null : (r.years ?? null) };
-  await db.insertInto("retention_rules").values(row).execute().catch((e) => uniqueViolation(e, `A retention rule named "${r.name}"`));
+  await db
+    .insertInto("retention_rules")
+    .values(row)
+    .execute()
+    .catch((e) => uniqueViolation(e, `A retention rule named "${r.name}"`));
   await audit(db, actor, "retention_rule.create", "retention_rule", row.id, row);
   return row;
 }
@@ -96,16 +116,51 @@ export async function createDocumentType(
   const rule = await db.selectFrom("retention_rules").select("id").where("id", "=", t.retentionRuleId).executeTakeFirst();
   if (!rule) throw unprocessable("unknown_retention_rule", `There is no retention rule with id "${t.retentionRuleId}".`);
   if (t.accessGroupId) await requireAccessGroup(db, t.accessGroupId);
-  const row = { id: randomUUID(), name: t.name, category: t.category, retention_rule_id: t.retentionRuleId, access_group_id: t.accessGroupId ?? null, active: 1 };
-  await db.insertInto("document_types").values(row).execute().catch((e) => uniqueViolation(e, `A document type named "${t.name}"`));
-  await audit(db, actor, "document_type.create", "document_type", row.id, { name: t.name, category: t.category, retentionRuleId: t.retentionRuleId, accessGroupId: row.access_group_id });
+  const row = {
+    id: randomUUID(),
+    name: t.name,
+    category: t.category,
+    retention_rule_id: t.retentionRuleId,
+    access_group_id: t.accessGroupId ?? null,
+    active: 1,
+  };
+  await db
+    .insertInto("document_types")
+    .values(row)
+    .execute()
+    .catch((e) => uniqueViolation(e, `A document type named "${t.name}"`));
+  await audit(db, actor, "document_type.create", "document_type", row.id, {
+    name: t.name,
+    category: t.category,
+    retentionRuleId: t.retentionRuleId,
+    accessGroupId: row.access_group_id,
+  });
   return row;
 }
 
-export async function createJournalEntry(db: Executor, actor: Actor | null, e: { code: string; title: string; parentCode?: string | null; createdOn?: string; retiredOn?: string | null }) {
-  const row = { code: e.code, title: e.title, parent_code: e.parentCode ?? null, created_on: e.createdOn ?? now().slice(0, 10), retired_on: e.retiredOn ?? null };
-  await db.insertInto("journal_plan").values(row).execute().catch((err) => uniqueViolation(err, `The journal plan code ${e.code}`));
-  await audit(db, actor, "journal_plan.create", "journal_plan", e.code, { title: e.title, parentCode: row.parent_code, createdOn: row.created_on, retiredOn: row.retired_on });
+export async function createJournalEntry(
+  db: Executor,
+  actor: Actor | null,
+  e: { code: string; title: string; parentCode?: string | null; createdOn?: string; retiredOn?: string | null },
+) {
+  const row = {
+    code: e.code,
+    title: e.title,
+    parent_code: e.parentCode ?? null,
+    created_on: e.createdOn ?? now().slice(0, 10),
+    retired_on: e.retiredOn ?? null,
+  };
+  await db
+    .insertInto("journal_plan")
+    .values(row)
+    .execute()
+    .catch((err) => uniqueViolation(err, `The journal plan code ${e.code}`));
+  await audit(db, actor, "journal_plan.create", "journal_plan", e.code, {
+    title: e.title,
+    parentCode: row.parent_code,
+    createdOn: row.created_on,
+    retiredOn: row.retired_on,
+  });
   return row;
 }
 
@@ -138,8 +193,17 @@ export async function createTemplate(
     .execute()
     .catch((e) => uniqueViolation(e, `A case template named "${t.name}"`));
   if (t.documentTypeIds.length) {
-    await db.insertInto("case_template_document_types").values([...new Set(t.documentTypeIds)].map((document_type_id) => ({ template_id: id, document_type_id }))).execute();
+    await db
+      .insertInto("case_template_document_types")
+      .values([...new Set(t.documentTypeIds)].map((document_type_id) => ({ template_id: id, document_type_id })))
+      .execute();
   }
-  await audit(db, actor, "template.create", "template", id, { name: t.name, accessGroupId: t.accessGroupId, journalCode: t.journalCode, fields: t.fields, documentTypeIds: t.documentTypeIds });
+  await audit(db, actor, "template.create", "template", id, {
+    name: t.name,
+    accessGroupId: t.accessGroupId,
+    journalCode: t.journalCode,
+    fields: t.fields,
+    documentTypeIds: t.documentTypeIds,
+  });
   return { id, ...t };
 }

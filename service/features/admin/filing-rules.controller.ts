@@ -25,14 +25,7 @@ import {
 import { IdParams } from "../../../shared/api/schemas/common.ts";
 import { CaseTemplate, DocumentType, JournalPlanEntry, RetentionRule } from "../../../shared/api/schemas/reference.ts";
 import { csvUpload } from "./csv-upload.ts";
-import {
-  addDocumentType,
-  addRetentionRule,
-  addTemplate,
-  updateDocumentType,
-  updateRetentionRule,
-  updateTemplate,
-} from "./filing-rules.service.ts";
+import { addDocumentType, addRetentionRule, addTemplate, updateDocumentType, updateRetentionRule, updateTemplate } from "./filing-rules.service.ts";
 import { addJournalEntry, updateJournalEntry } from "./journal-plan-admin.service.ts";
 import { importJournalPlan, readJournalPlanCsv } from "./journal-plan-import.ts";
 
@@ -74,7 +67,13 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: RetentionRulePatch,
-      responses: { 200: { description: "The rule, with how many documents changed", schema: RetentionRuleChanged }, ...refused, ...notFound, ...conflict, ...unprocessable },
+      responses: {
+        200: { description: "The rule, with how many documents changed", schema: RetentionRuleChanged },
+        ...refused,
+        ...notFound,
+        ...conflict,
+        ...unprocessable,
+      },
       handle: ({ actor, params, body }) => updateRetentionRule(db, actor, params.id, body),
     }),
     route({
@@ -104,7 +103,13 @@ export function filingRuleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: DocumentTypePatch,
-      responses: { 200: { description: "The document type, with how many documents changed", schema: DocumentTypeChanged }, ...refused, ...notFound, ...conflict, ...unprocessable },
+      responses: {
+        200: { description: "The document type, with how many documents changed", schema: DocumentTypeChanged },
+        ...refused,
+        ...notFound,
+        ...conflict,
+        ...unprocessable,
+      },
       handle: ({ actor, params, body }) => updateDocumentType(db, actor, params.id, body),
     }),
     route({

@@ -32,7 +32,12 @@ export async function updateRetentionRule(db: Db, actor: Actor, id: string, patc
     const next = { name: patch.name ?? rule.name, kind, years };
     const changes = diff(rule, next);
     if (!Object.keys(changes).length) return { ...retentionRuleView(rule), documentsUpdated: 0 };
-    await trx.updateTable("retention_rules").set(next).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A retention rule named "${next.name}"`));
+    await trx
+      .updateTable("retention_rules")
+      .set(next)
+      .where("id", "=", id)
+      .execute()
+      .catch((e) => uniqueViolation(e, `A retention rule named "${next.name}"`));
     const documentsUpdated = changes.kind || changes.years ? await reapplyRetention(trx, actor, { retentionRuleId: id }) : 0;
     await recordAudit(trx, { actor, action: "retention_rule.update", objectType: "retention_rule", objectId: id, details: { ...changes, documentsUpdated } });
     return { ...retentionRuleView({ id, ...next }), documentsUpdated };
@@ -74,7 +79,12 @@ export async function updateDocumentType(db: Db, actor: Actor, id: string, patch
     };
     const changes = diff(row, next);
     if (!Object.keys(changes).length) return { ...(await documentTypeView(trx, id)), documentsUpdated: 0 };
-    await trx.updateTable("document_types").set(next).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A document type named "${next.name}"`));
+    await trx
+      .updateTable("document_types")
+      .set(next)
+      .where("id", "=", id)
+      .execute()
+      .catch((e) => uniqueViolation(e, `A document type named "${next.name}"`));
     const documentsUpdated = changes.category || changes.retention_rule_id ? await reapplyRetention(trx, actor, { documentTypeId: id }) : 0;
     await recordAudit(trx, { actor, action: "document_type.update", objectType: "document_type", objectId: id, details: { ...changes, documentsUpdated } });
     return { ...(await documentTypeView(trx, id)), documentsUpdated };
@@ -120,10 +130,19 @@ export async function updateTemplate(db: Db, actor: Actor, id: string, patch: Te
     const typesChanged = types !== undefined && [...types].sort().join() !== [...current.documentTypeIds].sort().join();
     if (typesChanged) changes.documentTypeIds = { from: current.documentTypeIds, to: types };
     if (!Object.keys(changes).length) return;
-    await trx.updateTable("case_templates").set(next).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A case template named "${next.name}"`));
+    await trx
+      .updateTable("case_templates")
+      .set(next)
+      .where("id", "=", id)
+      .execute()
+      .catch((e) => uniqueViolation(e, `A case template named "${next.name}"`));
     if (typesChanged) {
       await trx.deleteFrom("case_template_document_types").where("template_id", "=", id).execute();
-      if (types!.length) await trx.insertInto("case_template_document_types").values(types!.map((document_type_id) => ({ template_id: id, document_type_id }))).execute();
+      if (types!.length)
+        await trx
+          .insertInto("case_template_document_types")
+          .values(types!.map((document_type_id) => ({ template_id: id, document_type_id })))
+          .execute();
     }
     if (changes.fields) changes.fields = { from: current.fields, to: patch.fields };
     await recordAudit(trx, { actor, action: "template.update", objectType: "template", objectId: id, details: changes });

@@ -26,7 +26,10 @@ async function requireEntry(db: Executor, code: string): Promise<JournalPlanTabl
 
 export function requireRetiredAfterCreated(code: string, createdOn: string, retiredOn: string | null, where = ""): void {
   if (retiredOn && retiredOn < createdOn) {
-    throw unprocessable("retired_before_created", `${where}The journal plan code ${code} would be retired on ${retiredOn}, before it was created on ${createdOn}.`);
+    throw unprocessable(
+      "retired_before_created",
+      `${where}The journal plan code ${code} would be retired on ${retiredOn}, before it was created on ${createdOn}.`,
+    );
   }
 }
 
@@ -42,13 +45,23 @@ export async function relinkJournalPlan(trx: Executor, actor: Actor): Promise<nu
     const parent = parentOf(r.code, codes);
     if (parent === r.parent_code) continue;
     await trx.updateTable("journal_plan").set({ parent_code: parent }).where("code", "=", r.code).execute();
-    await recordAudit(trx, { actor, action: "journal_plan.update", objectType: "journal_plan", objectId: r.code, details: { parent_code: { from: r.parent_code, to: parent } } });
+    await recordAudit(trx, {
+      actor,
+      action: "journal_plan.update",
+      objectType: "journal_plan",
+      objectId: r.code,
+      details: { parent_code: { from: r.parent_code, to: parent } },
+    });
     moved++;
   }
   return moved;
 }
 
-export async function addJournalEntry(db: Db, actor: Actor, e: { code: string; title: string; createdOn?: string; retiredOn?: string | null }): Promise<JournalPlanEntry> {
+export async function addJournalEntry(
+  db: Db,
+  actor: Actor,
+  e: { code: string; title: string; createdOn?: string; retiredOn?: string | null },
+): Promise<JournalPlanEntry> {
   const row = await db.transaction().execute(async (trx) => {
     const codes = new Set((await trx.selectFrom("journal_plan").select("code").execute()).map((r) => r.code));
     const created = await createJournalEntry(trx, actor, { ...e, parentCode: parentOf(e.code, codes) });

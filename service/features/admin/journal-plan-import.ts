@@ -96,7 +96,14 @@ export async function readJournalPlanCsv(source: AsyncIterable<Buffer | string>,
       yield next.value;
     }
   }
-  const parser = parse({ delimiter: sniffDelimiter(head.split(/\r?\n|\r/)[0]), bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true });
+  const parser = parse({
+    delimiter: sniffDelimiter(head.split(/\r?\n|\r/)[0]),
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+    info: true,
+  });
 
   const rows: PlanRow[] = [];
   const errors: Array<{ line: number; message: string }> = [];
@@ -175,10 +182,22 @@ export async function importJournalPlan(db: Db, actor: Actor, rows: PlanRow[], s
     for (const row of [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))) {
       const current = existing.get(row.code);
       if (!current) {
-        const entry = { code: row.code, title: row.title, parent_code: parentOf(row.code, codes), created_on: row.createdOn ?? today, retired_on: row.retiredOn ?? null };
+        const entry = {
+          code: row.code,
+          title: row.title,
+          parent_code: parentOf(row.code, codes),
+          created_on: row.createdOn ?? today,
+          retired_on: row.retiredOn ?? null,
+        };
         requireRetiredAfterCreated(row.code, entry.created_on, entry.retired_on, `Line ${row.line}: `);
         await trx.insertInto("journal_plan").values(entry).execute();
-        await recordAudit(trx, { actor, action: "journal_plan.create", objectType: "journal_plan", objectId: row.code, details: { title: entry.title, parentCode: entry.parent_code, createdOn: entry.created_on, retiredOn: entry.retired_on, via: "import" } });
+        await recordAudit(trx, {
+          actor,
+          action: "journal_plan.create",
+          objectType: "journal_plan",
+          objectId: row.code,
+          details: { title: entry.title, parentCode: entry.parent_code, createdOn: entry.created_on, retiredOn: entry.retired_on, via: "import" },
+        });
         report.inserted++;
         continue;
       }
@@ -198,7 +217,13 @@ export async function importJournalPlan(db: Db, actor: Actor, rows: PlanRow[], s
       report.updated++;
     }
     report.relinked = await relinkJournalPlan(trx, actor);
-    await recordAudit(trx, { actor, action: "journal_plan.import", objectType: "journal_plan", objectId: null, details: { filename: source.filename, rows: rows.length, ...report } });
+    await recordAudit(trx, {
+      actor,
+      action: "journal_plan.import",
+      objectType: "journal_plan",
+      objectId: null,
+      details: { filename: source.filename, rows: rows.length, ...report },
+    });
     return report;
   });
 }

@@ -108,7 +108,12 @@ export function peopleRoutes(ctx: AppContext) {
       auth: "admin",
       params: IdParams,
       body: NewToken,
-      responses: { 201: { description: "The token, shown once", schema: IssuedToken }, ...refused, ...notFound, 409: { description: "The user is deactivated" } },
+      responses: {
+        201: { description: "The token, shown once", schema: IssuedToken },
+        ...refused,
+        ...notFound,
+        409: { description: "The user is deactivated" },
+      },
       async handle({ actor, params, body, res }) {
         res.setHeader("Cache-Control", "no-store");
         return issueToken(db, actor, params.id, body.label);

@@ -18,7 +18,11 @@ export const toUserView = (u: UserRow): UserView => ({ id: u.id, email: u.email,
 
 /** A page of users by email (unique and indexed, so the keyset is one column). */
 export async function listUsers(db: Executor, filter: { role?: Role; active?: boolean; afterEmail?: string; limit: number }): Promise<UserRow[]> {
-  let q = db.selectFrom("users").selectAll().orderBy("email").limit(filter.limit + 1);
+  let q = db
+    .selectFrom("users")
+    .selectAll()
+    .orderBy("email")
+    .limit(filter.limit + 1);
   if (filter.afterEmail !== undefined) q = q.where("email", ">", filter.afterEmail);
   if (filter.role) q = q.where("role", "=", filter.role);
   if (filter.active !== undefined) q = q.where("active", "=", filter.active ? 1 : 0);
@@ -101,7 +105,12 @@ export async function listTokens(db: Executor, userId: string): Promise<TokenVie
 /** Revokes a token: it is refused from the next request on. Revoking twice is harmless. */
 export async function revokeToken(db: Db, actor: Actor, userId: string, tokenId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const token = await trx.selectFrom("api_tokens").select(["id", "label", "revoked_at"]).where("id", "=", tokenId).where("user_id", "=", userId).executeTakeFirst();
+    const token = await trx
+      .selectFrom("api_tokens")
+      .select(["id", "label", "revoked_at"])
+      .where("id", "=", tokenId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
     if (!token) throw notFound("The token");
     if (token.revoked_at) return;
     await trx.updateTable("api_tokens").set({ revoked_at: new Date().toISOString() }).where("id", "=", tokenId).execute();
@@ -120,7 +129,11 @@ export async function listGroups(db: Executor, ids?: string[]): Promise<GroupVie
     .selectFrom("group_members")
     .innerJoin("users", "users.id", "group_members.user_id")
     .select(["group_members.group_id", "users.id", "users.name", "users.email"])
-    .where("group_members.group_id", "in", groups.map((g) => g.id))
+    .where(
+      "group_members.group_id",
+      "in",
+      groups.map((g) => g.id),
+    )
     .orderBy("users.name")
     .execute();
   return groups.map((g) => ({ ...g, members: members.filter((m) => m.group_id === g.id).map(({ id, name, email }) => ({ id, name, email })) }));
@@ -136,7 +149,12 @@ export async function renameGroup(db: Db, actor: Actor, id: string, name: string
   await db.transaction().execute(async (trx) => {
     const group = await groupView(trx, id);
     if (group.name === name) return;
-    await trx.updateTable("groups").set({ name }).where("id", "=", id).execute().catch((e) => uniqueViolation(e, `A group named "${name}"`));
+    await trx
+      .updateTable("groups")
+      .set({ name })
+      .where("id", "=", id)
+      .execute()
+      .catch((e) => uniqueViolation(e, `A group named "${name}"`));
     await recordAudit(trx, { actor, action: "group.update", objectType: "group", objectId: id, details: { name: { from: group.name, to: name } } });
   });
   return groupView(db, id);
@@ -149,8 +167,18 @@ export async function setGroupMembers(db: Db, actor: Actor, id: string, userIds:
     await requireUsers(trx, userIds);
     const members = [...new Set(userIds)];
     await trx.deleteFrom("group_members").where("group_id", "=", id).execute();
-    if (members.length) await trx.insertInto("group_members").values(members.map((user_id) => ({ group_id: id, user_id }))).execute();
-    await recordAudit(trx, { actor, action: "group.members", objectType: "group", objectId: id, details: { from: group.members.map((m) => m.id), to: members } });
+    if (members.length)
+      await trx
+        .insertInto("group_members")
+        .values(members.map((user_id) => ({ group_id: id, user_id })))
+        .execute();
+    await recordAudit(trx, {
+      actor,
+      action: "group.members",
+      objectType: "group",
+      objectId: id,
+      details: { from: group.members.map((m) => m.id), to: members },
+    });
   });
   return groupView(db, id);
 }

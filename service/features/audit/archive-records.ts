@@ -56,7 +56,9 @@ function detailsOf(text: string): Record<string, unknown> {
 
 /** Documents whose document.create is among `rows` but which are gone without a document.delete event. */
 export async function checkDeletedDocuments(db: Executor, rows: AuditEventRow[], report: Report): Promise<void> {
-  const created = new Map(rows.filter((r) => r.action === "document.create" && r.object_type === "document" && r.object_id).map((r) => [r.object_id as string, r.seq]));
+  const created = new Map(
+    rows.filter((r) => r.action === "document.create" && r.object_type === "document" && r.object_id).map((r) => [r.object_id as string, r.seq]),
+  );
   for (const ids of chunks([...created.keys()])) {
     const present = new Set((await db.selectFrom("documents").select("id").where("id", "in", ids).execute()).map((d) => d.id));
     const gone = ids.filter((id) => !present.has(id));
@@ -121,7 +123,12 @@ export async function checkVersionsAgainstLog(db: Executor, report: Report, batc
 
 const label = (v: Pick<VersionFacts, "major" | "minor">) => `${v.major}.${v.minor}`;
 
-function checkDocument(doc: { id: string; created_at: string }, versions: VersionFacts[], events: Array<{ seq: number; action: string; details: string }>, report: Report): void {
+function checkDocument(
+  doc: { id: string; created_at: string },
+  versions: VersionFacts[],
+  events: Array<{ seq: number; action: string; details: string }>,
+  report: Report,
+): void {
   const recorded = new Map<string, Recorded>();
   const record = (subject: unknown, version: unknown, seq: number, action: string, d: Record<string, unknown>) =>
     recorded.set(`${String(subject)}@${String(version)}`, { sha256: d.sha256, size: d.size, seq, action });
@@ -154,15 +161,20 @@ function checkDocument(doc: { id: string; created_at: string }, versions: Versio
     if (r) {
       seen.add(key);
       const at = `${r.action}, row ${r.seq}`;
-      if (r.sha256 !== v.sha256) report({ kind: "version_mismatch", seq: r.seq, message: `${what(v)} has sha256 ${v.sha256}, the log recorded ${String(r.sha256)} (${at})` });
-      if (typeof r.size === "number" && r.size !== v.size) report({ kind: "version_mismatch", seq: r.seq, message: `${what(v)} has ${v.size} bytes, the log recorded ${r.size} (${at})` });
+      if (r.sha256 !== v.sha256)
+        report({ kind: "version_mismatch", seq: r.seq, message: `${what(v)} has sha256 ${v.sha256}, the log recorded ${String(r.sha256)} (${at})` });
+      if (typeof r.size === "number" && r.size !== v.size)
+        report({ kind: "version_mismatch", seq: r.seq, message: `${what(v)} has ${v.size} bytes, the log recorded ${r.size} (${at})` });
       continue;
     }
     if (v.subject_id === doc.id && v.minor === 0 && v.major >= 2) {
       // Marking a document final makes the next major version of the same content: it must equal the one before.
       if (!before) report({ kind: "unaudited_version", message: `${what(v)} is not in the log and follows no version it could have been made final from` });
       else if (before.sha256 !== v.sha256 || before.size !== v.size) {
-        report({ kind: "version_mismatch", message: `${what(v)} (made final from ${label(before)}) has sha256 ${v.sha256} and ${v.size} bytes, but ${label(before)} has ${before.sha256} and ${before.size}` });
+        report({
+          kind: "version_mismatch",
+          message: `${what(v)} (made final from ${label(before)}) has sha256 ${v.sha256} and ${v.size} bytes, but ${label(before)} has ${before.sha256} and ${before.size}`,
+        });
       }
       continue;
     }

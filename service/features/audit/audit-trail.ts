@@ -26,7 +26,11 @@ export async function openAuditTrail(db: Db, config: Pick<Config, "auditDir" | "
   const signing = openSigningKey(config.auditDir);
   const file = auditFiles(config.auditDir).checkpoints;
   const trust: ChainTrust = { secret: key.secret, keyedFrom: key.keyedFrom, legacyHead: key.legacyHead };
-  if (created) log.info({ keyId: key.id, keyedFrom: key.keyedFrom }, key.keyedFrom > 1 ? "audit chain keyed: the rows before stay plain sha256" : "audit chain key created");
+  if (created)
+    log.info(
+      { keyId: key.id, keyedFrom: key.keyedFrom },
+      key.keyedFrom > 1 ? "audit chain keyed: the rows before stay plain sha256" : "audit chain key created",
+    );
 
   const start = await startingPoint(db, file, signing);
   if (start.disagreeing) {

@@ -51,7 +51,11 @@ export function auditRoutes(ctx: AppContext) {
       auth: "admin",
       responses: {
         200: { description: "Everything verifies", schema: ArchiveVerified },
-        409: { description: "Something does not verify: `findings` names each thing (kind, message, row)", contentType: "application/json", schema: ArchiveBroken },
+        409: {
+          description: "Something does not verify: `findings` names each thing (kind, message, row)",
+          contentType: "application/json",
+          schema: ArchiveBroken,
+        },
       },
       async handle() {
         const report = await verifyArchive(ctx.db, ctx.config);

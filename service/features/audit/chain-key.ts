@@ -66,10 +66,14 @@ export async function openChainKey(db: Db, auditDir: string): Promise<{ key: Cha
   const metaBytes = readIfExists(files.chainMeta);
   if (secret && metaBytes) {
     const meta = parseMeta(metaBytes);
-    if (!meta || !metaHolds(secret, meta)) throw new ChainKeyRefused(`${files.chainMeta} was changed or belongs to another key than ${files.chainKey}; restore both from the backup`);
+    if (!meta || !metaHolds(secret, meta))
+      throw new ChainKeyRefused(`${files.chainMeta} was changed or belongs to another key than ${files.chainKey}; restore both from the backup`);
     return { key: { secret, id: meta.keyId, keyedFrom: meta.keyedFrom, legacyHead: meta.legacyHead }, created: false };
   }
-  if (!secret && metaBytes) throw new ChainKeyRefused(`the audit chain is keyed but ${files.chainKey} is missing; restore it from the backup (without it the chain cannot be extended or checked)`);
+  if (!secret && metaBytes)
+    throw new ChainKeyRefused(
+      `the audit chain is keyed but ${files.chainKey} is missing; restore it from the backup (without it the chain cannot be extended or checked)`,
+    );
 
   const last = await lastRow(db);
   if (last && chainHash(last.prev_hash, canonicalRow(last)) !== last.hash) {
@@ -110,10 +114,18 @@ export function readChainTrust(auditDir: string): { trust: ChainTrust; keyId: st
   if (secret) {
     const keyId = chainKeyId(secret);
     if (!metaBytes) {
-      return { trust: { secret, keyedFrom: 1, legacyHead: null }, keyId, problems: [{ kind: "bad_key_metadata", message: `${files.chainMeta} is missing: every row is held to the chain key` }] };
+      return {
+        trust: { secret, keyedFrom: 1, legacyHead: null },
+        keyId,
+        problems: [{ kind: "bad_key_metadata", message: `${files.chainMeta} is missing: every row is held to the chain key` }],
+      };
     }
     if (!meta || !metaHolds(secret, meta)) {
-      return { trust: { secret, keyedFrom: 1, legacyHead: null }, keyId, problems: [{ kind: "bad_key_metadata", message: `${files.chainMeta} was changed or belongs to another key: every row is held to the chain key` }] };
+      return {
+        trust: { secret, keyedFrom: 1, legacyHead: null },
+        keyId,
+        problems: [{ kind: "bad_key_metadata", message: `${files.chainMeta} was changed or belongs to another key: every row is held to the chain key` }],
+      };
     }
     return { trust: { secret, keyedFrom: meta.keyedFrom, legacyHead: meta.legacyHead }, keyId, problems: [] };
   }
@@ -122,7 +134,9 @@ export function readChainTrust(auditDir: string): { trust: ChainTrust; keyId: st
     return {
       trust: { secret: null, keyedFrom, legacyHead: meta?.legacyHead ?? null },
       keyId: meta?.keyId ?? null,
-      problems: [{ kind: "missing_key", message: `${files.chainKey} is missing: rows from ${keyedFrom} on cannot be checked (restore the key from the backup)` }],
+      problems: [
+        { kind: "missing_key", message: `${files.chainKey} is missing: rows from ${keyedFrom} on cannot be checked (restore the key from the backup)` },
+      ],
     };
   }
   return { trust: { secret: null, keyedFrom: Infinity, legacyHead: null }, keyId: null, problems: [] };

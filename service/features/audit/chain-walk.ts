@@ -52,7 +52,9 @@ function breakAt(row: AuditEventRow, expectedSeq: number, prevHash: string, trus
   }
   if (!trust.secret || keyedHash(trust.secret, row.prev_hash, canonical) === row.hash) return null;
   if (chainHash(row.prev_hash, canonical) === row.hash) {
-    return broken(`row ${row.seq} was changed after it was written: its hash is a plain sha256 made without the chain key, and rows from ${trust.keyedFrom} on are keyed`);
+    return broken(
+      `row ${row.seq} was changed after it was written: its hash is a plain sha256 made without the chain key, and rows from ${trust.keyedFrom} on are keyed`,
+    );
   }
   return broken(`row ${row.seq} was changed after it was written: its hash was not made with this archive's chain key`);
 }

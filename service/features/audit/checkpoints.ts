@@ -27,9 +27,14 @@ export interface SigningKey extends PublicKey {
   privateKey: KeyObject;
 }
 
-const keyIdOf = (publicKey: KeyObject) => createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+const keyIdOf = (publicKey: KeyObject) =>
+  createHash("sha256")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest("hex")
+    .slice(0, 16);
 
-const signedBytes = (c: Omit<Checkpoint, "signature">) => Buffer.from(`ims-case audit checkpoint v1\n${JSON.stringify([c.seq, c.head, c.at, c.keyedFrom, c.keyId])}`);
+const signedBytes = (c: Omit<Checkpoint, "signature">) =>
+  Buffer.from(`ims-case audit checkpoint v1\n${JSON.stringify([c.seq, c.head, c.at, c.keyedFrom, c.keyId])}`);
 
 /** The signing key pair, made at the first start. A public key without its private key is a lost key: restore it, do not replace it silently. */
 export function openSigningKey(auditDir: string): SigningKey {
@@ -38,7 +43,9 @@ export function openSigningKey(auditDir: string): SigningKey {
   if (existing) return existing;
   const files = auditFiles(auditDir);
   if (fs.existsSync(files.publicKey)) {
-    throw new Error(`${files.signingKey} is missing but ${files.publicKey} is there; restore the signing key from the backup (or move the public key away to start a new one)`);
+    throw new Error(
+      `${files.signingKey} is missing but ${files.publicKey} is there; restore the signing key from the backup (or move the public key away to start a new one)`,
+    );
   }
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   writeNewFile(files.signingKey, privateKey.export({ type: "pkcs8", format: "pem" }), 0o600);

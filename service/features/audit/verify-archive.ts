@@ -46,7 +46,11 @@ class Findings {
 }
 
 /** `checkpointFiles` defaults to the archive's own checkpoints file; more may be given (copies shipped elsewhere). */
-export async function verifyArchive(db: Executor, config: Pick<Config, "dataDir" | "auditDir">, options?: { checkpointFiles?: string[] }): Promise<ArchiveVerification> {
+export async function verifyArchive(
+  db: Executor,
+  config: Pick<Config, "dataDir" | "auditDir">,
+  options?: { checkpointFiles?: string[] },
+): Promise<ArchiveVerification> {
   const findings = new Findings();
   const { trust, problems } = readChainTrust(config.auditDir);
   problems.forEach(findings.add);
@@ -63,7 +67,13 @@ export async function verifyArchive(db: Executor, config: Pick<Config, "dataDir"
 
   await checkVersionsAgainstLog(db, findings.add);
   const all = findings.all();
-  return { ok: all.length === 0, count: chain.count, head: chain.head, newestCheckpoint: newest && { seq: newest.seq, head: newest.head, at: newest.at }, findings: all };
+  return {
+    ok: all.length === 0,
+    count: chain.count,
+    head: chain.head,
+    newestCheckpoint: newest && { seq: newest.seq, head: newest.head, at: newest.at },
+    findings: all,
+  };
 }
 
 function truncated(chain: ChainWalk, newest: Checkpoint | null, trust: ChainTrust): ArchiveFinding | null {
@@ -77,7 +87,11 @@ function truncated(chain: ChainWalk, newest: Checkpoint | null, trust: ChainTrus
   }
   const legacyRows = trust.keyedFrom - 1;
   if (Number.isFinite(legacyRows) && legacyRows > chain.lastSeq) {
-    return { kind: "truncated", seq: chain.lastSeq + 1, message: `${ends}, but it already had ${legacyRows} rows when it was keyed: rows were cut off or deleted` };
+    return {
+      kind: "truncated",
+      seq: chain.lastSeq + 1,
+      message: `${ends}, but it already had ${legacyRows} rows when it was keyed: rows were cut off or deleted`,
+    };
   }
   return null;
 }
@@ -105,7 +119,11 @@ async function checkCheckpoints(
       const hash = hashAt.get(c.seq);
       // A missing row is the chain's finding (broken_row, truncated); only a different hash is the checkpoint's.
       if (hash !== undefined && hash !== c.head) {
-        report({ kind: "checkpoint_mismatch", seq: c.seq, message: `the checkpoint of ${c.at} (${where}) says row ${c.seq} has hash ${c.head}, but the archive's row ${c.seq} has ${hash}` });
+        report({
+          kind: "checkpoint_mismatch",
+          seq: c.seq,
+          message: `the checkpoint of ${c.at} (${where}) says row ${c.seq} has hash ${c.head}, but the archive's row ${c.seq} has ${hash}`,
+        });
       }
     }
     pending.length = 0;

@@ -1,5 +1,15 @@
 import type { Response } from "express";
-import { CaseListQuery, CasePage, CaseParams, CasePatch, CaseSuggestions, CaseSuggestQuery, CaseSummary, CloseCase, NewCase } from "../../../shared/api/schemas/cases.ts";
+import {
+  CaseListQuery,
+  CasePage,
+  CaseParams,
+  CasePatch,
+  CaseSuggestions,
+  CaseSuggestQuery,
+  CaseSummary,
+  CloseCase,
+  NewCase,
+} from "../../../shared/api/schemas/cases.ts";
 import type { AppContext } from "../../context.ts";
 import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { route } from "../../http/route.ts";
@@ -25,7 +35,11 @@ export function caseRoutes(ctx: AppContext) {
       tag: "cases",
       summary: "Create a case from a case template",
       body: NewCase,
-      responses: { 201: { description: "The new case", headers: etagHeader, schema: CaseSummary }, 403: { description: "External partners cannot" }, 422: { description: "Refused" } },
+      responses: {
+        201: { description: "The new case", headers: etagHeader, schema: CaseSummary },
+        403: { description: "External partners cannot" },
+        422: { description: "Refused" },
+      },
       handle: async ({ actor, body, res }) => withEtag(res, await createCase(ctx.db, actor, body)),
     }),
     route({
@@ -83,7 +97,13 @@ export function caseRoutes(ctx: AppContext) {
       params: CaseParams,
       body: CasePatch,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Closed" }, ...stale, 422: { description: "Refused" } },
+      responses: {
+        200: { description: "The case", headers: etagHeader, schema: CaseSummary },
+        404: { description: "Not found" },
+        409: { description: "Closed" },
+        ...stale,
+        422: { description: "Refused" },
+      },
       handle: async ({ actor, params, body, req, res }) => withEtag(res, await updateCaseDetails(ctx.db, actor, params.id, body, req.get("If-Match"))),
     }),
     route({
@@ -94,8 +114,14 @@ export function caseRoutes(ctx: AppContext) {
       params: CaseParams,
       body: CloseCase,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The closed case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Already closed" }, ...stale },
-      handle: async ({ actor, params, body, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate, req.get("If-Match"))),
+      responses: {
+        200: { description: "The closed case", headers: etagHeader, schema: CaseSummary },
+        404: { description: "Not found" },
+        409: { description: "Already closed" },
+        ...stale,
+      },
+      handle: async ({ actor, params, body, req, res }) =>
+        withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "closed", body.endDate, req.get("If-Match"))),
     }),
     route({
       method: "post",
@@ -104,7 +130,12 @@ export function caseRoutes(ctx: AppContext) {
       summary: "Reopen a closed case; disposal dates that depended on its closing are cleared",
       params: CaseParams,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The reopened case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found" }, 409: { description: "Already active" }, ...stale },
+      responses: {
+        200: { description: "The reopened case", headers: etagHeader, schema: CaseSummary },
+        404: { description: "Not found" },
+        409: { description: "Already active" },
+        ...stale,
+      },
       handle: async ({ actor, params, req, res }) => withEtag(res, await setCaseStatus(ctx.db, actor, params.id, "active", undefined, req.get("If-Match"))),
     }),
   ];

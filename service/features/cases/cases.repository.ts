@@ -32,7 +32,11 @@ export async function insertCase(db: Executor, row: Insertable<CaseTable>): Prom
 export async function indexTitle(db: Executor, caseId: string, title: string): Promise<void> {
   await db.deleteFrom("case_words").where("case_id", "=", caseId).execute();
   const words = titleWords(title);
-  if (words.length) await db.insertInto("case_words").values(words.map((word) => ({ word, case_id: caseId }))).execute();
+  if (words.length)
+    await db
+      .insertInto("case_words")
+      .values(words.map((word) => ({ word, case_id: caseId })))
+      .execute();
 }
 
 /** Changes the case if it is still at `revision`, moving the revision on in the same statement; false if it was not. */
@@ -75,7 +79,11 @@ export async function listCases(db: Executor, actor: Actor, f: CaseListFilter): 
     const [at, id] = f.after;
     q = q.where((eb) => eb.or([eb("cases.changed_at", "<", at), eb.and([eb("cases.changed_at", "=", at), eb("cases.id", "<", id)])]));
   }
-  return q.orderBy("cases.changed_at", "desc").orderBy("cases.id", "desc").limit(f.limit + 1).execute();
+  return q
+    .orderBy("cases.changed_at", "desc")
+    .orderBy("cases.id", "desc")
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** Visible cases the user used lately, most recent first, by keyset on (used_at, case id). */
@@ -88,7 +96,11 @@ export async function listRecentCases(db: Executor, actor: Actor, after: [string
     const [at, id] = after;
     q = q.where((eb) => eb.or([eb("recent_cases.used_at", "<", at), eb.and([eb("recent_cases.used_at", "=", at), eb("cases.id", "<", id)])]));
   }
-  return q.orderBy("recent_cases.used_at", "desc").orderBy("cases.id", "desc").limit(limit + 1).execute();
+  return q
+    .orderBy("recent_cases.used_at", "desc")
+    .orderBy("cases.id", "desc")
+    .limit(limit + 1)
+    .execute();
 }
 
 /** Above this many cases for one title word, walking the cases newest first finds ten matches sooner. */
@@ -101,11 +113,25 @@ const DENSE_WORD = 2000;
  */
 async function titleMatch(db: Executor, words: string[]) {
   const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
-  const range = (w: string) => (eb: ExpressionBuilder<Database, "case_words">) => eb.and([eb("case_words.word", ">=", w), eb("case_words.word", "<", `${w}\uffff`)]);
+  const range = (w: string) => (eb: ExpressionBuilder<Database, "case_words">) =>
+    eb.and([eb("case_words.word", ">=", w), eb("case_words.word", "<", `${w}\uffff`)]);
   const has = (w: string) => (eb: ExpressionBuilder<Database, "cases">) =>
-    eb.exists(eb.selectFrom("case_words").select(sql`1`.as("one")).whereRef("case_words.case_id", "=", "cases.id").where(range(w)));
+    eb.exists(
+      eb
+        .selectFrom("case_words")
+        .select(sql`1`.as("one"))
+        .whereRef("case_words.case_id", "=", "cases.id")
+        .where(range(w)),
+    );
   const alsoHas = (w: string) => (eb: ExpressionBuilder<Database, "case_words">) =>
-    eb.exists(eb.selectFrom("case_words as other").select(sql`1`.as("one")).whereRef("other.case_id", "=", "case_words.case_id").where("other.word", ">=", w).where("other.word", "<", `${w}\uffff`));
+    eb.exists(
+      eb
+        .selectFrom("case_words as other")
+        .select(sql`1`.as("one"))
+        .whereRef("other.case_id", "=", "case_words.case_id")
+        .where("other.word", ">=", w)
+        .where("other.word", "<", `${w}\uffff`),
+    );
   // How many cases have every word, counted only up to the threshold.
   const { n } = await db
     .selectFrom((eb) => {
@@ -116,8 +142,12 @@ async function titleMatch(db: Executor, words: string[]) {
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
   const sparse = Number(n) < DENSE_WORD;
+  // Whatever the query selects so far, the filter only adds a WHERE.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return <Q extends SelectQueryBuilder<Database, "cases", any>>(qb: Q): Q => {
-    let out = (sparse ? qb.where("cases.id", "in", (eb) => eb.selectFrom("case_words").select("case_words.case_id").where(range(first))) : qb.where(has(first))) as Q;
+    let out = (
+      sparse ? qb.where("cases.id", "in", (eb) => eb.selectFrom("case_words").select("case_words.case_id").where(range(first))) : qb.where(has(first))
+    ) as Q;
     for (const w of others) out = out.where(has(w)) as Q;
     return out;
   };
@@ -160,7 +190,9 @@ async function pickFrom<B extends SelectQueryBuilder<Database, "cases", CaseRow>
       .orderBy("recent_cases.used_at", "desc")
       .limit(limit + seen.size)
       .execute()
-  ).filter((c) => !seen.has(c.id)).slice(0, limit) as CaseRow[];
+  )
+    .filter((c) => !seen.has(c.id))
+    .slice(0, limit) as CaseRow[];
   if (recent.length >= limit) return recent;
   for (const c of recent) seen.add(c.id);
   const rest = await matching(base())

@@ -94,7 +94,13 @@ export async function createCase(db: Db, actor: Actor, input: CreateCase): Promi
     };
     await repo.insertCase(trx, row);
     await repo.touchRecent(trx, actor.userId, row.id);
-    await recordAudit(trx, { actor, action: "case.create", objectType: "case", objectId: row.id, details: { number: row.number, title: row.title, template: template.name } });
+    await recordAudit(trx, {
+      actor,
+      action: "case.create",
+      objectType: "case",
+      objectId: row.id,
+      details: { number: row.number, title: row.title, template: template.name },
+    });
     return toCaseView(row);
   });
 }

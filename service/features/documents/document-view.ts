@@ -99,5 +99,9 @@ export async function listDocuments(db: Executor, actor: Actor, f: DocumentListF
     const [at, id] = f.after;
     q = q.where((eb) => eb.or([eb("documents.changed_at", "<", at), eb.and([eb("documents.changed_at", "=", at), eb("documents.id", "<", id)])]));
   }
-  return q.orderBy("documents.changed_at", "desc").orderBy("documents.id", "desc").limit(f.limit + 1).execute();
+  return q
+    .orderBy("documents.changed_at", "desc")
+    .orderBy("documents.id", "desc")
+    .limit(f.limit + 1)
+    .execute();
 }

@@ -52,7 +52,11 @@ import { addAttachment, addAttachmentVersion, addVersion, checkAttachmentAllowed
 const multipartBody = (fields: Record<string, unknown>, description: string) => ({
   contentType: "multipart/form-data",
   description: `${description} Alternatively send application/json naming a finished resumable upload (see /api/uploads).`,
-  schema: { type: "object", properties: { metadata: { type: "string", description: "JSON, sent before the file" }, ...fields }, required: ["metadata", "file"] },
+  schema: {
+    type: "object",
+    properties: { metadata: { type: "string", description: "JSON, sent before the file" }, ...fields },
+    required: ["metadata", "file"],
+  },
 });
 const binary = { type: "string", format: "binary" };
 
@@ -76,12 +80,7 @@ function idempotencyKey(req: Request): string | undefined {
 }
 
 /** Everything content-bearing arrives either as multipart or as JSON naming finished uploads; both end here. */
-async function withContent<T>(
-  ctx: AppContext,
-  files: IncomingContent[],
-  claimed: ClaimedUpload[],
-  commit: () => Promise<T>,
-): Promise<T> {
+async function withContent<T>(ctx: AppContext, files: IncomingContent[], claimed: ClaimedUpload[], commit: () => Promise<T>): Promise<T> {
   try {
     const out = await commit();
     await Promise.all(claimed.map((c) => c.release()));
@@ -98,7 +97,13 @@ export async function isReferenced(ctx: AppContext, sha256: string): Promise<boo
 }
 
 function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFiles: number, metadata: (json: unknown) => Promise<M>, metadataOptional = false) {
-  return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), { fileFields, maxFiles, maxBytes: ctx.config.maxUploadBytes, metadata, metadataOptional });
+  return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), {
+    fileFields,
+    maxFiles,
+    maxBytes: ctx.config.maxUploadBytes,
+    metadata,
+    metadataOptional,
+  });
 }
 
 const toContent = (f: ReceivedFile): IncomingContent => ({ blob: f.blob, filename: f.filename, mediaType: f.mediaType });
@@ -159,11 +164,17 @@ export function documentRoutes(ctx: AppContext) {
       tag: "documents",
       summary: "Save a new document (in a case, or floating without one)",
       headers: { "Idempotency-Key": "A key the client keeps for this save; a retry with the same key returns the first document instead of a second one." },
-      rawBody: multipartBody({ file: binary, attachment: { type: "array", items: binary } }, "A 'metadata' JSON part, a 'file' part and optional 'attachment' parts."),
+      rawBody: multipartBody(
+        { file: binary, attachment: { type: "array", items: binary } },
+        "A 'metadata' JSON part, a 'file' part and optional 'attachment' parts.",
+      ),
       responses: {
         201: { description: "Saved", headers: etagHeader, schema: DocumentDetails },
         200: { description: "Already saved with this Idempotency-Key", headers: etagHeader, schema: DocumentDetails },
-        400: { description: "Idempotency-Key is not valid (`invalid_idempotency_key`), no 'metadata' part (`missing_metadata`), or not exactly one 'file' (`missing_file`)" },
+        400: {
+          description:
+            "Idempotency-Key is not valid (`invalid_idempotency_key`), no 'metadata' part (`missing_metadata`), or not exactly one 'file' (`missing_file`)",
+        },
         404: { description: "The case, or a named upload, was not found" },
         ...uploadClaimRefusals,
         422: { description: "Metadata refused" },
@@ -182,7 +193,9 @@ export function documentRoutes(ctx: AppContext) {
           const saved = await withContent(ctx, contents, claimed, () => saveDocument(ctx.db, actor, prepared, contents[0], contents.slice(1), key));
           return created(actor, res, saved.id, saved.replayed);
         }
-        const { metadata: prepared, files } = await receive(ctx, req, ["file", "attachment"], 51, (json) => prepareDocument(ctx.db, actor, parseWith(NewDocumentMetadata, json)));
+        const { metadata: prepared, files } = await receive(ctx, req, ["file", "attachment"], 51, (json) =>
+          prepareDocument(ctx.db, actor, parseWith(NewDocumentMetadata, json)),
+        );
         const contents = files.map(toContent);
         const saved = await withContent(ctx, contents, [], async () => {
           if (!prepared) throw badRequest("missing_metadata", "Send a 'metadata' JSON part before the file.");
@@ -213,7 +226,10 @@ export function documentRoutes(ctx: AppContext) {
       tag: "documents",
       summary: "A document with versions, attachments, comments, references, disposal date and history",
       params: DocumentIdParams,
-      responses: { 200: { description: "The document", headers: { ...etagHeader, "Cache-Control": "no-store" }, schema: DocumentDetails }, 404: { description: "Not found or not visible" } },
+      responses: {
+        200: { description: "The document", headers: { ...etagHeader, "Cache-Control": "no-store" }, schema: DocumentDetails },
+        404: { description: "Not found or not visible" },
+      },
       async handle({ actor, params, res }) {
         // The ETag covers the document, not the comments and references shown with it, so no copy may be
         // kept and revalidated by it.
@@ -230,7 +246,12 @@ export function documentRoutes(ctx: AppContext) {
       params: DocumentIdParams,
       body: DocumentPatch,
       headers: ifMatchHeader,
-      responses: { 200: { description: "The changed document", headers: etagHeader, schema: DocumentDetails }, 404: { description: "Not found" }, 409: { description: "Conflict" }, ...stale },
+      responses: {
+        200: { description: "The changed document", headers: etagHeader, schema: DocumentDetails },
+        404: { description: "Not found" },
+        409: { description: "Conflict" },
+        ...stale,
+      },
       async handle({ actor, params, body, req, res }) {
         await updateDocument(ctx.db, actor, params.id, body, req.get("If-Match"));
         return withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false }));
@@ -269,7 +290,9 @@ export function documentRoutes(ctx: AppContext) {
       },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
-        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () => checkVersionAllowed(ctx.db, actor, params.id, ifMatch));
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () =>
+          checkVersionAllowed(ctx.db, actor, params.id, ifMatch),
+        );
         const comment = metadata.comment ?? "";
         await withContent(ctx, [content], claimed, () => addVersion(ctx.db, actor, params.id, ifMatch, content, comment));
         return new Reply(201, withEtag(res, await documentDetails(ctx.db, actor, params.id, { recordView: false })));
@@ -286,7 +309,12 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, undefined, query.version);
-        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+        await sendStoredFile(
+          res,
+          ctx.blobs,
+          { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 },
+          query.inline === "1" || query.inline === "true",
+        );
       },
     }),
 
@@ -319,10 +347,17 @@ export function documentRoutes(ctx: AppContext) {
       params: DocumentIdParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({title}) and a 'file' part."),
       headers: ifMatchHeader,
-      responses: { 201: { description: "The attachment", headers: etagHeader, schema: AttachmentCreated }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      responses: {
+        201: { description: "The attachment", headers: etagHeader, schema: AttachmentCreated },
+        404: { description: "Not found" },
+        ...uploadClaimRefusals,
+        ...stale,
+      },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
-        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () => checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch));
+        const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewAttachmentMetadata, () =>
+          checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch),
+        );
         const title = metadata.title;
         const attachment = await withContent(ctx, [content], claimed, () => addAttachment(ctx.db, actor, params.id, title, content, ifMatch));
         await sendDocumentEtag(actor, res, params.id);
@@ -338,14 +373,21 @@ export function documentRoutes(ctx: AppContext) {
       params: AttachmentParams,
       rawBody: multipartBody({ file: binary }, "A 'metadata' JSON part ({comment}) and a 'file' part."),
       headers: ifMatchHeader,
-      responses: { 201: { description: "The attachment's new version", headers: etagHeader, schema: AttachmentVersionCreated }, 404: { description: "Not found" }, ...uploadClaimRefusals, ...stale },
+      responses: {
+        201: { description: "The attachment's new version", headers: etagHeader, schema: AttachmentVersionCreated },
+        404: { description: "Not found" },
+        ...uploadClaimRefusals,
+        ...stale,
+      },
       async handle({ actor, params, req, res }) {
         const ifMatch = req.get("If-Match");
         const { content, claimed, metadata } = await receiveOne(ctx, req, actor, NewVersionMetadata, () =>
           checkAttachmentAllowed(ctx.db, actor, params.id, ifMatch, params.attachmentId),
         );
         const comment = metadata.comment ?? "";
-        const version = await withContent(ctx, [content], claimed, () => addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment, ifMatch));
+        const version = await withContent(ctx, [content], claimed, () =>
+          addAttachmentVersion(ctx.db, actor, params.id, params.attachmentId, content, comment, ifMatch),
+        );
         await sendDocumentEtag(actor, res, params.id);
         return new Reply(201, version);
       },
@@ -361,7 +403,12 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, params.attachmentId, query.version);
-        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, query.inline === "1" || query.inline === "true");
+        await sendStoredFile(
+          res,
+          ctx.blobs,
+          { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 },
+          query.inline === "1" || query.inline === "true",
+        );
       },
     }),
 
@@ -383,7 +430,12 @@ export function documentRoutes(ctx: AppContext) {
       summary: "Refer from this document to another (reply_to, relates_to, replaces, appendix_to)",
       params: DocumentIdParams,
       body: NewReference,
-      responses: { 201: { description: "The reference", schema: ReferenceCreated }, 404: { description: "Not found" }, 409: { description: "Exists" }, 422: { description: "Bad target" } },
+      responses: {
+        201: { description: "The reference", schema: ReferenceCreated },
+        404: { description: "Not found" },
+        409: { description: "Exists" },
+        422: { description: "Bad target" },
+      },
       handle: ({ actor, params, body }) => addReference(ctx.db, actor, params.id, body.toDocumentId, body.kind),
     }),
 

@@ -123,6 +123,8 @@ export async function addHistory(
   if (!changes.length) return;
   await db
     .insertInto("document_history")
-    .values(changes.map((c) => ({ id: crypto.randomUUID(), document_id: documentId, field: c.field, old_value: c.from, new_value: c.to, actor_id: actorId, at })))
+    .values(
+      changes.map((c) => ({ id: crypto.randomUUID(), document_id: documentId, field: c.field, old_value: c.from, new_value: c.to, actor_id: actorId, at })),
+    )
     .execute();
 }

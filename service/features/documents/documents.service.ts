@@ -100,7 +100,16 @@ export async function documentForIdempotencyKey(db: Executor, actor: Actor, key:
   return row?.document_id;
 }
 
-export function versionRow(documentId: string, subjectId: string, major: number, minor: number, content: IncomingContent, actor: Actor, at: string, comment: string): VersionRow {
+export function versionRow(
+  documentId: string,
+  subjectId: string,
+  major: number,
+  minor: number,
+  content: IncomingContent,
+  actor: Actor,
+  at: string,
+  comment: string,
+): VersionRow {
   return {
     id: randomUUID(),
     document_id: documentId,
@@ -176,7 +185,15 @@ export async function saveDocument(
       action: "document.create",
       objectType: "document",
       objectId: id,
-      details: { caseId: c?.id ?? null, documentType: type.name, filename: content.filename, sha256: content.blob.sha256, size: content.blob.size, attachments: attachments.length, attachmentContents },
+      details: {
+        caseId: c?.id ?? null,
+        documentType: type.name,
+        filename: content.filename,
+        sha256: content.blob.sha256,
+        size: content.blob.size,
+        attachments: attachments.length,
+        attachmentContents,
+      },
     });
     return { id, replayed: false };
   });
@@ -185,7 +202,11 @@ export async function saveDocument(
 export async function insertAttachment(db: Executor, actor: Actor, documentId: string, title: string, content: IncomingContent, at: string, comment: string) {
   const attachmentId = randomUUID();
   const v = versionRow(documentId, attachmentId, 1, 0, content, actor, at, comment);
-  const { n } = await db.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).where("document_id", "=", documentId).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom("attachments")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("document_id", "=", documentId)
+    .executeTakeFirstOrThrow();
   await db
     .insertInto("attachments")
     .values({ id: attachmentId, document_id: documentId, title, position: Number(n), current_version_id: v.id, created_at: at, created_by: actor.userId })
@@ -196,7 +217,15 @@ export async function insertAttachment(db: Executor, actor: Actor, documentId: s
 
 /** Final makes the next major version (1.3 → 2.0) of the same content. */
 function finalVersion(current: VersionRow, actor: Actor, at: string): VersionRow {
-  return { ...current, id: randomUUID(), major: current.major + 1, minor: 0, author_id: actor.userId, created_at: at, comment: "Markeret som endelig / marked final" };
+  return {
+    ...current,
+    id: randomUUID(),
+    major: current.major + 1,
+    minor: 0,
+    author_id: actor.userId,
+    created_at: at,
+    comment: "Markeret som endelig / marked final",
+  };
 }
 
 export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | null> {
@@ -330,7 +359,12 @@ export async function deleteDocument(db: Db, actor: Actor, id: string, reason: s
       action: "document.delete",
       objectType: "document",
       objectId: id,
-      details: { title: doc.title, caseId: doc.case_id, reason: reason ?? null, versions: versions.map((v) => ({ version: versionLabel(v), sha256: v.sha256 })) },
+      details: {
+        title: doc.title,
+        caseId: doc.case_id,
+        reason: reason ?? null,
+        versions: versions.map((v) => ({ version: versionLabel(v), sha256: v.sha256 })),
+      },
     });
   });
 }

@@ -37,7 +37,14 @@ export async function addReference(db: Db, actor: Actor, fromId: string, toId: s
       .where("kind", "=", kind)
       .executeTakeFirst();
     if (exists) throw new Problem(409, "reference_exists", "That reference already exists.");
-    const row = { id: crypto.randomUUID(), from_document_id: from.id, to_document_id: to.id, kind, created_at: new Date().toISOString(), created_by: actor.userId };
+    const row = {
+      id: crypto.randomUUID(),
+      from_document_id: from.id,
+      to_document_id: to.id,
+      kind,
+      created_at: new Date().toISOString(),
+      created_by: actor.userId,
+    };
     await trx.insertInto("document_references").values(row).execute();
     await recordAudit(trx, { actor, action: "reference.create", objectType: "document", objectId: from.id, details: { referenceId: row.id, to: to.id, kind } });
     return { id: row.id, kind, documentId: to.id, title: to.title };
@@ -58,6 +65,12 @@ export async function removeReference(db: Db, actor: Actor, fromId: string, refe
       .executeTakeFirst();
     if (!ref) throw notFound("The reference");
     await trx.deleteFrom("document_references").where("id", "=", referenceId).execute();
-    await recordAudit(trx, { actor, action: "reference.delete", objectType: "document", objectId: from.id, details: { referenceId, to: ref.to_document_id, kind: ref.kind } });
+    await recordAudit(trx, {
+      actor,
+      action: "reference.delete",
+      objectType: "document",
+      objectId: from.id,
+      details: { referenceId, to: ref.to_document_id, kind: ref.kind },
+    });
   });
 }

@@ -11,7 +11,15 @@ import type { VersionRow } from "./documents.table.ts";
 const VERSION_LABEL = /^\d{1,6}\.\d{1,6}$/;
 
 /** New content for a document or attachment is the next minor version of what it has (1.0 → 1.1, 2.0 → 2.1). */
-async function insertNextVersion(db: Executor, documentId: string, subjectId: string, content: IncomingContent, actor: Actor, at: string, comment: string): Promise<VersionRow> {
+async function insertNextVersion(
+  db: Executor,
+  documentId: string,
+  subjectId: string,
+  content: IncomingContent,
+  actor: Actor,
+  at: string,
+  comment: string,
+): Promise<VersionRow> {
   const latest = (await repo.latestVersion(db, subjectId))!;
   const v = versionRow(documentId, subjectId, latest.major, latest.minor + 1, content, actor, at, comment);
   await repo.insertVersion(db, v);
@@ -19,7 +27,14 @@ async function insertNextVersion(db: Executor, documentId: string, subjectId: st
 }
 
 /** Adds new content as the next minor version (1.0 → 1.1). Requires the ETag the client last saw. */
-export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: string | undefined, content: IncomingContent, comment: string): Promise<VersionRow> {
+export async function addVersion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  ifMatch: string | undefined,
+  content: IncomingContent,
+  comment: string,
+): Promise<VersionRow> {
   return db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
@@ -27,7 +42,13 @@ export async function addVersion(db: Db, actor: Actor, id: string, ifMatch: stri
     const at = new Date().toISOString();
     const v = await insertNextVersion(trx, doc.id, doc.id, content, actor, at, comment);
     await writeDocument(trx, doc, ifMatch, { current_version_id: v.id, changed_at: at, changed_by: actor.userId });
-    await recordAudit(trx, { actor, action: "version.create", objectType: "document", objectId: doc.id, details: { version: versionLabel(v), sha256: v.sha256, size: v.size, filename: v.filename } });
+    await recordAudit(trx, {
+      actor,
+      action: "version.create",
+      objectType: "document",
+      objectId: doc.id,
+      details: { version: versionLabel(v), sha256: v.sha256, size: v.size, filename: v.filename },
+    });
     return v;
   });
 }
@@ -56,12 +77,26 @@ export async function addAttachment(db: Db, actor: Actor, id: string, title: str
     const name = title?.trim() || content.filename;
     const { attachmentId, version } = await insertAttachment(trx, actor, doc.id, name, content, at, "");
     await writeDocument(trx, doc, ifMatch, { changed_at: at, changed_by: actor.userId });
-    await recordAudit(trx, { actor, action: "attachment.create", objectType: "document", objectId: doc.id, details: { attachmentId, title: name, sha256: version.sha256, size: version.size } });
+    await recordAudit(trx, {
+      actor,
+      action: "attachment.create",
+      objectType: "document",
+      objectId: doc.id,
+      details: { attachmentId, title: name, sha256: version.sha256, size: version.size },
+    });
     return { id: attachmentId, title: name, version: versionLabel(version) };
   });
 }
 
-export async function addAttachmentVersion(db: Db, actor: Actor, id: string, attachmentId: string, content: IncomingContent, comment: string, ifMatch?: string) {
+export async function addAttachmentVersion(
+  db: Db,
+  actor: Actor,
+  id: string,
+  attachmentId: string,
+  content: IncomingContent,
+  comment: string,
+  ifMatch?: string,
+) {
   return db.transaction().execute(async (trx) => {
     const doc = await requireVisibleDocument(trx, actor, id);
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
@@ -72,7 +107,13 @@ export async function addAttachmentVersion(db: Db, actor: Actor, id: string, att
     const v = await insertNextVersion(trx, doc.id, attachmentId, content, actor, at, comment);
     await trx.updateTable("attachments").set({ current_version_id: v.id }).where("id", "=", attachmentId).execute();
     await writeDocument(trx, doc, ifMatch, { changed_at: at, changed_by: actor.userId });
-    await recordAudit(trx, { actor, action: "attachment.version", objectType: "document", objectId: doc.id, details: { attachmentId, version: versionLabel(v), sha256: v.sha256, size: v.size } });
+    await recordAudit(trx, {
+      actor,
+      action: "attachment.version",
+      objectType: "document",
+      objectId: doc.id,
+      details: { attachmentId, version: versionLabel(v), sha256: v.sha256, size: v.size },
+    });
     return { id: attachmentId, version: versionLabel(v) };
   });
 }

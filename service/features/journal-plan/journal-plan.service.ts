@@ -16,7 +16,10 @@ export async function requireUsableJournalCode(db: Executor, code: string, today
   const row = await db.selectFrom("journal_plan").selectAll().where("code", "=", code).executeTakeFirst();
   if (!row) throw unprocessable("unknown_journal_code", `The journal plan has no code "${code}".`);
   if (row.retired_on && row.retired_on <= today) {
-    throw unprocessable("retired_journal_code", `The journal plan code ${code} (${row.title}) was retired on ${row.retired_on} and cannot be used for new cases.`);
+    throw unprocessable(
+      "retired_journal_code",
+      `The journal plan code ${code} (${row.title}) was retired on ${row.retired_on} and cannot be used for new cases.`,
+    );
   }
 }
 

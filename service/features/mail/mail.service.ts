@@ -6,7 +6,7 @@ import { caseVisibleTo, documentVisibleTo, type Visible } from "../access/access
 import type { Actor } from "../access/actor.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
 import { messageIdsIn, normaliseMessageId } from "../../../shared/flow/naming.ts";
-import { readMailHeaders, type MailHeaders } from "./mail-headers.ts";
+import { readMailHeaders } from "./mail-headers.ts";
 
 export const PARSE_MAIL_JOB = "mail.parse";
 
@@ -70,7 +70,11 @@ export async function parseMailJob(ctx: AppContext, payload: { documentId: strin
       .execute();
     const ids = [...new Set([messageId, h.inReplyTo, ...h.references].filter((x): x is string => Boolean(x)))];
     await trx.deleteFrom("mail_thread_ids").where("document_id", "=", payload.documentId).execute();
-    if (ids.length) await trx.insertInto("mail_thread_ids").values(ids.map((message_id) => ({ message_id, document_id: payload.documentId }))).execute();
+    if (ids.length)
+      await trx
+        .insertInto("mail_thread_ids")
+        .values(ids.map((message_id) => ({ message_id, document_id: payload.documentId })))
+        .execute();
   });
 }
 
@@ -132,11 +136,15 @@ export async function lookupMail(db: Executor, actor: Actor, q: MailLookup) {
     if (hit) alreadyFiled = { documentId: hit.documentId, case: hit.caseId ? { id: hit.caseId, number: hit.number!, title: hit.title! } : null };
   }
 
-  const thread = [...new Set([own, ...messageIdsIn(q.inReplyTo), ...(q.references ?? []).flatMap((r) => messageIdsIn(r))].filter((x): x is string => Boolean(x)))];
+  const thread = [
+    ...new Set([own, ...messageIdsIn(q.inReplyTo), ...(q.references ?? []).flatMap((r) => messageIdsIn(r))].filter((x): x is string => Boolean(x))),
+  ];
   let proposal = null;
   if (thread.length) {
     const c = await filedMails(db, actor)
-      .where("mail_messages.document_id", "in", (eb) => eb.selectFrom("mail_thread_ids").select("mail_thread_ids.document_id").where("mail_thread_ids.message_id", "in", thread))
+      .where("mail_messages.document_id", "in", (eb) =>
+        eb.selectFrom("mail_thread_ids").select("mail_thread_ids.document_id").where("mail_thread_ids.message_id", "in", thread),
+      )
       .executeTakeFirst();
     if (c) proposal = { case: c, reason: "thread" as const };
   }

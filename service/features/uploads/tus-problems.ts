@@ -12,7 +12,12 @@ const KNOWN: Array<[prefix: string, status: number, code: string, detail: string
   ["upload's size exceeded", 413, "upload_too_long", "The slice goes past the upload's declared length."],
   ["Maximum size exceeded", 413, "too_large", "The file is larger than the maximum upload size."],
   ["Upload-Length or Upload-Defer-Length header required", 400, "upload_length_required", "Send Upload-Length: the file's size in bytes."],
-  ["Upload-Metadata is invalid", 400, "invalid_upload_metadata", "Upload-Metadata must be comma-separated 'key base64value' pairs naming the file: filename <base64>."],
+  [
+    "Upload-Metadata is invalid",
+    400,
+    "invalid_upload_metadata",
+    "Upload-Metadata must be comma-separated 'key base64value' pairs naming the file: filename <base64>.",
+  ],
   ["Upload-Metadata must name the file", 400, "missing_filename", "Upload-Metadata must name the file: filename <base64>."],
   ["Cannot terminate an already completed upload", 409, "upload_complete", "The upload is complete; save it as a document instead of abandoning it."],
   ["Request aborted due to lock acquired", 409, "upload_busy", "Another request is writing this upload; ask with HEAD where it stands and continue."],
@@ -31,6 +36,7 @@ export function tusProblem(status: number, body: string): Problem {
   }
   // 501: an extension this server does not offer (concatenation, deferred length); the client chose it.
   if (status === 501) return badRequest("unsupported_tus_extension", `${text.split("\n")[0].slice(0, 200)} Send one upload with Upload-Length.`);
-  if (status >= 500) return new Problem(500, "internal_error", "Something went wrong on the server while receiving the upload; ask with HEAD where it stands and continue.");
+  if (status >= 500)
+    return new Problem(500, "internal_error", "Something went wrong on the server while receiving the upload; ask with HEAD where it stands and continue.");
   return new Problem(status, "upload_refused", text.slice(0, 300) || "The upload request was refused.");
 }

@@ -119,7 +119,8 @@ export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Pro
   router.all(UPLOADS_PATH, async (req, res) => {
     const actor = signedIn(res);
     const method = req.method.toUpperCase();
-    if (method !== "OPTIONS" && method !== "POST") throw notAllowed("OPTIONS, POST", `${method} is not a tus operation on ${UPLOADS_PATH}; start an upload with POST.`);
+    if (method !== "OPTIONS" && method !== "POST")
+      throw notAllowed("OPTIONS, POST", `${method} is not a tus operation on ${UPLOADS_PATH}; start an upload with POST.`);
     if (req.get(OVERRIDE_HEADER) !== undefined) throw badRequest("invalid_method_override", `X-HTTP-Method-Override is only honoured on ${UPLOADS_PATH}/{id}.`);
     asChecked(req, actor, method, UPLOADS_PATH);
     await run(req, res, method);

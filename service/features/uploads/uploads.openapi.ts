@@ -13,10 +13,22 @@ const header = (name: string, description: string, required = false, schema: Rec
   schema,
 });
 const tusResumable = header("Tus-Resumable", "The protocol version: 1.0.0", true, { type: "string", enum: ["1.0.0"] });
-const uploadId = { name: "id", in: "path", required: true, description: "The upload's id, from the Location of its creation", schema: { type: "string", format: "uuid" } };
-const uploadOffset = header("Upload-Offset", "Where this slice starts; must be the offset the server has (ask with HEAD)", true, { type: "integer", minimum: 0 });
+const uploadId = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The upload's id, from the Location of its creation",
+  schema: { type: "string", format: "uuid" },
+};
+const uploadOffset = header("Upload-Offset", "Where this slice starts; must be the offset the server has (ask with HEAD)", true, {
+  type: "integer",
+  minimum: 0,
+});
 const sliceType = header("Content-Type", "application/offset+octet-stream", true, { type: "string", enum: ["application/offset+octet-stream"] });
-const deferredLength = header("Upload-Length", "The total size, once known, of an upload created with Upload-Defer-Length", false, { type: "integer", minimum: 0 });
+const deferredLength = header("Upload-Length", "The total size, once known, of an upload created with Upload-Defer-Length", false, {
+  type: "integer",
+  minimum: 0,
+});
 const slice = { required: false, content: { "application/offset+octet-stream": { schema: { type: "string", format: "binary" } } } };
 
 const TUS_RESUMABLE = { "Tus-Resumable": "1.0.0" };
@@ -51,7 +63,10 @@ const status: Record<number, ProtocolResponse> = {
 
 /** What sending a slice answers (PATCH, or POST with X-HTTP-Method-Override: PATCH). */
 const append: Record<number, ProtocolResponse> = {
-  204: { description: "Stored; the new offset in Upload-Offset", headers: { ...TUS_RESUMABLE, "Upload-Offset": "How many bytes the server has now", ...EXPIRES } },
+  204: {
+    description: "Stored; the new offset in Upload-Offset",
+    headers: { ...TUS_RESUMABLE, "Upload-Offset": "How many bytes the server has now", ...EXPIRES },
+  },
   400: {
     description: `Upload-Offset is missing (\`upload_offset_required\`), Upload-Length is missing or not valid for a deferred upload (\`upload_length_required\`), or: ${refusals.tusHeader}`,
   },
@@ -86,11 +101,15 @@ function overridden(verb: "GET" | "POST"): ProtocolOperation {
     for (const [code, r] of Object.entries(part)) {
       const known = answers[Number(code)];
       if (!known) answers[Number(code)] = r;
-      else if (!known.description.includes(r.description)) answers[Number(code)] = { description: `${known.description}. ${r.description}`, headers: { ...known.headers, ...r.headers } };
+      else if (!known.description.includes(r.description))
+        answers[Number(code)] = { description: `${known.description}. ${r.description}`, headers: { ...known.headers, ...r.headers } };
     }
   }
   answers[200] = { ...status[200], description: "HEAD: where the upload stands, in the headers (no body)" };
-  answers[204] = { description: "PATCH: the slice is stored (the new Upload-Offset in the headers). DELETE: the upload is removed", headers: append[204].headers };
+  answers[204] = {
+    description: "PATCH: the slice is stored (the new Upload-Offset in the headers). DELETE: the upload is removed",
+    headers: append[204].headers,
+  };
   answers[400] = {
     description: `X-HTTP-Method-Override is not HEAD, PATCH or DELETE (\`invalid_method_override\`). PATCH: ${append[400].description}. HEAD, DELETE: ${refusals.tusHeader}`,
   };
@@ -106,7 +125,13 @@ function overridden(verb: "GET" | "POST"): ProtocolOperation {
       "(headers, owner check, answers); " +
       (verb === "POST" ? "with PATCH the body is the slice." : "GET carries no body, so PATCH through GET sends an empty slice."),
     auth: "user",
-    parameters: [uploadId, overrideHeader, tusResumable, { ...uploadOffset, required: false, description: "PATCH: where this slice starts" }, { ...sliceType, required: false, description: "PATCH: application/offset+octet-stream" }],
+    parameters: [
+      uploadId,
+      overrideHeader,
+      tusResumable,
+      { ...uploadOffset, required: false, description: "PATCH: where this slice starts" },
+      { ...sliceType, required: false, description: "PATCH: application/offset+octet-stream" },
+    ],
     ...(verb === "POST" ? { requestBody: slice } : {}),
     responses: answers,
   };
@@ -135,7 +160,7 @@ export const uploadsOpenApiPaths: ProtocolPaths = {
     post: {
       tag: "uploads",
       summary: "Start a resumable upload (tus creation); the Location header names it",
-      description: "With a body (creation-with-upload) the first slice is stored at once. Save the finished upload with POST /api/documents {\"upload\": id}.",
+      description: 'With a body (creation-with-upload) the first slice is stored at once. Save the finished upload with POST /api/documents {"upload": id}.',
       auth: "user",
       parameters: [
         tusResumable,
@@ -166,7 +191,13 @@ export const uploadsOpenApiPaths: ProtocolPaths = {
     },
   },
   [`${UPLOADS_PATH}/{id}`]: {
-    head: { tag: "uploads", summary: "How many bytes of the upload the server has (Upload-Offset)", auth: "user", parameters: [uploadId, tusResumable], responses: status },
+    head: {
+      tag: "uploads",
+      summary: "How many bytes of the upload the server has (Upload-Offset)",
+      auth: "user",
+      parameters: [uploadId, tusResumable],
+      responses: status,
+    },
     patch: {
       tag: "uploads",
       summary: "Send the next slice at Upload-Offset",

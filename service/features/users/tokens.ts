@@ -66,7 +66,11 @@ export type EnvTokenValues = Record<string, string | undefined>;
  * The same value as before retires nothing.
  */
 export async function retireEnvTokens(db: Db, current: EnvTokenValues, only?: string): Promise<number> {
-  let query = db.selectFrom("api_tokens").select(["id", "user_id", "label", "token_hash", "env_variable"]).where("env_variable", "is not", null).where("revoked_at", "is", null);
+  let query = db
+    .selectFrom("api_tokens")
+    .select(["id", "user_id", "label", "token_hash", "env_variable"])
+    .where("env_variable", "is not", null)
+    .where("revoked_at", "is", null);
   if (only) query = query.where("env_variable", "=", only);
   let retired = 0;
   for (const token of await query.execute()) {
@@ -98,7 +102,11 @@ export type EnvTokenOutcome =
  */
 export async function issueEnvToken(db: Db, variable: string, userId: string, token: string): Promise<EnvTokenOutcome> {
   await retireEnvTokens(db, { [variable]: token }, variable);
-  const existing = await db.selectFrom("api_tokens").select(["id", "user_id", "revoked_at", "env_variable"]).where("token_hash", "=", hashToken(token)).executeTakeFirst();
+  const existing = await db
+    .selectFrom("api_tokens")
+    .select(["id", "user_id", "revoked_at", "env_variable"])
+    .where("token_hash", "=", hashToken(token))
+    .executeTakeFirst();
   if (existing?.revoked_at) return "revoked";
   if (existing && existing.user_id !== userId) return "held_by_another_user";
   if (existing) {
@@ -108,7 +116,13 @@ export async function issueEnvToken(db: Db, variable: string, userId: string, to
   }
   await db.transaction().execute(async (trx) => {
     const issued = await issueApiToken(trx, userId, variable, token, variable);
-    await recordAudit(trx, { actor: null, action: "token.issue", objectType: "user", objectId: userId, details: { tokenId: issued.id, label: variable, variable } });
+    await recordAudit(trx, {
+      actor: null,
+      action: "token.issue",
+      objectType: "user",
+      objectId: userId,
+      details: { tokenId: issued.id, label: variable, variable },
+    });
   });
   return "issued";
 }

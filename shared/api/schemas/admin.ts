@@ -94,7 +94,8 @@ export const TemplateFields = z
     fields.forEach((f, i) => {
       if (seen.has(f.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `the field name "${f.name}" is used twice` });
       seen.add(f.name);
-      if (f.type === "choice" && !f.options?.length) ctx.addIssue({ code: "custom", path: [i, "options"], message: "a choice field needs at least one option" });
+      if (f.type === "choice" && !f.options?.length)
+        ctx.addIssue({ code: "custom", path: [i, "options"], message: "a choice field needs at least one option" });
       if (f.type !== "choice" && f.options) ctx.addIssue({ code: "custom", path: [i, "options"], message: "only choice fields have options" });
     });
   });

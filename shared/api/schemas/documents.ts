@@ -23,7 +23,10 @@ export const NewDocumentMetadata = z.strictObject({
   documentDate: IsoDate.optional(),
   accessGroupId: Id.optional(),
   comment: Comment.optional(),
-  attachments: z.array(z.strictObject({ title: Title.optional() })).max(50).optional(),
+  attachments: z
+    .array(z.strictObject({ title: Title.optional() }))
+    .max(50)
+    .optional(),
   mail: z.strictObject({ messageId: z.string().max(1000).optional(), conversationId: z.string().max(500).optional() }).optional(),
 });
 export type NewDocumentMetadata = z.input<typeof NewDocumentMetadata>;
@@ -34,7 +37,10 @@ export const UploadRef = z.uuid();
 /** POST /api/documents as JSON: the content was sent before through a resumable upload. */
 export const NewDocumentFromUpload = NewDocumentMetadata.omit({ attachments: true }).extend({
   upload: UploadRef,
-  attachments: z.array(z.strictObject({ upload: UploadRef, title: Title.optional() })).max(50).optional(),
+  attachments: z
+    .array(z.strictObject({ upload: UploadRef, title: Title.optional() }))
+    .max(50)
+    .optional(),
 });
 export type NewDocumentFromUploads = z.input<typeof NewDocumentFromUpload>;
 
@@ -64,12 +70,19 @@ export const DocumentIdParams = z.object({ id: Id });
 export const AttachmentParams = z.object({ id: Id, attachmentId: Id });
 export const ReferenceParams = z.object({ id: Id, referenceId: Id });
 export const ContentQuery = z.object({
-  version: z.string().regex(/^\d{1,6}\.\d{1,6}$/, "a version number like 1.0 or 2.3").optional(),
+  version: z
+    .string()
+    .regex(/^\d{1,6}\.\d{1,6}$/, "a version number like 1.0 or 2.3")
+    .optional(),
   inline: z.enum(["0", "1", "true", "false"]).optional(),
 });
 export const DocumentListQuery = z.object({ caseId: z.string().optional(), floating: QueryBoolean.optional(), ...pageQuery });
 export const DeleteDocumentQuery = z.object({ reason: z.string().max(500).optional() });
-export const IdempotencyKey = z.string().min(8).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+export const IdempotencyKey = z
+  .string()
+  .min(8)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 // ---- responses
 

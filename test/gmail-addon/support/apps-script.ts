@@ -127,7 +127,7 @@ export function fakeUrlFetchApp(http: SyncHttpClient) {
     try {
       res = http.request({ method: method.toUpperCase(), url, headers, body });
     } catch (err) {
-      if (err instanceof SyncHttpError) throw new Error(`Address unavailable: ${url}`);
+      if (err instanceof SyncHttpError) throw new Error(`Address unavailable: ${url}`, { cause: err });
       throw err;
     }
     call.status = res.status;

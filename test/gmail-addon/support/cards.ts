@@ -36,7 +36,8 @@ const plain = (html: string) =>
 export function textOf(card: Json): string {
   const out: string[] = [];
   each(card, (n) => {
-    for (const key of ["title", "subtitle", "header", "text", "topLabel", "bottomLabel", "hint"]) if (typeof n[key] === "string") out.push(plain(n[key] as string));
+    for (const key of ["title", "subtitle", "header", "text", "topLabel", "bottomLabel", "hint"])
+      if (typeof n[key] === "string") out.push(plain(n[key] as string));
   });
   return out.join("\n");
 }
@@ -82,7 +83,10 @@ export function formOf(card: Json, changes: Record<string, FormValue> = {}): For
     const name = n.fieldName as string | undefined;
     if (!name) return;
     if (n.kind === "TextInput") values[name] = (n.value as string | undefined) ?? "";
-    else if (n.kind === "SelectionInput") values[name] = itemsOf(n).filter((i) => i.selected).map((i) => i.value);
+    else if (n.kind === "SelectionInput")
+      values[name] = itemsOf(n)
+        .filter((i) => i.selected)
+        .map((i) => i.value);
     else if (n.kind === "DatePicker") values[name] = typeof n.valueInMsSinceEpoch === "number" ? new Date(n.valueInMsSinceEpoch) : null;
   });
   Object.assign(values, changes);

@@ -27,7 +27,13 @@ export async function startHarness(exports: BackendConfig["google"]["exports"]):
   const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   const backend = await startBackend({
     env: {},
-    google: { clientId: CLIENT_ID, keyId: KEY_ID, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(), oauthToken: OAUTH_TOKEN, exports },
+    google: {
+      clientId: CLIENT_ID,
+      keyId: KEY_ID,
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      oauthToken: OAUTH_TOKEN,
+      exports,
+    },
   });
   const syncHttp = syncHttpClient();
   const alice = backend.world.tokens.alice;
@@ -69,7 +75,16 @@ export async function startHarness(exports: BackendConfig["google"]["exports"]):
 function signedIdToken(key: KeyObject, claims: Record<string, unknown>): string {
   const now = Math.floor(Date.now() / 1000);
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const payload = { iss: "https://accounts.google.com", azp: CLIENT_ID, aud: CLIENT_ID, sub: "1101694844743862", email_verified: true, iat: now, exp: now + 3600, ...claims };
+  const payload = {
+    iss: "https://accounts.google.com",
+    azp: CLIENT_ID,
+    aud: CLIENT_ID,
+    sub: "1101694844743862",
+    email_verified: true,
+    iat: now,
+    exp: now + 3600,
+    ...claims,
+  };
   const input = `${b64({ alg: "RS256", kid: KEY_ID, typ: "JWT" })}.${b64(payload)}`;
   return `${input}.${crypto.sign("sha256", Buffer.from(input), key).toString("base64url")}`;
 }

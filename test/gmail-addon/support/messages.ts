@@ -7,7 +7,10 @@ export async function gmailMessageFrom(raw: Buffer, id: string, threadId = `thre
   const parsed = await simpleParser(raw);
   const headers: Record<string, string> = {};
   for (const h of parsed.headerLines) {
-    const value = h.line.slice(h.line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim();
+    const value = h.line
+      .slice(h.line.indexOf(":") + 1)
+      .replace(/\r?\n[ \t]+/g, " ")
+      .trim();
     headers[h.key] ??= value;
   }
   const text = (a: unknown) => (Array.isArray(a) ? a.map((x) => x.text).join(", ") : ((a as { text?: string } | undefined)?.text ?? ""));

@@ -11,7 +11,11 @@ export function SavingStep({ state }: { state: FlowState }) {
   const percent = p ? Math.floor((p.sent / Math.max(1, p.total)) * 100) : 0;
   return (
     <div className={s.section} aria-live="polite">
-      <Field label={t("save.saving")} validationState="none" validationMessage={p?.retrying ? t("save.retrying", { attempt: p.retrying }) : t("save.progress", { percent })}>
+      <Field
+        label={t("save.saving")}
+        validationState="none"
+        validationMessage={p?.retrying ? t("save.retrying", { attempt: p.retrying }) : t("save.progress", { percent })}
+      >
         <ProgressBar value={percent / 100} data-testid="progress" />
       </Field>
     </div>

@@ -46,8 +46,7 @@ export async function identify(ctx: AppContext, authenticators: readonly Authent
     if (!actor) break;
     if (found.newSession) {
       const login = { actor, action: "auth.login", objectType: "user", objectId: actor.userId, details: { via: a.name } };
-      // Concurrent requests each append to the chain; a transaction makes reading its head and appending one step.
-      await ctx.db.transaction().execute((trx) => recordAudit(trx, login));
+      await recordAudit(ctx.db, login);
     }
     return { actor };
   }

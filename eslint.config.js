@@ -77,6 +77,21 @@ export default tseslint.config(
     },
   },
   {
+    // A feature reaches another feature through its service, never its repository (its tables).
+    files: ["service/features/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/addins/**", "**/gmail-addon/**", "**/web/**"], message: "The service imports nothing from the clients." },
+            { group: ["../*/*.repository.ts"], message: "Call the other feature's service; its repository and tables are its own." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["addins/src/**/*.{ts,tsx}"],
     ignores: ["addins/src/hosts/**", "addins/src/taskpane/index.tsx", "addins/src/commands/**"],
     languageOptions: { globals: { ...globals.browser } },

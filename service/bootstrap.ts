@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
-import { anAdministratorHasToken, issueEnvToken, issueGeneratedToken, retireEnvTokens, type EnvTokenValues } from "./features/users/tokens.ts";
+import { anAdministratorHasToken, issueEnvToken, issueGeneratedToken, retireEnvTokens, type EnvTokenValues } from "./features/users/tokens.service.ts";
+import { createUser, findUsersByEmail } from "./features/users/users.service.ts";
 import { demoTokenVariable } from "./seed/demo-tokens.ts";
 
 const ADMIN_EMAIL = "admin@ims-case.local";
@@ -22,15 +22,9 @@ export function environmentTokens(config: Config): EnvTokenValues {
  * standard output, never to the log (only its hash is stored, so it cannot be shown again).
  */
 export async function ensureAdmin(db: Db, config: Config, log: Logger): Promise<string> {
-  let admin = await db.selectFrom("users").select(["id", "active"]).where("email", "=", ADMIN_EMAIL).executeTakeFirst();
+  let [admin] = await findUsersByEmail(db, [ADMIN_EMAIL]);
   const fresh = !admin;
-  if (!admin) {
-    admin = { id: randomUUID(), active: 1 };
-    await db
-      .insertInto("users")
-      .values({ id: admin.id, email: ADMIN_EMAIL, name: "Administrator", role: "admin", active: 1, created_at: new Date().toISOString() })
-      .execute();
-  }
+  if (!admin) admin = await createUser(db, null, { email: ADMIN_EMAIL, name: "Administrator", role: "admin" });
   const retired = await retireEnvTokens(db, environmentTokens(config));
   if (retired) log.info({ retired }, "API tokens from environment variables that changed or were removed are revoked");
   if (config.adminToken) {

@@ -8,9 +8,9 @@ import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { openArchive } from "./open-archive.ts";
 import { authenticatorsFor } from "./features/auth/authenticators.ts";
-import { isReferenced } from "./features/documents/documents.controller.ts";
+import { isContentReferenced } from "./features/documents/documents.service.ts";
 import { seedDemo } from "./seed/demo.ts";
-import { startJobRunner } from "./jobs/jobs.ts";
+import { hasDueJob, startJobRunner } from "./jobs/jobs.ts";
 import { jobHandlers } from "./jobs/handlers.ts";
 import { releaseAllClaims } from "./features/uploads/uploads.service.ts";
 import { createHttpServer, drain } from "./http/connections.ts";
@@ -54,7 +54,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     void (async () => {
       await opened.maintain();
       await cleanUpUploads();
-      const removed = await ctx.blobs.sweep((sha) => isReferenced(ctx, sha), config.blobGraceSeconds);
+      const removed = await ctx.blobs.sweep((sha) => isContentReferenced(ctx.db, sha), config.blobGraceSeconds);
       if (removed) log.info({ removed }, "unreferenced blobs removed");
     })().catch((err) => log.error({ err }, "housekeeping failed"));
   }, 3600 * 1000);
@@ -70,13 +70,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       for (;;) {
         runner?.kick();
         await runner?.idle();
-        const due = await ctx.db
-          .selectFrom("jobs")
-          .select("id")
-          .where("state", "=", "pending")
-          .where("run_after", "<=", new Date().toISOString())
-          .executeTakeFirst();
-        if (!due) return;
+        if (!(await hasDueJob(ctx.db))) return;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

@@ -76,7 +76,7 @@ async function prepareDestination(dest: string, dataDir: string): Promise<{ work
 async function readSnapshot(file: string): Promise<{ blobs: ReferencedBlob[]; audit: Manifest["audit"]; problems: string[] }> {
   const opened = openSqlite(file, { readOnly: true });
   try {
-    // versions.sha256 is the only column that names a blob (see isReferenced in the documents controller).
+    // versions.sha256 is the only column that names a blob (see isContentReferenced in the documents service).
     const rows = await opened.db
       .selectFrom("versions")
       .select(["sha256", "size", (eb) => eb.fn.min("document_id").as("document_id")])

@@ -14,6 +14,7 @@ import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";
 import { listDocumentTypes, listRetentionRules } from "./retention/retention.service.ts";
 import { retentionRuleView } from "./retention/retention.ts";
 import { listTemplates } from "./templates/templates.service.ts";
+import { groupsOfUser } from "./users/users.service.ts";
 
 /** Reference data every client needs for the save flow: templates, document types, journal plan, access groups, me. */
 export function referenceRoutes(ctx: AppContext) {
@@ -25,12 +26,7 @@ export function referenceRoutes(ctx: AppContext) {
       summary: "The signed-in user, role and access groups",
       responses: { 200: { description: "Me", schema: Me } },
       async handle({ actor }) {
-        const groups = await ctx.db
-          .selectFrom("group_members")
-          .innerJoin("groups", "groups.id", "group_members.group_id")
-          .select(["groups.id", "groups.name"])
-          .where("group_members.user_id", "=", actor.userId)
-          .execute();
+        const groups = await groupsOfUser(ctx.db, actor.userId);
         return { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, groups, accessGroupIds: actor.accessGroupIds };
       },
     }),

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 import type { Logger } from "pino";
+import { isUniqueViolation } from "../db/dialect.ts";
 
 /** An error a client can act on: a stable `code`, an HTTP status, and a sentence a person can read. */
 export class Problem extends Error {
@@ -41,6 +42,12 @@ export const notFound = (what: string) => new Problem(404, "not_found", `${what}
 export const forbidden = (detail: string) => new Problem(403, "forbidden", detail);
 export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(400, code, detail, extra);
 export const unprocessable = (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(422, code, detail, extra);
+
+/** Turns a unique-constraint failure into 409 naming what already exists; rethrows anything else. */
+export function uniqueViolation(err: unknown, what: string): never {
+  if (isUniqueViolation(err)) throw new Problem(409, "already_exists", `${what} already exists.`);
+  throw err;
+}
 
 export function validationProblem(error: ZodError, where: string): Problem {
   const errors = error.issues.map((i) => ({

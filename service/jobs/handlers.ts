@@ -1,5 +1,15 @@
-import { PARSE_MAIL_JOB, parseMailJob } from "../features/mail/mail.service.ts";
+import type { AppContext } from "../context.ts";
+import { contentOfVersion } from "../features/documents/documents.service.ts";
+import { PARSE_MAIL_JOB, parseMail, type ParseMailPayload } from "../features/mail/mail.service.ts";
 import type { JobHandler } from "./jobs.ts";
+
+// Jobs sit above the features, like the admin routes: a handler composes the services a job needs.
+
+async function parseMailJob(ctx: AppContext, payload: ParseMailPayload): Promise<void> {
+  const content = await contentOfVersion(ctx.db, payload.versionId);
+  if (!content) return; // the document was deleted meanwhile
+  await parseMail(ctx, payload, content);
+}
 
 /** Every kind of background job and what runs it, for the service's in-process runner and for worker.ts alike. */
 export const jobHandlers: Record<string, JobHandler> = {

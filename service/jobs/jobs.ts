@@ -40,6 +40,12 @@ export async function enqueueJob(db: Executor, kind: string, payload: unknown): 
  * the WHERE on the row it locked). A claim counts as an attempt, so a job whose worker crashed mid-run
  * has used one when its lease runs out and it is taken again.
  */
+/** Whether a pending job is due now (leased ones are running). */
+export async function hasDueJob(db: Executor): Promise<boolean> {
+  const due = await db.selectFrom("jobs").select("id").where("state", "=", "pending").where("run_after", "<=", new Date().toISOString()).executeTakeFirst();
+  return !!due;
+}
+
 export async function claimJob(db: Executor, owner: string, leaseMs: number): Promise<Job | undefined> {
   const now = new Date().toISOString();
   const free = (eb: ExpressionBuilder<Database, "jobs">) =>

@@ -1,22 +1,18 @@
 import type { Db, Executor } from "../db/database.ts";
 import { accessGroupsOf } from "../features/access/access.ts";
 import type { Actor } from "../features/access/actor.ts";
-import {
-  createAccessGroup,
-  createDocumentType,
-  createGroup,
-  createJournalEntry,
-  createRetentionRule,
-  createTemplate,
-  createUser,
-} from "../features/admin/directory.service.ts";
+import { createAccessGroup, findAccessGroupByName } from "../features/access/access-groups.service.ts";
+import { createJournalEntry, journalCodes } from "../features/journal-plan/journal-plan.service.ts";
+import { createDocumentType, createRetentionRule, findDocumentTypeByName, findRetentionRuleByName } from "../features/retention/retention.service.ts";
+import { createTemplate, findTemplateByName } from "../features/templates/templates.service.ts";
+import { createGroup, createUser, findGroupByName, findUsersByEmail } from "../features/users/users.service.ts";
 import type { RetentionKind } from "../features/retention/retention.table.ts";
 import type { MetadataField } from "../features/templates/metadata-fields.ts";
 import type { Role } from "../features/users/users.table.ts";
 
 // The demo organisation: a school whose office (Skolekontoret) keeps pupils' and staff cases, and whose
 // board secretariat (Bestyrelsessekretariatet) handles grant projects and board meetings, some of them
-// shared with an outside partner. Everything is created through the directory service, so it is audited.
+// shared with an outside partner. Everything is created through the domain services, so it is audited.
 
 export interface DemoUser {
   login: string;
@@ -196,15 +192,10 @@ export const idOf = {
 
 /** The demo users that exist already, e.g. on a later start (their tokens from the environment still apply). */
 export async function existingDemoUsers(db: Executor): Promise<SeededUser[]> {
-  const rows = await db
-    .selectFrom("users")
-    .select(["id", "email"])
-    .where(
-      "email",
-      "in",
-      DEMO_USERS.map((u) => u.email),
-    )
-    .execute();
+  const rows = await findUsersByEmail(
+    db,
+    DEMO_USERS.map((u) => u.email),
+  );
   return DEMO_USERS.flatMap((u) => {
     const row = rows.find((r) => r.email === u.email);
     return row ? [{ ...u, id: row.id, fresh: false }] : [];
@@ -219,26 +210,26 @@ export async function seedDirectory(db: Db): Promise<DemoDirectory> {
   return db.transaction().execute(async (trx) => {
     const users = new Map<string, SeededUser>();
     for (const u of DEMO_USERS) {
-      const existing = await trx.selectFrom("users").select("id").where("email", "=", u.email).executeTakeFirst();
+      const [existing] = await findUsersByEmail(trx, [u.email]);
       const id = existing?.id ?? (await createUser(trx, null, { email: u.email, name: u.name, role: u.role })).id;
       users.set(u.login, { ...u, id, fresh: !existing });
     }
 
     const groups = new Map<string, string>();
     for (const name of new Set(DEMO_USERS.flatMap((u) => (u.group ? [u.group] : [])))) {
-      const existing = await trx.selectFrom("groups").select("id").where("name", "=", name).executeTakeFirst();
+      const existing = await findGroupByName(trx, name);
       const members = DEMO_USERS.filter((u) => u.group === name).map((u) => users.get(u.login)!.id);
       groups.set(name, existing?.id ?? (await createGroup(trx, null, name, members)).id);
     }
 
     const accessGroups = new Map<string, string>();
     for (const g of DEMO_ACCESS_GROUPS) {
-      const existing = await trx.selectFrom("access_groups").select("id").where("name", "=", g.name).executeTakeFirst();
+      const existing = await findAccessGroupByName(trx, g.name);
       const members = { groupIds: g.groups.map((n) => lookup(groups, n, "group")), userIds: g.users.map((login) => users.get(login)!.id) };
       accessGroups.set(g.name, existing?.id ?? (await createAccessGroup(trx, null, g.name, g.description, members)).id);
     }
 
-    const known = new Set((await trx.selectFrom("journal_plan").select("code").execute()).map((r) => r.code));
+    const known = await journalCodes(trx);
     for (const e of JOURNAL_PLAN) {
       if (known.has(e.code)) continue;
       const parentCode =
@@ -250,13 +241,13 @@ export async function seedDirectory(db: Db): Promise<DemoDirectory> {
 
     const rules = new Map<string, string>();
     for (const r of RETENTION_RULES) {
-      const existing = await trx.selectFrom("retention_rules").select("id").where("name", "=", r.name).executeTakeFirst();
+      const existing = await findRetentionRuleByName(trx, r.name);
       rules.set(r.name, existing?.id ?? (await createRetentionRule(trx, null, r)).id);
     }
 
     const documentTypes = new Map<string, string>();
     for (const t of DOCUMENT_TYPES) {
-      const existing = await trx.selectFrom("document_types").select("id").where("name", "=", t.name).executeTakeFirst();
+      const existing = await findDocumentTypeByName(trx, t.name);
       const created =
         existing ?? (await createDocumentType(trx, null, { name: t.name, category: t.category, retentionRuleId: lookup(rules, t.rule, "retention rule") }));
       documentTypes.set(t.name, created.id);
@@ -264,7 +255,7 @@ export async function seedDirectory(db: Db): Promise<DemoDirectory> {
 
     const templates = new Map<string, string>();
     for (const t of TEMPLATES) {
-      const existing = await trx.selectFrom("case_templates").select("id").where("name", "=", t.name).executeTakeFirst();
+      const existing = await findTemplateByName(trx, t.name);
       const created =
         existing ??
         (await createTemplate(trx, null, {

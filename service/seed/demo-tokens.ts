@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.ts";
-import { issueEnvToken, issueGeneratedToken } from "../features/users/tokens.ts";
+import { issueEnvToken, issueGeneratedToken } from "../features/users/tokens.service.ts";
 import type { SeededUser } from "./demo-directory.ts";
 
 /** The environment variable that sets a demo user's API token, e.g. IMS_DEMO_TOKEN_ANNE. */

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.ts";
+import { anyCaseExists } from "../features/cases/cases.service.ts";
 import { seedCases } from "./demo-cases.ts";
 import { existingDemoUsers, seedDirectory } from "./demo-directory.ts";
 import { ensureDemoTokens } from "./demo-tokens.ts";
@@ -10,8 +11,7 @@ import { ensureDemoTokens } from "./demo-tokens.ts";
  * case already is left alone; only the demo users' tokens from the environment are applied again.
  */
 export async function seedDemo(ctx: AppContext): Promise<void> {
-  const anyCase = await ctx.db.selectFrom("cases").select("id").limit(1).executeTakeFirst();
-  if (anyCase) {
+  if (await anyCaseExists(ctx.db)) {
     await ensureDemoTokens(ctx, await existingDemoUsers(ctx.db));
     return;
   }

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import request from "supertest";
 import { text } from "node:stream/consumers";
 import { BlobMissing, BlobTooLarge, diskBlobStore } from "../../service/blobs/blob-store.ts";
-import { isReferenced } from "../../service/features/documents/documents.controller.ts";
+import { isContentReferenced } from "../../service/features/documents/documents.service.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -106,7 +106,7 @@ describe("the sweep of unreferenced blobs", () => {
     const goneFile = blobFile(svc.config.blobDir, gone.currentVersion.sha256);
     const stray = path.join(svc.dataDir, "tmp", "crashed-upload.part");
     fs.writeFileSync(stray, "half an upload");
-    const referenced = (sha: string) => isReferenced(svc.ctx, sha);
+    const referenced = (sha: string) => isContentReferenced(svc.ctx.db, sha);
 
     // Within the grace period nothing goes: an upload may be about to commit a reference to it.
     expect(await svc.ctx.blobs.sweep(referenced, 3600)).to.equal(0);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import request from "supertest";
-import { createDocumentType } from "../../service/features/admin/directory.service.ts";
+import { createDocumentType } from "../../service/features/retention/retention.service.ts";
 import { binary } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
-import { createAccessGroup, createTemplate } from "../../service/features/admin/directory.service.ts";
+import { createAccessGroup } from "../../service/features/access/access-groups.service.ts";
+import { createTemplate } from "../../service/features/templates/templates.service.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
 import { buildWorld, type World } from "./world.ts";
 

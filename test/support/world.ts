@@ -1,14 +1,10 @@
 import type { Db } from "../../service/db/database.ts";
-import {
-  createAccessGroup,
-  createDocumentType,
-  createGroup,
-  createJournalEntry,
-  createRetentionRule,
-  createTemplate,
-  createUser,
-} from "../../service/features/admin/directory.service.ts";
-import { issueApiToken } from "../../service/features/users/tokens.ts";
+import { createAccessGroup } from "../../service/features/access/access-groups.service.ts";
+import { createJournalEntry } from "../../service/features/journal-plan/journal-plan.service.ts";
+import { createDocumentType, createRetentionRule } from "../../service/features/retention/retention.service.ts";
+import { createTemplate } from "../../service/features/templates/templates.service.ts";
+import { createGroup, createUser } from "../../service/features/users/users.service.ts";
+import { issueApiToken } from "../../service/features/users/tokens.service.ts";
 
 /** A small organisation: two caseworkers in different groups, an external partner, and their access groups. */
 export interface World {

@@ -1,4 +1,4 @@
-import { findTokenUser, touchToken } from "../users/tokens.ts";
+import { findTokenUser, touchToken } from "../users/tokens.service.ts";
 import type { Authenticator } from "./authenticator.ts";
 import { recordCredentialUse } from "./sessions.ts";
 

@@ -4,7 +4,7 @@ import type { AppContext } from "../../context.ts";
 import { Problem } from "../../http/problem.ts";
 import type { Authentication, Authenticator, CredentialRequest } from "./authenticator.ts";
 import { recordCredentialUse } from "./sessions.ts";
-import { findUserByEmail } from "./users.repository.ts";
+import { findUserByEmail } from "../users/users.service.ts";
 
 /** Why the library refused a token, from its error message; the message itself may carry the whole token. */
 const reasons: [RegExp, string, string][] = [
@@ -109,7 +109,7 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
 
       const email = payload.email.toLowerCase();
       const user = await findUserByEmail(ctx.db, email);
-      if (!user?.active) {
+      if (user?.active !== 1) {
         const detail = user
           ? `The IMS Case user with the e-mail address ${email} is deactivated; ask an administrator to reactivate you.`
           : `No IMS Case user has the e-mail address ${email}; ask an administrator to add you.`;

@@ -52,6 +52,10 @@ export async function updateCaseAt(db: Executor, id: string, revision: number, c
   return true;
 }
 
+export function findCase(db: Executor, id: string): Promise<CaseRow | undefined> {
+  return db.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 export async function touchRecent(db: Executor, userId: string, caseId: string): Promise<void> {
   const used_at = new Date().toISOString();
   await db

@@ -12,6 +12,7 @@ import { reapplyRetention } from "../documents/disposal.ts";
 import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
 import { metadataSchema } from "../templates/metadata-fields.ts";
 import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
+import { findActiveUser } from "../users/users.service.ts";
 import * as repo from "./cases.repository.ts";
 import type { CaseRow, CaseTable } from "./cases.table.ts";
 
@@ -47,7 +48,7 @@ export function toCaseView(r: CaseRow): CaseView {
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function requireActiveUser(db: Executor, id: string, what: string): Promise<void> {
-  const u = await db.selectFrom("users").select(["id", "role"]).where("id", "=", id).where("active", "=", 1).executeTakeFirst();
+  const u = await findActiveUser(db, id);
   if (!u) throw unprocessable("unknown_user", `The ${what} "${id}" is not an active user.`);
   if (u.role === "external") throw unprocessable("external_user", `An external partner cannot be ${what} of a case.`);
 }
@@ -105,6 +106,20 @@ export async function createCase(db: Db, actor: Actor, input: CreateCase): Promi
   });
 }
 
+/**
+ * A case by id, without an access check: for a feature that reached it through something the actor may see
+ * (a visible document's case). Anything the actor names directly goes through requireVisibleCase.
+ */
+export const findCase = repo.findCase;
+
+/** Whether the archive holds any case at all (demo data is seeded only into an empty one). */
+export async function anyCaseExists(db: Executor): Promise<boolean> {
+  return Boolean(await db.selectFrom("cases").select("id").limit(1).executeTakeFirst());
+}
+
+/** Puts the case first among the actor's recent cases (the task pane's "Seneste sager"). */
+export const markCaseUsed = (db: Executor, actor: Actor, caseId: string) => repo.touchRecent(db, actor.userId, caseId);
+
 export async function viewCase(db: Executor, actor: Actor, id: string): Promise<CaseView> {
   const c = await requireVisibleCase(db, actor, id);
   await recordAudit(db, { actor, action: "case.view", objectType: "case", objectId: c.id, details: {} });
@@ -126,7 +141,7 @@ function requireFreshCase(c: CaseRow, ifMatch: string | undefined): void {
  */
 async function writeCase(db: Executor, c: CaseRow, ifMatch: string | undefined, changes: Updateable<CaseTable>): Promise<CaseRow> {
   if (await repo.updateCaseAt(db, c.id, c.revision, changes)) return { ...c, ...changes, revision: c.revision + 1 } as CaseRow;
-  const now = await db.selectFrom("cases").selectAll().where("id", "=", c.id).executeTakeFirst();
+  const now = await repo.findCase(db, c.id);
   throw overtaken("case", ifMatch, now && { etag: caseEtag(now), state: caseState(now) });
 }
 

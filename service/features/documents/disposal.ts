@@ -1,22 +1,19 @@
 import type { Executor } from "../../db/database.ts";
 import type { Actor } from "../access/actor.ts";
+import type { CaseRow } from "../cases/cases.table.ts";
+import { ruleOfDocumentType } from "../retention/retention.service.ts";
 import { disposalDate } from "../retention/retention.ts";
 import { addHistory } from "./documents.repository.ts";
 
 /** Disposal date for one document from its type's rule and its case's end date. */
-export async function computeDisposal(db: Executor, documentTypeId: string, caseId: string | null, createdAt: string): Promise<string | null> {
-  const rule = await db
-    .selectFrom("document_types")
-    .innerJoin("retention_rules", "retention_rules.id", "document_types.retention_rule_id")
-    .select(["retention_rules.id", "retention_rules.name", "retention_rules.kind", "retention_rules.years"])
-    .where("document_types.id", "=", documentTypeId)
-    .executeTakeFirstOrThrow();
-  let caseClosedOn: string | null = null;
-  if (caseId) {
-    const c = await db.selectFrom("cases").select(["status", "end_date"]).where("id", "=", caseId).executeTakeFirstOrThrow();
-    caseClosedOn = c.status === "closed" ? c.end_date : null;
-  }
-  return disposalDate(rule, { caseClosedOn, documentCreatedAt: createdAt });
+export async function computeDisposal(
+  db: Executor,
+  documentTypeId: string,
+  c: Pick<CaseRow, "status" | "end_date"> | null,
+  createdAt: string,
+): Promise<string | null> {
+  const rule = await ruleOfDocumentType(db, documentTypeId);
+  return disposalDate(rule, { caseClosedOn: c?.status === "closed" ? c.end_date : null, documentCreatedAt: createdAt });
 }
 
 const BATCH = 500;

@@ -3,6 +3,7 @@ import type { Executor } from "../../db/database.ts";
 import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { findCase } from "../cases/cases.service.ts";
 import { listDocumentTypes } from "../retention/retention.service.ts";
 import * as repo from "./documents.repository.ts";
 import { mailOf } from "../mail/mail.service.ts";
@@ -55,7 +56,7 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
     repo.referencesOf(db, actor, doc),
     repo.historyOf(db, doc),
     listDocumentTypes(db, [doc.document_type_id]),
-    doc.case_id ? db.selectFrom("cases").select(["id", "number", "title", "status"]).where("id", "=", doc.case_id).executeTakeFirst() : undefined,
+    doc.case_id ? findCase(db, doc.case_id) : undefined,
     mailOf(db, doc),
   ]);
   if (options.recordView) await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
@@ -63,7 +64,7 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
   return {
     ...toDocumentSummary(doc),
     documentType: { id: type.id, name: type.name, category: type.category, retention: type.retention },
-    case: c ?? null,
+    case: c ? { id: c.id, number: c.number, title: c.title, status: c.status } : null,
     mail,
     currentVersion: toVersionView(own.find((v) => v.id === doc.current_version_id)!),
     versions: own.map(toVersionView),

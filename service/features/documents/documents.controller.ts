@@ -40,6 +40,7 @@ import {
   deleteDocument,
   documentForIdempotencyKey,
   etagOf,
+  isContentReferenced,
   fileDocument,
   prepareDocument,
   saveDocument,
@@ -92,9 +93,7 @@ async function withContent<T>(ctx: AppContext, files: IncomingContent[], claimed
   }
 }
 
-export async function isReferenced(ctx: AppContext, sha256: string): Promise<boolean> {
-  return Boolean(await ctx.db.selectFrom("versions").select("id").where("sha256", "=", sha256).limit(1).executeTakeFirst());
-}
+const isReferenced = (ctx: AppContext, sha256: string) => isContentReferenced(ctx.db, sha256);
 
 function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFiles: number, metadata: (json: unknown) => Promise<M>, metadataOptional = false) {
   return receiveMultipart(req, ctx.blobs, (sha) => isReferenced(ctx, sha), {

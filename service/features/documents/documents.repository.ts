@@ -43,6 +43,14 @@ export async function latestVersion(db: Executor, subjectId: string): Promise<Ve
     .executeTakeFirst();
 }
 
+export async function contentInUse(db: Executor, sha256: string): Promise<boolean> {
+  return Boolean(await db.selectFrom("versions").select("id").where("sha256", "=", sha256).limit(1).executeTakeFirst());
+}
+
+export function versionContent(db: Executor, versionId: string): Promise<{ sha256: string; size: number } | undefined> {
+  return db.selectFrom("versions").select(["sha256", "size"]).where("id", "=", versionId).executeTakeFirst();
+}
+
 export async function versionsOf(db: Executor, doc: Visible<DocumentRow>): Promise<VersionRow[]> {
   return db.selectFrom("versions").selectAll().where("document_id", "=", doc.id).orderBy("major").orderBy("minor").execute();
 }

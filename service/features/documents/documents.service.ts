@@ -7,10 +7,11 @@ import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/precondi
 import { Problem, unprocessable } from "../../http/problem.ts";
 import type { StoredBlob } from "../../blobs/blob-store.ts";
 import { requireVisibleCase, requireVisibleDocument, type Visible } from "../access/access.ts";
+import { requireAccessGroup } from "../access/access-groups.service.ts";
 import { isAdmin, type Actor } from "../access/actor.ts";
 import { requireCaseWritable, requireDocumentEditor, requireMayDelete, requireMayReturnToDraft } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { touchRecent } from "../cases/cases.repository.ts";
+import { findCase, markCaseUsed } from "../cases/cases.service.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
 import { requireDocumentType, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
 import { getTemplate } from "../templates/templates.service.ts";
@@ -69,8 +70,7 @@ async function requireTypeAllowedInCase(db: Executor, c: Visible<CaseRow>, type:
 
 /** A document may only be restricted to an access group its author is in: otherwise they would file what they cannot see. */
 async function requireAccessGroupMember(db: Executor, actor: Actor, accessGroupId: string, fromType?: string): Promise<void> {
-  const group = await db.selectFrom("access_groups").select(["id", "name"]).where("id", "=", accessGroupId).executeTakeFirst();
-  if (!group) throw unprocessable("unknown_access_group", `There is no access group with id "${accessGroupId}".`);
+  const group = await requireAccessGroup(db, accessGroupId);
   if (isAdmin(actor) || actor.accessGroupIds.includes(accessGroupId)) return;
   if (fromType) {
     throw unprocessable(
@@ -160,7 +160,7 @@ export async function saveDocument(
       case_id: c?.id ?? null,
       access_group_id: prepared.accessGroupId,
       document_date: input.documentDate ?? null,
-      disposal_date: await computeDisposal(trx, type.id, c?.id ?? null, at),
+      disposal_date: await computeDisposal(trx, type.id, c, at),
       current_version_id: (final ?? first).id,
       created_at: at,
       created_by: actor.userId,
@@ -179,7 +179,7 @@ export async function saveDocument(
     if (idempotencyKey) {
       await trx.insertInto("idempotency_keys").values({ user_id: actor.userId, key: idempotencyKey, document_id: id, created_at: at }).execute();
     }
-    if (c) await touchRecent(trx, actor.userId, c.id);
+    if (c) await markCaseUsed(trx, actor, c.id);
     await recordAudit(trx, {
       actor,
       action: "document.create",
@@ -228,9 +228,19 @@ function finalVersion(current: VersionRow, actor: Actor, at: string): VersionRow
   };
 }
 
+/** Whether any version names this content; a blob nothing names may be removed (the sweep, a failed save). */
+export async function isContentReferenced(db: Executor, sha256: string): Promise<boolean> {
+  return repo.contentInUse(db, sha256);
+}
+
+/** The stored content of a version, or undefined once its document is gone. */
+export async function contentOfVersion(db: Executor, versionId: string): Promise<{ sha256: string; size: number } | undefined> {
+  return repo.versionContent(db, versionId);
+}
+
 export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | null> {
   if (!doc.case_id) return null;
-  return (await db.selectFrom("cases").selectAll().where("id", "=", doc.case_id).executeTakeFirst()) ?? null;
+  return (await findCase(db, doc.case_id)) ?? null;
 }
 
 const currentState = (doc: DocumentRow) => ({ changedAt: doc.changed_at, changedBy: doc.changed_by });
@@ -298,7 +308,7 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
     if (patch.documentTypeId !== undefined && patch.documentTypeId !== doc.document_type_id) {
       const type = await requireDocumentType(trx, patch.documentTypeId);
       if (c) await requireTypeAllowedInCase(trx, c as Visible<CaseRow>, type);
-      const disposal = await computeDisposal(trx, type.id, doc.case_id, doc.created_at);
+      const disposal = await computeDisposal(trx, type.id, c, doc.created_at);
       changes.push({ field: "documentType", from: doc.document_type_id, to: type.id });
       if (type.category !== doc.category) changes.push({ field: "category", from: doc.category, to: type.category });
       if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal });
@@ -335,12 +345,12 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
     const type = await requireDocumentType(trx, doc.document_type_id);
     await requireTypeAllowedInCase(trx, c, type);
     const at = new Date().toISOString();
-    const disposal = await computeDisposal(trx, doc.document_type_id, c.id, doc.created_at);
+    const disposal = await computeDisposal(trx, doc.document_type_id, c, doc.created_at);
     await writeDocument(trx, doc, ifMatch, { case_id: c.id, disposal_date: disposal, changed_at: at, changed_by: actor.userId });
     const changes = [{ field: "caseId", from: null, to: c.id }];
     if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal } as never);
     await repo.addHistory(trx, id, actor.userId, at, changes);
-    await touchRecent(trx, actor.userId, c.id);
+    await markCaseUsed(trx, actor, c.id);
     await recordAudit(trx, { actor, action: "document.file", objectType: "document", objectId: id, details: { caseId: c.id, caseNumber: c.number } });
   });
 }

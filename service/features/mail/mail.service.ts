@@ -43,11 +43,14 @@ export async function registerMail(db: Executor, documentId: string, versionId: 
   await enqueueJob(db, PARSE_MAIL_JOB, { documentId, versionId });
 }
 
+export interface ParseMailPayload {
+  documentId: string;
+  versionId: string;
+}
+
 /** The job: parse the stored .eml's headers and keep them with the document. */
-export async function parseMailJob(ctx: AppContext, payload: { documentId: string; versionId: string }): Promise<void> {
-  const version = await ctx.db.selectFrom("versions").select(["sha256"]).where("id", "=", payload.versionId).executeTakeFirst();
-  if (!version) return; // the document was deleted meanwhile
-  const h = await readMailHeaders(await ctx.blobs.open(version.sha256));
+export async function parseMail(ctx: AppContext, payload: ParseMailPayload, content: { sha256: string }): Promise<void> {
+  const h = await readMailHeaders(await ctx.blobs.open(content.sha256));
   await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("mail_messages").select(["document_id", "message_id"]).where("document_id", "=", payload.documentId).executeTakeFirst();
     if (!row) return;

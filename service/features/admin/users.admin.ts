@@ -1,19 +1,30 @@
 import type { AppContext } from "../../context.ts";
+import type { Executor } from "../../db/database.ts";
 import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { route } from "../../http/route.ts";
-import { createAccessGroup, createGroup, createUser } from "./directory.service.ts";
+import { accessGroupsOf } from "../access/access.ts";
+import { accessGroupNames } from "../access/access-groups.service.ts";
+import { issueToken, listTokens, revokeToken } from "../users/tokens.service.ts";
 import {
-  AccessGroupMembers,
-  AccessGroupPatch,
-  AdminAccessGroup,
-  AdminAccessGroups,
+  createGroup,
+  createUser,
+  groupsOfUser,
+  groupView,
+  listGroups,
+  listUsers,
+  renameGroup,
+  requireUser,
+  setGroupMembers,
+  toUserView,
+  updateUser,
+} from "../users/users.service.ts";
+import {
   ApiTokens,
   Group,
   GroupMembers,
   GroupPatch,
   Groups,
   IssuedToken,
-  NewAccessGroup,
   NewGroup,
   NewToken,
   NewUser,
@@ -24,31 +35,18 @@ import {
   UserPatch,
 } from "../../../shared/api/schemas/admin.ts";
 import { IdParams } from "../../../shared/api/schemas/common.ts";
-import {
-  accessGroupView,
-  groupView,
-  issueToken,
-  listAccessGroups,
-  listGroups,
-  listTokens,
-  listUsers,
-  renameGroup,
-  replaceAccessGroupMembers,
-  revokeToken,
-  setGroupMembers,
-  toUserView,
-  updateAccessGroup,
-  updateUser,
-  userDetails,
-} from "./people.service.ts";
+import type { UserDetails as UserDetailsView } from "../../../shared/api/types.ts";
+import { conflict, notFound, refused, unknownReference as unknownRef } from "./responses.ts";
 
-const refused = { 403: { description: "Not an administrator (`admin_only`)" } };
-const notFound = { 404: { description: "Not found" } };
-const conflict = { 409: { description: "The name or email is taken" } };
-const unknownRef = { 422: { description: "A referenced user or group does not exist" } };
+/** A user with the groups they are in and the access groups that gives them. */
+export async function userDetails(db: Executor, id: string): Promise<UserDetailsView> {
+  const user = await requireUser(db, id);
+  const [groups, accessGroups] = await Promise.all([groupsOfUser(db, id), accessGroupsOf(db, id).then((ids) => accessGroupNames(db, ids))]);
+  return { ...toUserView(user), groups, accessGroups };
+}
 
-/** Users and their API tokens, groups, and access group membership. Admins only. */
-export function peopleRoutes(ctx: AppContext) {
+/** Users and their API tokens, and groups. Admins only. */
+export function userRoutes(ctx: AppContext) {
   const { db } = ctx;
   return [
     route({
@@ -98,7 +96,10 @@ export function peopleRoutes(ctx: AppContext) {
       params: IdParams,
       body: UserPatch,
       responses: { 200: { description: "The user", schema: UserDetails }, ...refused, ...notFound, 409: { description: "The last active administrator" } },
-      handle: ({ actor, params, body }) => updateUser(db, actor, params.id, body),
+      async handle({ actor, params, body }) {
+        await updateUser(db, actor, params.id, body);
+        return userDetails(db, params.id);
+      },
     }),
     route({
       method: "post",
@@ -182,50 +183,6 @@ export function peopleRoutes(ctx: AppContext) {
       body: GroupMembers,
       responses: { 200: { description: "The group", schema: Group }, ...refused, ...notFound, ...unknownRef },
       handle: ({ actor, params, body }) => setGroupMembers(db, actor, params.id, body.userIds),
-    }),
-    route({
-      method: "get",
-      path: "/api/admin/access-groups",
-      tag: "admin",
-      summary: "Access groups with their member users and groups",
-      auth: "admin",
-      responses: { 200: { description: "Access groups", schema: AdminAccessGroups }, ...refused },
-      handle: async () => ({ items: await listAccessGroups(db) }),
-    }),
-    route({
-      method: "post",
-      path: "/api/admin/access-groups",
-      tag: "admin",
-      summary: "Create an access group",
-      auth: "admin",
-      body: NewAccessGroup,
-      responses: { 201: { description: "The new access group", schema: AdminAccessGroup }, ...refused, ...conflict, ...unknownRef },
-      async handle({ actor, body }) {
-        const group = await db.transaction().execute((trx) => createAccessGroup(trx, actor, body.name, body.description, body));
-        return accessGroupView(db, group.id);
-      },
-    }),
-    route({
-      method: "patch",
-      path: "/api/admin/access-groups/:id",
-      tag: "admin",
-      summary: "Rename an access group or change its description",
-      auth: "admin",
-      params: IdParams,
-      body: AccessGroupPatch,
-      responses: { 200: { description: "The access group", schema: AdminAccessGroup }, ...refused, ...notFound, ...conflict },
-      handle: ({ actor, params, body }) => updateAccessGroup(db, actor, params.id, body),
-    }),
-    route({
-      method: "put",
-      path: "/api/admin/access-groups/:id/members",
-      tag: "admin",
-      summary: "Replace an access group's members (users and groups); effective from each user's next request",
-      auth: "admin",
-      params: IdParams,
-      body: AccessGroupMembers,
-      responses: { 200: { description: "The access group", schema: AdminAccessGroup }, ...refused, ...notFound, ...unknownRef },
-      handle: ({ actor, params, body }) => replaceAccessGroupMembers(db, actor, params.id, body),
     }),
   ];
 }

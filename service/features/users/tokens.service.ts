@@ -1,8 +1,17 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { ApiToken, IssuedToken } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
+import { notFound, Problem } from "../../http/problem.ts";
+import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import * as tokens from "./tokens.repository.ts";
+import { requireUser } from "./users.service.ts";
+
+// API tokens: issued to a user, stored only as a hash, revocable; tokens set in the environment
+// (IMS_ADMIN_TOKEN, IMS_DEMO_TOKEN_<LOGIN>) are valid while their variable holds them.
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const now = () => new Date().toISOString();
 
 /**
  * Issues a new API token; only its hash is stored, the token itself is returned once. `envVariable` names
@@ -14,23 +23,20 @@ export async function issueApiToken(
   label: string,
   token?: string,
   envVariable: string | null = null,
-): Promise<{ id: string; token: string }> {
+): Promise<{ id: string; token: string; createdAt: string }> {
   const value = token ?? `ims_${randomBytes(24).toString("base64url")}`;
-  const id = randomUUID();
-  await db
-    .insertInto("api_tokens")
-    .values({
-      id,
-      user_id: userId,
-      token_hash: hashToken(value),
-      label,
-      created_at: new Date().toISOString(),
-      last_used_at: null,
-      revoked_at: null,
-      env_variable: envVariable,
-    })
-    .execute();
-  return { id, token: value };
+  const row = {
+    id: randomUUID(),
+    user_id: userId,
+    token_hash: hashToken(value),
+    label,
+    created_at: now(),
+    last_used_at: null,
+    revoked_at: null,
+    env_variable: envVariable,
+  };
+  await tokens.insertToken(db, row);
+  return { id: row.id, token: value, createdAt: row.created_at };
 }
 
 export interface TokenUse {
@@ -42,20 +48,11 @@ export interface TokenUse {
 
 /** Finds the active user behind an API token, or null. */
 export async function findTokenUser(db: Executor, token: string): Promise<TokenUse | null> {
-  const row = await db
-    .selectFrom("api_tokens")
-    .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["api_tokens.id", "api_tokens.user_id", "api_tokens.last_used_at"])
-    .where("api_tokens.token_hash", "=", hashToken(token))
-    .where("api_tokens.revoked_at", "is", null)
-    .where("users.active", "=", 1)
-    .executeTakeFirst();
+  const row = await tokens.findUsableToken(db, hashToken(token));
   return row ? { userId: row.user_id, tokenId: row.id, lastUsedAt: row.last_used_at } : null;
 }
 
-export async function touchToken(db: Executor, tokenId: string, at: string): Promise<void> {
-  await db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", tokenId).execute();
-}
+export const touchToken = tokens.touchToken;
 
 /** Environment variable → the token it holds now (undefined: not set). */
 export type EnvTokenValues = Record<string, string | undefined>;
@@ -66,19 +63,13 @@ export type EnvTokenValues = Record<string, string | undefined>;
  * The same value as before retires nothing.
  */
 export async function retireEnvTokens(db: Db, current: EnvTokenValues, only?: string): Promise<number> {
-  let query = db
-    .selectFrom("api_tokens")
-    .select(["id", "user_id", "label", "token_hash", "env_variable"])
-    .where("env_variable", "is not", null)
-    .where("revoked_at", "is", null);
-  if (only) query = query.where("env_variable", "=", only);
   let retired = 0;
-  for (const token of await query.execute()) {
+  for (const token of await tokens.environmentTokens(db, only)) {
     const variable = token.env_variable!;
     const value = current[variable];
     if (value !== undefined && hashToken(value) === token.token_hash) continue;
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable("api_tokens").set({ revoked_at: new Date().toISOString() }).where("id", "=", token.id).execute();
+      await tokens.revokeTokenRow(trx, token.id, now());
       const details = { tokenId: token.id, label: token.label, variable, reason: value === undefined ? "removed" : "changed" };
       await recordAudit(trx, { actor: null, action: "token.retire", objectType: "user", objectId: token.user_id, details });
     });
@@ -102,16 +93,12 @@ export type EnvTokenOutcome =
  */
 export async function issueEnvToken(db: Db, variable: string, userId: string, token: string): Promise<EnvTokenOutcome> {
   await retireEnvTokens(db, { [variable]: token }, variable);
-  const existing = await db
-    .selectFrom("api_tokens")
-    .select(["id", "user_id", "revoked_at", "env_variable"])
-    .where("token_hash", "=", hashToken(token))
-    .executeTakeFirst();
+  const existing = await tokens.findTokenByHash(db, hashToken(token));
   if (existing?.revoked_at) return "revoked";
   if (existing && existing.user_id !== userId) return "held_by_another_user";
   if (existing) {
     // A token of this user that was issued otherwise and is now set in the environment is from there on.
-    if (existing.env_variable !== variable) await db.updateTable("api_tokens").set({ env_variable: variable }).where("id", "=", existing.id).execute();
+    if (existing.env_variable !== variable) await tokens.setTokenVariable(db, existing.id, variable);
     return "kept";
   }
   await db.transaction().execute(async (trx) => {
@@ -137,15 +124,33 @@ export async function issueGeneratedToken(db: Db, userId: string, label: string)
 }
 
 /** Whether some active administrator holds an API token that is not revoked. */
-export async function anAdministratorHasToken(db: Executor): Promise<boolean> {
-  const row = await db
-    .selectFrom("api_tokens")
-    .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select("api_tokens.id")
-    .where("users.role", "=", "admin")
-    .where("users.active", "=", 1)
-    .where("api_tokens.revoked_at", "is", null)
-    .limit(1)
-    .executeTakeFirst();
-  return !!row;
+export const anAdministratorHasToken = tokens.anAdministratorHoldsToken;
+
+/** An administrator issues an API token for an active user. The token is in this answer only; the database keeps its hash. */
+export async function issueToken(db: Db, actor: Actor, userId: string, label: string): Promise<IssuedToken> {
+  return db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, userId);
+    if (user.active !== 1) throw new Problem(409, "user_inactive", `${user.name} is deactivated; activate the user before issuing a token.`);
+    const { id, token, createdAt } = await issueApiToken(trx, userId, label);
+    await recordAudit(trx, { actor, action: "user.token.issue", objectType: "user", objectId: userId, details: { tokenId: id, label } });
+    return { id, userId, label, token, createdAt, lastUsedAt: null, revokedAt: null };
+  });
+}
+
+/** A user's API tokens: labels and dates, never the tokens. */
+export async function listTokens(db: Executor, userId: string): Promise<ApiToken[]> {
+  await requireUser(db, userId);
+  const rows = await tokens.tokensOfUser(db, userId);
+  return rows.map((t) => ({ id: t.id, label: t.label, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at }));
+}
+
+/** Revokes a token: it is refused from the next request on. Revoking twice is harmless. */
+export async function revokeToken(db: Db, actor: Actor, userId: string, tokenId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const token = await tokens.findTokenOfUser(trx, userId, tokenId);
+    if (!token) throw notFound("The token");
+    if (token.revoked_at) return;
+    await tokens.revokeTokenRow(trx, tokenId, now());
+    await recordAudit(trx, { actor, action: "user.token.revoke", objectType: "user", objectId: userId, details: { tokenId, label: token.label } });
+  });
 }

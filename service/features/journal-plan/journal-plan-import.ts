@@ -5,11 +5,10 @@ import type { Db } from "../../db/database.ts";
 import { Problem, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { parentOf } from "../journal-plan/journal-plan.service.ts";
+import { diff } from "../audit/changes.ts";
 import { JOURNAL_CODE } from "../../../shared/api/schemas/admin.ts";
 import type { JournalPlanImported } from "../../../shared/api/types.ts";
-import { relinkJournalPlan, requireRetiredAfterCreated } from "./journal-plan-admin.service.ts";
-import { diff } from "./changes.ts";
+import { parentOf, relinkJournalPlan, requireRetiredAfterCreated } from "./journal-plan.service.ts";
 
 // Importing a journal plan from CSV as Danish offices export it: `code;title[;created_on;retired_on]`,
 // `;` (Excel with Danish regional settings) or `,` as separator, an optional header row, UTF-8 with or

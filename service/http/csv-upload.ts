@@ -1,7 +1,7 @@
 import busboy from "busboy";
 import type { Request } from "express";
 import type { Readable } from "node:stream";
-import { badRequest, Problem } from "../../http/problem.ts";
+import { badRequest, Problem } from "./problem.ts";
 
 /** A CSV file arriving in a request, read as it streams in. */
 export interface CsvUpload {

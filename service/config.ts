@@ -50,6 +50,9 @@ export interface Config {
   runJobs: boolean;
   /** How long a claimed job is held before another runner may take it (IMS_JOB_LEASE_SECONDS); renewed while it runs. */
   jobLeaseMs: number;
+  /** Reading saved mail (attachments, bodies): larger mails are kept but not read (IMS_MAIL_PARSE_MAX_MB), and each read is stopped after
+   *  IMS_MAIL_PARSE_SECONDS or IMS_MAIL_PARSE_HEAP_MB of JavaScript heap. */
+  mailParse: { maxBytes: number; timeoutMs: number; heapMb: number };
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -112,6 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     validateResponses: env.IMS_VALIDATE_RESPONSES === "true",
     runJobs: env.IMS_RUN_JOBS !== "false",
     jobLeaseMs: positive("IMS_JOB_LEASE_SECONDS", env.IMS_JOB_LEASE_SECONDS, 60) * 1000,
+    mailParse: {
+      maxBytes: positive("IMS_MAIL_PARSE_MAX_MB", env.IMS_MAIL_PARSE_MAX_MB, 100) * 1024 * 1024,
+      timeoutMs: positive("IMS_MAIL_PARSE_SECONDS", env.IMS_MAIL_PARSE_SECONDS, 60) * 1000,
+      heapMb: positive("IMS_MAIL_PARSE_HEAP_MB", env.IMS_MAIL_PARSE_HEAP_MB, 256),
+    },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     googleSignIn: env.GOOGLE_CLIENT_ID

@@ -76,13 +76,18 @@ async function prepareDestination(dest: string, dataDir: string): Promise<{ work
 async function readSnapshot(file: string): Promise<{ blobs: ReferencedBlob[]; audit: Manifest["audit"]; problems: string[] }> {
   const opened = openSqlite(file, { readOnly: true });
   try {
-    // versions.sha256 is the only column that names a blob (see isContentReferenced in the documents service).
-    const rows = await opened.db
-      .selectFrom("versions")
-      .select(["sha256", "size", (eb) => eb.fn.min("document_id").as("document_id")])
-      .groupBy(["sha256", "size"])
-      .orderBy("sha256")
-      .execute();
+    // versions.sha256 and mail_parts.sha256 are the columns that name a blob (see isContentReferenced in the documents service).
+    const named = (table: "versions" | "mail_parts") =>
+      opened.db
+        .selectFrom(table)
+        .select(["sha256", "size", (eb) => eb.fn.min("document_id").as("document_id")])
+        .groupBy(["sha256", "size"])
+        .execute();
+    const seen = new Set<string>();
+    const rows = [...(await named("versions")), ...(await named("mail_parts"))]
+      // A mail part with the bytes of a version is one blob, not a conflict.
+      .filter((r) => !seen.has(`${r.sha256}/${r.size}`) && seen.add(`${r.sha256}/${r.size}`))
+      .sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
     const blobs = new Map<string, ReferencedBlob>();
     const problems: string[] = [];
     for (const r of rows) {

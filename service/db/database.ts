@@ -15,7 +15,7 @@ import type {
 import type { JournalPlanTable } from "../features/journal-plan/journal-plan.table.ts";
 import type { DocumentTypeTable, RetentionRuleTable } from "../features/retention/retention.table.ts";
 import type { CaseTemplateDocumentTypeTable, CaseTemplateTable } from "../features/templates/templates.table.ts";
-import type { MailMessageTable, MailThreadIdTable } from "../features/mail/mail.table.ts";
+import type { MailMessageTable, MailPartTable, MailThreadIdTable } from "../features/mail/mail.table.ts";
 import type { JobTable } from "../jobs/jobs.table.ts";
 import type { UploadTable } from "../features/uploads/uploads.table.ts";
 import type { ApiTokenTable, GroupMemberTable, GroupTable, UserTable } from "../features/users/users.table.ts";
@@ -49,6 +49,7 @@ export interface Database {
   audit_events: AuditEventTable;
   mail_messages: MailMessageTable;
   mail_thread_ids: MailThreadIdTable;
+  mail_parts: MailPartTable;
   jobs: JobTable;
 }
 

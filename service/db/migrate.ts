@@ -9,6 +9,7 @@ import * as uploadClaims from "./migrations/2026_12_01_010_upload_claims.ts";
 import * as tokenSource from "./migrations/2026_12_01_020_token_source.ts";
 import * as authSessions from "./migrations/2026_12_01_030_auth_sessions.ts";
 import * as jobLeases from "./migrations/2026_12_01_040_job_leases.ts";
+import * as mailParts from "./migrations/2026_12_01_050_mail_parts.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_01_020_token_source": tokenSource,
   "2026_12_01_030_auth_sessions": authSessions,
   "2026_12_01_040_job_leases": jobLeases,
+  "2026_12_01_050_mail_parts": mailParts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

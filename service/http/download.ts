@@ -1,6 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import { create as contentDisposition } from "content-disposition";
 import type { Request, Response } from "express";
+import { asciiFileName } from "../../shared/flow/safe-names.ts";
 import { BlobMissing, type BlobStore, type ByteRange } from "../blobs/blob-store.ts";
 import { Problem } from "./problem.ts";
 
@@ -81,6 +82,16 @@ function rangeFor(req: Request, etag: string, size: number): RangeRequest {
   return requestedRange(req.get("Range"), size);
 }
 
+/**
+ * Content-Disposition naming the file: filename*=UTF-8''… for clients that read RFC 5987, and filename= spelled
+ * in ASCII (æ→ae, ø→oe, å→aa) for those that do not, instead of the library's "?" for every other letter. A name
+ * that is ASCII already is left to the library, which adds filename* when it looks percent-encoded.
+ */
+function dispositionFor(filename: string, inline: boolean): string {
+  const ascii = asciiFileName(filename);
+  return contentDisposition(filename, { type: inline ? "inline" : "attachment", fallback: ascii === filename || ascii });
+}
+
 function contentMissing(req: Request, sha256: string): Problem {
   req.log?.error({ sha256, url: req.originalUrl }, "a version's stored content is missing from the blob store");
   return new Problem(500, "content_missing", "The stored content of this version is missing; report it to an administrator.");
@@ -125,7 +136,7 @@ export async function sendStoredFile(res: Response, blobs: BlobStore, file: Down
       : await blobs.open(file.sha256, range === "whole" ? undefined : range).catch((err: unknown) => {
           throw err instanceof BlobMissing ? contentMissing(req, file.sha256) : err;
         });
-  res.setHeader("Content-Disposition", contentDisposition(file.filename, { type: inline ? "inline" : "attachment" }));
+  res.setHeader("Content-Disposition", dispositionFor(file.filename, inline));
   if (inline) res.setHeader("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
   res.type(file.mediaType);
   res.setHeader("Accept-Ranges", "bytes");

@@ -3,12 +3,14 @@ import type { Request } from "express";
 import type { Readable } from "node:stream";
 import type { BlobStore, StoredBlob } from "../blobs/blob-store.ts";
 import { BlobTooLarge } from "../blobs/blob-store.ts";
+import { safeFileName } from "../../shared/flow/safe-names.ts";
 import { badRequest, Problem } from "./problem.ts";
 
 export interface ReceivedFile {
   field: string;
   blob: StoredBlob;
   filename: string;
+  originalFilename: string | null;
   mediaType: string;
 }
 
@@ -25,17 +27,16 @@ export interface MultipartSpec<M> {
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 
 /** A client's file name, kept as a label only (blobs are stored by hash); names with path parts are refused. */
-export function checkFilename(name: string | undefined): string {
-  const n = (name ?? "").normalize("NFC").trim();
-  if (!n) throw badRequest("missing_filename", "The file part has no filename; send Content-Disposition with filename=.");
-  if (n.length > 255) throw badRequest("invalid_filename", "The filename is longer than 255 characters.");
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
-  if (/[/\\\u0000-\u001f\u007f]/.test(n) || n === "." || n === "..") {
-    // eslint-disable-next-line no-control-regex -- shown with its control characters replaced
-    const shown = n.replace(/[\u0000-\u001f\u007f]/g, "?");
-    throw badRequest("invalid_filename", `The filename "${shown}" contains a path or control characters; send the file's name only.`);
-  }
-  return n;
+/**
+ * A sent file name made safe to store and show (path separators, control and bidirectional characters,
+ * length: see safeFileName), so no name can block a save; `original` is the name as sent when it changed.
+ * Only a missing name is refused: the client must say what the file is called.
+ */
+export function fileNameOf(name: string | undefined): { filename: string; original: string | null } {
+  const sent = (name ?? "").normalize("NFC");
+  if (!sent.trim()) throw badRequest("missing_filename", "The file part has no filename; send Content-Disposition with filename=.");
+  const filename = safeFileName(sent);
+  return { filename, original: filename === sent.trim() ? null : sent.slice(0, 2000) };
 }
 
 export const mediaTypeOf = (value: string | undefined) => (value && MEDIA_TYPE.test(value) ? value.toLowerCase() : "application/octet-stream");
@@ -131,14 +132,14 @@ export function receiveMultipart<M>(
         // this stream would never end.
         if (failed) throw failed;
         // Browsers (WHATWG form-data encoding) send a quote in a filename as %22.
-        const filename = checkFilename(info.filename?.replaceAll("%22", '"'));
+        const { filename, original } = fileNameOf(info.filename?.replaceAll("%22", '"'));
         active.add(stream);
         const blob = await blobs.put(stream, spec.maxBytes).finally(() => active.delete(stream));
         if (failed) {
           await blobs.discard(blob, referenced);
           throw failed;
         }
-        files.push({ field: name, blob, filename, mediaType: mediaTypeOf(info.mimeType) });
+        files.push({ field: name, blob, filename, originalFilename: original, mediaType: mediaTypeOf(info.mimeType) });
       })();
       pending.push(
         work.catch((err) => {

@@ -143,7 +143,7 @@ function routeAnswers(def: AnyRoute): Answers {
   if (def.rawBody?.contentType === "multipart/form-data") {
     invalid.push(
       "the multipart body is malformed (`malformed_multipart`), has a part that is not expected or a second copy of one (`unknown_part`), " +
-        "sends a file before its metadata (`metadata_first`), metadata that is not JSON (`malformed_metadata`) or a file without a safe name (`missing_filename`, `invalid_filename`)",
+        "sends a file before its metadata (`metadata_first`), metadata that is not JSON (`malformed_metadata`) or a file without a name (`missing_filename`)",
     );
   }
   if (invalid.length) {

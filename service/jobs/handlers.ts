@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.ts";
-import { contentOfVersion } from "../features/documents/documents.service.ts";
+import { adoptMailSubject, contentOfVersion } from "../features/documents/documents.service.ts";
 import { PARSE_MAIL_JOB, parseMail, type ParseMailPayload } from "../features/mail/mail.service.ts";
 import type { JobHandler } from "./jobs.ts";
 
@@ -8,7 +8,8 @@ import type { JobHandler } from "./jobs.ts";
 async function parseMailJob(ctx: AppContext, payload: ParseMailPayload): Promise<void> {
   const content = await contentOfVersion(ctx.db, payload.versionId);
   if (!content) return; // the document was deleted meanwhile
-  await parseMail(ctx, payload, content);
+  const outcome = await parseMail(ctx, payload, { sha256: content.sha256, size: content.size, filename: content.filename, mediaType: content.media_type });
+  if (outcome?.titleFromSubject && outcome.subject) await adoptMailSubject(ctx.db, payload.documentId, outcome.subject);
 }
 
 /** Every kind of background job and what runs it, for the service's in-process runner and for worker.ts alike. */

@@ -49,6 +49,7 @@ export const PROBLEM_MESSAGES = {
   not_found: "error.notFound",
   // Cases
   case_closed: "problem.case_closed",
+  mail_already_filed: "problem.mail_already_filed",
   case_active: "problem.case_active",
   end_before_start: "problem.end_before_start",
   external_user: "problem.external_user",
@@ -86,7 +87,6 @@ export const PROBLEM_MESSAGES = {
   too_many_files: "problem.too_many_files",
   metadata_too_large: "problem.metadata_too_large",
   missing_filename: "problem.missing_filename",
-  invalid_filename: "problem.invalid_filename",
   // Administration
   already_exists: "problem.already_exists",
   unknown_group: "problem.unknown_group",

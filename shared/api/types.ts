@@ -20,7 +20,7 @@ export type {
   NewDocumentFromUploads,
   ReferenceKind,
 } from "./schemas/documents.ts";
-export type { MailAddress, MailView, MailLookup, MailLookupResult } from "./schemas/mail.ts";
+export type { MailAddress, MailPart, MailView, MailLookup, MailLookupResult } from "./schemas/mail.ts";
 export type { AuditEvent } from "./schemas/audit.ts";
 export type { ProblemBody } from "./schemas/problem.ts";
 export type {

@@ -173,8 +173,10 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
       mail && (mail.messageId || mail.conversationId)
         ? { mail: { ...(mail.messageId ? { messageId: mail.messageId } : {}), ...(mail.conversationId ? { conversationId: mail.conversationId } : {}) } }
         : {};
+    // The pane said the mail is filed already and the user saves it anyway: the service is told so.
+    const again = state.alreadyFiled ? { allowDuplicate: true } : {};
     const document = await withRetry(
-      () => client.saveDocument({ ...common, ...hints, upload: uploads[0], title: state.title.trim(), attachments }, state.idempotencyKey),
+      () => client.saveDocument({ ...common, ...hints, ...again, upload: uploads[0], title: state.title.trim(), attachments }, state.idempotencyKey),
       retry,
       onRetry,
     );

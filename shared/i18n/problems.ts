@@ -24,6 +24,7 @@ export const problemsDa = {
   "problem.admin_only": "Det kan kun administratorer gøre.",
   // Cases.
   "problem.case_closed": "Sagen er lukket. Genåbn den, før du gemmer i den eller ændrer den.",
+  "problem.mail_already_filed": "Mailen er allerede gemt i denne sag. Åbn den gemte mail, eller vælg at gemme den igen.",
   "problem.case_active": "Sagen er ikke lukket, så den kan ikke genåbnes.",
   "problem.end_before_start": "Slutdatoen ligger før sagens startdato. Vælg en senere dato.",
   "problem.unknown_user": "Den bruger, du har valgt, findes ikke eller er ikke aktiv i IMS Case. Vælg en anden.",
@@ -58,7 +59,6 @@ export const problemsDa = {
   "problem.too_many_files": "Der er for mange filer på én gang. Gem færre vedhæftede filer ad gangen.",
   "problem.metadata_too_large": "Oplysningerne om dokumentet fylder for meget. Forkort titel og kommentar.",
   "problem.missing_filename": "Filen har intet navn. Giv den et navn, og prøv igen.",
-  "problem.invalid_filename": "Filnavnet kan ikke bruges: det er for langt eller har tegn, der ikke er tilladt. Omdøb filen, og prøv igen.",
   // Administration.
   "problem.already_exists": "Det findes allerede. Vælg et andet navn.",
   "problem.unknown_group": "En af de valgte grupper findes ikke. Vælg en anden.",
@@ -96,6 +96,7 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.too_many_requests": "There have been too many failed sign-in attempts. Wait a moment, then try again.",
   "problem.admin_only": "Only administrators can do this.",
   "problem.case_closed": "The case is closed. Reopen it before saving to it or changing it.",
+  "problem.mail_already_filed": "The mail is already filed in this case. Open the filed mail, or choose to save it again.",
   "problem.case_active": "The case is not closed, so it cannot be reopened.",
   "problem.end_before_start": "The end date is before the case's start date. Choose a later date.",
   "problem.unknown_user": "The user you chose does not exist or is not active in IMS Case. Choose another.",
@@ -128,7 +129,6 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.too_many_files": "Too many files at once. Save fewer attachments at a time.",
   "problem.metadata_too_large": "The document's details are too long. Shorten the title and the comment.",
   "problem.missing_filename": "The file has no name. Give it a name and try again.",
-  "problem.invalid_filename": "The file name cannot be used: it is too long or has characters that are not allowed. Rename the file and try again.",
   "problem.already_exists": "That exists already. Choose another name.",
   "problem.unknown_group": "One of the chosen groups does not exist. Choose another.",
   "problem.last_admin": "This is the last active administrator. Make someone else an administrator first.",

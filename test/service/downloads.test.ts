@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
+import { parse as parseContentDisposition } from "content-disposition";
 import request from "supertest";
 import { requestedRange } from "../../service/http/download.ts";
 import { bearer, binary, sha256 } from "../support/http.ts";
@@ -171,6 +172,25 @@ describe("downloading stored content", () => {
     expect(res.type).to.equal("application/problem+json");
     expect(res.body.code).to.equal("content_missing");
     expect(res.headers["content-disposition"]).to.equal(undefined);
+  });
+
+  it("a name with æøå is served with filename= spelled out in ASCII (ae, oe, aa) and the exact name in filename*", async () => {
+    const name = "Høringssvar æblegrød Århus.txt";
+    const doc = await saveText(Buffer.from("høringssvar\n"), name);
+    const res = await request(svc.url).get(`/api/documents/${doc.id}/content`).auth(w.tokens.alice, bearer).expect(200);
+    expect(res.headers["content-disposition"]).to.equal(
+      `attachment; filename="Hoeringssvar aeblegroed Aarhus.txt"; filename*=UTF-8''H%C3%B8ringssvar%20%C3%A6blegr%C3%B8d%20%C3%85rhus.txt`,
+    );
+    expect(parseContentDisposition(res.headers["content-disposition"]).parameters.filename).to.equal(name);
+  });
+
+  it("an ASCII name is served as filename= alone, and other letters fall back to _ rather than ?", async () => {
+    const plain = await download().expect(200);
+    expect(plain.headers["content-disposition"]).to.equal("attachment; filename=Referat.txt");
+    const doc = await saveText(Buffer.from("отчёт\n"), "Отчёт 2026.txt");
+    const res = await request(svc.url).get(`/api/documents/${doc.id}/content`).auth(w.tokens.alice, bearer).expect(200);
+    expect(res.headers["content-disposition"]).to.match(/^attachment; filename="_____ 2026\.txt"; filename\*=UTF-8''/);
+    expect(parseContentDisposition(res.headers["content-disposition"]).parameters.filename).to.equal("Отчёт 2026.txt");
   });
 });
 

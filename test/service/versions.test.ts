@@ -440,7 +440,8 @@ describe("document versions, content and related parts", () => {
   describe("idempotency", () => {
     it("the same Idempotency-Key twice gives the first document back with 200 and stores only one", async () => {
       const key = "gem-i-ims-case-7f3a9c21";
-      const bytes = Buffer.from("Gemt fra Outlook\n");
+      // Bytes of their own: the same mail in the same case a second time would be refused as filed already.
+      const bytes = Buffer.from(`Gemt fra Outlook (${key})\n`);
       const first = await save(
         w.tokens.alice,
         { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" },
@@ -459,10 +460,10 @@ describe("document versions, content and related parts", () => {
       expect(second.body.currentVersion.sha256).to.equal(sha256(bytes));
       const rows = await svc.ctx.db.selectFrom("documents").select("id").where("title", "=", "Mail fra forælder").execute();
       expect(rows).to.have.length(1);
-      // The key is the user's own: someone else using the same key makes their own document.
+      // The key is the user's own: someone else using the same key makes their own document (saying the mail may be filed twice).
       const carl = await save(
         w.tokens.carl,
-        { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder" },
+        { documentTypeId: w.types.letter, caseId: otherCaseId, title: "Mail fra forælder", allowDuplicate: true },
         bytes,
         "mail.eml",
         key,

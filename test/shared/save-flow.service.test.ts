@@ -180,12 +180,14 @@ describe("the shared save flow against the real service", () => {
 
   it("attachments chosen as documents of their own become separate documents in the case", async () => {
     const api = client(w.tokens.alice);
+    // A case of its own: the same mail is filed in the first case already, and a second filing there is refused.
+    const other = await api.createCase({ templateId: w.templates.pupil, title: "Særskilte bilag", metadata: { elevnummer: "E-8" } });
     let s = await loadStart(api, initialState({ ...capture, mail: { ...capture.mail!, messageId: "<other@x>" } }, "separate-key-0123456789"));
-    s = chooseAttachment(chooseType(chooseCase(s, (await api.getCase(caseId)) as never), w.types.letter), "att-1", "document");
+    s = chooseAttachment(chooseType(chooseCase(s, (await api.getCase(other.id)) as never), w.types.letter), "att-1", "document");
     s = await save(api, s, sources, { language: "da", retry: noWait });
     expect(s.result!.document.attachments).to.have.length(0);
     expect(s.result!.separate).to.have.length(1);
-    expect(s.result!.separate[0].caseId).to.equal(caseId);
+    expect(s.result!.separate[0].caseId).to.equal(other.id);
     expect(s.result!.separate[0].currentVersion.sha256).to.equal(sha(odt));
   });
 

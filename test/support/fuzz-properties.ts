@@ -80,12 +80,28 @@ function problemShape(wire: WireRequest, answer: Answer): string[] {
   return out;
 }
 
+/**
+ * A refused save discards the finished uploads it named (they would be refused again): their files and rows
+ * going is what such a refusal should change. Anything else is left behind.
+ */
+function unexpected(found: string[], wire: WireRequest): string[] {
+  const named = wire.uploads.filter((id) => found.includes(`file uploads/${id} removed`));
+  if (!named.length) return found;
+  const gone = (c: string) => named.some((id) => c === `file uploads/${id} removed` || c === `file uploads/${id}.json removed`);
+  const rows = /^table uploads: (\d+) → (\d+) rows$/;
+  return found.filter((c) => {
+    const m = rows.exec(c);
+    if (m) return Number(m[1]) - Number(m[2]) > named.length || Number(m[2]) > Number(m[1]);
+    return !gone(c);
+  });
+}
+
 /** What a refused request changed, after giving background work a moment to undo its own steps. */
-async function leftBehind(fw: FuzzWorld, before: Snapshot): Promise<string[]> {
+async function leftBehind(fw: FuzzWorld, before: Snapshot, wire: WireRequest): Promise<string[]> {
   let found: string[] = [];
   for (let attempt = 0; attempt < 4; attempt++) {
     await fw.settle();
-    found = changes(before, await fw.snapshot());
+    found = unexpected(changes(before, await fw.snapshot()), wire);
     if (!found.length) return [];
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -102,7 +118,7 @@ async function exchangeProblems(fw: FuzzWorld, x: Exchange, crashed: unknown[]):
     if (answer.status >= 500) out.push(`answered ${answer.status}: ${clip(answer.body.toString("utf8"))}`);
     if (answer.status >= 400 && answer.status < 500) out.push(...problemShape(x.wire, answer));
   }
-  if (x.answers.every((a) => a.status >= 400 && a.status < 500)) out.push(...(await leftBehind(fw, x.before)));
+  if (x.answers.every((a) => a.status >= 400 && a.status < 500)) out.push(...(await leftBehind(fw, x.before, x.wire)));
   return out;
 }
 

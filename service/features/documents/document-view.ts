@@ -17,6 +17,7 @@ export const toVersionView = (v: VersionRow): VersionView => ({
   id: v.id,
   version: versionLabel(v),
   filename: v.filename,
+  originalFilename: v.original_filename,
   mediaType: v.media_type,
   size: v.size,
   sha256: v.sha256,
@@ -49,7 +50,7 @@ export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
 /** `recordView`: a GET is a view and is audited; the answer to a save or change is not a second event. */
 export async function documentDetails(db: Executor, actor: Actor, id: string, options: { recordView: boolean } = { recordView: true }) {
   const doc = await requireVisibleDocument(db, actor, id);
-  const [versions, attachments, comments, references, history, [type], c, mail] = await Promise.all([
+  const [versions, attachments, comments, references, history, [type], c] = await Promise.all([
     repo.versionsOf(db, doc),
     repo.attachmentsOf(db, doc),
     repo.commentsOf(db, doc),
@@ -57,8 +58,10 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
     repo.historyOf(db, doc),
     listDocumentTypes(db, [doc.document_type_id]),
     doc.case_id ? findCase(db, doc.case_id) : undefined,
-    mailOf(db, doc),
   ]);
+  // A mail's parts name the attachment with the same bytes, so what a client uploaded beside the mail shows once.
+  const currentBytes = new Map(attachments.flatMap((a) => versions.filter((v) => v.id === a.current_version_id).map((v) => [v.sha256, a.id] as const)));
+  const mail = await mailOf(db, actor, doc, currentBytes);
   if (options.recordView) await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
   const own = versions.filter((v) => v.subject_id === doc.id);
   return {

@@ -5,10 +5,12 @@ import { sendStoredFile } from "../../http/download.ts";
 import { storedFileResponses } from "../../http/openapi.ts";
 import { receiveMultipart, type ReceivedFile } from "../../http/multipart.ts";
 import { decodeCursor, toPage } from "../../http/pagination.ts";
-import { badRequest, validationProblem } from "../../http/problem.ts";
+import { badRequest, notFound, Problem, validationProblem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
 import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { findPart, recogniseMail, type MailHints } from "../mail/mail.service.ts";
 import { claimUploads, type ClaimedUpload } from "../uploads/uploads.service.ts";
 import { uploadClaimRefusals } from "../uploads/uploads.openapi.ts";
 import { documentDetails, listDocuments, toDocumentSummary } from "./document-view.ts";
@@ -18,6 +20,8 @@ import {
   AttachmentVersionCreated,
   CommentCreated,
   ContentQuery,
+  MailPartParams,
+  PartContentQuery,
   DeleteDocumentQuery,
   DocumentDetails,
   DocumentListQuery,
@@ -88,7 +92,10 @@ async function withContent<T>(ctx: AppContext, files: IncomingContent[], claimed
     return out;
   } catch (err) {
     await Promise.allSettled(files.map((f) => ctx.blobs.discard(f.blob, (sha) => isReferenced(ctx, sha))));
-    await Promise.allSettled(claimed.map((c) => c.giveBack()));
+    // A refusal is final (the same request would be refused again): the uploads go now instead of lingering
+    // until tus's clean-up. After a fault the uploads are given back, so a retry can claim them again.
+    const refused = err instanceof Problem && err.status < 500;
+    await Promise.allSettled(claimed.map((c) => (refused ? c.release() : c.giveBack())));
     throw err;
   }
 }
@@ -105,7 +112,7 @@ function receive<M>(ctx: AppContext, req: Request, fileFields: string[], maxFile
   });
 }
 
-const toContent = (f: ReceivedFile): IncomingContent => ({ blob: f.blob, filename: f.filename, mediaType: f.mediaType });
+const toContent = (f: ReceivedFile): IncomingContent => ({ blob: f.blob, filename: f.filename, originalFilename: f.originalFilename, mediaType: f.mediaType });
 
 function requireOneFile(files: ReceivedFile[], field = "file"): ReceivedFile {
   const main = files.filter((f) => f.field === field);
@@ -151,6 +158,8 @@ export function documentRoutes(ctx: AppContext) {
   const sendDocumentEtag = async (actor: Actor, res: Response, id: string) => {
     res.setHeader("ETag", etagOf(await requireVisibleDocument(ctx.db, actor, id)));
   };
+  const recognise = (content: IncomingContent, hints: MailHints | undefined) =>
+    recogniseMail(ctx, { ...content.blob, filename: content.filename, mediaType: content.mediaType }, hints ?? {});
   const created = async (actor: Actor, res: Response, id: string, replayed: boolean) => {
     ctx.jobs.kick();
     return new Reply(replayed ? 200 : 201, withEtag(res, await documentDetails(ctx.db, actor, id, { recordView: false })));
@@ -176,6 +185,9 @@ export function documentRoutes(ctx: AppContext) {
         },
         404: { description: "The case, or a named upload, was not found" },
         ...uploadClaimRefusals,
+        409: {
+          description: `${uploadClaimRefusals[409].description}; or the mail is filed in this case already (\`mail_already_filed\`, with \`existing\`): send allowDuplicate: true to save it again`,
+        },
         422: { description: "Metadata refused" },
       },
       async handle({ actor, req, res }) {
@@ -186,10 +198,13 @@ export function documentRoutes(ctx: AppContext) {
         }
         if (req.is("application/json")) {
           const body = parseWith(NewDocumentFromUpload, req.body);
-          const prepared = await prepareDocument(ctx.db, actor, { ...body, attachments: body.attachments?.map((a) => ({ title: a.title })) });
+          // The uploads are claimed first, so a save refused for its metadata discards them too.
           const claimed = await claimUploads(ctx, actor, [body.upload, ...(body.attachments ?? []).map((a) => a.upload)]);
           const contents = claimed.map((c) => c.content);
-          const saved = await withContent(ctx, contents, claimed, () => saveDocument(ctx.db, actor, prepared, contents[0], contents.slice(1), key));
+          const saved = await withContent(ctx, contents, claimed, async () => {
+            const prepared = await prepareDocument(ctx.db, actor, { ...body, attachments: body.attachments?.map((a) => ({ title: a.title })) });
+            return saveDocument(ctx.db, actor, prepared, contents[0], contents.slice(1), key, await recognise(contents[0], prepared.input.mail));
+          });
           return created(actor, res, saved.id, saved.replayed);
         }
         const { metadata: prepared, files } = await receive(ctx, req, ["file", "attachment"], 51, (json) =>
@@ -198,8 +213,9 @@ export function documentRoutes(ctx: AppContext) {
         const contents = files.map(toContent);
         const saved = await withContent(ctx, contents, [], async () => {
           if (!prepared) throw badRequest("missing_metadata", "Send a 'metadata' JSON part before the file.");
-          const main = requireOneFile(files);
-          return saveDocument(ctx.db, actor, prepared, toContent(main), files.filter((f) => f.field === "attachment").map(toContent), key);
+          const main = toContent(requireOneFile(files));
+          const mail = await recognise(main, prepared.input.mail);
+          return saveDocument(ctx.db, actor, prepared, main, files.filter((f) => f.field === "attachment").map(toContent), key, mail);
         });
         return created(actor, res, saved.id, saved.replayed);
       },
@@ -406,6 +422,34 @@ export function documentRoutes(ctx: AppContext) {
           res,
           ctx.blobs,
           { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 },
+          query.inline === "1" || query.inline === "true",
+        );
+      },
+    }),
+
+    route({
+      method: "get",
+      path: "/api/documents/:id/mail/parts/:partId/content",
+      tag: "documents",
+      summary: "Download a part of a saved mail: an attachment, inline image, attached message, invitation, or a file a winmail.dat carried",
+      params: MailPartParams,
+      query: PartContentQuery,
+      responses: { ...storedFileResponses("The part's bytes"), 404: { description: "Not found" } },
+      async handle({ actor, params, query, res }) {
+        const doc = await requireVisibleDocument(ctx.db, actor, params.id);
+        const part = await findPart(ctx.db, doc, params.partId);
+        if (!part) throw notFound("The mail part");
+        await recordAudit(ctx.db, {
+          actor,
+          action: "document.download",
+          objectType: "document",
+          objectId: doc.id,
+          details: { mailPartId: part.id, sha256: part.sha256 },
+        });
+        await sendStoredFile(
+          res,
+          ctx.blobs,
+          { filename: part.filename, mediaType: part.media_type, sha256: part.sha256 },
           query.inline === "1" || query.inline === "true",
         );
       },

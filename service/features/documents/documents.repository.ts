@@ -47,8 +47,8 @@ export async function contentInUse(db: Executor, sha256: string): Promise<boolea
   return Boolean(await db.selectFrom("versions").select("id").where("sha256", "=", sha256).limit(1).executeTakeFirst());
 }
 
-export function versionContent(db: Executor, versionId: string): Promise<{ sha256: string; size: number } | undefined> {
-  return db.selectFrom("versions").select(["sha256", "size"]).where("id", "=", versionId).executeTakeFirst();
+export function versionContent(db: Executor, versionId: string) {
+  return db.selectFrom("versions").select(["sha256", "size", "filename", "media_type"]).where("id", "=", versionId).executeTakeFirst();
 }
 
 export async function versionsOf(db: Executor, doc: Visible<DocumentRow>): Promise<VersionRow[]> {

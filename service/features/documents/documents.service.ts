@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Updateable } from "kysely";
-import type { DocumentPatch } from "../../../shared/api/types.ts";
+import type { DocumentPatch, NewDocumentMetadata } from "../../../shared/api/types.ts";
 import { titleFromFileName } from "../../../shared/flow/naming.ts";
+import { cleanTitle } from "../../../shared/flow/safe-names.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
 import { Problem, unprocessable } from "../../http/problem.ts";
 import type { StoredBlob } from "../../blobs/blob-store.ts";
-import { requireVisibleCase, requireVisibleDocument, type Visible } from "../access/access.ts";
+import { requireVisibleCase, requireVisibleDocument, scopedDocuments, type Visible } from "../access/access.ts";
 import { requireAccessGroup } from "../access/access-groups.service.ts";
 import { isAdmin, type Actor } from "../access/actor.ts";
 import { requireCaseWritable, requireDocumentEditor, requireMayDelete, requireMayReturnToDraft } from "../access/policy.ts";
@@ -16,29 +17,25 @@ import type { CaseRow } from "../cases/cases.table.ts";
 import { requireDocumentType, listDocumentTypes, type DocumentTypeView } from "../retention/retention.service.ts";
 import { getTemplate } from "../templates/templates.service.ts";
 import { computeDisposal } from "./disposal.ts";
-import { isMail, registerMail, type MailHints } from "../mail/mail.service.ts";
+import { filingsOf, isPartContent, registerMail, type RecognisedMail } from "../mail/mail.service.ts";
 import * as repo from "./documents.repository.ts";
 import type { DocumentRow, DocumentTable, VersionRow } from "./documents.table.ts";
 
 /** Content that has already been streamed into the blob store, with what the client called it. */
 export interface IncomingContent {
   blob: StoredBlob;
+  /** Safe to store and show (shared/flow/safe-names.ts). */
   filename: string;
+  /** The name as the client sent it, when it had to be made safe. */
+  originalFilename?: string | null;
   mediaType: string;
 }
 
-export interface NewDocument {
-  title?: string;
-  documentTypeId: string;
-  caseId?: string | null;
-  status?: "draft" | "final";
-  documentDate?: string;
-  accessGroupId?: string;
-  comment?: string;
-  attachments?: Array<{ title?: string }>;
-  /** For a mail: what the client already knows (Message-ID, Outlook conversation id). */
-  mail?: MailHints;
-}
+/** The title a file gets when the save names none: its name without the extension, cleaned as every title is. */
+export const titleOf = (filename: string) => cleanTitle(titleFromFileName(filename)) || filename;
+
+/** A new document's metadata as POST /api/documents validates it (shared/api/schemas/documents.ts). */
+export type NewDocument = NewDocumentMetadata;
 
 /** A new document whose metadata passed every check; only its content is still to come. */
 export interface PreparedDocument {
@@ -117,6 +114,7 @@ export function versionRow(
     major,
     minor,
     filename: content.filename,
+    original_filename: content.originalFilename ?? null,
     media_type: content.mediaType,
     size: content.blob.size,
     sha256: content.blob.sha256,
@@ -137,6 +135,7 @@ export async function saveDocument(
   content: IncomingContent,
   attachments: IncomingContent[],
   idempotencyKey: string | undefined,
+  mail: RecognisedMail | null = null,
 ): Promise<{ id: string; replayed: boolean }> {
   const { input, type } = prepared;
   return db.transaction().execute(async (trx) => {
@@ -152,7 +151,7 @@ export async function saveDocument(
     const final = input.status === "final" ? finalVersion(first, actor, at) : null;
     await repo.insertDocument(trx, {
       id,
-      title: input.title?.trim() || titleFromFileName(content.filename),
+      title: (input.title && cleanTitle(input.title)) || titleOf(content.filename),
       status: final ? "final" : "draft",
       document_type_id: type.id,
       category: type.category,
@@ -169,11 +168,22 @@ export async function saveDocument(
     });
     await repo.insertVersion(trx, first);
     if (final) await repo.insertVersion(trx, final);
-    if (isMail(content.mediaType, content.filename)) await registerMail(trx, id, first.id, input.mail ?? {});
+    if (mail) {
+      if (c) await refuseMailFiledInCase(trx, actor, mail, content.blob.sha256, c, input.allowDuplicate === true);
+      await registerMail(trx, id, first.id, mail, input.mail ?? {}, { contentSha256: content.blob.sha256, titleFromSubject: !input.title?.trim() });
+    }
     // The log records each attachment's content as saved, so a later change to it is detected (audit:verify).
     const attachmentContents: Array<{ attachmentId: string; sha256: string; size: number }> = [];
     for (const [i, a] of attachments.entries()) {
-      const { attachmentId } = await insertAttachment(trx, actor, id, input.attachments?.[i]?.title ?? titleFromFileName(a.filename), a, at, "");
+      const { attachmentId } = await insertAttachment(
+        trx,
+        actor,
+        id,
+        (input.attachments?.[i]?.title && cleanTitle(input.attachments[i].title!)) || titleOf(a.filename),
+        a,
+        at,
+        "",
+      );
       attachmentContents.push({ attachmentId, sha256: a.blob.sha256, size: a.blob.size });
     }
     if (idempotencyKey) {
@@ -230,12 +240,58 @@ function finalVersion(current: VersionRow, actor: Actor, at: string): VersionRow
 
 /** Whether any version names this content; a blob nothing names may be removed (the sweep, a failed save). */
 export async function isContentReferenced(db: Executor, sha256: string): Promise<boolean> {
-  return repo.contentInUse(db, sha256);
+  return (await repo.contentInUse(db, sha256)) || (await isPartContent(db, sha256));
 }
 
 /** The stored content of a version, or undefined once its document is gone. */
-export async function contentOfVersion(db: Executor, versionId: string): Promise<{ sha256: string; size: number } | undefined> {
+export function contentOfVersion(db: Executor, versionId: string) {
   return repo.versionContent(db, versionId);
+}
+
+/**
+ * 409 when the same mail (by Message-ID, or by its bytes when it has none) is in this case already, among what
+ * the actor may see, unless the client asked to save it anyway. Filed in another case, it is saved, and the
+ * document's mail view names the other filings.
+ */
+async function refuseMailFiledInCase(db: Executor, actor: Actor, mail: RecognisedMail, sha256: string, c: CaseRow, allowDuplicate: boolean): Promise<void> {
+  if (allowDuplicate) return;
+  const here = (await filingsOf(db, mail, sha256)).filter((f) => f.caseId === c.id);
+  for (const f of here) {
+    const visible = await scopedDocuments(db, actor).select("documents.id").where("documents.id", "=", f.documentId).executeTakeFirst();
+    if (!visible) continue;
+    throw new Problem(
+      409,
+      "mail_already_filed",
+      `This mail is already filed in case ${c.number} as "${f.title}". Send allowDuplicate: true to save it again.`,
+      {
+        existing: { documentId: f.documentId, title: f.title },
+      },
+    );
+  }
+}
+
+/**
+ * Once a mail saved without a title has been read, its subject becomes the title — unless someone has
+ * renamed the document since (then the title is no longer the one made from the file name).
+ */
+export async function adoptMailSubject(db: Db, documentId: string, subject: string): Promise<void> {
+  const title = cleanTitle(subject);
+  if (!title) return;
+  await db.transaction().execute(async (trx) => {
+    const doc = await trx.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
+    if (!doc || doc.title === title) return;
+    const first = await trx
+      .selectFrom("versions")
+      .select("filename")
+      .where("document_id", "=", documentId)
+      .orderBy("major")
+      .orderBy("minor")
+      .executeTakeFirst();
+    if (!first || doc.title !== titleOf(first.filename)) return;
+    const at = new Date().toISOString();
+    if (!(await repo.updateDocumentAt(trx, doc.id, doc.revision, { title }))) return;
+    await repo.addHistory(trx, doc.id, doc.created_by, at, [{ field: "title", from: doc.title, to: title }]);
+  });
 }
 
 export async function caseOf(db: Executor, doc: DocumentRow): Promise<CaseRow | null> {

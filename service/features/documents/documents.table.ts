@@ -46,6 +46,8 @@ export interface VersionTable {
   major: number;
   minor: number;
   filename: string;
+  /** The name as sent, when it had to be made safe (path separators, control characters, length); null otherwise. */
+  original_filename: string | null;
   media_type: string;
   size: number;
   sha256: string;

@@ -1,3 +1,4 @@
+import { cleanTitle } from "../../../shared/flow/safe-names.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { notFound, unprocessable } from "../../http/problem.ts";
 import { requireVisibleDocument } from "../access/access.ts";
@@ -74,7 +75,7 @@ export async function addAttachment(db: Db, actor: Actor, id: string, title: str
     requireDocumentEditor(actor, doc, await caseOf(trx, doc));
     requireFreshEtag(doc, ifMatch, false);
     const at = new Date().toISOString();
-    const name = title?.trim() || content.filename;
+    const name = cleanTitle(title ?? "") || content.filename;
     const { attachmentId, version } = await insertAttachment(trx, actor, doc.id, name, content, at, "");
     await writeDocument(trx, doc, ifMatch, { changed_at: at, changed_by: actor.userId });
     await recordAudit(trx, {

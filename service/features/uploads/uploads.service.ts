@@ -1,7 +1,7 @@
 import { ERRORS } from "@tus/server";
 import type { AppContext } from "../../context.ts";
 import { badRequest, notFound, Problem } from "../../http/problem.ts";
-import { checkFilename, mediaTypeOf } from "../../http/multipart.ts";
+import { fileNameOf, mediaTypeOf } from "../../http/multipart.ts";
 import type { Actor } from "../access/actor.ts";
 import type { IncomingContent } from "../documents/documents.service.ts";
 import { uploadStore } from "./upload-store.ts";
@@ -71,13 +71,13 @@ export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Pr
     if (!upload || upload.size === undefined || upload.offset !== upload.size) {
       throw new Problem(409, "upload_incomplete", `The upload has ${upload?.offset ?? 0} of ${upload?.size ?? "?"} bytes; finish it before saving.`);
     }
-    const filename = checkFilename(upload.metadata?.filename ?? undefined);
+    const { filename, original } = fileNameOf(upload.metadata?.filename ?? undefined);
     const bytes = await store.content(id);
     if (!bytes) throw notFound("The upload");
     // Bytes beyond the declared size would be a different upload than the one tus finished.
     const blob = await ctx.blobs.put(bytes, upload.size);
     return {
-      content: { blob, filename, mediaType: mediaTypeOf(upload.metadata?.filetype ?? undefined) },
+      content: { blob, filename, originalFilename: original, mediaType: mediaTypeOf(upload.metadata?.filetype ?? undefined) },
       async release() {
         await ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
         // What cannot be removed now expires with tus's clean-up of old uploads.

@@ -28,6 +28,8 @@ export const NewDocumentMetadata = z.strictObject({
     .max(50)
     .optional(),
   mail: z.strictObject({ messageId: z.string().max(1000).optional(), conversationId: z.string().max(500).optional() }).optional(),
+  /** A mail filed in this case already (same Message-ID, or the same bytes) is refused with 409 mail_already_filed unless this is true. */
+  allowDuplicate: z.boolean().optional(),
 });
 export type NewDocumentMetadata = z.input<typeof NewDocumentMetadata>;
 
@@ -69,6 +71,8 @@ export const NewReference = z.strictObject({ toDocumentId: Id, kind: ReferenceKi
 export const DocumentIdParams = z.object({ id: Id });
 export const AttachmentParams = z.object({ id: Id, attachmentId: Id });
 export const ReferenceParams = z.object({ id: Id, referenceId: Id });
+export const MailPartParams = z.object({ id: Id, partId: Id });
+export const PartContentQuery = z.object({ inline: z.enum(["0", "1", "true", "false"]).optional() });
 export const ContentQuery = z.object({
   version: z
     .string()
@@ -90,6 +94,8 @@ export const VersionInfo = z.strictObject({
   id: Id,
   version: z.string(),
   filename: z.string(),
+  /** The file's name as sent, when it had to be made safe to store; null when it was kept as sent. */
+  originalFilename: z.string().nullable(),
   mediaType: z.string(),
   size: z.number().int(),
   sha256: z.string(),

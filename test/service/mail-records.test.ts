@@ -341,19 +341,37 @@ describe("mail as a record: parts, nested messages, bodies, names and duplicates
     expect(doc.mail.thread[0].case).to.deep.include({ id: caseB.id });
   });
 
-  it("an upload refused at save time is discarded at once", async () => {
+  /** A finished resumable upload of `bytes`, as the add-ins send files: its path. */
+  const uploaded = async (bytes: Buffer, filename: string, type: string) => {
     const created = await auth(request(svc.url).post("/api/uploads"))
       .set("Tus-Resumable", "1.0.0")
-      .set("Upload-Length", "3")
-      .set("Upload-Metadata", `filename ${Buffer.from("a.txt").toString("base64")},filetype ${Buffer.from("text/plain").toString("base64")}`)
+      .set("Upload-Length", String(bytes.length))
+      .set("Upload-Metadata", `filename ${Buffer.from(filename).toString("base64")},filetype ${Buffer.from(type).toString("base64")}`)
       .expect(201);
     const url = new URL(created.headers.location, svc.url).pathname;
     await auth(request(svc.url).patch(url))
       .set("Tus-Resumable", "1.0.0")
       .set("Upload-Offset", "0")
       .set("Content-Type", "application/offset+octet-stream")
-      .send(Buffer.from("abc"))
+      .send(bytes)
       .expect(204);
+    return url;
+  };
+
+  it("a mail saved through a resumable upload is read the same way", async () => {
+    const url = await uploaded(corpus("outlook-msgInMsg.msg"), "I have attachments!.msg", "application/vnd.ms-outlook");
+    const saved = await auth(request(svc.url).post("/api/documents"))
+      .send({ documentTypeId: w.types.letter, caseId: caseB.id, upload: url.split("/").pop() })
+      .expect(201);
+    const doc = await read(saved.body.id);
+    expect(doc.mail).to.deep.include({ subject: "I have attachments!", parsed: true });
+    const parts: Part[] = doc.mail.parts;
+    expect(parts.map((p) => p.kind)).to.have.members(["message", "file"]);
+    expect(parts.find((p) => p.kind === "message")!.message!.subject).to.equal("Microsoft Outlook テスト メッセージ");
+  });
+
+  it("an upload refused at save time is discarded at once", async () => {
+    const url = await uploaded(Buffer.from("abc"), "a.txt", "text/plain");
     const id = url.split("/").pop();
     await auth(request(svc.url).post("/api/documents")).send({ documentTypeId: "no-such-type", caseId: caseA.id, upload: id }).expect(422);
     await auth(request(svc.url).head(url)).set("Tus-Resumable", "1.0.0").expect(404);

@@ -31,13 +31,17 @@ export interface RecognisedMail {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** Only files named or typed as mail, or typed as nothing in particular, are worth reading the first bytes of. */
+const mayBeMail = (filename: string, mediaType: string) =>
+  /\.(eml|msg)$/i.test(filename) || ["message/rfc822", "application/vnd.ms-outlook", "application/octet-stream"].includes(mediaType);
+
 /**
  * Whether a saved file is a mail, by its first bytes (an Outlook .msg is an OLE file; a MIME message may be
  * named .msg or come as octet-stream), and its Message-ID when the header block says it: what recognising a
  * mail filed before needs, read before the save's transaction without reading the whole file.
  */
 export async function recogniseMail(ctx: AppContext, content: { sha256: string; size: number; filename: string; mediaType: string }, hints: MailHints) {
-  if (content.size === 0) return null;
+  if (content.size === 0 || !mayBeMail(content.filename, content.mediaType)) return null;
   const stream = await ctx.blobs.open(content.sha256, { start: 0, end: Math.min(content.size, HEAD_BYTES) - 1 });
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);

@@ -14,6 +14,7 @@ import { notFound, Problem, problemHandler } from "./http/problem.ts";
 import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
 import { adminRoutes } from "./features/admin/admin.controller.ts";
+import { signInRoutes } from "./features/auth/sign-in.controller.ts";
 import { auditRoutes } from "./features/audit/audit.controller.ts";
 import { caseRoutes } from "./features/cases/cases.controller.ts";
 import { documentRoutes } from "./features/documents/documents.controller.ts";
@@ -76,6 +77,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...mailRoutes(ctx),
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
+    ...signInRoutes(ctx),
   ];
 
   app.use("/api", authenticate(ctx, authenticators));

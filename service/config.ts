@@ -53,6 +53,12 @@ export interface Config {
   /** Reading saved mail (attachments, bodies): larger mails are kept but not read (IMS_MAIL_PARSE_MAX_MB), and each read is stopped after
    *  IMS_MAIL_PARSE_SECONDS or IMS_MAIL_PARSE_HEAP_MB of JavaScript heap. */
   mailParse: { maxBytes: number; timeoutMs: number; heapMb: number };
+  /** A web session unused for IMS_SESSION_IDLE_MINUTES ends; every session ends IMS_SESSION_MAX_HOURS after sign-in. */
+  sessions: { idleMs: number; maxMs: number };
+  /** How long an invitation link works (IMS_INVITE_DAYS). */
+  inviteMs: number;
+  /** Demo users' passwords from IMS_DEMO_PASSWORD_<LOGIN>, keyed by login in lower case. */
+  demoPasswords: Record<string, string>;
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -84,6 +90,16 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
+/** Variables named `<prefix><LOGIN>` with a value, by login in lower case (IMS_DEMO_TOKEN_ANNE → anne). */
+function prefixed(env: NodeJS.ProcessEnv, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).flatMap(([name, value]) => {
+      const login = name.startsWith(prefix) && /^[A-Z0-9_]+$/.test(name.slice(prefix.length)) ? name.slice(prefix.length) : undefined;
+      return login && value ? [[login.toLowerCase(), value]] : [];
+    }),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const port = integer("PORT", env.PORT, 3000);
@@ -106,15 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authBlockSeconds: positive("IMS_AUTH_BLOCK_SECONDS", env.IMS_AUTH_BLOCK_SECONDS, 60),
     adminToken: env.IMS_ADMIN_TOKEN || undefined,
     seedDemo: env.SEED_DEMO !== "false",
-    demoTokens: Object.fromEntries(
-      Object.entries(env).flatMap(([name, value]) => {
-        const login = /^IMS_DEMO_TOKEN_([A-Z0-9_]+)$/.exec(name)?.[1];
-        return login && value ? [[login.toLowerCase(), value]] : [];
-      }),
-    ),
+    demoTokens: prefixed(env, "IMS_DEMO_TOKEN_"),
     validateResponses: env.IMS_VALIDATE_RESPONSES === "true",
     runJobs: env.IMS_RUN_JOBS !== "false",
     jobLeaseMs: positive("IMS_JOB_LEASE_SECONDS", env.IMS_JOB_LEASE_SECONDS, 60) * 1000,
+    sessions: {
+      idleMs: positive("IMS_SESSION_IDLE_MINUTES", env.IMS_SESSION_IDLE_MINUTES, 120) * 60 * 1000,
+      maxMs: positive("IMS_SESSION_MAX_HOURS", env.IMS_SESSION_MAX_HOURS, 12) * 60 * 60 * 1000,
+    },
+    inviteMs: positive("IMS_INVITE_DAYS", env.IMS_INVITE_DAYS, 7) * 24 * 60 * 60 * 1000,
+    demoPasswords: prefixed(env, "IMS_DEMO_PASSWORD_"),
     mailParse: {
       maxBytes: positive("IMS_MAIL_PARSE_MAX_MB", env.IMS_MAIL_PARSE_MAX_MB, 100) * 1024 * 1024,
       timeoutMs: positive("IMS_MAIL_PARSE_SECONDS", env.IMS_MAIL_PARSE_SECONDS, 60) * 1000,

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AccessGroupMemberTable, AccessGroupTable } from "../features/access/access.table.ts";
 import type { AuditEventTable } from "../features/audit/audit.table.ts";
-import type { AuthSessionTable } from "../features/auth/auth.table.ts";
+import type { AuthSessionTable, UserInviteTable, UserPasswordTable, WebSessionTable } from "../features/auth/auth.table.ts";
 import type { CaseTable, CaseWordTable, CounterTable, RecentCaseTable } from "../features/cases/cases.table.ts";
 import type {
   AttachmentTable,
@@ -27,6 +27,9 @@ export interface Database {
   group_members: GroupMemberTable;
   api_tokens: ApiTokenTable;
   auth_sessions: AuthSessionTable;
+  user_passwords: UserPasswordTable;
+  user_invites: UserInviteTable;
+  web_sessions: WebSessionTable;
   access_groups: AccessGroupTable;
   access_group_members: AccessGroupMemberTable;
   journal_plan: JournalPlanTable;

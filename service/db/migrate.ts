@@ -10,6 +10,7 @@ import * as tokenSource from "./migrations/2026_12_01_020_token_source.ts";
 import * as authSessions from "./migrations/2026_12_01_030_auth_sessions.ts";
 import * as jobLeases from "./migrations/2026_12_01_040_job_leases.ts";
 import * as mailParts from "./migrations/2026_12_01_050_mail_parts.ts";
+import * as peopleSignIn from "./migrations/2026_12_01_060_people_sign_in.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_01_030_auth_sessions": authSessions,
   "2026_12_01_040_job_leases": jobLeases,
   "2026_12_01_050_mail_parts": mailParts,
+  "2026_12_01_060_people_sign_in": peopleSignIn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

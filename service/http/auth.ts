@@ -2,6 +2,9 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AppContext } from "../context.ts";
 import { recordAudit, type AuditEntry } from "../features/audit/audit.service.ts";
 import { identify, type Authenticator } from "../features/auth/authenticator.ts";
+import { sessionToken } from "../features/auth/session-cookie.ts";
+import { mustChangePassword } from "../features/auth/sign-in.service.ts";
+import { ownOrigins, refuseCrossSite } from "./csrf.ts";
 import { Problem } from "./problem.ts";
 import { memoryAuthThrottle, throttleKey, type AuthThrottle } from "./throttle.ts";
 
@@ -12,13 +15,32 @@ import { memoryAuthThrottle, throttleKey, type AuthThrottle } from "./throttle.t
  * guess that hits from one that misses. Successful authentications neither count nor reset the count, so
  * a valid token of one's own does not buy more guesses.
  */
+const MAY_BEFORE_PASSWORD_CHANGE = /^\/api\/(auth\/|me$)/;
+
 export function authenticate(ctx: AppContext, authenticators: Authenticator[], throttle?: AuthThrottle): RequestHandler {
   const limits = { failuresPerMinute: ctx.config.authFailuresPerMinute, blockSeconds: ctx.config.authBlockSeconds };
   const failures = throttle ?? memoryAuthThrottle(limits);
   const refusals = refusalAuditFor(ctx);
+  /**
+   * A browser's session cookie. One that names no live session (signed out, expired) is no refusal: the
+   * request is simply not signed in. A signed-in write must come from the service's own pages (CSRF).
+   */
+  const sessionOnly = async (req: Request, res: Response, next: NextFunction) => {
+    if (!sessionToken(req.headers.cookie)) return next();
+    const found = await identify(ctx, authenticators, { headers: req.headers, bearer: undefined, ip: clientAddress(req) });
+    if (!("actor" in found)) return next();
+    refuseCrossSite(req, ownOrigins(ctx.config.publicUrl, req.headers.host, req.secure));
+    // A temporary password is changed before anything else is done with the session.
+    if (!MAY_BEFORE_PASSWORD_CHANGE.test(req.originalUrl.split("?")[0]) && (await mustChangePassword(ctx.db, found.actor.userId))) {
+      throw new Problem(403, "password_change_required", "Choose a new password first: the one you signed in with was temporary.");
+    }
+    res.locals.actor = found.actor;
+    res.locals.sessionId = found.sessionId;
+    return next();
+  };
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
-    if (!header) return next();
+    if (!header) return sessionOnly(req, res, next);
     const address = clientAddress(req);
     const wait = await failures.waitFor(address);
     if (wait > 0) return next(throttled(refusals, address, req.path, wait));

@@ -27,6 +27,7 @@ export type ProtocolPaths = Record<string, Record<string, ProtocolOperation>>;
 /** Every tag an operation may carry, with what it groups; an undeclared tag fails the OpenAPI lint test. */
 const TAGS: Record<string, string> = {
   service: "The service itself: liveness and this document.",
+  auth: "Signing people in to the web view: e-mail address and password, invitations, sign-out, password changes and one's sessions (an httpOnly cookie).",
   reference:
     "Reference data every client needs for the save flow: the signed-in user, case templates, document types, retention rules, journal plan and access groups.",
   cases: "Cases (sager): create, find, change, close and reopen.",

@@ -42,3 +42,4 @@ export type {
   JournalEntryPatch,
   JournalPlanImported,
 } from "./schemas/admin.ts";
+export type { SignIn, SignedIn, WebSession, Invitation } from "./schemas/auth.ts";

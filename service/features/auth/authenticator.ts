@@ -19,7 +19,7 @@ export interface CredentialRequest {
  * why, `details` go to the audit log); or null when it carries no credential of its kind, so the next
  * authenticator may try.
  */
-export type Authentication = { userId: string; newSession: boolean } | { refused: Problem; details?: Record<string, unknown> } | null;
+export type Authentication = { userId: string; newSession: boolean; sessionId?: string } | { refused: Problem; details?: Record<string, unknown> } | null;
 
 /**
  * Turns a request's credential into a user id. API tokens are one kind; Google ID tokens another; Microsoft
@@ -31,7 +31,8 @@ export interface Authenticator {
 }
 
 /** Who a request is from (`actor`), or why its credential was refused (`refused`; `details` name the authenticator and its reason). */
-export type Identification = { actor: Actor } | { refused: Problem | undefined; details: Record<string, unknown> };
+/** `via` names the authenticator; `sessionId` the web session, when a session cookie identified the request. */
+export type Identification = { actor: Actor; via: string; sessionId?: string } | { refused: Problem | undefined; details: Record<string, unknown> };
 
 /**
  * Asks the authenticators in turn who the request is from. The first that recognises the credential
@@ -48,7 +49,7 @@ export async function identify(ctx: AppContext, authenticators: readonly Authent
       const login = { actor, action: "auth.login", objectType: "user", objectId: actor.userId, details: { via: a.name } };
       await recordAudit(ctx.db, login);
     }
-    return { actor };
+    return { actor, via: a.name, ...(found.sessionId ? { sessionId: found.sessionId } : {}) };
   }
   return { refused: undefined, details: {} };
 }

@@ -7,4 +7,5 @@ export * from "./documents.ts";
 export * from "./mail.ts";
 export * from "./audit.ts";
 export * from "./admin.ts";
+export * from "./auth.ts";
 export * from "./problem.ts";

@@ -1,0 +1,163 @@
+import type { Request, Response } from "express";
+import type { AppContext } from "../../context.ts";
+import { Problem } from "../../http/problem.ts";
+import { Reply, route } from "../../http/route.ts";
+import { memoryAuthThrottle } from "../../http/throttle.ts";
+import { AcceptInvitation, Invitation, PasswordChange, SignedIn, SignIn, TemporaryPassword, WebSessions } from "../../../shared/api/schemas/auth.ts";
+import { IdParams } from "../../../shared/api/schemas/common.ts";
+import { acceptInvitation, changePassword, inviteUser, setTemporaryPassword, signInWithPassword, signOut, type Client } from "./sign-in.service.ts";
+import { cookieName, revokeSession, sessionsOf, type OpenedSession } from "./web-sessions.ts";
+
+const client = (req: Request): Client => ({ userAgent: req.get("User-Agent") ?? undefined, ip: req.ip });
+
+/** The session cookie: httpOnly (no script reads it), SameSite=Lax (no cross-site write carries it), Secure over https. */
+function setSessionCookie(req: Request, res: Response, session: OpenedSession): void {
+  res.cookie(cookieName(req.secure), session.token, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", expires: new Date(session.expiresAt) });
+  res.setHeader("Cache-Control", "no-store");
+}
+
+function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(cookieName(req.secure), { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/" });
+}
+
+const signInRefusals = {
+  401: { description: "Wrong e-mail address or password (`invalid_credentials`)" },
+  429: { description: "Too many failed sign-ins from this address or for this account; Retry-After says when to try again" },
+};
+
+/** Signing people in to the web view: password, invitation, sign-out, password change, one's sessions; and the admin's invitations. */
+export function signInRoutes(ctx: AppContext) {
+  const limits = { failuresPerMinute: ctx.config.authFailuresPerMinute, blockSeconds: ctx.config.authBlockSeconds };
+  // Failures count per address and per account, so guessing one person's password from many addresses is slowed too.
+  const throttle = memoryAuthThrottle(limits);
+  const tooMany = (seconds: number) =>
+    new Problem(
+      429,
+      "too_many_requests",
+      `Too many failed sign-in attempts; try again in ${Math.ceil(seconds / 1000)} seconds.`,
+      { retryAfter: Math.ceil(seconds / 1000) },
+      { "Retry-After": String(Math.ceil(seconds / 1000)) },
+    );
+
+  return [
+    route({
+      method: "post",
+      path: "/api/auth/sign-in",
+      tag: "auth",
+      summary: "Sign in with e-mail address and password; the session comes back as an httpOnly cookie",
+      auth: "none",
+      body: SignIn,
+      responses: { 200: { description: "Signed in", schema: SignedIn }, ...signInRefusals },
+      async handle({ body, req, res }) {
+        const keys = [`ip:${req.ip ?? "unknown"}`, `account:${body.email.trim().toLowerCase()}`];
+        for (const key of keys) {
+          const wait = await throttle.waitFor(key);
+          if (wait > 0) throw tooMany(wait);
+        }
+        try {
+          const { signedIn, session } = await signInWithPassword(ctx, body.email, body.password, client(req));
+          setSessionCookie(req, res, session);
+          return signedIn;
+        } catch (err) {
+          if (err instanceof Problem && err.status === 401) for (const key of keys) await throttle.failed(key);
+          throw err;
+        }
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/sign-out",
+      tag: "auth",
+      summary: "Sign out: the session ends and its cookie is cleared",
+      responses: { 204: { description: "Signed out" } },
+      async handle({ actor, req, res }) {
+        const sessionId = res.locals.sessionId as string | undefined;
+        if (sessionId) await signOut(ctx, actor, sessionId);
+        clearSessionCookie(req, res);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/password",
+      tag: "auth",
+      summary: "Change one's own password; every other session ends",
+      body: PasswordChange,
+      responses: {
+        204: { description: "Changed" },
+        403: { description: "The current password is wrong (`wrong_password`)" },
+        422: { description: "The new password is refused (`password_too_short`, …)" },
+      },
+      handle: ({ actor, body, res }) => changePassword(ctx, actor, res.locals.sessionId as string | undefined, body.currentPassword, body.newPassword),
+    }),
+    route({
+      method: "get",
+      path: "/api/auth/sessions",
+      tag: "auth",
+      summary: "One's own signed-in sessions",
+      responses: { 200: { description: "Sessions", schema: WebSessions } },
+      async handle({ actor, res }) {
+        const items = await sessionsOf(ctx.db, actor.userId, ctx.config.sessions);
+        return { items: items.map((s) => ({ ...s, current: s.id === res.locals.sessionId })) };
+      },
+    }),
+    route({
+      method: "delete",
+      path: "/api/auth/sessions/:id",
+      tag: "auth",
+      summary: "End one of one's own sessions",
+      params: IdParams,
+      responses: { 204: { description: "Ended" }, 404: { description: "No such session of yours" } },
+      async handle({ actor, params }) {
+        const own = await ctx.db.selectFrom("web_sessions").select("id").where("id", "=", params.id).where("user_id", "=", actor.userId).executeTakeFirst();
+        if (!own) throw new Problem(404, "not_found", "The session was not found.");
+        await revokeSession(ctx.db, own.id);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/invitation",
+      tag: "auth",
+      summary: "Accept an invitation: choose a password and be signed in",
+      auth: "none",
+      body: AcceptInvitation,
+      responses: {
+        200: { description: "Signed in", schema: SignedIn },
+        410: { description: "The link has expired or was used (`invitation_expired`)" },
+        422: { description: "The password is refused" },
+      },
+      async handle({ body, req, res }) {
+        const { signedIn, session } = await acceptInvitation(ctx, body.token, body.password, client(req));
+        setSessionCookie(req, res, session);
+        return new Reply(200, signedIn);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/admin/users/:id/invitation",
+      tag: "admin",
+      summary: "Invite a user to choose a password: a one-time link, valid for IMS_INVITE_DAYS",
+      auth: "admin",
+      params: IdParams,
+      responses: {
+        201: { description: "The link, shown once", schema: Invitation },
+        404: { description: "Not found" },
+        409: { description: "The user is deactivated" },
+      },
+      async handle({ actor, params, res }) {
+        res.setHeader("Cache-Control", "no-store");
+        return inviteUser(ctx, actor, params.id);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/admin/users/:id/password",
+      tag: "admin",
+      summary: "Set a temporary password the user must change at the next sign-in; their sessions end",
+      auth: "admin",
+      params: IdParams,
+      body: TemporaryPassword,
+      responses: { 204: { description: "Set" }, 404: { description: "Not found" }, 422: { description: "The password is refused" } },
+      handle: ({ actor, params, body }) => setTemporaryPassword(ctx, actor, params.id, body.temporaryPassword),
+    }),
+  ];
+}

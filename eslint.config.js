@@ -98,6 +98,22 @@ export default tseslint.config(
     rules: { "no-restricted-globals": ["error", onlyIn("addins/src/hosts/ and the entry file")("Office")] },
   },
   {
+    // The web view talks to the service only over HTTP, through the shared client.
+    files: ["web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/service/**", "**/addins/**", "**/gmail-addon/**"], message: "web/ imports shared/ only: the service is reached over HTTP." },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", ...["Office", ...APPS_SCRIPT_GLOBALS].map(onlyIn("the add-ins' adapters, never web/"))],
+    },
+  },
+  {
     // Views build cards, so CardService is theirs too; every other Apps Script service stays in the adapters.
     files: ["gmail-addon/src/**/*.ts"],
     ignores: ["gmail-addon/src/adapters/**", "gmail-addon/src/main.ts"],

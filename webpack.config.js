@@ -1,5 +1,6 @@
-// Builds the Office add-ins (addins/src) into dist/addins, which the archive service serves under /addins/.
-//   npm run build:addins   production bundle (minified, tree-shaken, content-hashed file names)
+// Builds the Office add-ins (addins/src) into dist/addins, which the archive service serves under /addins/,
+// and the web view (web/src) into dist/web, which it serves at / and every deep link.
+//   npm run build:addins   both production bundles (minified, tree-shaken, content-hashed file names)
 //   npm run dev:addins     https://localhost:3001/addins/taskpane.html with office-addin-dev-certs; /api → :3000
 import fs from "node:fs";
 import os from "node:os";
@@ -29,8 +30,12 @@ class CopyIconsPlugin {
   }
 }
 
-/** Prints each entry's JavaScript size gzipped: the number the task pane's size budget is about. */
+/** Prints each entry's JavaScript size gzipped: the number the task pane's and the web view's size budgets are about. */
 class GzipSizePlugin {
+  constructor(label = "add-in") {
+    this.label = label;
+  }
+
   apply(compiler) {
     compiler.hooks.thisCompilation.tap("GzipSize", (compilation) => {
       compilation.hooks.processAssets.tap({ name: "GzipSize", stage: webpack.Compilation.PROCESS_ASSETS_STAGE_REPORT }, () => {
@@ -41,7 +46,7 @@ class GzipSizePlugin {
             .map((f) => compilation.getAsset(f).source.buffer());
           const raw = bytes.reduce((n, b) => n + b.length, 0);
           const gzip = bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
-          console.log(`add-in entry ${name}: ${(raw / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzip`);
+          console.log(`${this.label} entry ${name}: ${(raw / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzip`);
         }
       });
     });
@@ -63,9 +68,15 @@ async function devServerHttps() {
   }
 }
 
+// The dev server is for the add-ins only; a build makes both.
 export default async (env, argv) => {
   const production = argv.mode !== "development";
   const serving = Boolean(env.WEBPACK_SERVE);
+  const addins = await addinsConfig(production, serving);
+  return serving ? addins : [addins, webConfig(production)];
+};
+
+async function addinsConfig(production, serving) {
   return {
     mode: production ? "production" : "development",
     context: root,
@@ -135,4 +146,47 @@ export default async (env, argv) => {
         }
       : undefined,
   };
-};
+}
+
+/** The web view: one page for every path, so its assets are named from the root (/app.….js), not relative to a deep link. */
+function webConfig(production) {
+  return {
+    name: "web",
+    mode: production ? "production" : "development",
+    context: root,
+    entry: { app: "./web/src/index.tsx" },
+    output: {
+      path: path.join(root, "dist", "web"),
+      filename: production ? "[name].[contenthash:10].js" : "[name].js",
+      chunkFilename: production ? "[name].[contenthash:10].js" : "[name].js",
+      publicPath: "/",
+      clean: true,
+    },
+    target: ["web", "es2020"],
+    cache: { type: "filesystem", buildDependencies: { config: [fileURLToPath(import.meta.url)] } },
+    devtool: production ? "source-map" : "eval-cheap-module-source-map",
+    resolve: { extensions: [".ts", ".tsx", ".js"] },
+    module: {
+      rules: [
+        {
+          test: /\.tsx?$/,
+          include: [path.join(root, "web", "src"), path.join(root, "shared")],
+          use: {
+            loader: "ts-loader",
+            options: {
+              configFile: path.join(root, "web", "tsconfig.json"),
+              // Types are checked by `tsc -p web/tsconfig.json`; the bundle only transpiles.
+              transpileOnly: true,
+              compilerOptions: { noEmit: false, allowImportingTsExtensions: false, sourceMap: true },
+            },
+          },
+        },
+      ],
+    },
+    plugins: [new HtmlWebpackPlugin({ filename: "index.html", template: "./web/index.html" }), ...(production ? [new GzipSizePlugin("web")] : [])],
+    optimization: { usedExports: true, sideEffects: true, minimize: production },
+    performance: production
+      ? { hints: "warning", maxEntrypointSize: 700 * 1024, maxAssetSize: 700 * 1024, assetFilter: (file) => file.endsWith(".js") }
+      : false,
+  };
+}

@@ -9,7 +9,7 @@ import { apiTokenAuthenticator } from "./features/auth/api-token.ts";
 import type { Authenticator } from "./features/auth/authenticator.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { requestLogOptions } from "./http/request-log.ts";
-import { frontPage } from "./http/front-page.ts";
+import { webApp } from "./http/web-app.ts";
 import { notFound, Problem, problemHandler } from "./http/problem.ts";
 import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
@@ -44,7 +44,8 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     next();
   });
   app.use("/addins", addinsStatic());
-  app.get("/", frontPage);
+  // The web view: its assets, and its page for / and every deep link; it leaves /api and /addins alone.
+  app.use(webApp());
 
   const health = route({
     method: "get",

@@ -29,8 +29,11 @@ import type {
 export interface ClientOptions {
   /** The service's base URL, e.g. https://imscase.kommune.dk */
   baseUrl: string;
-  /** The bearer credential for each request (an API token today; an SSO token later). */
-  credential: () => Promise<string>;
+  /**
+   * The bearer credential for each request (an API token today; an SSO token later). Without one, requests
+   * carry no Authorization header and the browser's session cookie (fetch sends it to its own origin) signs them.
+   */
+  credential?: () => Promise<string>;
   transport: Transport;
 }
 
@@ -56,7 +59,7 @@ export class ImsClient {
 
   /** Sends one request; a non-2xx answer becomes an ApiError, no answer a NetworkError. */
   async send(method: HttpRequest["method"], path: string, init: { headers?: Record<string, string>; body?: string | Uint8Array } = {}) {
-    const token = await this.options.credential();
+    const token = this.options.credential ? await this.options.credential() : "";
     const response = await this.options.transport({
       method,
       url: this.url(path),

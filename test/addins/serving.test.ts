@@ -84,13 +84,6 @@ describe("the archive service serves the Office add-ins under /addins/", () => {
     expect(res.headers["access-control-allow-origin"]).to.equal(undefined);
   });
 
-  it("the front page says what the service is and links its parts", async () => {
-    const res = await request(svc.url).get("/").expect(200);
-    expect(res.headers["content-type"]).to.match(/^text\/html/);
-    expect(res.text).to.contain('href="/api/openapi.json"').and.contain('href="/addins/taskpane.html"');
-    expect(res.headers["content-security-policy"]).to.contain("default-src 'none'");
-  });
-
   it("serves the ribbon's function file and the manifests' icons", async () => {
     const commands = await request(svc.server).get("/addins/commands.html").expect(200);
     expect(commands.text).to.contain("office.js");

@@ -1,0 +1,44 @@
+import { Spinner } from "@fluentui/react-components";
+import { createBrowserRouter, Navigate, Outlet, useLocation } from "react-router";
+import { Problem } from "./components/Problem.tsx";
+import { TopBar } from "./components/TopBar.tsx";
+import { useTexts } from "./i18n.tsx";
+import { Cases } from "./pages/Cases.tsx";
+import { Dashboard } from "./pages/Dashboard.tsx";
+import { Documents } from "./pages/Documents.tsx";
+import { NotFound } from "./pages/NotFound.tsx";
+import { SignIn } from "./pages/SignIn.tsx";
+import { useMe } from "./session.ts";
+
+/** Every page but the sign-in page: only for someone signed in; anyone else signs in and comes back here. */
+function SignedInLayout() {
+  const { t } = useTexts();
+  const location = useLocation();
+  const me = useMe();
+  if (me.isPending) return <Spinner label={t("web.loading")} />;
+  if (me.isError) return <Problem error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) {
+    const asked = `${location.pathname}${location.search}`;
+    return <Navigate to={asked === "/" ? "/log-ind" : `/log-ind?next=${encodeURIComponent(asked)}`} replace />;
+  }
+  return (
+    <>
+      <TopBar me={me.data} />
+      <Outlet />
+    </>
+  );
+}
+
+export const router = createBrowserRouter([
+  { path: "/log-ind", element: <SignIn /> },
+  {
+    path: "/",
+    element: <SignedInLayout />,
+    children: [
+      { index: true, element: <Dashboard /> },
+      { path: "sager", element: <Cases /> },
+      { path: "dokumenter", element: <Documents /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);

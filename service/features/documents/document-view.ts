@@ -4,6 +4,7 @@ import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findCase } from "../cases/cases.service.ts";
+import { usersByIds } from "../users/users.service.ts";
 import { listDocumentTypes } from "../retention/retention.service.ts";
 import * as repo from "./documents.repository.ts";
 import { mailOf } from "../mail/mail.service.ts";
@@ -28,7 +29,10 @@ export const toVersionView = (v: VersionRow): VersionView => ({
 
 export type { DocumentSummary };
 
-export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
+/** A document row with the name of whoever changed it last (a listing joins it; a single document looks it up). */
+export type NamedDocumentRow = DocumentRow & { changed_by_name: string | null };
+
+export const toDocumentSummary = (d: NamedDocumentRow): DocumentSummary => ({
   id: d.id,
   title: d.title,
   status: d.status,
@@ -43,6 +47,7 @@ export const toDocumentSummary = (d: DocumentRow): DocumentSummary => ({
   createdBy: d.created_by,
   changedAt: d.changed_at,
   changedBy: d.changed_by,
+  changedByName: d.changed_by_name,
   etag: etagOf(d),
 });
 
@@ -59,13 +64,14 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
     listDocumentTypes(db, [doc.document_type_id]),
     doc.case_id ? findCase(db, doc.case_id) : undefined,
   ]);
+  const [changedBy] = await usersByIds(db, [doc.changed_by]);
   // A mail's parts name the attachment with the same bytes, so what a client uploaded beside the mail shows once.
   const currentBytes = new Map(attachments.flatMap((a) => versions.filter((v) => v.id === a.current_version_id).map((v) => [v.sha256, a.id] as const)));
   const mail = await mailOf(db, actor, doc, currentBytes);
   if (options.recordView) await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
   const own = versions.filter((v) => v.subject_id === doc.id);
   return {
-    ...toDocumentSummary(doc),
+    ...toDocumentSummary({ ...doc, changed_by_name: changedBy?.name ?? null }),
     documentType: { id: type.id, name: type.name, category: type.category, retention: type.retention },
     case: c ? { id: c.id, number: c.number, title: c.title, status: c.status } : null,
     mail,
@@ -95,8 +101,9 @@ export interface DocumentListFilter {
 }
 
 /** Visible documents, most recently changed first, keyset on (changed_at, id). */
-export async function listDocuments(db: Executor, actor: Actor, f: DocumentListFilter): Promise<DocumentRow[]> {
-  let q = scopedDocuments(db, actor).selectAll("documents");
+export async function listDocuments(db: Executor, actor: Actor, f: DocumentListFilter): Promise<NamedDocumentRow[]> {
+  // The name is a display join onto the users table (as comments and history have), one query for the page.
+  let q = scopedDocuments(db, actor).leftJoin("users", "users.id", "documents.changed_by").selectAll("documents").select("users.name as changed_by_name");
   if (f.caseId) q = q.where("documents.case_id", "=", f.caseId);
   if (f.floating) q = q.where("documents.case_id", "is", null);
   if (f.after) {

@@ -120,6 +120,8 @@ const documentFields = {
   createdBy: Id,
   changedAt: Timestamp,
   changedBy: Id,
+  /** The name of whoever changed it last, for listings; null when that user no longer exists. */
+  changedByName: z.string().nullable(),
   etag: z.string().describe("The document's ETag; send it as If-Match so a change made meanwhile is not overwritten"),
 };
 

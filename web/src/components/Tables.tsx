@@ -1,5 +1,5 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from "@fluentui/react-components";
-import type { CaseSummary, DocumentSummary, Me } from "../../../shared/index.ts";
+import type { CaseSummary, DocumentSummary } from "../../../shared/index.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 
@@ -28,8 +28,8 @@ export function CaseTable({ items, label }: { items: CaseSummary[]; label: strin
   );
 }
 
-/** The listing names who changed a document by id only; the signed-in person is named, anyone else is "another user". */
-export function DocumentTable({ items, me, label }: { items: DocumentSummary[]; me: Me | null | undefined; label: string }) {
+/** Documents by title, when changed and by whom; a user who no longer exists is "a former user". */
+export function DocumentTable({ items, label }: { items: DocumentSummary[]; label: string }) {
   const { t, language } = useTexts();
   return (
     <Table size="small" aria-label={label}>
@@ -45,7 +45,7 @@ export function DocumentTable({ items, me, label }: { items: DocumentSummary[]; 
           <TableRow key={d.id} data-document-id={d.id}>
             <TableCell>{d.title}</TableCell>
             <TableCell>{formatMoment(d.changedAt, language)}</TableCell>
-            <TableCell>{d.changedBy === me?.id ? me.name : t("web.changedBy.someoneElse")}</TableCell>
+            <TableCell>{d.changedByName ?? t("web.changedBy.formerUser")}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -7,7 +7,6 @@ import { ChangePassword } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { CaseTable, DocumentTable } from "../components/Tables.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
-import { useMe } from "../session.ts";
 
 // The dashboard shows the first page of each list; the header says when there are more.
 const PANEL_SIZE = 10;
@@ -32,7 +31,6 @@ export function Dashboard() {
   const s = useStyles();
   const { t } = useTexts();
   const queries = useQueryClient();
-  const me = useMe().data;
   const cases = useQuery({ queryKey: ["cases", "mine"], queryFn: () => client.listCases({ filter: "mine", limit: PANEL_SIZE }) });
   const documents = useQuery({ queryKey: ["documents", "latest"], queryFn: () => client.listDocuments({ limit: PANEL_SIZE }) });
 
@@ -53,7 +51,7 @@ export function Dashboard() {
           {(page) => <CaseTable items={page.items} label={t("web.dashboard.myCases")} />}
         </Panel>
         <Panel title="web.dashboard.latestDocuments" testId="latest-documents" list={documents} empty="web.dashboard.noDocuments">
-          {(page) => <DocumentTable items={page.items} me={me} label={t("web.dashboard.latestDocuments")} />}
+          {(page) => <DocumentTable items={page.items} label={t("web.dashboard.latestDocuments")} />}
         </Panel>
       </div>
     </main>

@@ -2,12 +2,10 @@ import { client } from "../api.ts";
 import { Listing } from "../components/Listing.tsx";
 import { DocumentTable } from "../components/Tables.tsx";
 import { useTexts } from "../i18n.tsx";
-import { useMe } from "../session.ts";
 
 /** DOKUMENTER: every document the person may see, most recently changed first (GET /api/documents). */
 export function Documents() {
   const { t } = useTexts();
-  const me = useMe().data;
   return (
     <Listing
       title="web.documents.title"
@@ -16,7 +14,7 @@ export function Documents() {
       queryKey={["documents", "all"]}
       fetchPage={(cursor, limit) => client.listDocuments({ cursor, limit })}
     >
-      {(items) => <DocumentTable items={items} me={me} label={t("web.documents.title")} />}
+      {(items) => <DocumentTable items={items} label={t("web.documents.title")} />}
     </Listing>
   );
 }

@@ -129,6 +129,27 @@ describe("signing people in to the web view", () => {
     await signIn(email, TEMPORARY).expect(401);
   });
 
+  it("only administrators invite people or set temporary passwords; nobody signed out reaches a session route", async () => {
+    for (const token of [w.tokens.alice, w.tokens.erik]) {
+      const invite = await request(svc.url).post(`/api/admin/users/${w.users.bob}/invitation`).auth(token, { type: "bearer" }).expect(403);
+      expect(invite.body.code).to.equal("admin_only");
+      await request(svc.url)
+        .post(`/api/admin/users/${w.users.bob}/password`)
+        .auth(token, { type: "bearer" })
+        .send({ temporaryPassword: TEMPORARY })
+        .expect(403);
+    }
+    await request(svc.url).post(`/api/admin/users/${w.users.bob}/invitation`).expect(401);
+    for (const [method, path] of [
+      ["get", "/api/auth/sessions"],
+      ["post", "/api/auth/sign-out"],
+      ["post", "/api/auth/password"],
+      ["delete", "/api/auth/sessions/x"],
+    ] as const) {
+      await request(svc.url)[method](path).send({ currentPassword: "x", newPassword: "y" }).expect(401);
+    }
+  });
+
   it("a session ends after its idle time and at its absolute end, whatever its use", async () => {
     const limits = { idleMs: 60 * 60 * 1000, maxMs: 3 * 60 * 60 * 1000 };
     const t0 = new Date("2026-12-01T08:00:00Z");

@@ -85,7 +85,8 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["**/addins/**", "**/gmail-addon/**", "**/web/**"], message: "The service imports nothing from the clients." },
-            { group: ["../*/*.repository.ts"], message: "Call the other feature's service; its repository and tables are its own." },
+            // A sibling feature's folder, then its repository: "<up one>/<feature>/<name>.repository.ts".
+            { regex: "^\\.\\./[^/]+/[^/]+\\.repository\\.ts$", message: "Call the other feature's service; its repository and tables are its own." },
           ],
         },
       ],

@@ -100,22 +100,7 @@ async function addinsConfig(production, serving) {
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
     resolve: { extensions: [".ts", ".tsx", ".js"] },
     module: {
-      rules: [
-        {
-          test: /\.tsx?$/,
-          include: [path.join(root, "addins", "src"), path.join(root, "shared")],
-          use: {
-            loader: "ts-loader",
-            options: {
-              configFile: path.join(root, "addins", "tsconfig.json"),
-              // Types are checked by `tsc -p addins/tsconfig.json` in `npm test`; the bundle only transpiles.
-              transpileOnly: true,
-              // allowImportingTsExtensions is for the type-check only; transpiling keeps the .ts/.tsx specifiers as written.
-              compilerOptions: { noEmit: false, allowImportingTsExtensions: false, sourceMap: true },
-            },
-          },
-        },
-      ],
+      rules: [typeScriptRule("addins")],
     },
     plugins: [
       new HtmlWebpackPlugin({ filename: "taskpane.html", template: "./addins/src/taskpane/taskpane.html", chunks: ["taskpane"] }),
@@ -148,6 +133,23 @@ async function addinsConfig(production, serving) {
   };
 }
 
+/** Transpiles an app's TypeScript (`<app>/src` and `shared/`) with its own tsconfig; `npm test` type-checks it with `tsc -p <app>/tsconfig.json`. */
+function typeScriptRule(app) {
+  return {
+    test: /\.tsx?$/,
+    include: [path.join(root, app, "src"), path.join(root, "shared")],
+    use: {
+      loader: "ts-loader",
+      options: {
+        configFile: path.join(root, app, "tsconfig.json"),
+        transpileOnly: true,
+        // allowImportingTsExtensions is for the type-check only; transpiling keeps the .ts/.tsx specifiers as written.
+        compilerOptions: { noEmit: false, allowImportingTsExtensions: false, sourceMap: true },
+      },
+    },
+  };
+}
+
 /** The web view: one page for every path, so its assets are named from the root (/app.….js), not relative to a deep link. */
 function webConfig(production) {
   return {
@@ -167,21 +169,7 @@ function webConfig(production) {
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
     resolve: { extensions: [".ts", ".tsx", ".js"] },
     module: {
-      rules: [
-        {
-          test: /\.tsx?$/,
-          include: [path.join(root, "web", "src"), path.join(root, "shared")],
-          use: {
-            loader: "ts-loader",
-            options: {
-              configFile: path.join(root, "web", "tsconfig.json"),
-              // Types are checked by `tsc -p web/tsconfig.json`; the bundle only transpiles.
-              transpileOnly: true,
-              compilerOptions: { noEmit: false, allowImportingTsExtensions: false, sourceMap: true },
-            },
-          },
-        },
-      ],
+      rules: [typeScriptRule("web")],
     },
     plugins: [new HtmlWebpackPlugin({ filename: "index.html", template: "./web/index.html" }), ...(production ? [new GzipSizePlugin("web")] : [])],
     optimization: { usedExports: true, sideEffects: true, minimize: production },

@@ -6,7 +6,7 @@ import { memoryAuthThrottle } from "../../http/throttle.ts";
 import { AcceptInvitation, Invitation, PasswordChange, SignedIn, SignIn, TemporaryPassword, WebSessions } from "../../../shared/api/schemas/auth.ts";
 import { IdParams } from "../../../shared/api/schemas/common.ts";
 import { acceptInvitation, changePassword, inviteUser, setTemporaryPassword, signInWithPassword, signOut, type Client } from "./sign-in.service.ts";
-import { cookieName, revokeSession, sessionsOf, type OpenedSession } from "./web-sessions.ts";
+import { cookieName, revokeOwnSession, sessionsOf, type OpenedSession } from "./web-sessions.ts";
 
 const client = (req: Request): Client => ({ userAgent: req.get("User-Agent") ?? undefined, ip: req.ip });
 
@@ -108,9 +108,7 @@ export function signInRoutes(ctx: AppContext) {
       params: IdParams,
       responses: { 204: { description: "Ended" }, 404: { description: "No such session of yours" } },
       async handle({ actor, params }) {
-        const own = await ctx.db.selectFrom("web_sessions").select("id").where("id", "=", params.id).where("user_id", "=", actor.userId).executeTakeFirst();
-        if (!own) throw new Problem(404, "not_found", "The session was not found.");
-        await revokeSession(ctx.db, own.id);
+        if (!(await revokeOwnSession(ctx.db, actor.userId, params.id))) throw new Problem(404, "not_found", "The session was not found.");
       },
     }),
     route({

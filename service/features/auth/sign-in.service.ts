@@ -5,9 +5,9 @@ import type { Executor } from "../../db/database.ts";
 import { notFound, Problem, unprocessable } from "../../http/problem.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { findUserByEmail, requireUser } from "../users/users.service.ts";
+import { findUserByEmail, requireUser, type UserRow } from "../users/users.service.ts";
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword, type PasswordProblem } from "./passwords.ts";
-import { openSession, revokeSessionsOf, type OpenedSession } from "./web-sessions.ts";
+import { openSession, revokeSession, revokeSessionsOf, type OpenedSession } from "./web-sessions.ts";
 
 // People signing in with an e-mail address and a password; invitations an administrator sends; temporary
 // passwords that must be changed. Every sign-in, refusal, sign-out and password change is audited.
@@ -28,6 +28,9 @@ function requireGoodPassword(password: string, email: string): void {
   const problem = passwordProblem(password, email);
   if (problem) throw REFUSED_PASSWORD[problem]();
 }
+
+/** Who an audit event of a sign-in names: the person, before any access group matters. */
+const signedInActor = (user: UserRow): Actor => ({ userId: user.id, name: user.name, email: user.email, role: user.role, accessGroupIds: [] });
 
 const refusedSignIn = () => new Problem(401, "invalid_credentials", "The e-mail address or the password is wrong.");
 
@@ -73,7 +76,7 @@ export async function signInWithPassword(
   if (needsRehash(stored.hash)) await setPassword(ctx.db, user.id, password, stored.must_change === 1);
   const session = await openSession(ctx.db, user.id, "password", client, ctx.config.sessions);
   await recordAudit(ctx.db, {
-    actor: { userId: user.id, name: user.name, email: user.email, role: user.role, accessGroupIds: [] },
+    actor: signedInActor(user),
     action: "auth.login",
     objectType: "user",
     objectId: user.id,
@@ -84,7 +87,7 @@ export async function signInWithPassword(
 
 export async function signOut(ctx: AppContext, actor: Actor, sessionId: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable("web_sessions").set({ revoked_at: new Date().toISOString() }).where("id", "=", sessionId).where("revoked_at", "is", null).execute();
+    await revokeSession(trx, sessionId);
     await recordAudit(trx, { actor, action: "auth.logout", objectType: "user", objectId: actor.userId, details: { sessionId } });
   });
 }
@@ -167,7 +170,7 @@ export async function acceptInvitation(
     if (claimed.numUpdatedRows === 0n) throw new Problem(410, "invitation_expired", "The invitation link has been used; ask an administrator for a new one.");
     await setPassword(trx, user.id, password, false);
     const session = await openSession(trx, user.id, "invite", client, ctx.config.sessions);
-    const actor = { userId: user.id, name: user.name, email: user.email, role: user.role, accessGroupIds: [] };
+    const actor = signedInActor(user);
     await recordAudit(trx, { actor, action: "auth.login", objectType: "user", objectId: user.id, details: { via: "invite", sessionId: session.id } });
     return { session, signedIn: { userId: user.id, name: user.name, mustChangePassword: false, expiresAt: session.expiresAt } };
   });

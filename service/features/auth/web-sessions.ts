@@ -78,6 +78,14 @@ export async function revokeSession(db: Executor, id: string, now = new Date()):
   return r.numUpdatedRows > 0n;
 }
 
+/** Ends one of the user's own sessions; false when the user has no session with that id. */
+export async function revokeOwnSession(db: Executor, userId: string, id: string, now = new Date()): Promise<boolean> {
+  const own = await db.selectFrom("web_sessions").select("id").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  if (!own) return false;
+  await revokeSession(db, own.id, now);
+  return true;
+}
+
 /** Ends every session of a user (a password change, deactivation), except `keep`. */
 export async function revokeSessionsOf(db: Executor, userId: string, keep?: string, now = new Date()): Promise<number> {
   let q = db.updateTable("web_sessions").set({ revoked_at: now.toISOString() }).where("user_id", "=", userId).where("revoked_at", "is", null);

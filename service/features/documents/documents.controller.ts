@@ -70,6 +70,9 @@ const ifMatchHeader = { "If-Match": "Optional: the document's ETag last seen; 41
 const etagHeader = { ETag: "The document's current ETag, for If-Match on the next change" };
 const stale = { 412: { description: "If-Match names an earlier state of the document: problem+json with currentEtag (code precondition_failed)" } };
 
+/** `?inline=1` (or true): the download is shown in place, under the sandboxing CSP, rather than saved. */
+const inlineAsked = (query: { inline?: string }) => query.inline === "1" || query.inline === "true";
+
 function parseWith<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
   const r = schema.safeParse(json);
   if (!r.success) throw validationProblem(r.error, "metadata");
@@ -324,12 +327,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, undefined, query.version);
-        await sendStoredFile(
-          res,
-          ctx.blobs,
-          { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 },
-          query.inline === "1" || query.inline === "true",
-        );
+        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, inlineAsked(query));
       },
     }),
 
@@ -418,12 +416,7 @@ export function documentRoutes(ctx: AppContext) {
       responses: { ...storedFileResponses("The bytes"), 404: { description: "Not found" } },
       async handle({ actor, params, query, res }) {
         const v = await openContent(ctx.db, actor, params.id, params.attachmentId, query.version);
-        await sendStoredFile(
-          res,
-          ctx.blobs,
-          { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 },
-          query.inline === "1" || query.inline === "true",
-        );
+        await sendStoredFile(res, ctx.blobs, { filename: v.filename, mediaType: v.media_type, sha256: v.sha256 }, inlineAsked(query));
       },
     }),
 
@@ -446,12 +439,7 @@ export function documentRoutes(ctx: AppContext) {
           objectId: doc.id,
           details: { mailPartId: part.id, sha256: part.sha256 },
         });
-        await sendStoredFile(
-          res,
-          ctx.blobs,
-          { filename: part.filename, mediaType: part.media_type, sha256: part.sha256 },
-          query.inline === "1" || query.inline === "true",
-        );
+        await sendStoredFile(res, ctx.blobs, { filename: part.filename, mediaType: part.media_type, sha256: part.sha256 }, inlineAsked(query));
       },
     }),
 

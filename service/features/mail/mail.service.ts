@@ -66,7 +66,8 @@ export async function registerMail(
   hints: MailHints,
   options: { contentSha256: string; titleFromSubject: boolean },
 ): Promise<void> {
-  const messageId = mail.messageId ?? normaliseMessageId(hints.messageId);
+  // recogniseMail took the header's Message-ID, else the client's hint.
+  const messageId = mail.messageId;
   await db
     .insertInto("mail_messages")
     .values({

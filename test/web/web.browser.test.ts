@@ -1,6 +1,4 @@
-import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
 import express from "express";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,23 +11,10 @@ import { webApp } from "../../service/http/web-app.ts";
 import { formatMoment } from "../../web/src/format.ts";
 import { launchChromium, REPO, screenshot } from "../support/browser.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { axeViolations, DANISH_MOMENT, ensureWebBuilt, PASSWORD, signIn as signInAs } from "../support/web.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
-const PASSWORD = "Skolekontoret-2026!";
 const HOSTILE_TITLE = `<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">Glade Børn`;
-const DANISH_MOMENT = /^\d{2}\. \p{L}{3}\.? \d{4} \d{2}:\d{2}$/u;
-
-/** Builds dist/web (with the add-ins: one webpack run) when it is missing or older than its sources. */
-function ensureWebBuilt(): void {
-  const html = path.join(REPO, "dist/web/index.html");
-  const newest = (dir: string): number =>
-    fs
-      .readdirSync(dir, { withFileTypes: true })
-      .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
-  const built = fs.existsSync(html) ? fs.statSync(html).mtimeMs : 0;
-  if (built > Math.max(newest(path.join(REPO, "web")), newest(path.join(REPO, "shared")))) return;
-  execFileSync("npx", ["webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
-}
 
 describe("the web view in Chromium, served by the real service", function () {
   this.timeout(180_000);
@@ -91,13 +76,7 @@ describe("the web view in Chromium, served by the real service", function () {
     return page;
   }
 
-  async function signIn(page: Page, email = "alice@skole.dk", password = PASSWORD): Promise<void> {
-    await page.getByLabel("E-mailadresse").fill(email);
-    await page.getByLabel("Adgangskode").fill(password);
-    await page.getByRole("button", { name: "Log ind" }).click();
-  }
-
-  const axeViolations = async (page: Page) => (await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  const signIn = (page: Page, email = "alice@skole.dk", password = PASSWORD) => signInAs(page, email, password);
 
   it("a deep link opened without signing in goes to the sign-in page, and back to it after signing in", async () => {
     const page = await open("/sager/xyz");

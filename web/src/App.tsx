@@ -29,6 +29,7 @@ function SignedInLayout() {
   );
 }
 
+// The sign-in page and the dashboard load with the app; every other page is its own chunk, fetched when opened.
 export const router = createBrowserRouter([
   { path: "/log-ind", element: <SignIn /> },
   {
@@ -37,7 +38,11 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Dashboard /> },
       { path: "sager", element: <Cases /> },
+      { path: "sager/:number", lazy: async () => ({ Component: (await import("./pages/CasePage.tsx")).CasePage }) },
       { path: "dokumenter", element: <Documents /> },
+      { path: "dokumenter/:id", lazy: async () => ({ Component: (await import("./pages/DocumentPage.tsx")).DocumentPage }) },
+      { path: "flydende", lazy: async () => ({ Component: (await import("./pages/Inbox.tsx")).Inbox }) },
+      { path: "forbind/:client", lazy: async () => ({ Component: (await import("./pages/DeviceSignIn.tsx")).DeviceSignIn }) },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -1,0 +1,4 @@
+/** A case's page. */
+export function CasePage() {
+  return <main />;
+}

@@ -1,0 +1,4 @@
+/** Signing in an add-in. */
+export function DeviceSignIn() {
+  return <main />;
+}

@@ -1,0 +1,4 @@
+/** A document's page. */
+export function DocumentPage() {
+  return <main />;
+}

@@ -1,0 +1,4 @@
+/** Floating documents (flydende). */
+export function Inbox() {
+  return <main />;
+}

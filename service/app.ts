@@ -17,8 +17,10 @@ import { adminRoutes } from "./features/admin/admin.controller.ts";
 import { signInRoutes } from "./features/auth/sign-in.controller.ts";
 import { auditRoutes } from "./features/audit/audit.controller.ts";
 import { caseRoutes } from "./features/cases/cases.controller.ts";
+import { peopleRoutes } from "./features/users/people.controller.ts";
 import { documentRoutes } from "./features/documents/documents.controller.ts";
 import { referenceRoutes } from "./features/reference.controller.ts";
+import { dashboardRoutes } from "./features/dashboard/dashboard.controller.ts";
 import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
 import { uploadsOpenApiPaths } from "./features/uploads/uploads.openapi.ts";
 import { mailRoutes } from "./features/mail/mail.controller.ts";
@@ -73,7 +75,9 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     health,
     openapi,
     ...referenceRoutes(ctx),
+    ...dashboardRoutes(ctx),
     ...caseRoutes(ctx),
+    ...peopleRoutes(ctx),
     ...documentRoutes(ctx),
     ...mailRoutes(ctx),
     ...auditRoutes(ctx),

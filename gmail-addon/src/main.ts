@@ -6,6 +6,7 @@ import type { AddOnEvent } from "./event.ts";
 import { changeCase, choose, chooseNoCase, search, suggest } from "./handlers/case-step.ts";
 import { detailsChanged, retrySave, saveAnother, saveDocument, showDetails } from "./handlers/details.ts";
 import { openFile, openHome, openMessage, reopen } from "./handlers/open.ts";
+import { signIn } from "./handlers/turn.ts";
 import type { Services } from "./handlers/services.ts";
 import { settledValue } from "./runtime/settled.ts";
 import { fileScopeRequest } from "./views/responses.ts";
@@ -78,6 +79,11 @@ export function onSaveAnother(e: AddOnEvent) {
 
 export function onReopen(e: AddOnEvent) {
   return run(reopen, e);
+}
+
+/** "Log ind" on the card of a Google account no user answers to. */
+export function onSignIn(e: AddOnEvent) {
+  return run(signIn, e);
 }
 
 /**

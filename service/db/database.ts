@@ -1,7 +1,16 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AccessGroupMemberTable, AccessGroupTable } from "../features/access/access.table.ts";
 import type { AuditEventTable } from "../features/audit/audit.table.ts";
-import type { AuthSessionTable, UserInviteTable, UserPasswordTable, WebSessionTable } from "../features/auth/auth.table.ts";
+import type {
+  AuthSessionTable,
+  DeviceSignInTable,
+  IdentityLinkRequestTable,
+  UserIdentityTable,
+  UserInviteTable,
+  UserPasswordTable,
+  WebSessionTable,
+} from "../features/auth/auth.table.ts";
+import type { DashboardLayoutTable } from "../features/dashboard/dashboard.table.ts";
 import type { CaseTable, CaseWordTable, CounterTable, RecentCaseTable } from "../features/cases/cases.table.ts";
 import type {
   AttachmentTable,
@@ -30,6 +39,9 @@ export interface Database {
   user_passwords: UserPasswordTable;
   user_invites: UserInviteTable;
   web_sessions: WebSessionTable;
+  device_sign_ins: DeviceSignInTable;
+  user_identities: UserIdentityTable;
+  identity_link_requests: IdentityLinkRequestTable;
   access_groups: AccessGroupTable;
   access_group_members: AccessGroupMemberTable;
   journal_plan: JournalPlanTable;
@@ -54,6 +66,7 @@ export interface Database {
   mail_thread_ids: MailThreadIdTable;
   mail_parts: MailPartTable;
   jobs: JobTable;
+  dashboard_layouts: DashboardLayoutTable;
 }
 
 export type Db = Kysely<Database>;

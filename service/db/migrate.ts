@@ -11,6 +11,10 @@ import * as authSessions from "./migrations/2026_12_01_030_auth_sessions.ts";
 import * as jobLeases from "./migrations/2026_12_01_040_job_leases.ts";
 import * as mailParts from "./migrations/2026_12_01_050_mail_parts.ts";
 import * as peopleSignIn from "./migrations/2026_12_01_060_people_sign_in.ts";
+import * as caseLists from "./migrations/2026_12_02_070_case_lists.ts";
+import * as listingIndexes from "./migrations/2026_12_02_080_listing_indexes.ts";
+import * as dashboardLayouts from "./migrations/2026_12_02_090_dashboard_layouts.ts";
+import * as deviceSignIn from "./migrations/2026_12_02_100_device_sign_in.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -25,6 +29,10 @@ const migrations: Record<string, Migration> = {
   "2026_12_01_040_job_leases": jobLeases,
   "2026_12_01_050_mail_parts": mailParts,
   "2026_12_01_060_people_sign_in": peopleSignIn,
+  "2026_12_02_070_case_lists": caseLists,
+  "2026_12_02_080_listing_indexes": listingIndexes,
+  "2026_12_02_090_dashboard_layouts": dashboardLayouts,
+  "2026_12_02_100_device_sign_in": deviceSignIn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,14 +1,19 @@
 import { ApiError } from "./errors.ts";
 import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
+import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, WebSessions } from "./schemas/auth.ts";
 import type {
   AccessGroup,
   AttachmentCreated,
   AttachmentVersionCreated,
   AuditEvent,
+  CaseHistoryEntry,
+  CaseListQuery,
   CasePatch,
   CaseSummary,
   CaseTemplate,
+  Colleague,
   CommentCreated,
+  DashboardLayout,
   DocumentDetails,
   DocumentPatch,
   DocumentSummary,
@@ -36,6 +41,9 @@ export interface ClientOptions {
   credential?: () => Promise<string>;
   transport: Transport;
 }
+
+/** GET /api/cases: which cases, in which order, from where (`cursor` from the previous page with the same filters and sort). */
+export type CaseListOptions = Omit<CaseListQuery, "critical" | "limit"> & { critical?: boolean; limit?: number };
 
 /** What a write to a document or a case may carry: the ETag last seen, so a change made meanwhile is refused (412, ApiError "precondition_failed") instead of overwritten. */
 export interface WriteOptions {
@@ -114,9 +122,33 @@ export class ImsClient {
     return this.json("GET", "/api/me");
   }
 
-  /** A page of visible cases: all, mine (owner or responsible) or recent (used lately by me). */
-  listCases(options: { filter?: "all" | "mine" | "recent"; status?: "active" | "closed"; cursor?: string; limit?: number } = {}): Promise<Page<CaseSummary>> {
-    return this.json("GET", `/api/cases${queryString(options)}`);
+  /** My dashboard: which panels show, in which order. */
+  dashboardLayout(): Promise<DashboardLayout> {
+    return this.json("GET", "/api/me/dashboard");
+  }
+
+  saveDashboardLayout(layout: DashboardLayout): Promise<DashboardLayout> {
+    return this.json("PUT", "/api/me/dashboard", layout);
+  }
+
+  /** A page of visible cases: all, mine (owner or responsible) or recent (used lately by me), filtered and sorted as asked. */
+  listCases(options: CaseListOptions = {}): Promise<Page<CaseSummary>> {
+    return this.json("GET", `/api/cases${queryString({ ...options, critical: options.critical === undefined ? undefined : String(options.critical) })}`);
+  }
+
+  /** A case by its number (20200108-1459092); 404 when there is none or it is not visible. */
+  getCaseByNumber(number: string): Promise<CaseSummary> {
+    return this.entity("GET", `/api/cases/${encodeURIComponent(number)}`);
+  }
+
+  /** A page of a case's history (created, changed, closed, reopened), newest first. */
+  caseHistory(id: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<CaseHistoryEntry>> {
+    return this.json("GET", `/api/cases/${encodeURIComponent(id)}/history${queryString(options)}`);
+  }
+
+  /** Active colleagues by name (not external partners), whose name or e-mail address contains `q`. */
+  async colleagues(q?: string, limit?: number): Promise<Colleague[]> {
+    return (await this.json<{ items: Colleague[] }>("GET", `/api/users${queryString({ q: q || undefined, limit })}`)).items;
   }
 
   async suggestCases(query: string, limit = 10): Promise<CaseSummary[]> {
@@ -171,8 +203,8 @@ export class ImsClient {
     return (await this.json<{ items: JournalPlanEntry[] }>("GET", `/api/journal-plan?includeRetired=${includeRetired}`)).items;
   }
 
-  /** A page of visible documents, most recently changed first: of one case, floating ones, or all. */
-  listDocuments(options: { caseId?: string; floating?: boolean; cursor?: string; limit?: number } = {}): Promise<Page<DocumentSummary>> {
+  /** A page of visible documents, most recently changed first: of one case, floating ones, my own, or all. */
+  listDocuments(options: { caseId?: string; floating?: boolean; mine?: boolean; cursor?: string; limit?: number } = {}): Promise<Page<DocumentSummary>> {
     return this.json("GET", `/api/documents${queryString(options)}`);
   }
 
@@ -242,9 +274,50 @@ export class ImsClient {
     await this.send("DELETE", `/api/documents/${encodeURIComponent(documentId)}/references/${encodeURIComponent(referenceId)}`);
   }
 
+  /** Deletes a document (administrators only; audited with the reason); with `ifMatch`, only if nobody changed it since that ETag. */
+  async deleteDocument(id: string, options: WriteOptions & { reason?: string } = {}): Promise<void> {
+    const query = queryString({ reason: options.reason || undefined });
+    await this.send("DELETE", `/api/documents/${encodeURIComponent(id)}${query}`, { headers: ifMatchHeader(options) });
+  }
+
   /** Audit events about one case or document, newest first. */
   auditTrail(objectType: "case" | "document", objectId: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<AuditEvent>> {
     return this.json("GET", `/api/audit${queryString({ objectType, objectId, ...options })}`);
+  }
+
+  /** One's web sessions and the add-ins signed in as oneself. */
+  sessions(): Promise<WebSessions> {
+    return this.json("GET", "/api/auth/sessions");
+  }
+
+  /** Ends a web session, or signs an add-in out (its credential is refused from then on). */
+  async endSession(id: string): Promise<void> {
+    await this.send("DELETE", `/api/auth/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** The web view, signed in: a one-time code for the Office add-in that asked with this PKCE challenge (S256). */
+  deviceCode(client: OfficeClient, challenge: string): Promise<DeviceCode> {
+    return this.json("POST", "/api/auth/devices/codes", { client, challenge });
+  }
+
+  /** The Office add-in: its code and the verifier behind the challenge, for its own credential. Needs no credential. */
+  redeemDeviceCode(code: string, verifier: string): Promise<DeviceCredential> {
+    return this.json("POST", "/api/auth/devices/redeem", { code, verifier });
+  }
+
+  /** The Gmail add-on, whose Google account no user answers to: a link for the person to confirm in the web view. */
+  startGoogleLink(idToken: string): Promise<GoogleLinkRequest> {
+    return this.json("POST", "/api/auth/google-links", { idToken });
+  }
+
+  /** The web view, signed in: which Google account a link request would connect. */
+  googleLinkRequest(token: string): Promise<GoogleLinkPending> {
+    return this.json("POST", "/api/auth/google-links/lookup", { token });
+  }
+
+  /** The web view, signed in: the Google account of the request signs in as oneself from now on. */
+  confirmGoogleLink(token: string): Promise<GoogleLinked> {
+    return this.json("POST", "/api/auth/google-links/confirm", { token });
   }
 }
 

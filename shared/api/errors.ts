@@ -55,6 +55,11 @@ export const PROBLEM_MESSAGES = {
   password_change_required: "problem.password_change_required",
   invitation_expired: "problem.invitation_expired",
   cross_site_request: "problem.cross_site_request",
+  // Add-ins signing in through the web view
+  session_required: "problem.session_required",
+  device_code_expired: "problem.device_code_expired",
+  link_request_expired: "problem.link_request_expired",
+  identity_known: "problem.identity_known",
   not_found: "error.notFound",
   // Cases
   case_closed: "problem.case_closed",
@@ -122,6 +127,7 @@ export const PROBLEM_MESSAGES = {
   invalid_method_override: CLIENT_FAULT,
   invalid_idempotency_key: CLIENT_FAULT,
   invalid_cursor: CLIENT_FAULT,
+  cursor_sort_mismatch: "problem.cursor_sort_mismatch",
   if_match_required: CLIENT_FAULT,
   multipart_required: CLIENT_FAULT,
   malformed_multipart: CLIENT_FAULT,

@@ -3,6 +3,9 @@
 export type { Page } from "./schemas/common.ts";
 export type { Me, Role, RetentionKind, RetentionRule, DocumentType, MetadataField, CaseTemplate, AccessGroup, JournalPlanEntry } from "./schemas/reference.ts";
 export type { CaseSummary, NewCase, CasePatch } from "./schemas/cases.ts";
+export type { CaseSort, CaseListQuery, CaseHistoryEntry } from "./schemas/cases.ts";
+export type { Colleague } from "./schemas/people.ts";
+export type { DashboardLayout, DashboardPanelId } from "./schemas/dashboard.ts";
 export type {
   VersionInfo,
   DocumentSummary,

@@ -5,7 +5,9 @@ import { HostError } from "../../addins/src/hosts/adapter.ts";
 import { FILED_CATEGORY, outlookAdapter } from "../../addins/src/hosts/outlook.ts";
 import { adapterFor } from "../../addins/src/hosts/select.ts";
 import { localSettingsStore } from "../../addins/src/hosts/settings.ts";
-import { installFakeOffice, type FakeMail } from "../support/fake-office.ts";
+import { officeWebView } from "../../addins/src/hosts/web-view.ts";
+import { pkcePair, webViewLink } from "../../addins/src/taskpane/sign-in.ts";
+import { installFakeOffice, type FakeDialogControl, type FakeMail } from "../support/fake-office.ts";
 import { corpus } from "../support/fixtures.ts";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -225,5 +227,68 @@ describe("the Word, Excel and PowerPoint adapter", () => {
     await settings.save({ serviceUrl: "https://imscase.kommune.dk", token: "ims_y" });
     expect([...store.keys()]).to.deep.equal(["https://contoso.sharepoint.com/imsCase.connection"]);
     expect(await settings.load()).to.deep.equal({ serviceUrl: "https://imscase.kommune.dk", token: "ims_y" });
+  });
+
+  it("keeps the web view's sign-in with the token: which session it is and whose", async () => {
+    const store = new Map<string, string>();
+    const settings = localSettingsStore(() => ({ getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) }));
+    const signedIn = { serviceUrl: "https://imscase.kommune.dk", token: "imsd_x", deviceId: "d-1", signedInAs: "Alice Sagsbehandler" };
+    await settings.save(signedIn);
+    expect(await settings.load()).to.deep.equal(signedIn);
+  });
+});
+
+describe("the web view seen from the pane (Office's dialog and browser window)", () => {
+  afterEach(() => {
+    delete g.Office;
+    delete g.__officeDialog;
+  });
+  const dialog = () => g.__officeDialog as FakeDialogControl;
+  // The fake answers displayDialogAsync on a zero timer; one set after it runs after it.
+  const dialogOpened = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it("Office's dialog answers with the first message from the service's own origin; a message from elsewhere is ignored", async () => {
+    const log = installFakeOffice(g, { host: "Word", document: { url: "a.docx", fileBase64: "" } });
+    const answer = officeWebView().ask("https://imscase.kommune.dk/forbind/word?challenge=c", "https://imscase.kommune.dk");
+    await dialogOpened();
+    expect(log.dialogs.map((d) => d.url)).to.deep.equal(["https://imscase.kommune.dk/forbind/word?challenge=c"]);
+    dialog().message('{"type":"ims-case-device-code","code":"evil"}', "https://evil.example");
+    dialog().message('{"type":"ims-case-device-code","code":"good"}', "https://imscase.kommune.dk");
+    expect(await answer).to.equal('{"type":"ims-case-device-code","code":"good"}');
+    expect(log.dialogs[0].closed).to.equal(true);
+  });
+
+  it("closed by the person, the dialog answers nothing; one Office refuses to open is a readable failure", async () => {
+    installFakeOffice(g, { host: "Outlook", mail: mail() });
+    const answer = officeWebView().ask("https://imscase.kommune.dk/forbind/outlook?challenge=c", "https://imscase.kommune.dk");
+    await dialogOpened();
+    dialog().closeByUser();
+    expect(await answer).to.equal(null);
+
+    installFakeOffice(g, { host: "Outlook", mail: mail(), fail: { displayDialogAsync: { code: 12007, message: "Der er allerede åbnet en dialogboks." } } });
+    const refused = await officeWebView()
+      .ask("https://imscase.kommune.dk/forbind/outlook", "https://imscase.kommune.dk")
+      .catch((err: unknown) => err);
+    expect(refused).to.be.instanceOf(HostError);
+    expect((refused as HostError).userMessage.params?.detail).to.equal("Der er allerede åbnet en dialogboks. (12007)");
+  });
+
+  it("pages of the web view open in Office's browser window where it has one", () => {
+    const log = installFakeOffice(g, { host: "Outlook", mail: mail(), requirementSets: { OpenBrowserWindowApi: "1.1" } });
+    officeWebView().openInBrowser("https://imscase.kommune.dk/sager/20200108-1459092");
+    expect(log.browserWindows).to.deep.equal(["https://imscase.kommune.dk/sager/20200108-1459092"]);
+  });
+
+  it("links the case by its number, and the document where there is no case; the PKCE challenge is the verifier's S256", async () => {
+    expect(webViewLink("https://imscase.kommune.dk/", { caseNumber: "20200108-1459092", documentId: "d" }).href).to.equal(
+      "https://imscase.kommune.dk/sager/20200108-1459092",
+    );
+    expect(webViewLink("https://imscase.kommune.dk", { caseNumber: null, documentId: "d 1" })).to.deep.equal({
+      href: "https://imscase.kommune.dk/dokumenter/d%201",
+      kind: "document",
+    });
+    const { verifier, challenge } = await pkcePair();
+    expect(verifier).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(challenge).to.equal(createHash("sha256").update(verifier).digest("base64url"));
   });
 });

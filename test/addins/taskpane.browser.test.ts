@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
 import request from "supertest";
@@ -8,6 +8,7 @@ import { ensureAddinsBuilt, launchChromium, openTaskpane, screenshot, takeCspVio
 import { corpus } from "../support/fixtures.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
+import { ensureWebBuilt, givePassword, signIn } from "../support/web.ts";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const officeLog = (page: Page) => page.evaluate(() => (window as unknown as { __office: FakeOfficeLog }).__office);
@@ -21,9 +22,12 @@ describe("the task pane in Chromium, served by the real service", function () {
   let caseNumber: string;
 
   before(async () => {
+    // The sign-in dialog is the web view's page: both are built (one webpack run builds both).
+    ensureWebBuilt();
     ensureAddinsBuilt();
     svc = await startTestService();
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+    await givePassword(svc.ctx.db, w.users.alice);
     const c = await request(svc.url)
       .post("/api/cases")
       .auth(w.tokens.alice, { type: "bearer" })
@@ -67,10 +71,12 @@ describe("the task pane in Chromium, served by the real service", function () {
       })),
     };
     expect(mail.attachments.map((a) => a.isInline)).to.deep.equal([true, false]);
-    const options: FakeOfficeOptions = { host: "Outlook", displayLanguage: "da-DK", requirementSets: { Mailbox: "1.14" }, mail };
+    const options: FakeOfficeOptions = { host: "Outlook", displayLanguage: "da-DK", requirementSets: { Mailbox: "1.14", OpenBrowserWindowApi: "1.1" }, mail };
     const page = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, options);
 
-    // First use: the settings screen asks for the token; the service URL defaults to where the pane came from.
+    // First use: the settings screen offers Log ind, and for developers a token to paste; the service URL defaults to where the pane came from.
+    await page.getByTestId("sign-in").waitFor();
+    await page.getByTestId("developer").click();
     await page.getByTestId("token").fill(w.tokens.alice);
     await expect(await page.getByTestId("service-url").inputValue()).to.equal(svc.url);
     await screenshot(page, "outlook-1-settings");
@@ -93,6 +99,12 @@ describe("the task pane in Chromium, served by the real service", function () {
     await screenshot(page, "outlook-5-saved");
     expect(await page.getByTestId("done").innerText()).to.contain(caseNumber);
     const documentId = await page.getByTestId("saved-document").getAttribute("data-document-id");
+    // The result links to the case in the web view, opened in the browser.
+    const caseLink = page.getByTestId("done").getByTestId("open-in-web");
+    expect(await caseLink.innerText()).to.equal("Åbn sagen i IMS Case");
+    expect(await caseLink.getAttribute("href")).to.equal(`${svc.url}/sager/${caseNumber}`);
+    await caseLink.click();
+    expect((await officeLog(page)).browserWindows).to.deep.equal([`${svc.url}/sager/${caseNumber}`]);
 
     const doc = (await api(`/api/documents/${documentId}`).expect(200)).body;
     expect(doc.caseId).to.equal(caseId);
@@ -117,6 +129,7 @@ describe("the task pane in Chromium, served by the real service", function () {
     });
     await again.getByTestId("already-saved").waitFor();
     expect(await again.getByTestId("already-saved").innerText()).to.contain(caseNumber);
+    expect(await again.getByTestId("already-saved").getByTestId("open-in-web").getAttribute("href")).to.equal(`${svc.url}/sager/${caseNumber}`);
     await screenshot(again, "outlook-6-already-saved");
     await page.close();
     await again.close();
@@ -239,5 +252,130 @@ describe("the task pane in Chromium, served by the real service", function () {
     expect(doc.currentVersion.filename).to.equal("Indstillingsnotat.docx");
     await page.close();
     await again.close();
+  });
+
+  describe("signing in through the web view (Office's dialog)", () => {
+    const mail: FakeMail = {
+      itemId: "AAMkAGI2-sign-in",
+      subject: "Ansøgning modtaget",
+      from: { displayName: "Bo", emailAddress: "bo@example.dk" },
+      to: [],
+      cc: [],
+      dateTimeCreated: "2019-11-21T10:00:00Z",
+      internetMessageId: "<ansoegning@example.dk>",
+      conversationId: "AAQkAGI2-sign-in",
+      emlBase64: Buffer.from("Subject: Ansøgning modtaget\r\n\r\nHej\r\n").toString("base64"),
+      headers: "Subject: Ansøgning modtaget\r\n",
+      attachments: [],
+    };
+    const outlook = (stored?: Record<string, unknown>): FakeOfficeOptions => ({
+      host: "Outlook",
+      requirementSets: { Mailbox: "1.14" },
+      mail,
+      ...(stored ? { stored: { roaming: { "imsCase.connection": stored } } } : {}),
+    });
+    /** The dialog the pane opened last, once it has opened one more than `seen`. */
+    const dialogOf = async (pane: Page, seen = 0) => {
+      await pane.waitForFunction((n) => (window as unknown as { __office: FakeOfficeLog }).__office.dialogs.length > n, seen);
+      const log = await officeLog(pane);
+      return log.dialogs[log.dialogs.length - 1];
+    };
+    /** The page in Office's dialog: the web view, with office.js as it is there (messageParent records what goes to the pane). */
+    async function dialogPage(url: string): Promise<Page> {
+      const context = await browser.newContext({ locale: "da-DK", viewport: { width: 600, height: 700 } });
+      await context.route("https://appsforoffice.microsoft.com/**", (route) =>
+        route.fulfill({
+          contentType: "text/javascript",
+          body: "window.__toAddIn = []; window.Office = { onReady: () => Promise.resolve({}), context: { ui: { messageParent: (m) => window.__toAddIn.push(m) } } };",
+        }),
+      );
+      const page = await context.newPage();
+      await page.goto(url);
+      return page;
+    }
+    const sentToPane = (page: Page) => page.evaluate(() => (window as unknown as { __toAddIn?: string[] }).__toAddIn ?? []);
+    const stored = async (pane: Page) => (await officeLog(pane)).roaming["imsCase.connection"] as Record<string, string>;
+
+    it("Log ind opens /forbind/outlook in Office's dialog; the code the page sends back becomes the pane's own credential; Log ud revokes it", async () => {
+      const pane = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, outlook());
+      await pane.getByTestId("sign-in").waitFor();
+      await screenshot(pane, "outlook-8-sign-in");
+
+      // Closed without signing in: nothing is kept, and the pane says so.
+      await pane.getByTestId("sign-in").click();
+      await dialogOf(pane);
+      await pane.evaluate(() => (window as unknown as { __officeDialog: { closeByUser(): void } }).__officeDialog.closeByUser());
+      await pane.getByTestId("settings-notice").waitFor();
+      expect(await pane.getByTestId("settings-notice").innerText()).to.contain("Du blev ikke logget ind");
+
+      await pane.getByTestId("sign-in").click();
+      const dialog = await dialogOf(pane, 1);
+      expect(dialog.url).to.match(new RegExp(`^${svc.url.replace(/[.:/]/g, "\\$&")}/forbind/outlook\\?challenge=[A-Za-z0-9_-]{43}$`));
+      await pane.getByText("Log ind i vinduet, der er åbnet").waitFor();
+      await screenshot(pane, "outlook-9-sign-in-waiting");
+
+      const page = await dialogPage(dialog.url);
+      await signIn(page, "alice@skole.dk");
+      await page.getByRole("button", { name: "Log Outlook ind" }).click();
+      await page.getByTestId("device-done").waitFor();
+      const [message] = await sentToPane(page);
+      await pane.evaluate(
+        ([m, origin]) => (window as unknown as { __officeDialog: { message(m: string, o: string): void } }).__officeDialog.message(m, origin),
+        [message, svc.url] as const,
+      );
+
+      // Signed in: the save flow shows, the credential is kept where a pasted token was, and the dialog is closed.
+      await pane.getByTestId("case-search").waitFor();
+      const kept = await stored(pane);
+      expect(kept).to.include({ serviceUrl: svc.url, signedInAs: "Alice Sagsbehandler" });
+      expect(kept.token).to.match(/^imsd_/);
+      expect(kept.deviceId).to.be.a("string");
+      expect((await officeLog(pane)).dialogs.every((d) => d.closed)).to.equal(true);
+      expect((await request(svc.url).get("/api/me").auth(kept.token, { type: "bearer" }).expect(200)).body.email).to.equal("alice@skole.dk");
+      const devices = (await request(svc.url).get("/api/auth/sessions").auth(w.tokens.alice, { type: "bearer" }).expect(200)).body.devices;
+      expect(devices.map((d: { id: string; client: string }) => [d.id, d.client])).to.deep.include([kept.deviceId, "outlook"]);
+
+      await pane.getByTestId("open-settings").click();
+      expect(await pane.getByTestId("signed-in-as").innerText()).to.equal("Logget ind som Alice Sagsbehandler");
+      await screenshot(pane, "outlook-10-signed-in");
+      await pane.getByTestId("sign-out").click();
+      await pane.getByTestId("sign-in").waitFor();
+      expect((await stored(pane)).token).to.equal("");
+      await request(svc.url).get("/api/me").auth(kept.token, { type: "bearer" }).expect(401);
+      await page.context().close();
+      await pane.close();
+    });
+
+    it("signed out in the web view, the pane gets 401 and asks to Log ind again", async () => {
+      const cookie = String(
+        (await request(svc.url).post("/api/auth/sign-in").send({ email: "alice@skole.dk", password: "Skolekontoret-2026!" }).expect(200)).headers[
+          "set-cookie"
+        ][0],
+      ).split(";")[0];
+      const verifier = randomBytes(32).toString("base64url");
+      const challenge = createHash("sha256").update(verifier).digest("base64url");
+      const code = (
+        await request(svc.url)
+          .post("/api/auth/devices/codes")
+          .set("Cookie", cookie)
+          .set("Sec-Fetch-Site", "same-origin")
+          .send({ client: "outlook", challenge })
+          .expect(201)
+      ).body.code;
+      const device = (await request(svc.url).post("/api/auth/devices/redeem").send({ code, verifier }).expect(201)).body;
+      const connection = { serviceUrl: svc.url, token: device.token, deviceId: device.id, signedInAs: device.name };
+      const before = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, outlook(connection));
+      await before.getByTestId("case-search").waitFor();
+      await before.close();
+
+      await request(svc.url).delete(`/api/auth/sessions/${device.id}`).set("Cookie", cookie).set("Sec-Fetch-Site", "same-origin").expect(204);
+      const pane = await openTaskpane(browser, `${svc.url}/addins/taskpane.html?host=outlook`, outlook(connection));
+      await pane.getByTestId("settings-notice").waitFor();
+      expect(await pane.getByTestId("settings-notice").innerText()).to.contain("Log ind igen");
+      await pane.getByTestId("sign-in").waitFor();
+      expect((await stored(pane)).token).to.equal("");
+      await screenshot(pane, "outlook-11-signed-out");
+      await pane.close();
+    });
   });
 });

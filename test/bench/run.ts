@@ -6,6 +6,8 @@ import { GeneratedContent, saveMultipart, saveViaTus, send } from "../support/pa
 import type { World } from "../support/world.ts";
 import { measureTaskpane } from "./taskpane.ts";
 import { insertManyCases } from "./many-cases.ts";
+import { benchArchive, BENCH_ARCHIVE_SIZE } from "./archive.ts";
+import { measureWeb, webRows } from "./web.ts";
 
 // npm run bench: the archive service as its own process in a temp directory, measured in one run.
 
@@ -15,6 +17,8 @@ const HEALTH_SECONDS = 10;
 const CASES = 100_000;
 const SUGGEST_RUNS = 30;
 const BIG = 300 * MB;
+const WEB_REQUESTS = 200;
+const DASHBOARD_LOADS = 20;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -76,6 +80,7 @@ async function main() {
   });
   process.stdout.write(`  ${CASES.toLocaleString("en")} cases inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s; data in ${dataDir}\n`);
   const svc = await startChildService(dataDir);
+  const rows: Array<[string, string, string]> = [];
   try {
     const token = world.tokens.alice;
     const caseId = await createCase(svc, token, world.templates.pupil, "Benchmark-elev", { elevnummer: "B-1" });
@@ -113,7 +118,7 @@ async function main() {
     process.stdout.write(`  task pane: size and first render in headless Chromium …\n`);
     const pane = await measureTaskpane(svc.url, token);
 
-    const rows: Array<[string, string, string]> = [
+    rows.push(
       [
         `saves/s, 60 KB multipart, ${CLIENTS} clients, ${SAVE_SECONDS} s`,
         saves.perSecond.toFixed(1),
@@ -133,7 +138,33 @@ async function main() {
       ]),
       ["task pane JavaScript", `${pane.gzipKiB.toFixed(1)} KiB gzip`, `${pane.rawKiB.toFixed(1)} KiB minified`],
       [`task pane first render (${pane.runs} cold loads)`, `p50 ${ms(pane.p50)}`, `p95 ${ms(pane.p95)}; navigation start → case search shown with data`],
-    ];
+    );
+  } finally {
+    await svc.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // The web view on the bench archive, in a service of its own: the lists and the dashboard.
+  const { cases, documents } = BENCH_ARCHIVE_SIZE;
+  process.stdout.write(`  web view on ${cases.toLocaleString("en")} cases and ${documents.toLocaleString("en")} documents …\n`);
+  const archive = await benchArchive(BENCH_ARCHIVE_SIZE, (l) => process.stdout.write(`  ${l}\n`));
+  process.stdout.write(
+    `  ${archive.generatedSeconds === null ? "cached archive" : `archive generated in ${archive.generatedSeconds.toFixed(1)} s;`} copied in ${archive.copiedSeconds.toFixed(1)} s (${(archive.databaseBytes / MB).toFixed(0)} MB)\n`,
+  );
+  let webSvc: ChildService | undefined;
+  try {
+    webSvc = await startChildService(archive.dataDir);
+    process.stdout.write(`  web view endpoints, ${WEB_REQUESTS} requests each; dashboard, ${DASHBOARD_LOADS} cold loads in headless Chromium …\n`);
+    const web = await measureWeb(webSvc, archive, { requests: WEB_REQUESTS, loads: DASHBOARD_LOADS });
+    const f = archive.facts;
+    rows.push(
+      [
+        "bench archive",
+        `${(f.cases / 1000).toFixed(0)}k cases, ${(f.documents / 1e6).toFixed(1)}M documents`,
+        `${f.versions.toLocaleString("en")} versions; ${archive.generatedSeconds === null ? "cached" : `generated in ${archive.generatedSeconds.toFixed(1)} s`}; alice sees ${f.visibleCases.toLocaleString("en")} cases, ${f.mineCases.toLocaleString("en")} hers`,
+      ],
+      ...webRows(web),
+    );
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);
@@ -144,8 +175,8 @@ async function main() {
         .join(" ")})\n`,
     );
   } finally {
-    await svc.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await webSvc?.stop();
+    fs.rmSync(archive.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -75,6 +75,12 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     return h.api<DocumentDetails>("GET", `/api/documents/${(JSON.parse(call.json) as { id: string }).id}`);
   }
   const toDetails = (d: Desk, s: Screen, typeId = kinds().letter) => d.change(d.chooseCase(s, caseId), "documentTypeId", typeId);
+  /** Where a button that opens a link goes, and how. */
+  const linkOf = (card: Json, label: string) => {
+    const b = findAll(card, "TextButton").find((x) => x.text === label);
+    if (!b) throw new Error(`no button "${label}" on the card; there are: ${buttonLabels(card).join(" | ")}`);
+    return b.openLink as { url: string; openAs: string; onClose: string };
+  };
 
   it("is one classic script whose async functions are lowered onto the synchronous Promise, with no timers to lean on", () => {
     const source = ts.createSourceFile("Code.js", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
@@ -151,6 +157,8 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
       .to.contain(`Gemt i ${caseNumber} Foreningen Glade Børn`)
       .and.contain(`Dokument: Mail fra Paw (version ${doc.currentVersion.version})`)
       .and.contain("Vedhæftet: embedded-cpr.odt");
+    // The case in the web view, opened in a new tab.
+    expect(linkOf(s.card, "Åbn i IMS Case")).to.deep.include({ url: `${h.backend.serviceUrl}/sager/${caseNumber}`, openAs: "FULL_SIZE" });
     expect(doc.caseId).to.equal(caseId);
     expect(doc.status).to.equal("final");
     expect(doc.currentVersion.sha256).to.equal(sha(danish.raw));
@@ -170,7 +178,9 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
     expect(doc.attachments.map((a) => a.versions[0].sha256)).to.deep.equal([sha(outlook.attachments[0].bytes), sha(outlook.attachments[2].bytes)]);
     const answer = d.openMail(reply);
     expect(textOf(answer.card)).to.contain("Foreslået sag").and.contain(`Samme samtale blev gemt i ${caseNumber} Foreningen Glade Børn`);
-    expect(textOf(d.openMail(outlook).card)).to.contain(`Allerede gemt i sag ${caseNumber} Foreningen Glade Børn`);
+    const again = d.openMail(outlook).card;
+    expect(textOf(again)).to.contain(`Allerede gemt i sag ${caseNumber} Foreningen Glade Børn`);
+    expect(linkOf(again, "Åbn i IMS Case").url).to.equal(`${h.backend.serviceUrl}/sager/${caseNumber}`);
     expect(d.chooseCase(answer, caseId).card.name).to.equal("details");
   });
 
@@ -326,13 +336,49 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
       expect(d.gas.urlFetch.calls.map((c) => c.json).join("")).to.contain('"code":"invalid_token"');
     });
 
-    it("an e-mail address that is no IMS Case user: a refusal card naming it, without Retry", () => {
+    it("an e-mail address that is no IMS Case user: a refusal card naming it, without Retry, offering Log ind instead", () => {
       const d = open({ properties: { IMS_API_TOKEN: "" }, identityToken: () => h.idToken("vikar@skole.dk"), email: "vikar@skole.dk" });
       const s = d.openMail(danish);
       expect((s.card.header as Json).title).to.equal("Ingen adgang til IMS Case");
       expect(textOf(s.card)).to.contain("vikar@skole.dk er ikke bruger i IMS Case. Bed en administrator om at oprette dig med denne e-mailadresse.");
-      expect(buttonLabels(s.card)).to.deep.equal([]);
+      expect(textOf(s.card)).to.contain("Har du en bruger i IMS Case med en anden e-mailadresse?");
+      expect(buttonLabels(s.card)).to.deep.equal(["Log ind"]);
       expect(d.gas.urlFetch.calls.map((c) => c.json).join("")).to.contain('"code":"unknown_user"');
+    });
+
+    it("Log ind: the web view's link page opens over Gmail; confirmed there, the reloaded add-on signs in as that person", async () => {
+      const idToken = h.idToken("paw.privat@gmail.com", { sub: "g-paw-privat" });
+      const d = open({ properties: { IMS_API_TOKEN: "" }, identityToken: () => idToken, email: "paw.privat@gmail.com" });
+      let s = d.openMail(danish);
+      expect(s.card.name).to.equal("sign-in");
+      const response = d.run(s, buttonAction(s.card, "Log ind")) as Json;
+      const link = response.openLink as { url: string; openAs: string; onClose: string };
+      expect(link).to.deep.include({ openAs: "OVERLAY", onClose: "RELOAD" });
+      expect(link.url.startsWith(`${h.backend.serviceUrl}/forbind/gmail?request=`), link.url).to.equal(true);
+      // The ID token went in the body, never as a bearer the service would refuse.
+      const asked = d.gas.urlFetch.calls.filter((c) => c.url.endsWith("/api/auth/google-links"));
+      expect(asked.map((c) => [c.method, c.status, c.headers.Authorization])).to.deep.equal([["post", 201, undefined]]);
+
+      // In the web view, alice (signed in there) sees which Google account it is and confirms.
+      const token = new URL(link.url).searchParams.get("request")!;
+      expect((await h.web<{ account: string }>("POST", "/api/auth/google-links/lookup", { token })).account).to.equal("paw.privat@gmail.com");
+      await h.web("POST", "/api/auth/google-links/confirm", { token });
+
+      // Gmail reloads the add-on when the page closes: the same ID token now signs in as alice.
+      s = d.openMail(danish);
+      expect(s.card.name, textOf(s.card)).to.equal("case");
+      expect(textOf(s.card)).to.contain("Foreningen Glade Børn");
+      const devices = (await h.web<{ devices: Array<{ client: string; account: string | null }> }>("GET", "/api/auth/sessions")).devices;
+      expect(devices.filter((x) => x.account === "paw.privat@gmail.com").map((x) => x.client)).to.deep.equal(["gmail"]);
+    });
+
+    it("Log ind when the link request cannot be made: the card says why, with Retry", () => {
+      const d = open({ properties: { IMS_API_TOKEN: "" }, identityToken: () => h.idToken("vikar2@skole.dk"), email: "vikar2@skole.dk" });
+      const s = d.openMail(danish);
+      d.gas.properties.setProperty("IMS_SERVICE_URL", "http://127.0.0.1:9/");
+      const failed = cardOf(d.run(s, buttonAction(s.card, "Log ind")));
+      expect(textOf(failed)).to.contain("IMS Case svarer ikke lige nu");
+      expect(buttonLabels(failed)).to.deep.equal([RETRY]);
     });
 
     it("UrlFetchApp's quota is used up: a quota card, and Retry works once it is back", () => {

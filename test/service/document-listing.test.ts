@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { sql } from "kysely";
 import request from "supertest";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -30,5 +31,31 @@ describe("document listings name who changed each document", () => {
     await request(svc.url).patch(`/api/documents/${saved.body.id}`).auth(ADMIN_TOKEN, { type: "bearer" }).send({ title: "Referat, rettet" }).expect(200);
     const page = (await request(svc.url).get(`/api/documents?caseId=${c.body.id}`).auth(w.tokens.alice, { type: "bearer" }).expect(200)).body;
     expect(page.items.find((d: { id: string }) => d.id === saved.body.id)).to.deep.include({ changedBy: admin.id, changedByName: admin.name });
+  });
+
+  it("?floating=true&mine=true is one's own inbox: a colleague's floating document shared with the group is left out, and it pages", async () => {
+    const float = (token: string, title: string) =>
+      request(svc.url)
+        .post("/api/documents")
+        .auth(token, { type: "bearer" })
+        .field("metadata", JSON.stringify({ documentTypeId: w.types.letter, title, accessGroupId: w.accessGroups.school }))
+        .attach("file", Buffer.from(title), { filename: `${title}.txt`, contentType: "text/plain" })
+        .expect(201);
+    const mine = [(await float(w.tokens.carl, "Carls første")).body.id, (await float(w.tokens.carl, "Carls anden")).body.id];
+    const alices = (await float(w.tokens.alice, "Alices løse")).body.id;
+    const list = (q: string) => request(svc.url).get(`/api/documents?${q}`).auth(w.tokens.carl, { type: "bearer" }).expect(200);
+    expect((await list("floating=true")).body.items.map((d: { id: string }) => d.id)).to.include(alices);
+    const first = (await list("floating=true&mine=true&limit=1")).body;
+    const second = (await list(`floating=true&mine=true&limit=1&cursor=${first.nextCursor}`)).body;
+    expect([...first.items, ...second.items].map((d: { id: string }) => d.id)).to.deep.equal([...mine].reverse());
+    expect(second.nextCursor).to.equal(null);
+  });
+
+  it("the inbox is read off its own index, in order, without sorting", async () => {
+    const plan = await sql<{ detail: string }>`explain query plan
+      select id from documents where case_id is null and owner_id = ${w.users.carl} order by changed_at desc, id desc limit 26`.execute(svc.ctx.db);
+    const details = plan.rows.map((r) => r.detail).join("\n");
+    expect(details).to.contain("documents_floating_owner");
+    expect(details).to.not.contain("TEMP B-TREE");
   });
 });

@@ -57,6 +57,10 @@ export interface FakeOfficeLog {
   categories: string[];
   masterCategories: Array<{ displayName: string; color: string }>;
   openFiles: number;
+  /** Office's dialogs the add-in opened (displayDialogAsync), in order; `closed` once closed by either side. */
+  dialogs: Array<{ url: string; options: unknown; closed: boolean }>;
+  /** Pages opened with Office.context.ui.openBrowserWindow. */
+  browserWindows: string[];
 }
 
 function decode(b64: string): Uint8Array {
@@ -76,6 +80,8 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
     categories: [],
     masterCategories: [],
     openFiles: 0,
+    dialogs: [],
+    browserWindows: [],
   };
   const fail = options.fail ?? {};
   const later = (fn: () => void) => setTimeout(fn, 0);
@@ -176,6 +182,7 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
 
   const Office = {
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
+    EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
     FileType: { Compressed: "compressed", Pdf: "pdf", Text: "text" },
     HostType: { Outlook: "Outlook", Word: "Word", Excel: "Excel", PowerPoint: "PowerPoint" },
     PlatformType: { PC: "PC", OfficeOnline: "OfficeOnline", Mac: "Mac" },
@@ -191,6 +198,7 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
       partitionKey: options.partitionKey,
       requirements: { isSetSupported: (name: string, version = "1.1") => sets[name] !== undefined && versionAtLeast(sets[name], version) },
       roamingSettings,
+      ui: fakeDialogUi(target, log, later, fail),
       document,
       mailbox: item && {
         item,
@@ -211,4 +219,56 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
   };
   target.Office = Office;
   return log;
+}
+
+/** What a test does in the add-in's open Office dialog: the page answers, or the person closes it. */
+export interface FakeDialogControl {
+  /** The page in the dialog calls Office.context.ui.messageParent(text); `origin` as Office reports it (DialogOrigin 1.1). */
+  message(text: string, origin?: string): void;
+  /** The person closes the dialog (DialogEventReceived, 12006). */
+  closeByUser(): void;
+}
+
+/**
+ * Office.context.ui: displayDialogAsync records the dialog and installs `__officeDialog` on `target`, with
+ * which the test plays the page in it (see FakeDialogControl); openBrowserWindow records the page.
+ */
+function fakeDialogUi(
+  target: Record<string, unknown>,
+  log: FakeOfficeLog,
+  later: (fn: () => void) => void,
+  fail: Record<string, { code: number; message: string }>,
+) {
+  return {
+    displayDialogAsync(url: string, options: unknown, callback?: (r: unknown) => void) {
+      log.calls.push({ name: "displayDialogAsync", args: [url, options] });
+      const failure = fail.displayDialogAsync;
+      if (failure) return later(() => callback?.({ status: "failed", error: { code: failure.code, message: failure.message, name: "OfficeError" } }));
+      const record = { url, options, closed: false };
+      log.dialogs.push(record);
+      const handlers: Record<string, Array<(arg: unknown) => void>> = {};
+      const dialog = {
+        addEventHandler: (type: string, handler: (arg: unknown) => void) => (handlers[type] ??= []).push(handler),
+        close: () => {
+          record.closed = true;
+        },
+      };
+      const control: FakeDialogControl = {
+        message: (text, origin) => later(() => handlers.dialogMessageReceived?.forEach((h) => h({ message: text, origin }))),
+        closeByUser: () => {
+          record.closed = true;
+          later(() => handlers.dialogEventReceived?.forEach((h) => h({ error: 12006 })));
+        },
+      };
+      target.__officeDialog = control;
+      later(() => callback?.({ status: "succeeded", value: dialog }));
+    },
+    messageParent(message: string) {
+      log.calls.push({ name: "messageParent", args: [message] });
+    },
+    openBrowserWindow(url: string) {
+      log.calls.push({ name: "openBrowserWindow", args: [url] });
+      log.browserWindows.push(url);
+    },
+  };
 }

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import express from "express";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import request from "supertest";
 import { hashPassword } from "../../service/features/auth/passwords.ts";
@@ -79,12 +80,12 @@ describe("the web view in Chromium, served by the real service", function () {
   const signIn = (page: Page, email = "alice@skole.dk", password = PASSWORD) => signInAs(page, email, password);
 
   it("a deep link opened without signing in goes to the sign-in page, and back to it after signing in", async () => {
-    const page = await open("/sager/xyz");
-    await page.waitForURL(/\/log-ind\?next=%2Fsager%2Fxyz$/);
+    const page = await open("/ukendt/xyz");
+    await page.waitForURL(/\/log-ind\?next=%2Fukendt%2Fxyz$/);
     await screenshot(page, "web-1-sign-in");
     await signIn(page);
-    await page.waitForURL(`${svc.url}/sager/xyz`);
-    expect(await page.getByTestId("not-found").innerText()).to.contain("/sager/xyz");
+    await page.waitForURL(`${svc.url}/ukendt/xyz`);
+    expect(await page.getByTestId("not-found").innerText()).to.contain("/ukendt/xyz");
   });
 
   it("a wrong password is refused with the Danish message and no session", async () => {
@@ -242,6 +243,38 @@ describe("the service serves the web view at / and at every deep link", function
     const js = await request(svc.server).get(`/${bundle}`).expect(200);
     expect(js.headers["content-type"]).to.match(/javascript/);
     expect(js.headers["cache-control"]).to.equal("public, max-age=31536000, immutable");
+  });
+
+  it("sends the bundle brotli- or gzip-compressed as the browser accepts, and as it is to a client that accepts neither", async () => {
+    const page = await request(svc.server).get("/").expect(200);
+    const bundle = /src="?\/(app\.[0-9a-f]{10}\.js)/.exec(page.text)?.[1];
+    const plain = fs.readFileSync(path.join(REPO, "dist/web", bundle!));
+    // The bytes as sent, not decoded: what the browser would decompress itself.
+    const raw = (accept: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http
+          .get(`${svc.url}/${bundle}`, { headers: { "Accept-Encoding": accept } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on("error", reject);
+      });
+    const br = await raw("gzip, deflate, br");
+    expect(br.status).to.equal(200);
+    expect(br.headers["content-encoding"]).to.equal("br");
+    expect(br.headers["vary"]).to.match(/Accept-Encoding/);
+    expect(br.headers["content-type"]).to.match(/^application\/javascript/);
+    expect(br.headers["cache-control"]).to.equal("public, max-age=31536000, immutable");
+    expect(brotliDecompressSync(br.body).equals(plain)).to.equal(true);
+    expect(br.body.length).to.be.below(plain.length / 3);
+    const gz = await raw("gzip");
+    expect(gz.headers["content-encoding"]).to.equal("gzip");
+    expect(gunzipSync(gz.body).equals(plain)).to.equal(true);
+    const identity = await raw("identity");
+    expect(identity.headers["content-encoding"]).to.equal(undefined);
+    expect(identity.body.equals(plain)).to.equal(true);
+    await request(svc.server).get("/app.0123456789.js").set("Accept-Encoding", "br").expect(404);
   });
 
   it("leaves /api and /addins to the service, and answers 404 for a file that is not there", async () => {

@@ -2,7 +2,7 @@ import { Spinner } from "@fluentui/react-components";
 import { createBrowserRouter, Navigate, Outlet, useLocation } from "react-router";
 import { Problem } from "./components/Problem.tsx";
 import { TopBar } from "./components/TopBar.tsx";
-import { useTexts } from "./i18n.tsx";
+import { useTexts, withPageTexts } from "./i18n.tsx";
 import { Cases } from "./pages/Cases.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
 import { Documents } from "./pages/Documents.tsx";
@@ -38,11 +38,11 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Dashboard /> },
       { path: "sager", element: <Cases /> },
-      { path: "sager/:number", lazy: async () => ({ Component: (await import("./pages/CasePage.tsx")).CasePage }) },
+      { path: "sager/:number", lazy: async () => ({ Component: (await withPageTexts(import("./pages/CasePage.tsx"))).CasePage }) },
       { path: "dokumenter", element: <Documents /> },
-      { path: "dokumenter/:id", lazy: async () => ({ Component: (await import("./pages/DocumentPage.tsx")).DocumentPage }) },
-      { path: "flydende", lazy: async () => ({ Component: (await import("./pages/Inbox.tsx")).Inbox }) },
-      { path: "forbind/:client", lazy: async () => ({ Component: (await import("./pages/DeviceSignIn.tsx")).DeviceSignIn }) },
+      { path: "dokumenter/:id", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DocumentPage.tsx"))).DocumentPage }) },
+      { path: "flydende", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Inbox.tsx"))).Inbox }) },
+      { path: "forbind/:client", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DeviceSignIn.tsx"))).DeviceSignIn }) },
       { path: "*", element: <NotFound /> },
     ],
   },

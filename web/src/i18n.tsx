@@ -1,18 +1,34 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import { translator, type Language, type Message, type MessageKey } from "../../shared/index.ts";
-import * as cases from "./texts/cases.ts";
 import * as core from "./texts/core.ts";
 import * as dashboard from "./texts/dashboard.ts";
-import * as devices from "./texts/devices.ts";
-import * as documents from "./texts/documents.ts";
-import * as filing from "./texts/filing.ts";
+import type * as pages from "./texts/pages.ts";
 
-/** The web view's own texts, one file per part of the app (web/src/texts/); refusals keep the shared problem texts (shared/i18n). */
-const da = { ...core.da, ...cases.da, ...documents.da, ...filing.da, ...devices.da, ...dashboard.da } as const;
+// The web view's own texts, one file per part of the app (web/src/texts/); refusals keep the shared problem
+// texts (shared/i18n). The sign-in page and the dashboard carry theirs; the other pages' come with the first of them.
+type WebKey = keyof typeof core.da | keyof typeof dashboard.da | keyof typeof pages.da;
 
-type WebKey = keyof typeof da;
+const loaded: Record<Language, Partial<Record<WebKey, string>>> = {
+  da: { ...core.da, ...dashboard.da },
+  en: { ...core.en, ...dashboard.en },
+};
 
-const en: Record<WebKey, string> = { ...core.en, ...cases.en, ...documents.en, ...filing.en, ...devices.en, ...dashboard.en };
+let pageTexts: Promise<void> | undefined;
+
+/** Fetches the other pages' texts once; App.tsx's lazy routes wait for it before they render. */
+export function loadPageTexts(): Promise<void> {
+  pageTexts ??= import("./texts/pages.ts").then((texts) => {
+    Object.assign(loaded.da, texts.da);
+    Object.assign(loaded.en, texts.en);
+  });
+  return pageTexts;
+}
+
+/** A page module together with the texts it shows. */
+export async function withPageTexts<T>(page: Promise<T>): Promise<T> {
+  const [module] = await Promise.all([page, loadPageTexts()]);
+  return module;
+}
 
 export type TextKey = WebKey | MessageKey;
 type Params = Record<string, string | number>;
@@ -53,8 +69,11 @@ export function TextsProvider({ children }: { children: ReactNode }) {
   }, []);
   const texts = useMemo<Texts>(() => {
     const shared = translator(language);
-    const own: Record<WebKey, string> = language === "en" ? en : da;
-    const t = (key: TextKey, params?: Params) => (key in own ? fill(own[key as WebKey], params) : shared(key as MessageKey, params));
+    const own = loaded[language];
+    const t = (key: TextKey, params?: Params) => {
+      const text = own[key as WebKey];
+      return text !== undefined ? fill(text, params) : shared(key as MessageKey, params);
+    };
     document.documentElement.lang = language;
     return { language, setLanguage, t, say: (m) => t(m.key, m.params) };
   }, [language, setLanguage]);

@@ -5,7 +5,8 @@ import { RouterProvider } from "react-router";
 import { isSignedOut, mustChangePassword } from "./api.ts";
 import { router } from "./App.tsx";
 import { TextsProvider } from "./i18n.tsx";
-import { ME } from "./session.ts";
+import { prefetchDashboard } from "./pages/Dashboard.tsx";
+import { ME, meQuery } from "./session.ts";
 
 // A session that ended (expired, revoked, signed out in another tab) shows as 401 on whatever was asked
 // next: then nobody is signed in, and the page goes to sign-in and back. Forms keep their input as drafts.
@@ -19,6 +20,10 @@ const queries: QueryClient = new QueryClient({
   mutationCache: new MutationCache({ onError: signedOut }),
   defaultOptions: { queries: { retry: (count, err) => count < 1 && !isSignedOut(err) && !mustChangePassword(err), refetchOnWindowFocus: false } },
 });
+
+// Opened on the dashboard (the usual start), its requests go out now, beside who is signed in.
+void queries.prefetchQuery(meQuery);
+if (window.location.pathname === "/") prefetchDashboard(queries);
 
 createRoot(document.getElementById("root")!).render(
   <FluentProvider theme={webLightTheme}>

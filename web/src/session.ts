@@ -1,22 +1,28 @@
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { client, isSignedOut } from "./api.ts";
 
 export const ME = ["me"] as const;
 
+/** The person's dashboard layout (GET /api/me/dashboard). */
+export const LAYOUT = ["dashboard-layout"] as const;
+
+/** Who is signed in: the person, or null when nobody is (GET /api/me answered 401). */
+export const meQuery = queryOptions({
+  queryKey: ME,
+  queryFn: async () => {
+    try {
+      return await client.me();
+    } catch (err) {
+      if (isSignedOut(err)) return null;
+      throw err;
+    }
+  },
+  staleTime: 60_000,
+});
+
 /** Who is signed in: the person, null when nobody is, or still loading (undefined). */
 export function useMe() {
-  return useQuery({
-    queryKey: ME,
-    queryFn: async () => {
-      try {
-        return await client.me();
-      } catch (err) {
-        if (isSignedOut(err)) return null;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 /** Where to go after signing in: a path of this app only, never another site (`//evil.example`). */

@@ -11,7 +11,22 @@ export interface FiledMark {
 
 export interface ConnectionSettings {
   serviceUrl: string;
+  /** The add-in's credential from signing in through the web view, or an API token pasted by a developer; "" when signed out. */
   token: string;
+  /** The web view's sign-in: which of the person's sessions this is (to sign out), and whose. */
+  deviceId?: string;
+  signedInAs?: string;
+}
+
+/** The web view, seen from the pane: Office's dialog for signing in, and the browser for pages of the archive. */
+export interface WebViewPort {
+  /**
+   * Opens `url` in Office's dialog and resolves with the first message a page from `origin` sends back with
+   * Office.context.ui.messageParent; null when the person closes the dialog first. Throws HostError when Office cannot open it.
+   */
+  ask(url: string, origin: string): Promise<string | null>;
+  /** Opens a page of the web view in the person's browser (Office's own browser window where it has one). */
+  openInBrowser(url: string): void;
 }
 
 /** Where the pane keeps the service URL and token (Office roaming settings where the host has them). */
@@ -39,6 +54,7 @@ export interface HostAdapter {
   /** Limits of this host worth telling the user up front. */
   notices(): Message[];
   readonly settings: SettingsStore;
+  readonly webView: WebViewPort;
 }
 
 /** A failure in the host with the message to show. */

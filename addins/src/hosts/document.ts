@@ -4,6 +4,7 @@ import { filenameFromUrl } from "./filenames.ts";
 import { officeCall } from "./office-async.ts";
 import { openOfficeFile } from "./office-file.ts";
 import { localSettingsStore } from "./settings.ts";
+import { officeWebView } from "./web-view.ts";
 
 const SETTING = "imsCaseDocument";
 
@@ -64,6 +65,7 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
     host,
     displayLanguage: Office.context.displayLanguage,
     settings: localSettingsStore(),
+    webView: officeWebView(),
 
     notices(): Message[] {
       return caps().file ? [] : [{ key: "error.excelWebPdfOnly" }];

@@ -13,6 +13,7 @@ import {
 import { HostError, type FiledMark, type HostAdapter } from "./adapter.ts";
 import { base64ToBytes, officeCall } from "./office-async.ts";
 import { roamingSettingsStore } from "./settings.ts";
+import { officeWebView } from "./web-view.ts";
 
 export const FILED_CATEGORY = "Gemt i IMS Case";
 const PROPERTY = "imsCaseDocument";
@@ -41,6 +42,7 @@ export function outlookAdapter(): HostAdapter {
     host: "outlook",
     displayLanguage: Office.context.displayLanguage,
     settings: roamingSettingsStore(),
+    webView: officeWebView(),
 
     notices() {
       const out: Message[] = [];

@@ -6,7 +6,13 @@ const KEY = "imsCase.connection";
 function parse(value: unknown): ConnectionSettings | null {
   if (!value || typeof value !== "object") return null;
   const v = value as Partial<ConnectionSettings>;
-  return typeof v.serviceUrl === "string" && typeof v.token === "string" ? { serviceUrl: v.serviceUrl, token: v.token } : null;
+  if (typeof v.serviceUrl !== "string" || typeof v.token !== "string") return null;
+  return {
+    serviceUrl: v.serviceUrl,
+    token: v.token,
+    ...(typeof v.deviceId === "string" ? { deviceId: v.deviceId } : {}),
+    ...(typeof v.signedInAs === "string" ? { signedInAs: v.signedInAs } : {}),
+  };
 }
 
 /** Outlook's roaming settings: they follow the user's mailbox to every device. */

@@ -1,6 +1,6 @@
 import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, Spinner, Tab, TabList, Text, tokens } from "@fluentui/react-components";
-import { useEffect, useMemo, useState } from "react";
-import { caseLabel, type AccessGroup, type ImsClient } from "../../../shared/index.ts";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { caseLabel, type AccessGroup, type ImsClient, type Message } from "../../../shared/index.ts";
 import type { ConnectionSettings, HostAdapter } from "../hosts/adapter.ts";
 import { CaseStep } from "./components/CaseStep.tsx";
 import { MetadataStep } from "./components/MetadataStep.tsx";
@@ -8,8 +8,10 @@ import { ProblemBar } from "./components/ProblemBar.tsx";
 import { DoneStep, SavingStep } from "./components/ProgressStep.tsx";
 import { SettingsScreen } from "./components/SettingsScreen.tsx";
 import { TypeStep } from "./components/TypeStep.tsx";
+import { WebViewLink } from "./components/WebViewLink.tsx";
 import { clientFor, defaultServiceUrl } from "./connection.ts";
 import { useTexts } from "./i18n.tsx";
+import type { PaneKey } from "./texts.ts";
 import { useSaveFlow } from "./useSaveFlow.ts";
 
 const useStyles = makeStyles({
@@ -18,27 +20,45 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** The pane: settings until a working connection exists, then the save flow. */
+/** The pane: settings until it is signed in (or a developer's token works), then the save flow. */
 export function App({ adapter }: { adapter: HostAdapter }) {
   const s = useStyles();
   const { t } = useTexts();
   const [settings, setSettings] = useState<ConnectionSettings | null | undefined>(undefined);
   const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<PaneKey | undefined>(undefined);
   useEffect(() => {
     adapter.settings.load().then(setSettings, () => setSettings(null));
   }, [adapter]);
+  const keep = useCallback(
+    async (next: ConnectionSettings) => {
+      await adapter.settings.save(next);
+      setSettings(next);
+      setEditing(false);
+    },
+    [adapter],
+  );
+  // The service no longer accepts the credential (signed out in the web view, revoked, expired): forget it and ask to sign in.
+  const signedOut = useCallback(() => {
+    if (!settings) return;
+    void keep({ serviceUrl: settings.serviceUrl, token: "" }).then(() => setNotice("pane.signIn.again"));
+  }, [keep, settings]);
 
   if (settings === undefined) return <Spinner label={t("app.loading")} />;
-  if (!settings || editing) {
+  if (!settings?.token || editing) {
     return (
       <main className={s.pane}>
         <SettingsScreen
+          key={settings?.token ?? ""}
           initial={settings ?? { serviceUrl: defaultServiceUrl(), token: "" }}
+          host={adapter.host}
+          webView={adapter.webView}
+          notice={notice}
           onSaved={async (next) => {
-            await adapter.settings.save(next);
-            setSettings(next);
-            setEditing(false);
+            setNotice(undefined);
+            await keep(next);
           }}
+          onCancel={settings?.token && editing ? () => setEditing(false) : undefined}
         />
       </main>
     );
@@ -53,12 +73,20 @@ export function App({ adapter }: { adapter: HostAdapter }) {
           {t("settings.title")}
         </Button>
       </header>
-      <Flow key={`${settings.serviceUrl}|${settings.token}`} adapter={adapter} client={clientFor(settings)} />
+      <Flow
+        key={`${settings.serviceUrl}|${settings.token}`}
+        adapter={adapter}
+        client={clientFor(settings)}
+        serviceUrl={settings.serviceUrl}
+        onSignedOut={signedOut}
+      />
     </main>
   );
 }
 
-function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) {
+const isSignedOut = (m: Message | null | undefined) => m?.key === "error.unauthorized";
+
+function Flow({ adapter, client, serviceUrl, onSignedOut }: { adapter: HostAdapter; client: ImsClient; serviceUrl: string; onSignedOut(): void }) {
   const { t, language, say } = useTexts();
   const flow = useSaveFlow(adapter, client, language);
   const [groups, setGroups] = useState<AccessGroup[]>([]);
@@ -69,6 +97,10 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
   const groupName = useMemo(() => (id: string | null) => groups.find((g) => g.id === id)?.name ?? null, [groups]);
   const notices = useMemo(() => adapter.notices(), [adapter]);
   const { state } = flow;
+  const refusedNow = isSignedOut(flow.loadFailure) || isSignedOut(state?.failure);
+  useEffect(() => {
+    if (refusedNow) onSignedOut();
+  }, [refusedNow, onSignedOut]);
 
   if (flow.loadFailure) {
     return (
@@ -93,6 +125,11 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
         <MessageBar intent="info" data-testid="already-saved">
           <MessageBarBody>
             {filedLabel ? t("already.saved", { case: filedLabel }) : t(state.capture.kind === "mail" ? "filed.outlook" : "already.saved.floating")}
+            {filed && (
+              <Text block>
+                <WebViewLink serviceUrl={serviceUrl} caseNumber={state.alreadyFiled?.case?.number} documentId={filed.documentId} webView={adapter.webView} />
+              </Text>
+            )}
           </MessageBarBody>
           <MessageBarActions>
             <Button onClick={() => setDismissedMark(true)}>{t("filed.saveAnyway")}</Button>
@@ -129,7 +166,20 @@ function Flow({ adapter, client }: { adapter: HostAdapter; client: ImsClient }) 
           <MessageBarBody>{t("filed.markFailed", { detail: say(flow.markFailure) })}</MessageBarBody>
         </MessageBar>
       )}
-      {state.step === "done" && <DoneStep state={state} onAnother={flow.saveAnother} />}
+      {state.step === "done" && state.result && (
+        <DoneStep
+          state={state}
+          onAnother={flow.saveAnother}
+          link={
+            <WebViewLink
+              serviceUrl={serviceUrl}
+              caseNumber={state.result.document.case?.number}
+              documentId={state.result.document.id}
+              webView={adapter.webView}
+            />
+          }
+        />
+      )}
       {state.failure && state.step === "case" && <ProblemBar message={state.failure} testId="failure" />}
     </>
   );

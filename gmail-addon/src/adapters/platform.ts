@@ -34,16 +34,22 @@ const property = (name: string): string => (PropertiesService.getScriptPropertie
 
 /**
  * The bearer credential: the user's Google ID token (openid + userinfo.email scopes), which the service
- * verifies and maps to an IMS Case user by e-mail. A script property IMS_API_TOKEN overrides it, for
+ * verifies and maps to an IMS Case user: the one who linked the Google account in the web view, else by e-mail. A script property IMS_API_TOKEN overrides it, for
  * development against a service without Google sign-in; never set it in a shared deployment.
  */
 export function credential(): string {
   const apiToken = property(PROPERTIES.apiToken);
   if (apiToken) return apiToken;
+  return identityToken();
+}
+
+function identityToken(): string {
   const idToken = ScriptApp.getIdentityToken();
   if (!idToken) throw new SignInError("Apps Script returned no identity token (is the openid scope granted?)");
   return idToken;
 }
+
+const serviceBase = () => property(PROPERTIES.serviceUrl).replace(/\/+$/, "");
 
 /** Everything the handlers use, made of Apps Script's services. */
 export function appsScriptServices(): Services {
@@ -59,6 +65,14 @@ export function appsScriptServices(): Services {
     newId: () => Utilities.getUuid(),
     now: () => new Date(),
     userEmail: () => Session.getActiveUser().getEmail(),
+    async startSignIn() {
+      const baseUrl = serviceBase();
+      if (!baseUrl) throw new NotConfiguredError();
+      // The ID token goes in the body: as a bearer credential the service would refuse it (no user answers to it).
+      const link = await new ImsClient({ baseUrl, transport: urlFetchTransport() }).startGoogleLink(identityToken());
+      return `${baseUrl}${link.path}`;
+    },
+    webViewBase: serviceBase,
     mail: gmailPort,
     files: drivePort(() => property(PROPERTIES.driveApi) || DRIVE_API),
   };

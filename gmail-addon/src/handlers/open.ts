@@ -10,14 +10,14 @@ import { openingProblem } from "./turn.ts";
 
 type Card = GoogleAppsScript.Card_Service.Card;
 
-const viewFor = (e: AddOnEvent, flowId = ""): ViewContext => {
+const viewFor = (s: Services, e: AddOnEvent, flowId = ""): ViewContext => {
   const language = languageOf(localeOf(e));
-  return { t: translator(language), language, flowId };
+  return { t: translator(language), language, flowId, webView: s.webViewBase() || undefined };
 };
 
 /** A new flow for what was captured: reference data, recent cases and the proposal loaded, case card shown. */
 async function startFlow(s: Services, e: AddOnEvent, capture: () => { capture: Capture; origin: Origin }): Promise<Card> {
-  const view = viewFor(e, s.newId());
+  const view = viewFor(s, e, s.newId());
   try {
     const captured = capture();
     const state = await loadStart(s.client(), initialState(captured.capture, s.newId(), s.now()));
@@ -37,7 +37,7 @@ export function openMessage(s: Services, e: AddOnEvent): Promise<Card> {
 /** Docs, Sheets or Slides: the open file once the add-on may read it, else the request for that. */
 export async function openFile(s: Services, e: AddOnEvent): Promise<Card> {
   const file = editorFileOf(e);
-  if (!file) return fileScopeCard(viewFor(e));
+  if (!file) return fileScopeCard(viewFor(s, e));
   const origin: FileOrigin = { host: file.host, fileId: file.id, title: file.title, format: "native" };
   return startFlow(s, e, () => ({ capture: fileCapture(origin), origin }));
 }
@@ -45,7 +45,7 @@ export async function openFile(s: Services, e: AddOnEvent): Promise<Card> {
 /** The common homepage: Gmail with no message open, or an editor. */
 export async function openHome(s: Services, e: AddOnEvent): Promise<Card> {
   if (hostOf(e) !== "gmail") return openFile(s, e);
-  return e.gmail?.messageId ? openMessage(s, e) : gmailHomeCard(viewFor(e));
+  return e.gmail?.messageId ? openMessage(s, e) : gmailHomeCard(viewFor(s, e));
 }
 
 /** Retry after a failed start, or start again after the flow expired. */

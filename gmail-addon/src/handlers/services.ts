@@ -31,6 +31,13 @@ export interface Services {
   now(): Date;
   /** The signed-in Google account's address, for the refusal card. */
   userEmail(): string;
+  /**
+   * A Google account no IMS Case user answers to: asks the service for a link request with the user's ID token,
+   * and gives the web view's page that confirms it. Throws NotConfiguredError / SignInError / ApiError.
+   */
+  startSignIn(): Promise<string>;
+  /** The web view's address (the service's, without a trailing slash); "" when not configured. */
+  webViewBase(): string;
   mail: MailPort;
   files: FilePort;
 }

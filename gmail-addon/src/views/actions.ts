@@ -12,6 +12,7 @@ export const ACTIONS = {
   saveAnother: "onSaveAnother",
   reopen: "onReopen",
   requestFileScope: "onRequestFileScope",
+  signIn: "onSignIn",
 } as const;
 
 export type ActionName = (typeof ACTIONS)[keyof typeof ACTIONS];

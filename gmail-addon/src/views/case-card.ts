@@ -1,7 +1,7 @@
 import { caseLabel, type CaseSummary } from "../../../shared/index.ts";
 import type { AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { action, button, escapeHtml, failureSection, flowAction, header, paragraph, problemText, type ViewContext } from "./common.ts";
+import { action, button, escapeHtml, failureSection, flowAction, header, linkButton, paragraph, problemText, webViewLink, type ViewContext } from "./common.ts";
 
 function caseRow(c: CaseSummary, v: ViewContext, note?: string): GoogleAppsScript.Card_Service.DecoratedText {
   const flags = [c.status === "closed" ? v.t("case.closed") : "", c.critical ? v.t("case.critical") : ""].filter(Boolean);
@@ -23,7 +23,10 @@ export function caseCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card
   if (s.failure) card.addSection(failureSection(v, s.failure));
   if (s.alreadyFiled) {
     const filed = s.alreadyFiled.case ? v.t("already.saved", { case: caseLabel(s.alreadyFiled.case) }) : v.t("already.saved.floating");
-    card.addSection(CardService.newCardSection().addWidget(paragraph(`<b>${escapeHtml(filed)}</b>`)));
+    const section = CardService.newCardSection().addWidget(paragraph(`<b>${escapeHtml(filed)}</b>`));
+    const open = webViewLink(v, { caseNumber: s.alreadyFiled.case?.number, documentId: s.alreadyFiled.documentId });
+    if (open) section.addWidget(CardService.newButtonSet().addButton(linkButton(v.t("save.open"), open)));
+    card.addSection(section);
   }
   if (s.proposal) {
     const label = caseLabel(s.proposal.case);

@@ -9,6 +9,8 @@ export interface ViewContext {
   t: Translate;
   language: Language;
   flowId: string;
+  /** The web view's address, for links to cases and documents; none when not configured. */
+  webView?: string;
 }
 
 export const ERROR_COLOUR = "#b3261e";
@@ -51,6 +53,19 @@ export function failureSection(v: ViewContext, message: Message): GoogleAppsScri
   const section = CardService.newCardSection().addWidget(problemText(v, message));
   const detail = detailText(v, message);
   return detail ? section.addWidget(detail) : section;
+}
+
+/** A button that opens a page of the web view in a new tab (a case, a document). */
+export function linkButton(text: string, url: string): GoogleAppsScript.Card_Service.TextButton {
+  return CardService.newTextButton()
+    .setText(text)
+    .setOpenLink(CardService.newOpenLink().setUrl(url).setOpenAs(CardService.OpenAs.FULL_SIZE).setOnClose(CardService.OnClose.NOTHING));
+}
+
+/** Where a saved document is in the web view: its case by number, else the document itself. */
+export function webViewLink(v: ViewContext, target: { caseNumber?: string | null; documentId: string }): string | null {
+  if (!v.webView) return null;
+  return target.caseNumber ? `${v.webView}/sager/${encodeURIComponent(target.caseNumber)}` : `${v.webView}/dokumenter/${encodeURIComponent(target.documentId)}`;
 }
 
 export const header = (title: string, subtitle?: string): GoogleAppsScript.Card_Service.CardHeader => {

@@ -7,6 +7,15 @@ export function replaceCard(card: Card, notification?: string): GoogleAppsScript
   return response.build();
 }
 
+/**
+ * Opens the web view's sign-in over the add-on; when the person closes it, Gmail reloads the add-on, which
+ * then signs in with the Google account just linked.
+ */
+export function openSignInResponse(url: string): GoogleAppsScript.Card_Service.ActionResponse {
+  const link = CardService.newOpenLink().setUrl(url).setOpenAs(CardService.OpenAs.OVERLAY).setOnClose(CardService.OnClose.RELOAD);
+  return CardService.newActionResponseBuilder().setOpenLink(link).build();
+}
+
 /** The search box's suggestions. */
 export function suggestionsResponse(labels: string[]): GoogleAppsScript.Card_Service.SuggestionsResponse {
   return CardService.newSuggestionsResponseBuilder().setSuggestions(CardService.newSuggestions().addSuggestions(labels)).build();

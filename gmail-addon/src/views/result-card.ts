@@ -1,6 +1,6 @@
 import type { AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
-import { button, escapeHtml, flowAction, header, paragraph, type ViewContext } from "./common.ts";
+import { button, escapeHtml, flowAction, header, linkButton, paragraph, webViewLink, type ViewContext } from "./common.ts";
 
 /** After saving: the case and the document, what was attached, and "save another". */
 export function resultCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card_Service.Card {
@@ -17,7 +17,10 @@ export function resultCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Ca
   if (doc.attachments.length)
     section.addWidget(paragraph(escapeHtml(v.t("google.saved.attachments", { names: doc.attachments.map((a) => a.title).join(", ") }))));
   if (result.separate.length) section.addWidget(paragraph(escapeHtml(v.t("google.saved.separate", { names: result.separate.map((d) => d.title).join(", ") }))));
-  section.addWidget(CardService.newButtonSet().addButton(button(v.t("save.another"), flowAction(v, ACTIONS.saveAnother))));
+  const buttons = CardService.newButtonSet().addButton(button(v.t("save.another"), flowAction(v, ACTIONS.saveAnother)));
+  const open = webViewLink(v, { caseNumber: doc.case?.number, documentId: doc.id });
+  if (open) buttons.addButton(linkButton(v.t("save.open"), open));
+  section.addWidget(buttons);
   return CardService.newCardBuilder()
     .setName("done")
     .setHeader(header(v.t("app.title"), flow.state.capture.title))

@@ -19,6 +19,7 @@ const STAFF_WORK = {
   closeOrReopenCase: "close or reopen cases",
   addReference: "add references",
   removeReference: "remove references",
+  listPeople: "list the organisation's people",
 } as const;
 export type StaffWork = keyof typeof STAFF_WORK;
 

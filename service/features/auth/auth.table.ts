@@ -39,3 +39,44 @@ export interface WebSessionTable {
   expires_at: string;
   revoked_at: string | null;
 }
+/** An Office add-in signed in as a person through the web view (migration 2026_12_02_100). */
+export interface DeviceSignInTable {
+  id: string;
+  user_id: string;
+  /** outlook, word, excel, powerpoint */
+  client: string;
+  /** sha256 of the one-time code the web view handed the add-in. */
+  code_hash: string;
+  /** The PKCE challenge (base64url sha256 of the add-in's verifier) the code was issued for. */
+  code_challenge: string;
+  code_expires_at: string;
+  /** sha256 of the add-in's credential; null until the code is redeemed. */
+  token_hash: string | null;
+  user_agent: string | null;
+  created_at: string;
+  redeemed_at: string | null;
+  /** Moves on at most once a minute. */
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+/** An account at an identity provider (issuer + subject) that signs in as a user. */
+export interface UserIdentityTable {
+  id: string;
+  user_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+/** An add-on's request to link its identity-provider account to whoever confirms it in the web view. */
+export interface IdentityLinkRequestTable {
+  token_hash: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: string | null;
+}

@@ -5,6 +5,7 @@ import { Problem } from "../../http/problem.ts";
 import type { Authentication, Authenticator, CredentialRequest } from "./authenticator.ts";
 import { recordCredentialUse } from "./sessions.ts";
 import { findUserByEmail } from "../users/users.service.ts";
+import { linkedIdentityUser } from "./device-sign-in.ts";
 
 /** Why the library refused a token, from its error message; the message itself may carry the whole token. */
 const reasons: [RegExp, string, string][] = [
@@ -39,81 +40,115 @@ function unverifiedClaims(token: string): Record<string, unknown> {
   }
 }
 
-const invalid = (reason: string, why: string): Authentication => ({
+const invalid = (reason: string, why: string) => ({
   refused: new Problem(401, "invalid_token", `The Google sign-in token was refused: ${why}.`),
   details: { reason },
 });
 
 // The issuers of ID tokens for Google accounts; the library would also accept "googleapis.com" by default.
 const GOOGLE_ACCOUNT_ISSUERS = ["accounts.google.com", "https://accounts.google.com"];
+const GOOGLE_ISSUER = "https://accounts.google.com";
+
+/** A Google account, as a verified ID token names it. */
+export interface GoogleAccount {
+  /** Always https://accounts.google.com (tokens may name it without the scheme). */
+  issuer: string;
+  /** Google's stable id for the account (`sub`); the address may change, this does not. */
+  subject: string;
+  /** Verified by Google, lower-case. */
+  email: string;
+}
+
+/** What a Google ID token proves: the account; a refusal when it is a JWT but not acceptable; null when it is no JWT at all (another authenticator's). */
+export type GoogleVerification = { account: GoogleAccount } | { refused: Problem; details: Record<string, unknown> } | null;
 
 /**
- * Signs in with a Google ID token (the Workspace add-on's `ScriptApp.getIdentityToken()`). google-auth-library
+ * Checks a Google ID token (the Workspace add-on's `ScriptApp.getIdentityToken()`). google-auth-library
  * checks the RS256 signature against Google's published keys, expiry (with its clock skew), issuer and
- * audience; this maps the verified e-mail address to an active IMS Case user.
+ * audience; this adds a verified e-mail address and, when configured, the Workspace domain.
  */
-export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenticator {
+export function googleIdTokenVerifier(config: GoogleSignInConfig): (token: string, ctx: AppContext) => Promise<GoogleVerification> {
   const client = new OAuth2Client({
     clientId: config.clientId,
     endpoints: { oauth2FederatedSignonPemCertsUrl: config.certsUrl },
     issuers: GOOGLE_ACCOUNT_ISSUERS,
   });
 
+  return async (token, ctx) => {
+    const header = jwtHeader(token);
+    if (!header) return null;
+    const log = ctx.log.child({ via: "google", kid: header.kid, alg: header.alg });
+    // The library verifies RS256 whatever the header says; refusing other algorithms up front is clearer.
+    if (header.alg !== "RS256") {
+      log.warn({ ...unverifiedClaims(token), reason: "unsupported_algorithm" }, "Google ID token refused");
+      return invalid("unsupported_algorithm", `it is not signed with RS256 as Google signs (alg ${String(header.alg).slice(0, 16)})`);
+    }
+
+    let payload: TokenPayload | undefined;
+    try {
+      payload = (await client.verifyIdToken({ idToken: token, audience: config.clientId })).getPayload();
+    } catch (err) {
+      if (err instanceof gaxios.GaxiosError) {
+        log.error({ err: { message: err.message, status: err.status } }, "Google's signing keys could not be fetched");
+        throw new Problem(
+          503,
+          "sign_in_unavailable",
+          "Google sign-in cannot be checked right now because Google's signing keys could not be fetched; try again shortly.",
+        );
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const [, reason, why] = reasons.find(([pattern]) => pattern.test(message)) ?? [null, "malformed", "it is not a well-formed Google ID token"];
+      // The library's messages end with the token or its payload; only the part before that is logged.
+      log.warn({ ...unverifiedClaims(token), reason, error: message.split(": ")[0] }, "Google ID token refused");
+      return invalid(reason, why);
+    }
+
+    if (!payload?.email) {
+      log.warn({ reason: "no_email", sub: payload?.sub }, "Google ID token refused");
+      return invalid("no_email", "it carries no e-mail address (the add-on needs the email scope)");
+    }
+    if (payload.email_verified !== true) {
+      log.warn({ reason: "email_not_verified", sub: payload.sub }, "Google ID token refused");
+      return invalid("email_not_verified", "Google has not verified the account's e-mail address");
+    }
+
+    // A verified address alone does not prove the account is the organisation's: a consumer Google
+    // account can verify a work address. Google's `hd` claim names the Workspace domain that owns it.
+    if (config.hostedDomain && payload.hd?.toLowerCase() !== config.hostedDomain) {
+      log.warn({ reason: "wrong_hosted_domain", sub: payload.sub, hd: payload.hd ?? null }, "Google ID token refused");
+      return invalid("wrong_hosted_domain", `the account does not belong to the Google Workspace domain ${config.hostedDomain}`);
+    }
+    return { account: { issuer: GOOGLE_ISSUER, subject: payload.sub, email: payload.email.toLowerCase() } };
+  };
+}
+
+/**
+ * Signs in with a Google ID token: a Google account someone linked to themselves in the web view signs in as
+ * them (device-sign-in.ts); any other maps by its verified e-mail address to an active IMS Case user.
+ */
+export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenticator {
+  const verify = googleIdTokenVerifier(config);
   return {
     name: "google",
     async authenticate(request: CredentialRequest, ctx: AppContext): Promise<Authentication> {
-      const token = request.bearer;
-      const header = token ? jwtHeader(token) : null;
-      if (!token || !header) return null;
-      const log = ctx.log.child({ via: "google", kid: header.kid, alg: header.alg });
-      // The library verifies RS256 whatever the header says; refusing other algorithms up front is clearer.
-      if (header.alg !== "RS256") {
-        log.warn({ ...unverifiedClaims(token), reason: "unsupported_algorithm" }, "Google ID token refused");
-        return invalid("unsupported_algorithm", `it is not signed with RS256 as Google signs (alg ${String(header.alg).slice(0, 16)})`);
-      }
+      if (!request.bearer) return null;
+      const verified = await verify(request.bearer, ctx);
+      if (!verified || "refused" in verified) return verified;
+      const { account } = verified;
 
-      let payload: TokenPayload | undefined;
-      try {
-        payload = (await client.verifyIdToken({ idToken: token, audience: config.clientId })).getPayload();
-      } catch (err) {
-        if (err instanceof gaxios.GaxiosError) {
-          log.error({ err: { message: err.message, status: err.status } }, "Google's signing keys could not be fetched");
-          throw new Problem(
-            503,
-            "sign_in_unavailable",
-            "Google sign-in cannot be checked right now because Google's signing keys could not be fetched; try again shortly.",
-          );
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        const [, reason, why] = reasons.find(([pattern]) => pattern.test(message)) ?? [null, "malformed", "it is not a well-formed Google ID token"];
-        // The library's messages end with the token or its payload; only the part before that is logged.
-        log.warn({ ...unverifiedClaims(token), reason, error: message.split(": ")[0] }, "Google ID token refused");
-        return invalid(reason, why);
+      const linked = await linkedIdentityUser(ctx.db, account.issuer, account.subject);
+      if (linked?.active === false) {
+        const detail = `The IMS Case user this Google account (${account.email}) is linked to is deactivated; ask an administrator to reactivate you.`;
+        return { refused: new Problem(401, "unknown_user", detail), details: { reason: "inactive_user", email: account.email, linked: true } };
       }
+      if (linked) return { userId: linked.userId, newSession: await recordCredentialUse(ctx.db, linked.userId, "google") };
 
-      if (!payload?.email) {
-        log.warn({ reason: "no_email", sub: payload?.sub }, "Google ID token refused");
-        return invalid("no_email", "it carries no e-mail address (the add-on needs the email scope)");
-      }
-      if (payload.email_verified !== true) {
-        log.warn({ reason: "email_not_verified", sub: payload.sub }, "Google ID token refused");
-        return invalid("email_not_verified", "Google has not verified the account's e-mail address");
-      }
-
-      // A verified address alone does not prove the account is the organisation's: a consumer Google
-      // account can verify a work address. Google's `hd` claim names the Workspace domain that owns it.
-      if (config.hostedDomain && payload.hd?.toLowerCase() !== config.hostedDomain) {
-        log.warn({ reason: "wrong_hosted_domain", sub: payload.sub, hd: payload.hd ?? null }, "Google ID token refused");
-        return invalid("wrong_hosted_domain", `the account does not belong to the Google Workspace domain ${config.hostedDomain}`);
-      }
-
-      const email = payload.email.toLowerCase();
-      const user = await findUserByEmail(ctx.db, email);
+      const user = await findUserByEmail(ctx.db, account.email);
       if (user?.active !== 1) {
         const detail = user
-          ? `The IMS Case user with the e-mail address ${email} is deactivated; ask an administrator to reactivate you.`
-          : `No IMS Case user has the e-mail address ${email}; ask an administrator to add you.`;
-        return { refused: new Problem(401, "unknown_user", detail), details: { reason: user ? "inactive_user" : "unknown_user", email } };
+          ? `The IMS Case user with the e-mail address ${account.email} is deactivated; ask an administrator to reactivate you.`
+          : `No IMS Case user has the e-mail address ${account.email}; ask an administrator to add you.`;
+        return { refused: new Problem(401, "unknown_user", detail), details: { reason: user ? "inactive_user" : "unknown_user", email: account.email } };
       }
 
       // Google ID tokens are fresh every hour, so a session is the user's, not the token's.

@@ -3,10 +3,29 @@ import type { AppContext } from "../../context.ts";
 import { Problem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
 import { memoryAuthThrottle } from "../../http/throttle.ts";
-import { AcceptInvitation, Invitation, PasswordChange, SignedIn, SignIn, TemporaryPassword, WebSessions } from "../../../shared/api/schemas/auth.ts";
+import {
+  AcceptInvitation,
+  DeviceCode,
+  DeviceCodeRedemption,
+  DeviceCodeRequest,
+  DeviceCredential,
+  GoogleLinked,
+  GoogleLinkPending,
+  GoogleLinkRequest,
+  GoogleLinkStart,
+  GoogleLinkToken,
+  Invitation,
+  PasswordChange,
+  SignedIn,
+  SignIn,
+  TemporaryPassword,
+  WebSessions,
+} from "../../../shared/api/schemas/auth.ts";
 import { IdParams } from "../../../shared/api/schemas/common.ts";
 import { acceptInvitation, changePassword, inviteUser, setTemporaryPassword, signInWithPassword, signOut, type Client } from "./sign-in.service.ts";
 import { cookieName, revokeOwnSession, sessionsOf, type OpenedSession } from "./web-sessions.ts";
+import { confirmIdentityLink, devicesOf, issueDeviceCode, pendingIdentityLink, redeemDeviceCode, revokeDevice, startIdentityLink } from "./device-sign-in.ts";
+import { googleIdTokenVerifier } from "./google-id-token.ts";
 
 const client = (req: Request): Client => ({ userAgent: req.get("User-Agent") ?? undefined, ip: req.ip });
 
@@ -93,24 +112,27 @@ export function signInRoutes(ctx: AppContext) {
       method: "get",
       path: "/api/auth/sessions",
       tag: "auth",
-      summary: "One's own signed-in sessions",
-      responses: { 200: { description: "Sessions", schema: WebSessions } },
+      summary: "One's own signed-in sessions, and the add-ins signed in as oneself",
+      responses: { 200: { description: "Sessions and add-ins", schema: WebSessions } },
       async handle({ actor, res }) {
         const items = await sessionsOf(ctx.db, actor.userId, ctx.config.sessions);
-        return { items: items.map((s) => ({ ...s, current: s.id === res.locals.sessionId })) };
+        const devices = await devicesOf(ctx.db, actor.userId);
+        return { items: items.map((s) => ({ ...s, current: s.id === res.locals.sessionId })), devices };
       },
     }),
     route({
       method: "delete",
       path: "/api/auth/sessions/:id",
       tag: "auth",
-      summary: "End one of one's own sessions",
+      summary: "End one of one's own sessions, or sign one of one's add-ins out (its credential is refused from then on)",
       params: IdParams,
-      responses: { 204: { description: "Ended" }, 404: { description: "No such session of yours" } },
+      responses: { 204: { description: "Ended" }, 404: { description: "No such session or add-in of yours" } },
       async handle({ actor, params }) {
-        if (!(await revokeOwnSession(ctx.db, actor.userId, params.id))) throw new Problem(404, "not_found", "The session was not found.");
+        if (await revokeOwnSession(ctx.db, actor.userId, params.id)) return;
+        if (!(await revokeDevice(ctx, actor, params.id))) throw new Problem(404, "not_found", "The session was not found.");
       },
     }),
+    ...deviceSignInRoutes(ctx),
     route({
       method: "post",
       path: "/api/auth/invitation",
@@ -156,6 +178,95 @@ export function signInRoutes(ctx: AppContext) {
       body: TemporaryPassword,
       responses: { 204: { description: "Set" }, 404: { description: "Not found" }, 422: { description: "The password is refused" } },
       handle: ({ actor, params, body }) => setTemporaryPassword(ctx, actor, params.id, body.temporaryPassword),
+    }),
+  ];
+}
+
+const sessionOnly = { 403: { description: "Only a person signed in to the web view may do this, not a token (`session_required`); or a cross-site request" } };
+
+/** Add-ins signing in through the web view: Office's one-time codes (PKCE), and Google accounts linked for the Gmail add-on. */
+function deviceSignInRoutes(ctx: AppContext) {
+  const verifyGoogle = ctx.config.googleSignIn ? googleIdTokenVerifier(ctx.config.googleSignIn) : null;
+  return [
+    route({
+      method: "post",
+      path: "/api/auth/devices/codes",
+      tag: "auth",
+      summary: "The web view lets an Office add-in in: a one-time code for the add-in that asked with this PKCE challenge (S256)",
+      body: DeviceCodeRequest,
+      responses: { 201: { description: "The code, for Office.context.ui.messageParent", schema: DeviceCode }, ...sessionOnly },
+      async handle({ actor, body, req, res }) {
+        res.setHeader("Cache-Control", "no-store");
+        return new Reply(
+          201,
+          await issueDeviceCode(ctx, actor, res.locals.sessionId as string | undefined, body.client, body.challenge, req.get("User-Agent")),
+        );
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/devices/redeem",
+      tag: "auth",
+      summary: "The Office add-in redeems its code with the PKCE verifier: its own credential, once",
+      auth: "none",
+      body: DeviceCodeRedemption,
+      responses: {
+        201: { description: "The add-in's credential, shown once", schema: DeviceCredential },
+        410: { description: "The code has expired, was used, or the verifier does not match (`device_code_expired`)" },
+      },
+      async handle({ body, res }) {
+        res.setHeader("Cache-Control", "no-store");
+        return new Reply(201, await redeemDeviceCode(ctx, body.code, body.verifier));
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/google-links",
+      tag: "auth",
+      summary: "The Gmail add-on, whose Google account no user answers to, asks for a link to confirm in the web view (its ID token in the body)",
+      auth: "none",
+      body: GoogleLinkStart,
+      responses: {
+        201: { description: "Where the web view confirms it (relative to the service)", schema: GoogleLinkRequest },
+        401: { description: "The ID token is refused (`invalid_token`)" },
+        404: { description: "Google sign-in is not configured" },
+        409: { description: "The Google account signs in already (`identity_known`)" },
+      },
+      async handle({ body, res }) {
+        if (!verifyGoogle) throw new Problem(404, "not_found", "Google sign-in is not configured on this service.");
+        const verified = await verifyGoogle(body.idToken, ctx);
+        if (!verified) throw new Problem(401, "invalid_token", "The Google sign-in token was refused: it is not a well-formed Google ID token.");
+        if ("refused" in verified) throw verified.refused;
+        res.setHeader("Cache-Control", "no-store");
+        return new Reply(201, await startIdentityLink(ctx, verified.account));
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/google-links/lookup",
+      tag: "auth",
+      summary: "The web view: which Google account a link request would connect",
+      body: GoogleLinkToken,
+      responses: {
+        200: { description: "The account", schema: GoogleLinkPending },
+        410: { description: "Expired or used (`link_request_expired`)" },
+        ...sessionOnly,
+      },
+      handle: ({ body, res }) => pendingIdentityLink(ctx, res.locals.sessionId as string | undefined, body.token),
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/google-links/confirm",
+      tag: "auth",
+      summary: "The web view: the Google account of the link request signs in as oneself from now on",
+      body: GoogleLinkToken,
+      responses: {
+        200: { description: "Linked", schema: GoogleLinked },
+        409: { description: "The account was linked meanwhile (`identity_known`)" },
+        410: { description: "Expired or used (`link_request_expired`)" },
+        ...sessionOnly,
+      },
+      handle: ({ actor, body, res }) => confirmIdentityLink(ctx, actor, res.locals.sessionId as string | undefined, body.token),
     }),
   ];
 }

@@ -7,6 +7,7 @@ import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findUserByEmail, requireUser, type UserRow } from "../users/users.service.ts";
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstNothing, verifyPassword, type PasswordProblem } from "./passwords.ts";
+import { revokeDevicesOf } from "./device-sign-in.ts";
 import { openSession, revokeSession, revokeSessionsOf, type OpenedSession } from "./web-sessions.ts";
 
 // People signing in with an e-mail address and a password; invitations an administrator sends; temporary
@@ -92,7 +93,7 @@ export async function signOut(ctx: AppContext, actor: Actor, sessionId: string):
   });
 }
 
-/** Changes one's own password (the current one proves it is you); every other session of the user ends. */
+/** Changes one's own password (the current one proves it is you); every other session of the user ends, and every add-in's sign-in. */
 export async function changePassword(ctx: AppContext, actor: Actor, sessionId: string | undefined, current: string, next: string): Promise<void> {
   const stored = await ctx.db.selectFrom("user_passwords").selectAll().where("user_id", "=", actor.userId).executeTakeFirst();
   if (!stored || !(await verifyPassword(stored.hash, current))) throw new Problem(403, "wrong_password", "The current password is wrong.");
@@ -100,18 +101,32 @@ export async function changePassword(ctx: AppContext, actor: Actor, sessionId: s
   await ctx.db.transaction().execute(async (trx) => {
     await setPassword(trx, actor.userId, next, false);
     const ended = await revokeSessionsOf(trx, actor.userId, sessionId);
-    await recordAudit(trx, { actor, action: "user.password.change", objectType: "user", objectId: actor.userId, details: { sessionsEnded: ended } });
+    const devicesEnded = await revokeDevicesOf(trx, actor.userId);
+    await recordAudit(trx, {
+      actor,
+      action: "user.password.change",
+      objectType: "user",
+      objectId: actor.userId,
+      details: { sessionsEnded: ended, devicesEnded },
+    });
   });
 }
 
-/** An administrator sets a temporary password: the user must change it at the next sign-in; their sessions end now. */
+/** An administrator sets a temporary password: the user must change it at the next sign-in; their sessions and add-ins' sign-ins end now. */
 export async function setTemporaryPassword(ctx: AppContext, actor: Actor, userId: string, password: string): Promise<void> {
   const user = await requireUser(ctx.db, userId);
   requireGoodPassword(password, user.email);
   await ctx.db.transaction().execute(async (trx) => {
     await setPassword(trx, userId, password, true);
     const ended = await revokeSessionsOf(trx, userId);
-    await recordAudit(trx, { actor, action: "user.password.set", objectType: "user", objectId: userId, details: { temporary: true, sessionsEnded: ended } });
+    const devicesEnded = await revokeDevicesOf(trx, userId);
+    await recordAudit(trx, {
+      actor,
+      action: "user.password.set",
+      objectType: "user",
+      objectId: userId,
+      details: { temporary: true, sessionsEnded: ended, devicesEnded },
+    });
   });
 }
 

@@ -1,5 +1,7 @@
 import type { Response } from "express";
 import {
+  CaseHistoryPage,
+  CaseHistoryQuery,
   CaseListQuery,
   CasePage,
   CaseParams,
@@ -11,10 +13,12 @@ import {
   NewCase,
 } from "../../../shared/api/schemas/cases.ts";
 import type { AppContext } from "../../context.ts";
-import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { route } from "../../http/route.ts";
-import { listCases, listRecentCases, suggestCases } from "./cases.repository.ts";
-import { createCase, setCaseStatus, toCaseView, updateCaseDetails, viewCase, type CaseView } from "./cases.service.ts";
+import { caseHistory } from "./case-history.ts";
+import { listCasePage } from "./case-list.service.ts";
+import { listRecentCases } from "./case-list.repository.ts";
+import { suggestCases } from "./cases.repository.ts";
+import { createCase, isCaseNumber, setCaseStatus, toCaseView, updateCaseDetails, viewCase, viewCaseByNumber, type CaseView } from "./cases.service.ts";
 
 // Every write to a case may carry If-Match with the ETag last seen, and answers the case's new ETag.
 const ifMatchHeader = { "If-Match": "Optional: the case's ETag last seen; 412 when the case has changed since" };
@@ -46,24 +50,14 @@ export function caseRoutes(ctx: AppContext) {
       method: "get",
       path: "/api/cases",
       tag: "cases",
-      summary: "List visible cases: all, mine (owner or responsible) or recent (used lately by me)",
+      summary:
+        "List visible cases: all, mine (owner or responsible) or recent (used lately by me); by status, critical, template and journal plan code (and below); sorted by last change, number or title",
       query: CaseListQuery,
-      responses: { 200: { description: "A page of cases", schema: CasePage } },
-      async handle({ actor, query }) {
-        const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
-        if (query.filter === "recent") {
-          const rows = await listRecentCases(ctx.db, actor, after, query.limit);
-          return toPage(rows, query.limit, (r) => [r.used_at, r.id], toCaseView);
-        }
-        const rows = await listCases(ctx.db, actor, {
-          mine: query.filter === "mine",
-          status: query.status,
-          critical: query.critical === undefined ? undefined : query.critical === "true",
-          after,
-          limit: query.limit,
-        });
-        return toPage(rows, query.limit, (r) => [r.changed_at, r.id], toCaseView);
+      responses: {
+        200: { description: "A page of cases; nextCursor continues the same filters and sort", schema: CasePage },
+        400: { description: "A cursor from another sort (cursor_sort_mismatch) or not from this service (invalid_cursor)" },
       },
+      handle: ({ actor, query }) => listCasePage(ctx.db, actor, query),
     }),
     route({
       method: "get",
@@ -74,7 +68,7 @@ export function caseRoutes(ctx: AppContext) {
       responses: { 200: { description: "Matching cases", schema: CaseSuggestions } },
       async handle({ actor, query }) {
         if (!query.q.trim()) {
-          const rows = await listRecentCases(ctx.db, actor, undefined, query.limit);
+          const rows = await listRecentCases(ctx.db, actor, {}, undefined, query.limit);
           return { items: rows.slice(0, query.limit).map(toCaseView) };
         }
         return { items: (await suggestCases(ctx.db, actor, query.q, query.limit)).map(toCaseView) };
@@ -82,12 +76,23 @@ export function caseRoutes(ctx: AppContext) {
     }),
     route({
       method: "get",
+      path: "/api/cases/:id/history",
+      tag: "cases",
+      summary: "A case's history from the audit log: each change (created, changed, closed, reopened) with what changed, who and when; newest first",
+      params: CaseParams,
+      query: CaseHistoryQuery,
+      responses: { 200: { description: "A page of changes", schema: CaseHistoryPage }, 404: { description: "Not found or not visible" } },
+      handle: ({ actor, params, query }) => caseHistory(ctx.db, actor, params.id, query.cursor, query.limit),
+    }),
+    route({
+      method: "get",
       path: "/api/cases/:id",
       tag: "cases",
-      summary: "A case",
+      summary: "A case, by its id or by its number (20200108-1459092, as the web view's /sager/<number> names it)",
       params: CaseParams,
       responses: { 200: { description: "The case", headers: etagHeader, schema: CaseSummary }, 404: { description: "Not found or not visible" } },
-      handle: async ({ actor, params, res }) => withEtag(res, await viewCase(ctx.db, actor, params.id)),
+      handle: async ({ actor, params, res }) =>
+        withEtag(res, await (isCaseNumber(params.id) ? viewCaseByNumber(ctx.db, actor, params.id) : viewCase(ctx.db, actor, params.id))),
     }),
     route({
       method: "patch",

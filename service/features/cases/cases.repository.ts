@@ -56,54 +56,17 @@ export function findCase(db: Executor, id: string): Promise<CaseRow | undefined>
   return db.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The case with this number, if any (visibility is the caller's to check, so a refusal can be audited). */
+export async function caseIdByNumber(db: Executor, number: string): Promise<string | undefined> {
+  return (await db.selectFrom("cases").select("id").where("number", "=", number).executeTakeFirst())?.id;
+}
+
 export async function touchRecent(db: Executor, userId: string, caseId: string): Promise<void> {
   const used_at = new Date().toISOString();
   await db
     .insertInto("recent_cases")
     .values({ user_id: userId, case_id: caseId, used_at })
     .onConflict((oc) => oc.columns(["user_id", "case_id"]).doUpdateSet({ used_at }))
-    .execute();
-}
-
-export interface CaseListFilter {
-  mine?: boolean;
-  status?: "active" | "closed";
-  critical?: boolean;
-  after?: [string, string];
-  limit: number;
-}
-
-/** Visible cases, most recently changed first, by keyset on (changed_at, id). */
-export async function listCases(db: Executor, actor: Actor, f: CaseListFilter): Promise<CaseRow[]> {
-  let q = scopedCases(db, actor).selectAll("cases");
-  if (f.mine) q = q.where((eb) => eb.or([eb("cases.owner_id", "=", actor.userId), eb("cases.responsible_id", "=", actor.userId)]));
-  if (f.status) q = q.where("cases.status", "=", f.status);
-  if (f.critical !== undefined) q = q.where("cases.critical", "=", f.critical ? 1 : 0);
-  if (f.after) {
-    const [at, id] = f.after;
-    q = q.where((eb) => eb.or([eb("cases.changed_at", "<", at), eb.and([eb("cases.changed_at", "=", at), eb("cases.id", "<", id)])]));
-  }
-  return q
-    .orderBy("cases.changed_at", "desc")
-    .orderBy("cases.id", "desc")
-    .limit(f.limit + 1)
-    .execute();
-}
-
-/** Visible cases the user used lately, most recent first, by keyset on (used_at, case id). */
-export async function listRecentCases(db: Executor, actor: Actor, after: [string, string] | undefined, limit: number) {
-  let q = scopedCases(db, actor)
-    .innerJoin("recent_cases", (j) => j.onRef("recent_cases.case_id", "=", "cases.id").on("recent_cases.user_id", "=", actor.userId))
-    .selectAll("cases")
-    .select("recent_cases.used_at");
-  if (after) {
-    const [at, id] = after;
-    q = q.where((eb) => eb.or([eb("recent_cases.used_at", "<", at), eb.and([eb("recent_cases.used_at", "=", at), eb("cases.id", "<", id)])]));
-  }
-  return q
-    .orderBy("recent_cases.used_at", "desc")
-    .orderBy("cases.id", "desc")
-    .limit(limit + 1)
     .execute();
 }
 

@@ -3,16 +3,17 @@ import type { Updateable } from "kysely";
 import type { CasePatch, CaseSummary, NewCase } from "../../../shared/api/types.ts";
 import type { Db, Executor } from "../../db/database.ts";
 import { ifMatchHolds, overtaken, preconditionFailed } from "../../http/preconditions.ts";
-import { Problem, unprocessable, validationProblem } from "../../http/problem.ts";
+import { notFound, Problem, unprocessable, validationProblem } from "../../http/problem.ts";
 import { requireVisibleCase } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { requireCaseEditor, requireMayCloseOrReopen, requireMayCreateCase } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { diff } from "../audit/changes.ts";
 import { reapplyRetention } from "../documents/disposal.ts";
 import { requireUsableJournalCode } from "../journal-plan/journal-plan.service.ts";
 import { metadataSchema } from "../templates/metadata-fields.ts";
 import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
-import { findActiveUser } from "../users/users.service.ts";
+import { findActiveUser, usersByIds } from "../users/users.service.ts";
 import * as repo from "./cases.repository.ts";
 import type { CaseRow, CaseTable } from "./cases.table.ts";
 
@@ -127,12 +128,25 @@ export async function viewCase(db: Executor, actor: Actor, id: string): Promise<
   return toCaseView(c);
 }
 
-/** Where a case stands, for a 412 to name (`status` is the problem's own field). */
-const caseState = (c: CaseRow) => ({ caseStatus: c.status, changedAt: c.changed_at, changedBy: c.changed_by });
+/** Whether a path names a case by its number (YYYYMMDD-NNNNNNN) rather than its id (ids never look like one). */
+export const isCaseNumber = (idOrNumber: string) => /^\d{8}-\d{7}$/.test(idOrNumber);
+
+/** A case by its number, as a view: 404 when there is none or the actor may not see it (the refusal audited as by id). */
+export async function viewCaseByNumber(db: Executor, actor: Actor, number: string): Promise<CaseView> {
+  const id = await repo.caseIdByNumber(db, number);
+  if (!id) throw notFound("The case");
+  return viewCase(db, actor, id);
+}
+
+/** Where a case stands, for a 412 to name (`status` is the problem's own field), with who changed it last by name. */
+async function caseState(db: Executor, c: CaseRow) {
+  const [by] = await usersByIds(db, [c.changed_by]);
+  return { caseStatus: c.status, changedAt: c.changed_at, changedBy: c.changed_by, changedByName: by?.name ?? null };
+}
 
 /** Refuses a write whose If-Match names another state of the case than the current one (412). */
-function requireFreshCase(c: CaseRow, ifMatch: string | undefined): void {
-  if (!ifMatchHolds(ifMatch, caseEtag(c))) throw preconditionFailed("case", caseEtag(c), caseState(c));
+async function requireFreshCase(db: Executor, c: CaseRow, ifMatch: string | undefined): Promise<void> {
+  if (!ifMatchHolds(ifMatch, caseEtag(c))) throw preconditionFailed("case", caseEtag(c), await caseState(db, c));
 }
 
 /**
@@ -142,7 +156,7 @@ function requireFreshCase(c: CaseRow, ifMatch: string | undefined): void {
 async function writeCase(db: Executor, c: CaseRow, ifMatch: string | undefined, changes: Updateable<CaseTable>): Promise<CaseRow> {
   if (await repo.updateCaseAt(db, c.id, c.revision, changes)) return { ...c, ...changes, revision: c.revision + 1 } as CaseRow;
   const now = await repo.findCase(db, c.id);
-  throw overtaken("case", ifMatch, now && { etag: caseEtag(now), state: caseState(now) });
+  throw overtaken("case", ifMatch, now && { etag: caseEtag(now), state: await caseState(db, now) });
 }
 
 /** PATCH /api/cases/{id} as validated (shared/api/schemas/cases.ts). */
@@ -153,7 +167,7 @@ export async function updateCaseDetails(db: Db, actor: Actor, id: string, input:
   return db.transaction().execute(async (trx) => {
     const c = await requireVisibleCase(trx, actor, id);
     requireCaseEditor(actor, c);
-    requireFreshCase(c, ifMatch);
+    await requireFreshCase(trx, c, ifMatch);
     const changes: Updateable<CaseTable> = {};
     if (input.title !== undefined) changes.title = input.title;
     if (input.critical !== undefined) changes.critical = input.critical ? 1 : 0;
@@ -173,16 +187,12 @@ export async function updateCaseDetails(db: Db, actor: Actor, id: string, input:
       const template = await getTemplate(trx, c.template_id);
       changes.metadata = JSON.stringify(validateMetadata(template.fields, input.metadata));
     }
-    const diff = Object.fromEntries(
-      Object.entries(changes)
-        .filter(([k, v]) => (c as Record<string, unknown>)[k] !== v)
-        .map(([k, v]) => [k, { from: (c as Record<string, unknown>)[k], to: v }]),
-    );
-    if (Object.keys(diff).length === 0) return toCaseView(c);
+    const changed = diff(c, changes);
+    if (Object.keys(changed).length === 0) return toCaseView(c);
     const stamp = { changed_at: new Date().toISOString(), changed_by: actor.userId };
-    const changed = await writeCase(trx, c, ifMatch, { ...changes, ...stamp });
-    await recordAudit(trx, { actor, action: "case.update", objectType: "case", objectId: id, details: diff });
-    return toCaseView(changed);
+    const written = await writeCase(trx, c, ifMatch, { ...changes, ...stamp });
+    await recordAudit(trx, { actor, action: "case.update", objectType: "case", objectId: id, details: changed });
+    return toCaseView(written);
   });
 }
 
@@ -191,7 +201,7 @@ export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "a
   return db.transaction().execute(async (trx) => {
     const c = await requireVisibleCase(trx, actor, id);
     requireMayCloseOrReopen(actor);
-    requireFreshCase(c, ifMatch);
+    await requireFreshCase(trx, c, ifMatch);
     if (c.status === status) {
       throw new Problem(409, status === "closed" ? "case_closed" : "case_active", `Case ${c.number} is already ${status === "closed" ? "closed" : "active"}.`);
     }

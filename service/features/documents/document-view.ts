@@ -1,6 +1,6 @@
 import type { DocumentSummary, VersionInfo } from "../../../shared/api/types.ts";
 import type { Executor } from "../../db/database.ts";
-import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
+import { requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { findCase } from "../cases/cases.service.ts";
@@ -29,8 +29,8 @@ export const toVersionView = (v: VersionRow): VersionView => ({
 
 export type { DocumentSummary };
 
-/** A document row with the name of whoever changed it last (a listing joins it; a single document looks it up). */
-export type NamedDocumentRow = DocumentRow & { changed_by_name: string | null };
+/** A document row with the name of whoever changed it last and its current version's number (a listing joins them; a single document looks them up). */
+export type NamedDocumentRow = DocumentRow & { changed_by_name: string | null; current_major: number | null; current_minor: number | null };
 
 export const toDocumentSummary = (d: NamedDocumentRow): DocumentSummary => ({
   id: d.id,
@@ -43,6 +43,7 @@ export const toDocumentSummary = (d: NamedDocumentRow): DocumentSummary => ({
   accessGroupId: d.access_group_id,
   documentDate: d.document_date,
   disposalDate: d.disposal_date,
+  version: versionLabel({ major: d.current_major ?? 1, minor: d.current_minor ?? 0 }),
   createdAt: d.created_at,
   createdBy: d.created_by,
   changedAt: d.changed_at,
@@ -70,12 +71,13 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
   const mail = await mailOf(db, actor, doc, currentBytes);
   if (options.recordView) await recordAudit(db, { actor, action: "document.view", objectType: "document", objectId: doc.id, details: {} });
   const own = versions.filter((v) => v.subject_id === doc.id);
+  const current = own.find((v) => v.id === doc.current_version_id)!;
   return {
-    ...toDocumentSummary({ ...doc, changed_by_name: changedBy?.name ?? null }),
+    ...toDocumentSummary({ ...doc, changed_by_name: changedBy?.name ?? null, current_major: current.major, current_minor: current.minor }),
     documentType: { id: type.id, name: type.name, category: type.category, retention: type.retention },
     case: c ? { id: c.id, number: c.number, title: c.title, status: c.status } : null,
     mail,
-    currentVersion: toVersionView(own.find((v) => v.id === doc.current_version_id)!),
+    currentVersion: toVersionView(current),
     versions: own.map(toVersionView),
     attachments: attachments.map((a) => ({
       id: a.id,
@@ -96,6 +98,8 @@ export async function documentDetails(db: Executor, actor: Actor, id: string, op
 export interface DocumentListFilter {
   caseId?: string;
   floating?: boolean;
+  /** Only the person's own documents (with floating: their inbox). */
+  mine?: boolean;
   after?: [string, string];
   limit: number;
 }
@@ -103,9 +107,14 @@ export interface DocumentListFilter {
 /** Visible documents, most recently changed first, keyset on (changed_at, id). */
 export async function listDocuments(db: Executor, actor: Actor, f: DocumentListFilter): Promise<NamedDocumentRow[]> {
   // The name is a display join onto the users table (as comments and history have), one query for the page.
-  let q = scopedDocuments(db, actor).leftJoin("users", "users.id", "documents.changed_by").selectAll("documents").select("users.name as changed_by_name");
+  let q = (await repo.documentsToList(db, actor, f))
+    .leftJoin("users", "users.id", "documents.changed_by")
+    .leftJoin("versions", "versions.id", "documents.current_version_id")
+    .selectAll("documents")
+    .select(["users.name as changed_by_name", "versions.major as current_major", "versions.minor as current_minor"]);
   if (f.caseId) q = q.where("documents.case_id", "=", f.caseId);
   if (f.floating) q = q.where("documents.case_id", "is", null);
+  if (f.mine) q = q.where("documents.owner_id", "=", actor.userId);
   if (f.after) {
     const [at, id] = f.after;
     q = q.where((eb) => eb.or([eb("documents.changed_at", "<", at), eb.and([eb("documents.changed_at", "=", at), eb("documents.id", "<", id)])]));

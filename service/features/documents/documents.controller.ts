@@ -233,7 +233,13 @@ export function documentRoutes(ctx: AppContext) {
       responses: { 200: { description: "A page of documents", schema: DocumentPage } },
       async handle({ actor, query }) {
         const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
-        const rows = await listDocuments(ctx.db, actor, { caseId: query.caseId, floating: query.floating === "true", after, limit: query.limit });
+        const rows = await listDocuments(ctx.db, actor, {
+          caseId: query.caseId,
+          floating: query.floating === "true",
+          mine: query.mine === "true",
+          after,
+          limit: query.limit,
+        });
         return toPage(rows, query.limit, (d) => [d.changed_at, d.id], toDocumentSummary);
       },
     }),

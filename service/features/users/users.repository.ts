@@ -53,6 +53,11 @@ export function listUserRows(db: Executor, filter: { role?: Role; active?: boole
   return q.execute();
 }
 
+/** Active staff (not external partners), by name. */
+export function activeStaffRows(db: Executor): Promise<Pick<UserRow, "id" | "name" | "email">[]> {
+  return db.selectFrom("users").select(["id", "name", "email"]).where("active", "=", 1).where("role", "!=", "external").orderBy("name").orderBy("id").execute();
+}
+
 export async function updateUserRow(db: Executor, id: string, set: Pick<UserRow, "name" | "role" | "active">): Promise<void> {
   await db.updateTable("users").set(set).where("id", "=", id).execute();
 }

@@ -48,6 +48,13 @@ export async function requireUsers(db: Executor, userIds: string[]): Promise<voi
 /** The users with these ids, by name (unknown ids are left out). */
 export const usersByIds = users.usersByIds;
 
+/** Active staff whose name or e-mail address contains `q` (compared in lower case, æøå too), by name; at most `limit`. */
+export async function colleagues(db: Executor, q: string | undefined, limit: number): Promise<Array<{ id: string; name: string; email: string }>> {
+  const needle = q?.toLocaleLowerCase("da");
+  const rows = await users.activeStaffRows(db);
+  return (needle ? rows.filter((u) => u.name.toLocaleLowerCase("da").includes(needle) || u.email.includes(needle)) : rows).slice(0, limit);
+}
+
 /** A page of users by email; one more row than `limit`, for the next cursor. */
 export const listUsers = users.listUserRows;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDate, items, nameAField, page, pageQuery, QueryBoolean, someField, Timestamp, Title } from "./common.ts";
+import { Id, IsoDate, items, nameAField, page, pageQuery, QueryBoolean, someField, Timestamp, Title, UserRef } from "./common.ts";
 
 // Cases (sager): create, find, change, close and reopen.
 
@@ -66,12 +66,38 @@ export const CloseCase = z.strictObject({ endDate: IsoDate.optional() });
 
 export const CaseParams = z.object({ id: Id });
 
+/** How the case list is ordered: last changed first (default), case number newest first, or title A–Z. */
+export const CaseSort = z.enum(["changed", "number", "title"]);
+export type CaseSort = z.infer<typeof CaseSort>;
+
 export const CaseListQuery = z.object({
+  /** all, mine (owner or responsible), or recent (used lately by me, most recent first; `sort` does not apply). */
   filter: z.enum(["all", "mine", "recent"]).default("all"),
   status: CaseStatus.optional(),
   critical: QueryBoolean.optional(),
+  /** Cases filed under this journal plan code or any code below it in the plan. */
+  journalCode: JournalCodeField.optional(),
+  templateId: Id.optional(),
+  sort: CaseSort.default("changed"),
   ...pageQuery,
 });
+export type CaseListQuery = z.input<typeof CaseListQuery>;
+
+/** One field of a case as a change to it left it: values as a person reads them (users by name, metadata per field). */
+export const CaseFieldChange = z.strictObject({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() });
+
+/** One event in a case's history, from the audit log: what changed, who did it (by name), when. */
+export const CaseHistoryEntry = z.strictObject({
+  seq: z.number().int(),
+  at: Timestamp,
+  action: z.enum(["create", "update", "close", "reopen"]),
+  actor: UserRef.nullable(),
+  changes: z.array(CaseFieldChange),
+});
+export type CaseHistoryEntry = z.infer<typeof CaseHistoryEntry>;
+
+export const CaseHistoryQuery = z.object({ ...pageQuery });
+export const CaseHistoryPage = page(CaseHistoryEntry);
 
 export const CaseSuggestQuery = z.object({ q: z.string().max(200).default(""), limit: z.coerce.number().int().min(1).max(50).default(10) });
 

@@ -80,7 +80,13 @@ export const ContentQuery = z.object({
     .optional(),
   inline: z.enum(["0", "1", "true", "false"]).optional(),
 });
-export const DocumentListQuery = z.object({ caseId: z.string().optional(), floating: QueryBoolean.optional(), ...pageQuery });
+export const DocumentListQuery = z.object({
+  caseId: z.string().optional(),
+  floating: QueryBoolean.optional(),
+  /** Only my own documents: with floating, my inbox of floating documents. */
+  mine: QueryBoolean.optional(),
+  ...pageQuery,
+});
 export const DeleteDocumentQuery = z.object({ reason: z.string().max(500).optional() });
 export const IdempotencyKey = z
   .string()
@@ -116,6 +122,8 @@ const documentFields = {
   accessGroupId: Id.nullable(),
   documentDate: z.string().nullable(),
   disposalDate: z.string().nullable(),
+  /** The current version, e.g. "1.0" (listings show it beside the status). */
+  version: z.string(),
   createdAt: Timestamp,
   createdBy: Id,
   changedAt: Timestamp,

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
+import { hashPassword } from "../../../service/features/auth/passwords.ts";
 import { ADMIN_TOKEN, startTestService } from "../../support/service.ts";
 import { buildWorld } from "../../support/world.ts";
 
@@ -65,6 +66,11 @@ const svc = await startTestService({
   ...config.env,
 });
 const world = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+// Alice signs in to the web view too: there she confirms linking a Google account (WEB_PASSWORD in harness.ts).
+await svc.ctx.db
+  .insertInto("user_passwords")
+  .values({ user_id: world.users.alice, hash: await hashPassword("Skolekontoret-2026!"), must_change: 0, set_at: new Date().toISOString() })
+  .execute();
 
 parentPort!.on("message", async (msg: { id: number; op: "driveLog" | "stop" }) => {
   if (msg.op === "driveLog") return parentPort!.postMessage({ id: msg.id, result: driveLog.splice(0) });

@@ -20,8 +20,13 @@ export interface Harness {
   /** The archive's API from the test's side (alice's API token unless another is given). */
   api<T = Json>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
   download(path: string, token?: string): Promise<Buffer>;
+  /** The web view, as alice's browser: signs in with her password, then sends JSON from the service's own page with her session cookie. */
+  web<T = Json>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
+
+/** Alice's password in the web view (the backend sets it). */
+export const WEB_PASSWORD = "Skolekontoret-2026!";
 
 export async function startHarness(exports: BackendConfig["google"]["exports"]): Promise<Harness> {
   const { publicKey, privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -39,13 +44,13 @@ export async function startHarness(exports: BackendConfig["google"]["exports"]):
   const alice = backend.world.tokens.alice;
   // A new connection each time: while the add-on's synchronous calls block this thread, the service
   // closes idle keep-alive connections, which a pooled client would then try to reuse.
-  const request = (method: string, path: string, body: unknown, token: string) =>
-    new Promise<Buffer>((resolve, reject) => {
+  const send = (method: string, path: string, body: unknown, headers: Record<string, string>) =>
+    new Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = http.request(`${backend.serviceUrl}${path}`, {
         method,
         agent: false,
-        headers: { Authorization: `Bearer ${token}`, ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}) },
+        headers: { ...headers, ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}) },
       });
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
@@ -53,18 +58,29 @@ export async function startHarness(exports: BackendConfig["google"]["exports"]):
         res.on("end", () => {
           const all = Buffer.concat(chunks);
           if (res.statusCode! >= 300) reject(new Error(`${method} ${path} answered ${res.statusCode}: ${all.toString("utf8").slice(0, 500)}`));
-          else resolve(all);
+          else resolve({ body: all, headers: res.headers });
         });
       });
       req.on("error", reject);
       req.end(payload);
     });
+  const request = async (method: string, path: string, body: unknown, token: string) =>
+    (await send(method, path, body, { Authorization: `Bearer ${token}` })).body;
+  let cookie: string | undefined;
   return {
     backend,
     http: syncHttp,
     idToken: (email, claims = {}) => signedIdToken(privateKey, { email, ...claims }),
     api: async (method, path, body, token = alice) => JSON.parse((await request(method, path, body, token)).toString("utf8")) as never,
     download: (path, token = alice) => request("GET", path, undefined, token),
+    async web(method, path, body) {
+      if (!cookie) {
+        const signedIn = await send("POST", "/api/auth/sign-in", { email: "alice@skole.dk", password: WEB_PASSWORD }, {});
+        cookie = String(signedIn.headers["set-cookie"]?.[0] ?? "").split(";")[0];
+      }
+      const answer = await send(method, path, body, { Cookie: cookie, "Sec-Fetch-Site": "same-origin" });
+      return (answer.body.length ? JSON.parse(answer.body.toString("utf8")) : undefined) as never;
+    },
     async stop() {
       await syncHttp.close();
       await backend.stop();
@@ -171,7 +187,9 @@ export function desk(options: DeskOptions): Desk {
       return { ctx: screen.ctx, card: cardOf(d.run(screen, action, { [fieldName]: value })) };
     },
     chooseCase(screen, caseId) {
-      const button = findAll(screen.card, "TextButton").find((b) => ((b.onClickAction as Json).parameters as Record<string, string>)?.caseId === caseId);
+      const button = findAll(screen.card, "TextButton").find(
+        (b) => ((b.onClickAction as Json | undefined)?.parameters as Record<string, string>)?.caseId === caseId,
+      );
       if (!button) throw new Error(`no case ${caseId} to choose on the card`);
       return { ctx: screen.ctx, card: cardOf(d.run(screen, button.onClickAction as Json)) };
     },

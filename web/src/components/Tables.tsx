@@ -1,9 +1,11 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from "@fluentui/react-components";
 import type { CaseSummary, DocumentSummary } from "../../../shared/index.ts";
+import { AppLink, caseLink, documentLink } from "../document/AppLink.tsx";
+import { Inert } from "../document/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 
-/** Cases as the product's lists show them: title, number, when changed. */
+/** Cases as the product's lists show them: title (a link to the case), number, when changed. */
 export function CaseTable({ items, label }: { items: CaseSummary[]; label: string }) {
   const { t, language } = useTexts();
   return (
@@ -18,7 +20,11 @@ export function CaseTable({ items, label }: { items: CaseSummary[]; label: strin
       <TableBody>
         {items.map((c) => (
           <TableRow key={c.id} data-case-id={c.id}>
-            <TableCell>{c.title}</TableCell>
+            <TableCell>
+              <AppLink to={caseLink(c.number)}>
+                <Inert text={c.title} />
+              </AppLink>
+            </TableCell>
             <TableCell>{c.number}</TableCell>
             <TableCell>{formatMoment(c.changedAt, language)}</TableCell>
           </TableRow>
@@ -28,7 +34,7 @@ export function CaseTable({ items, label }: { items: CaseSummary[]; label: strin
   );
 }
 
-/** Documents by title, when changed and by whom; a user who no longer exists is "a former user". */
+/** Documents by title (a link to the document), when changed and by whom; a user who no longer exists is "a former user". */
 export function DocumentTable({ items, label }: { items: DocumentSummary[]; label: string }) {
   const { t, language } = useTexts();
   return (
@@ -43,7 +49,11 @@ export function DocumentTable({ items, label }: { items: DocumentSummary[]; labe
       <TableBody>
         {items.map((d) => (
           <TableRow key={d.id} data-document-id={d.id}>
-            <TableCell>{d.title}</TableCell>
+            <TableCell>
+              <AppLink to={documentLink(d.id)}>
+                <Inert text={d.title} />
+              </AppLink>
+            </TableCell>
             <TableCell>{formatMoment(d.changedAt, language)}</TableCell>
             <TableCell>{d.changedByName ?? t("web.changedBy.formerUser")}</TableCell>
           </TableRow>

@@ -1,39 +1,27 @@
-import {
-  Button,
-  makeStyles,
-  Menu,
-  MenuDivider,
-  MenuGroup,
-  MenuGroupHeader,
-  MenuItem,
-  MenuItemRadio,
-  MenuList,
-  MenuPopover,
-  MenuTrigger,
-  mergeClasses,
-  tokens,
-  type MenuProps,
-} from "@fluentui/react-components";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { lazy, Suspense, useState } from "react";
 import { Link, NavLink } from "react-router";
-import type { Language, Me } from "../../../shared/index.ts";
-import { signOut } from "../api.ts";
+import type { Me } from "../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
-import { ME } from "../session.ts";
+
+const loadUserMenu = () => import("./UserMenu.tsx");
+const UserMenu = lazy(async () => ({ default: (await loadUserMenu()).UserMenu }));
 
 const useStyles = makeStyles({
   bar: {
     display: "flex",
     alignItems: "center",
     justifyContent: "space-between",
-    gap: "16px",
+    flexWrap: "wrap",
+    gap: "8px 16px",
     padding: "8px 24px",
+    "@media (max-width: 600px)": { padding: "8px 12px" },
     backgroundColor: tokens.colorBrandBackground,
     color: tokens.colorNeutralForegroundOnBrand,
   },
   product: { color: tokens.colorNeutralForegroundOnBrand, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, textDecoration: "none" },
-  start: { display: "flex", alignItems: "center", gap: "32px" },
-  nav: { display: "flex", gap: "24px" },
+  start: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: "8px 32px", "@media (max-width: 600px)": { columnGap: "16px" } },
+  nav: { display: "flex", flexWrap: "wrap", gap: "8px 24px", "@media (max-width: 600px)": { columnGap: "16px" } },
   link: {
     color: tokens.colorNeutralForegroundOnBrand,
     fontWeight: tokens.fontWeightSemibold,
@@ -46,20 +34,29 @@ const useStyles = makeStyles({
   user: { color: tokens.colorNeutralForegroundOnBrand },
 });
 
-/** The bar on every signed-in page: the product, SAGER and DOKUMENTER, and the person's menu (language, sign out). */
+/** The bar on every signed-in page: the product, SAGER, DOKUMENTER and FLYDENDE (one's floating documents), the person's menu (language, sign out). */
 export function TopBar({ me }: { me: Me }) {
   const s = useStyles();
-  const { t, language, setLanguage } = useTexts();
-  const queries = useQueryClient();
-  const leave = useMutation({
-    mutationFn: signOut,
-    // Whatever happened to the request, this page forgets the person: the layout then shows the sign-in page.
-    onSettled: () => {
-      queries.removeQueries({ predicate: (q) => q.queryKey[0] !== ME[0] });
-      queries.setQueryData(ME, null);
-    },
-  });
-  const onLanguage: MenuProps["onCheckedValueChange"] = (_e, { checkedItems }) => setLanguage(checkedItems[0] as Language);
+  const { t } = useTexts();
+  // The menu's code (Fluent's Menu and its positioning) is not part of the first load: it arrives when the
+  // person first reaches for it (pointer over it, focus on it) and opens as soon as it is there.
+  const [wanted, setWanted] = useState(false);
+  const warm = () => void loadUserMenu();
+  const plain = (
+    <Button
+      appearance="transparent"
+      className={s.user}
+      aria-label={t("web.user.menu", { name: me.name })}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      data-testid="user-menu"
+      onPointerEnter={warm}
+      onFocus={warm}
+      onClick={() => setWanted(true)}
+    >
+      {me.name}
+    </Button>
+  );
   return (
     <header className={s.bar}>
       <div className={s.start}>
@@ -73,32 +70,18 @@ export function TopBar({ me }: { me: Me }) {
           <NavLink to="/dokumenter" className={({ isActive }) => mergeClasses(s.link, isActive && s.active)}>
             {t("web.nav.documents")}
           </NavLink>
+          <NavLink to="/flydende" className={({ isActive }) => mergeClasses(s.link, isActive && s.active)}>
+            {t("web.nav.floating")}
+          </NavLink>
         </nav>
       </div>
-      <Menu checkedValues={{ language: [language] }} onCheckedValueChange={onLanguage}>
-        <MenuTrigger disableButtonEnhancement>
-          <Button appearance="transparent" className={s.user} aria-label={t("web.user.menu", { name: me.name })} data-testid="user-menu">
-            {me.name}
-          </Button>
-        </MenuTrigger>
-        <MenuPopover>
-          <MenuList>
-            <MenuGroup>
-              <MenuGroupHeader>{t("web.language")}</MenuGroupHeader>
-              <MenuItemRadio name="language" value="da" lang="da">
-                {t("web.language.da")}
-              </MenuItemRadio>
-              <MenuItemRadio name="language" value="en" lang="en">
-                {t("web.language.en")}
-              </MenuItemRadio>
-            </MenuGroup>
-            <MenuDivider />
-            <MenuItem onClick={() => leave.mutate()} data-testid="sign-out">
-              {t("web.signOut")}
-            </MenuItem>
-          </MenuList>
-        </MenuPopover>
-      </Menu>
+      {wanted ? (
+        <Suspense fallback={plain}>
+          <UserMenu me={me} className={s.user} />
+        </Suspense>
+      ) : (
+        plain
+      )}
     </header>
   );
 }

@@ -1,20 +1,17 @@
-import { client } from "../api.ts";
-import { Listing } from "../components/Listing.tsx";
-import { CaseTable } from "../components/Tables.tsx";
-import { useTexts } from "../i18n.tsx";
+import { Spinner } from "@fluentui/react-components";
+import { lazy, Suspense } from "react";
+import { useTexts, withPageTexts } from "../i18n.tsx";
 
-/** SAGER: every case the person may see (GET /api/cases). */
+// The list with its filters and the new-case form is its own chunk: the sign-in page and the dashboard
+// load without it (App.tsx routes here directly).
+const CaseList = lazy(async () => ({ default: (await withPageTexts(import("../cases/CaseList.tsx"))).CaseList }));
+
+/** SAGER: every case the person may see, filtered and sorted as the address says (GET /api/cases). */
 export function Cases() {
   const { t } = useTexts();
   return (
-    <Listing
-      title="web.cases.title"
-      empty="web.cases.none"
-      testId="case-list"
-      queryKey={["cases", "all"]}
-      fetchPage={(cursor, limit) => client.listCases({ filter: "all", cursor, limit })}
-    >
-      {(items) => <CaseTable items={items} label={t("web.cases.title")} />}
-    </Listing>
+    <Suspense fallback={<Spinner label={t("web.loading")} />}>
+      <CaseList />
+    </Suspense>
   );
 }

@@ -1,73 +1,169 @@
-import { makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import type { Page } from "../../../shared/index.ts";
+import { Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
+import { queryOptions, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { lazy, Suspense, useState, type ReactNode } from "react";
+import { Link } from "react-router";
+import type { CaseSummary, DashboardPanelId, DocumentSummary, Page } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { ChangePassword } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { CaseTable, DocumentTable } from "../components/Tables.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
+import { LAYOUT } from "../session.ts";
 
 // The dashboard shows the first page of each list; the header says when there are more.
 const PANEL_SIZE = 10;
 
+// Customising is rare: its controls load when asked for, keeping them out of the dashboard's first load.
+const Customise = lazy(async () => ({ default: (await import("../components/CustomiseDashboard.tsx")).CustomiseDashboard }));
+
 const useStyles = makeStyles({
-  page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px" },
-  panels: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(360px, 1fr))", gap: "16px", alignItems: "start" },
+  page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", "@media (max-width: 600px)": { padding: "12px" } },
+  header: { display: "flex", flexWrap: "wrap", justifyContent: "space-between", alignItems: "center", gap: "8px" },
+  panels: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(360px, 100%), 1fr))", gap: "16px", alignItems: "start" },
   panel: {
     display: "flex",
     flexDirection: "column",
     gap: "8px",
     padding: "16px",
+    minWidth: 0,
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusMedium,
     boxShadow: tokens.shadow4,
   },
+  panelHeader: { display: "flex", justifyContent: "space-between", alignItems: "baseline", gap: "8px", flexWrap: "wrap" },
+  scroll: { overflowX: "auto" },
   muted: { color: tokens.colorNeutralForeground3 },
+  showAll: { color: tokens.colorBrandForegroundLink, fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase200 },
+  customise: {
+    display: "flex",
+    flexDirection: "column",
+    gap: "4px",
+    padding: "16px",
+    backgroundColor: tokens.colorNeutralBackground2,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  customiseRow: { display: "flex", alignItems: "center", gap: "4px", flexWrap: "wrap" },
 });
 
-/** The person's overview: their cases and the latest documents, as the product's dashboard shows them. */
+/** What the dashboard asks for; index.tsx asks for it all at once when the app starts on the dashboard. */
+const dashboardQueries = {
+  layout: queryOptions({ queryKey: LAYOUT, queryFn: () => client.dashboardLayout(), staleTime: Infinity }),
+  myCases: queryOptions({ queryKey: ["cases", "mine"], queryFn: () => client.listCases({ filter: "mine", limit: PANEL_SIZE }) }),
+  latestDocuments: queryOptions({ queryKey: ["documents", "latest"], queryFn: () => client.listDocuments({ limit: PANEL_SIZE }) }),
+  criticalCases: queryOptions({
+    queryKey: ["cases", "critical"],
+    queryFn: () => client.listCases({ critical: true, status: "active", limit: PANEL_SIZE }),
+  }),
+};
+
+/**
+ * Starts every request the dashboard makes, beside GET /api/me, before React renders: the panels do not
+ * wait for the person, then the layout, then their lists. A panel the person hid costs one short list.
+ */
+export function prefetchDashboard(queries: QueryClient): void {
+  void queries.prefetchQuery(dashboardQueries.layout);
+  void queries.prefetchQuery(dashboardQueries.myCases);
+  void queries.prefetchQuery(dashboardQueries.latestDocuments);
+  void queries.prefetchQuery(dashboardQueries.criticalCases);
+}
+
+type Listed = CaseSummary | DocumentSummary;
+
+interface PanelSpec {
+  title: TextKey;
+  testId: string;
+  empty: TextKey;
+  /** Where VIS ALLE leads: the full list, filtered as the panel is. */
+  all: string;
+  list: UseQueryResult<Page<Listed>>;
+  table(items: Listed[]): ReactNode;
+}
+
+/** The person's overview: the panels they chose (my cases, latest documents, critical cases), in their order. */
 export function Dashboard() {
   const s = useStyles();
   const { t } = useTexts();
   const queries = useQueryClient();
-  const cases = useQuery({ queryKey: ["cases", "mine"], queryFn: () => client.listCases({ filter: "mine", limit: PANEL_SIZE }) });
-  const documents = useQuery({ queryKey: ["documents", "latest"], queryFn: () => client.listDocuments({ limit: PANEL_SIZE }) });
+  const [customising, setCustomising] = useState(false);
+  const layout = useQuery(dashboardQueries.layout);
+  const shown = (id: DashboardPanelId) => layout.data?.panels.some((p) => p.id === id && p.visible) ?? false;
+  // Each list is asked for at once, beside the layout, so a panel does not wait for the layout to arrive first.
+  const lists: Record<DashboardPanelId, PanelSpec> = {
+    myCases: {
+      title: "web.dashboard.myCases",
+      testId: "my-cases",
+      empty: "web.dashboard.noCases",
+      all: "/sager?filter=mine",
+      list: useQuery({
+        queryKey: ["cases", "mine"],
+        queryFn: () => client.listCases({ filter: "mine", limit: PANEL_SIZE }),
+        enabled: !layout.data || shown("myCases"),
+      }),
+      table: (items) => <CaseTable items={items as CaseSummary[]} label={t("web.dashboard.myCases")} />,
+    },
+    latestDocuments: {
+      title: "web.dashboard.latestDocuments",
+      testId: "latest-documents",
+      empty: "web.dashboard.noDocuments",
+      all: "/dokumenter",
+      list: useQuery({ ...dashboardQueries.latestDocuments, enabled: !layout.data || shown("latestDocuments") }),
+      table: (items) => <DocumentTable items={items as DocumentSummary[]} label={t("web.dashboard.latestDocuments")} />,
+    },
+    criticalCases: {
+      title: "web.dashboard.criticalCases",
+      testId: "critical-cases",
+      empty: "web.dashboard.noCriticalCases",
+      all: "/sager?critical=true",
+      list: useQuery({ ...dashboardQueries.criticalCases, enabled: !layout.data || shown("criticalCases") }),
+      table: (items) => <CaseTable items={items as CaseSummary[]} label={t("web.dashboard.criticalCases")} />,
+    },
+  };
 
-  if (mustChangePassword(cases.error) || mustChangePassword(documents.error)) {
+  if (Object.values(lists).some((p) => mustChangePassword(p.list.error)) || mustChangePassword(layout.error)) {
     return (
       <main className={s.page}>
         <ChangePassword onChanged={() => void queries.invalidateQueries()} />
       </main>
     );
   }
+  const visible = layout.data?.panels.filter((p) => p.visible) ?? [];
   return (
     <main className={s.page}>
-      <Text as="h1" size={600} weight="semibold">
-        {t("web.dashboard.title")}
-      </Text>
-      <div className={s.panels}>
-        <Panel title="web.dashboard.myCases" testId="my-cases" list={cases} empty="web.dashboard.noCases">
-          {(page) => <CaseTable items={page.items} label={t("web.dashboard.myCases")} />}
-        </Panel>
-        <Panel title="web.dashboard.latestDocuments" testId="latest-documents" list={documents} empty="web.dashboard.noDocuments">
-          {(page) => <DocumentTable items={page.items} label={t("web.dashboard.latestDocuments")} />}
-        </Panel>
+      <div className={s.header}>
+        <Text as="h1" size={600} weight="semibold">
+          {t("web.dashboard.title")}
+        </Text>
+        {layout.data && (
+          <Button appearance="subtle" onClick={() => setCustomising(!customising)} aria-expanded={customising} data-testid="customise">
+            {t(customising ? "web.dashboard.customiseDone" : "web.dashboard.customise")}
+          </Button>
+        )}
       </div>
+      {layout.isPending ? (
+        <Spinner label={t("web.loading")} />
+      ) : layout.isError ? (
+        <Problem error={layout.error} onRetry={() => void layout.refetch()} />
+      ) : (
+        <>
+          {customising && (
+            <Suspense fallback={<Spinner size="small" label={t("web.loading")} />}>
+              <Customise layout={layout.data} titles={(id) => t(lists[id].title)} />
+            </Suspense>
+          )}
+          {visible.length === 0 && !customising && <Text className={s.muted}>{t("web.dashboard.allHidden")}</Text>}
+          <div className={s.panels} data-testid="panels">
+            {visible.map(({ id }) => (
+              <Panel key={id} {...lists[id]} />
+            ))}
+          </div>
+        </>
+      )}
     </main>
   );
 }
 
-interface PanelProps<T> {
-  title: TextKey;
-  testId: string;
-  empty: TextKey;
-  list: { data?: Page<T>; error: unknown; isPending: boolean; refetch(): unknown };
-  children(page: Page<T>): ReactNode;
-}
-
-/** One panel: its heading with the count, then the list, a spinner, a refusal, or a line saying it is empty. */
-function Panel<T>({ title, testId, empty, list, children }: PanelProps<T>) {
+/** One panel: its heading with the count and VIS ALLE, then the list, a spinner, a refusal, or a line saying it is empty. */
+function Panel({ title, testId, empty, all, list, table }: PanelSpec) {
   const s = useStyles();
   const { t } = useTexts();
   const page = list.data;
@@ -75,15 +171,20 @@ function Panel<T>({ title, testId, empty, list, children }: PanelProps<T>) {
   const headingId = `${testId}-heading`;
   return (
     <section className={s.panel} aria-labelledby={headingId} data-testid={testId}>
-      <Text as="h2" size={500} weight="semibold" id={headingId}>
-        {heading}
-      </Text>
+      <div className={s.panelHeader}>
+        <Text as="h2" size={500} weight="semibold" id={headingId}>
+          {heading}
+        </Text>
+        <Link to={all} className={s.showAll} aria-label={t("web.dashboard.showAllOf", { title: t(title) })} data-testid={`${testId}-all`}>
+          {t("web.dashboard.showAll")}
+        </Link>
+      </div>
       {list.isPending ? (
         <Spinner size="small" label={t("web.loading")} />
       ) : list.error ? (
         <Problem error={list.error} onRetry={() => void list.refetch()} />
       ) : page && page.items.length > 0 ? (
-        children(page)
+        <div className={s.scroll}>{table(page.items)}</div>
       ) : (
         <Text className={s.muted}>{t(empty)}</Text>
       )}

@@ -1,4 +1,78 @@
 // Signing in an add-in (Outlook, Word, Excel, PowerPoint, Gmail) through the web view. Danish first; every key in both languages.
-export const da = {} as const;
+export const da = {
+  "web.devices.title": "Log et tilføjelsesprogram ind",
+  "web.devices.client.outlook": "Outlook",
+  "web.devices.client.word": "Word",
+  "web.devices.client.excel": "Excel",
+  "web.devices.client.powerpoint": "PowerPoint",
+  "web.devices.client.gmail": "Gmail",
+  "web.devices.unknownClient":
+    "»{client}« er ikke et tilføjelsesprogram, IMS Case kender. Vælg Log ind i tilføjelsesprogrammet i Outlook, Word, Excel, PowerPoint eller Gmail.",
+  "web.devices.question": "Log {client} ind som {name}?",
+  "web.devices.office.explain":
+    "{client} får sin egen adgang til IMS Case og kan gemme og hente sager og dokumenter som dig. Du kan logge {client} ud igen her eller i {client}.",
+  "web.devices.office.confirm": "Log {client} ind",
+  "web.devices.cancel": "Annullér",
+  "web.devices.office.notFromOffice":
+    "Siden skal åbnes fra tilføjelsesprogrammet: vælg Log ind under Indstillinger i Gem i IMS Case i {client}. Ingen har fået adgang.",
+  "web.devices.office.noDialog":
+    "Siden kan kun give adgang, når den er åbnet af Gem i IMS Case i {client}. Luk vinduet, og vælg Log ind i {client} igen. Ingen har fået adgang.",
+  "web.devices.office.loading": "Forbinder til {client} …",
+  "web.devices.office.done": "{client} er logget ind som {name}. Vinduet lukker nu; ellers kan du lukke det selv.",
+  "web.devices.cancelled": "Ingen har fået adgang. Du kan lukke vinduet.",
+  "web.devices.gmail.question": "Forbind Google-kontoen {account} med IMS Case som {name}?",
+  "web.devices.gmail.explain":
+    "Gem i IMS Case i Gmail logger derefter ind som dig, når du bruger denne Google-konto. Du kan afbryde forbindelsen igen her på siden.",
+  "web.devices.gmail.warning": "Bekræft kun, hvis du selv har valgt Log ind i Gmail lige nu, med netop denne Google-konto.",
+  "web.devices.gmail.confirm": "Forbind Google-kontoen",
+  "web.devices.gmail.noRequest": "Siden skal åbnes fra Gem i IMS Case i Gmail: vælg Log ind dér. Ingen Google-konto er forbundet.",
+  "web.devices.gmail.done": "Google-kontoen {account} er forbundet med IMS Case som {name}. Luk vinduet, og gå tilbage til Gmail.",
+  "web.devices.list.title": "Dine tilføjelsesprogrammer",
+  "web.devices.list.none": "Ingen tilføjelsesprogrammer er logget ind som dig.",
+  "web.devices.list.signedIn": "Logget ind {at}",
+  "web.devices.list.lastUsed": "Sidst brugt {at}",
+  "web.devices.list.neverUsed": "Ikke brugt endnu",
+  "web.devices.list.signOut": "Log ud",
+  "web.devices.list.signOutOf": "Log ud: {client}, logget ind {when}",
+  "web.devices.list.unlink": "Afbryd",
+  "web.devices.list.unlinkOf": "Afbryd: Google-kontoen {account}",
+  "web.devices.list.signedOut": "{client} er logget ud.",
+} as const;
 
-export const en: Record<keyof typeof da, string> = {};
+export const en: Record<keyof typeof da, string> = {
+  "web.devices.title": "Sign in an add-in",
+  "web.devices.client.outlook": "Outlook",
+  "web.devices.client.word": "Word",
+  "web.devices.client.excel": "Excel",
+  "web.devices.client.powerpoint": "PowerPoint",
+  "web.devices.client.gmail": "Gmail",
+  "web.devices.unknownClient": "“{client}” is not an add-in IMS Case knows. Choose Sign in in the add-in in Outlook, Word, Excel, PowerPoint or Gmail.",
+  "web.devices.question": "Sign {client} in as {name}?",
+  "web.devices.office.explain":
+    "{client} gets its own access to IMS Case and can save and fetch cases and documents as you. You can sign {client} out again here or in {client}.",
+  "web.devices.office.confirm": "Sign {client} in",
+  "web.devices.cancel": "Cancel",
+  "web.devices.office.notFromOffice":
+    "Open this page from the add-in: choose Sign in under Settings in Save to IMS Case in {client}. Nobody has been given access.",
+  "web.devices.office.noDialog":
+    "This page can only give access when Save to IMS Case in {client} opened it. Close the window and choose Sign in in {client} again. Nobody has been given access.",
+  "web.devices.office.loading": "Connecting to {client} …",
+  "web.devices.office.done": "{client} is signed in as {name}. The window closes now; otherwise you can close it yourself.",
+  "web.devices.cancelled": "Nobody has been given access. You can close the window.",
+  "web.devices.gmail.question": "Connect the Google account {account} to IMS Case as {name}?",
+  "web.devices.gmail.explain": "Save to IMS Case in Gmail then signs in as you when you use this Google account. You can disconnect it again on this page.",
+  "web.devices.gmail.warning": "Only confirm if you chose Sign in in Gmail yourself just now, with this very Google account.",
+  "web.devices.gmail.confirm": "Connect the Google account",
+  "web.devices.gmail.noRequest": "Open this page from Save to IMS Case in Gmail: choose Sign in there. No Google account has been connected.",
+  "web.devices.gmail.done": "The Google account {account} is connected to IMS Case as {name}. Close the window and go back to Gmail.",
+  "web.devices.list.title": "Your add-ins",
+  "web.devices.list.none": "No add-ins are signed in as you.",
+  "web.devices.list.signedIn": "Signed in {at}",
+  "web.devices.list.lastUsed": "Last used {at}",
+  "web.devices.list.neverUsed": "Not used yet",
+  "web.devices.list.signOut": "Sign out",
+  "web.devices.list.signOutOf": "Sign out: {client}, signed in {when}",
+  "web.devices.list.unlink": "Disconnect",
+  "web.devices.list.unlinkOf": "Disconnect: the Google account {account}",
+  "web.devices.list.signedOut": "{client} is signed out.",
+};

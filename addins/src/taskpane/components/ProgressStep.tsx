@@ -1,4 +1,5 @@
 import { Button, Field, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Text } from "@fluentui/react-components";
+import type { ReactNode } from "react";
 import type { FlowState } from "../../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
 
@@ -22,7 +23,8 @@ export function SavingStep({ state }: { state: FlowState }) {
   );
 }
 
-export function DoneStep({ state, onAnother }: { state: FlowState; onAnother(): void }) {
+/** `link`: where the saved document is in the web view. */
+export function DoneStep({ state, onAnother, link }: { state: FlowState; onAnother(): void; link?: ReactNode }) {
   const s = useStyles();
   const { t } = useTexts();
   const r = state.result!;
@@ -39,6 +41,7 @@ export function DoneStep({ state, onAnother }: { state: FlowState; onAnother(): 
               {t("save.done.document", { title: d.title, version: d.currentVersion.version })}
             </Text>
           ))}
+          {link && <Text block>{link}</Text>}
         </MessageBarBody>
       </MessageBar>
       <Button appearance="primary" onClick={onAnother} data-testid="save-another">

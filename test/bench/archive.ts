@@ -1,0 +1,820 @@
+import SqliteDatabase from "better-sqlite3";
+import { sql } from "kysely";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { loadConfig } from "../../service/config.ts";
+import { diskBlobStore } from "../../service/blobs/blob-store.ts";
+import type { Executor } from "../../service/db/database.ts";
+import { openSqlite } from "../../service/db/dialect.ts";
+import { migrateToLatest } from "../../service/db/migrate.ts";
+import { createAccessGroup } from "../../service/features/access/access-groups.service.ts";
+import { titleWords } from "../../service/features/cases/case-words.ts";
+import { createJournalEntry } from "../../service/features/journal-plan/journal-plan.service.ts";
+import { createDocumentType, createRetentionRule } from "../../service/features/retention/retention.service.ts";
+import { disposalDate, type RetentionRule } from "../../service/features/retention/retention.ts";
+import { createTemplate } from "../../service/features/templates/templates.service.ts";
+import { createGroup, createUser } from "../../service/features/users/users.service.ts";
+import { openDataDir } from "../support/child-service.ts";
+import { ADMIN_TOKEN } from "../support/service.ts";
+import { givePassword, PASSWORD } from "../support/web.ts";
+import { buildWorld, type World } from "../support/world.ts";
+
+// The bench archive: 100,000 cases and 1,000,000 documents (with versions and their blobs) of a school
+// administration, written through the real migrations and straight into the SQLite file. The web view's
+// benchmarks list from it and the search issue searches it. Generating takes a while, so the result is kept
+// under os.tmpdir(), keyed by the newest migration and GENERATOR_VERSION, and reused by the next run;
+// `benchArchive()` hands out a fresh copy each time, because a running service writes into its archive.
+
+/** Raise when the generated data changes, so a cached archive of the old shape is not reused. */
+export const GENERATOR_VERSION = 2;
+
+export interface ArchiveSize {
+  cases: number;
+  documents: number;
+}
+export const BENCH_ARCHIVE_SIZE: ArchiveSize = { cases: 100_000, documents: 1_000_000 };
+
+/** The last moment of the archive: every case and document was created and changed before it. */
+export const ARCHIVE_NOW = Date.UTC(2026, 10, 30, 16, 0);
+const ARCHIVE_START = Date.UTC(2016, 0, 4, 8, 0);
+
+/** A small deterministic generator (mulberry32), so every generation files the same archive. */
+export function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---- the words the archive is written in (exported: the search bench picks its queries from them)
+
+export const FIRST_NAMES =
+  "Anna Mads Sofie Jonas Ida Oliver Freja Lucas Emma Noah Clara Søren Åse Mathilde Victor Karla William Alma Magnus Ella Frederik Laura Emil Agnes Malthe Asta Oscar Liva".split(
+    " ",
+  );
+export const LAST_NAMES =
+  "Jensen Nielsen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Jørgensen Madsen Kristensen Olsen Thomsen Poulsen Johansen Møller Mortensen Østergaard Frandsen".split(
+    " ",
+  );
+export const MONTHS = "januar februar marts april maj juni juli august september oktober november december".split(" ");
+const BUILDINGS = "Hovedbygningen; Gymnastiksalen; Pavillon B; Faglokalefløjen; SFO-huset; Kantinen; Cykelkælderen".split("; ");
+const PLACES = "Moesgaard; Den Gamle By; Kattegatcentret; Skagen; Mols Bjerge; Zoologisk Have; Experimentarium".split("; ");
+const SUPPLIERS = "Lyreco; Alinea; Gyldendal; Rambøll; Arriva; Dansk Skoleinventar; Eltel".split("; ");
+const CRITICAL_TITLES = "Eventyrets dag; Ungø til søs; Naturgenopretning; Skimmelsvamp i Pavillon B; Tilsyn fra Arbejdstilsynet".split("; ");
+
+/** One kind of case: its template, who sees it, how it is titled and which documents it holds. */
+interface CaseKind {
+  key: "pupil" | "special" | "board" | "personnel" | "finance" | "sfo" | "operations";
+  share: number;
+  caseTitle(r: Rng, year: number, person: string): string;
+  documentTitles: Array<(r: Rng, year: number, person: string) => string>;
+  /** Document type keys, the first the most common. */
+  types: TypeKey[];
+}
+type Rng = { one<T>(list: readonly T[]): T; int(n: number): number };
+type TypeKey = "pupil" | "minutes" | "letter" | "note" | "contract" | "invoice" | "confidential";
+
+const schoolYear = (year: number) => `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
+
+export const CASE_KINDS: CaseKind[] = [
+  {
+    key: "pupil",
+    share: 0.3,
+    caseTitle: (r, _y, p) =>
+      `${r.one(["Elevsag", "Skoleskift", "Fravær", "Indskrivning", "Klage over karakter", "Befordring", "Udmeldelse"])} ${p} ${1 + r.int(9)}.${r.one(["a", "b", "c"])}`,
+    documentTitles: [
+      (_r, y, p) => `Elevplan ${schoolYear(y)} – ${p}`,
+      (_r, _y, p) => `Referat af forældresamtale vedr. ${p}`,
+      (r) => `Brev til forældre vedr. ${r.one(["fravær", "skoleskift", "trivsel", "lejrskole", "befordring"])}`,
+      () => "Samtykkeerklæring til fotografering",
+      () => "Indskrivningsblanket",
+      (_r, y) => `Karakterblad ${schoolYear(y)}`,
+      () => "Husk optagelse – tjek dokumenter fra Optagelse.dk",
+      (r, _y, p) => `Mail: Re: ${r.one(["Sygemelding", "Fravær", "Afhentning", "Forældremøde"])} ${p.split(" ")[0]}`,
+    ],
+    types: ["pupil", "letter", "note", "confidential"],
+  },
+  {
+    key: "special",
+    share: 0.1,
+    caseTitle: (r, _y, p) => `${r.one(["Specialundervisning", "PPR-indstilling", "Handleplan", "Støttetimer", "Talehørelærer"])} ${p}`,
+    documentTitles: [
+      (_r, _y, p) => `Pædagogisk psykologisk vurdering af ${p}`,
+      (_r, y) => `Handleplan ${schoolYear(y)}`,
+      () => "Indstilling til specialundervisning",
+      (r) => `Statusmøde ${1 + r.int(28)}. ${r.one(MONTHS)}`,
+      () => "Udarbejdelse af indstillingsnotat",
+    ],
+    types: ["pupil", "note", "letter", "confidential"],
+  },
+  {
+    key: "board",
+    share: 0.08,
+    caseTitle: (r, y) =>
+      `${r.one(["Bestyrelsesmøde", "Skolebestyrelse referat", "Budget", "Høringssvar", "Ansættelsesudvalg", "Årsplan"])} ${r.one(MONTHS)} ${y}`,
+    documentTitles: [
+      (r, y) => `Dagsorden til bestyrelsesmøde ${1 + r.int(28)}. ${r.one(MONTHS)} ${y}`,
+      (r, y) => `Referat af bestyrelsesmøde ${1 + r.int(28)}. ${r.one(MONTHS)} ${y}`,
+      (r) => `Bilag ${1 + r.int(9)}: ${r.one(["Budgetforslag", "Principper for lektier", "Skolens værdigrundlag", "Trivselsmåling"])}`,
+      () => "Godkendelse af afrapportering / milepælsplan",
+      () => "Evaluering af projektafslutning",
+    ],
+    types: ["minutes", "letter", "note"],
+  },
+  {
+    key: "personnel",
+    share: 0.14,
+    caseTitle: (r, _y, p) => `${r.one(["Ansættelse af", "Personalesag", "Sygefravær", "Barsel", "Fratrædelse"])} ${p}`,
+    documentTitles: [
+      () => "Ansættelsesbrev",
+      () => "Ansøgning modtaget / 1. vurdering",
+      (_r, y) => `Lønseddel ${y}`,
+      () => "Referat af MUS-samtale",
+      (r) => `Lægeerklæring ${1 + r.int(28)}. ${r.one(MONTHS)}`,
+    ],
+    types: ["contract", "letter", "note"],
+  },
+  {
+    key: "finance",
+    share: 0.16,
+    caseTitle: (r, y) => `${r.one(["Budgetopfølgning", "Regnskab", "Indkøb", "Faktura", "Revision"])} ${r.one(MONTHS)} ${y}`,
+    documentTitles: [
+      (r) => `Faktura fra ${r.one(SUPPLIERS)} nr. ${10_000 + r.int(90_000)}`,
+      () => "Kontrol af budgetplan",
+      (r, y) => `Budgetopfølgning ${r.one(["1.", "2.", "3."])} kvartal ${y}`,
+      (r) => `Tilbud fra ${r.one(SUPPLIERS)}`,
+    ],
+    types: ["invoice", "note", "letter"],
+  },
+  {
+    key: "sfo",
+    share: 0.1,
+    caseTitle: (r, y, p) => r.one([`SFO-indmeldelse ${p}`, `Forældrebetaling ${r.one(MONTHS)} ${y}`, `Udflugt til ${r.one(PLACES)} ${y}`]),
+    documentTitles: [
+      () => "Indmeldelsesblanket SFO",
+      (r) => `Brev om forældrebetaling for ${r.one(MONTHS)}`,
+      (r) => `Seddel om udflugt til ${r.one(PLACES)}`,
+      () => "Tilladelse til at gå hjem alene",
+    ],
+    types: ["pupil", "letter", "note"],
+  },
+  {
+    key: "operations",
+    share: 0.12,
+    caseTitle: (r, y) => `${r.one(["Renovering af", "Vedligehold af", "Skimmelsvamp i", "Brandsyn i", "Nye vinduer i"])} ${r.one(BUILDINGS)} ${y}`,
+    documentTitles: [
+      (r) => `Tilbud fra ${r.one(SUPPLIERS)}`,
+      (r) => `Rapport fra brandsyn ${1 + r.int(28)}. ${r.one(MONTHS)}`,
+      () => "Tegninger og tidsplan",
+      (r) => `Faktura fra ${r.one(SUPPLIERS)} nr. ${10_000 + r.int(90_000)}`,
+    ],
+    types: ["letter", "note", "invoice"],
+  },
+];
+
+/** The file a version is: its extension, media type, and which of the shared blobs it points at. */
+const FILE_KINDS = [
+  { ext: "pdf", mediaType: "application/pdf" },
+  { ext: "docx", mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+  { ext: "xlsx", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+  { ext: "txt", mediaType: "text/plain" },
+] as const;
+const BLOBS_PER_KIND = 8;
+
+// ---- the organisation
+
+/** The people and rules of the bench archive, beyond the test world's alice, bob, carl and erik. */
+export interface BenchWorld extends World {
+  /** Everyone who may own or change something, the world's caseworkers first. */
+  people: Array<{ id: string; name: string; email: string }>;
+  templatesByKind: Record<CaseKind["key"], string>;
+  accessGroupsByKind: Record<CaseKind["key"], string>;
+  /** Narrows documents inside visible cases: alice is not in it. */
+  confidentialGroup: string;
+  typesByKey: Record<TypeKey, string>;
+}
+
+/** Someone who may sign in to the bench archive. */
+export interface BenchUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+/** Who signs in to the bench (alice), and what the archive holds for her. */
+export interface ArchiveFacts {
+  benchUser: BenchUser;
+  /** Erik, an external partner who sees no case at all: the listings' worst case. */
+  partnerUser: BenchUser;
+  cases: number;
+  documents: number;
+  versions: number;
+  floating: number;
+  /** Counts as alice's access allows (cases: her access groups, or she owns or is responsible). */
+  visibleCases: number;
+  mineCases: number;
+  criticalVisibleCases: number;
+  closedVisibleCases: number;
+  visibleFloating: number;
+  /** The case alice sees with the most documents (for ?caseId=), and a typical one. */
+  bigCase: { id: string; number: string; documents: number };
+  typicalCase: { id: string; number: string; documents: number };
+}
+
+export interface BenchArchive {
+  /** A fresh data directory with the archive, the service's to open and write (remove it afterwards). */
+  dataDir: string;
+  world: BenchWorld;
+  facts: ArchiveFacts;
+  /** Seconds it took to generate, or null when a cached archive was copied. */
+  generatedSeconds: number | null;
+  copiedSeconds: number;
+  /** The size of the database file, in bytes. */
+  databaseBytes: number;
+}
+
+interface Cached {
+  world: BenchWorld;
+  facts: ArchiveFacts;
+  generatedSeconds: number;
+}
+
+/**
+ * The schema an archive is generated for: the newest migration's name and a hash of every table and index
+ * the migrations make (from an in-memory database), so a changed or newly registered migration regenerates it.
+ */
+export async function schemaKey(): Promise<string> {
+  const opened = openSqlite(":memory:");
+  try {
+    await migrateToLatest(opened.db);
+    const { rows } = await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master order by name`.execute(opened.db);
+    const latest = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(opened.db);
+    const hash = createHash("sha256").update(JSON.stringify(rows)).digest("hex").slice(0, 10);
+    return `${latest.rows[0].name}-${hash}`;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Where an archive of this size, schema and generator is kept between runs. */
+export async function cacheDir(size: ArchiveSize = BENCH_ARCHIVE_SIZE): Promise<string> {
+  return path.join(os.tmpdir(), "ims-bench-archive", `${await schemaKey()}-g${GENERATOR_VERSION}-${size.cases}c-${size.documents}d`);
+}
+
+/**
+ * The bench archive in a fresh data directory: generated once into the cache (under a minute or two),
+ * then copied from it. The caller starts a service on `dataDir` and removes it when done.
+ */
+export async function benchArchive(size: ArchiveSize = BENCH_ARCHIVE_SIZE, log: (line: string) => void = () => {}): Promise<BenchArchive> {
+  const cache = await cacheDir(size);
+  let generatedSeconds: number | null = null;
+  if (!fs.existsSync(path.join(cache, "archive.json"))) {
+    removeStaleArchives(cache);
+    log(`generating the bench archive (${size.cases.toLocaleString("en")} cases, ${size.documents.toLocaleString("en")} documents) into ${cache} …`);
+    // Generated beside the cache and renamed into place when complete, so an interrupted run leaves nothing half-made behind.
+    const building = `${cache}.building-${process.pid}`;
+    fs.rmSync(building, { recursive: true, force: true });
+    fs.mkdirSync(building, { recursive: true });
+    const started = performance.now();
+    const { world, facts } = await generateArchive(path.join(building, "data"), size, log);
+    generatedSeconds = (performance.now() - started) / 1000;
+    const cached: Cached = { world, facts, generatedSeconds };
+    fs.writeFileSync(path.join(building, "archive.json"), JSON.stringify(cached, null, 2));
+    try {
+      fs.renameSync(building, cache);
+    } catch {
+      // Another run finished the same archive first; its copy is as good as ours.
+      fs.rmSync(building, { recursive: true, force: true });
+    }
+  }
+  const cached = JSON.parse(fs.readFileSync(path.join(cache, "archive.json"), "utf8")) as Cached;
+  const t = performance.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
+  fs.cpSync(path.join(cache, "data"), dataDir, { recursive: true });
+  const databaseBytes = fs.statSync(loadConfig({ DATA_DIR: dataDir }).databaseFile).size;
+  return { dataDir, world: cached.world, facts: cached.facts, generatedSeconds, copiedSeconds: (performance.now() - t) / 1000, databaseBytes };
+}
+
+/** Archives of an older schema or generator, which nothing will use again (each is about a gigabyte). */
+function removeStaleArchives(keep: string): void {
+  const root = path.dirname(keep);
+  if (!fs.existsSync(root)) return;
+  for (const name of fs.readdirSync(root)) {
+    const dir = path.join(root, name);
+    const building = name.includes(".building-");
+    // Someone else's generation in progress is left alone unless it is clearly abandoned.
+    if (dir === keep || (building && Date.now() - fs.statSync(dir).mtimeMs < 3600_000)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- generation
+
+/** Case kinds' shares as cumulative bounds, for picking one with a single draw. */
+const kindBounds = (() => {
+  let sum = 0;
+  return CASE_KINDS.map((k) => (sum += k.share) / CASE_KINDS.reduce((n, c) => n + c.share, 0));
+})();
+
+async function buildOrganisation(db: Executor, world: World): Promise<BenchWorld> {
+  // buildWorld does not return its groups' ids; they are found by the names it gives them.
+  const groupNamed = async (name: string) => (await db.selectFrom("groups").select("id").where("name", "=", name).executeTakeFirstOrThrow()).id;
+  const office = await groupNamed("Skolekontoret");
+  const boardGroup = await groupNamed("Bestyrelsessekretariatet");
+  const extra: Array<{ id: string; name: string; email: string }> = [];
+  for (let i = 0; i < 36; i++) {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length];
+    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
+    const email = `${first}.${last}.${i}@skole.dk`.toLowerCase().replaceAll("æ", "ae").replaceAll("ø", "oe").replaceAll("å", "aa");
+    const u = await createUser(db, null, { email, name: `${first} ${last}`, role: "caseworker" });
+    extra.push({ id: u.id, name: u.name, email: u.email });
+  }
+  const ids = extra.map((u) => u.id);
+  // Alice works with pupils and special needs; everyone else in one or two departments.
+  const ppr = await createGroup(db, null, "PPR-teamet", [world.users.alice, ...ids.slice(0, 5)]);
+  const hr = await createGroup(db, null, "Personaleafdelingen", ids.slice(5, 11));
+  const finance = await createGroup(db, null, "Økonomiafdelingen", ids.slice(11, 17));
+  const sfo = await createGroup(db, null, "SFO-ledelsen", ids.slice(17, 23));
+  const operations = await createGroup(db, null, "Teknisk service", ids.slice(23, 29));
+  await db
+    .insertInto("group_members")
+    .values([...ids.slice(29, 36).map((user_id) => ({ group_id: office, user_id })), ...ids.slice(0, 3).map((user_id) => ({ group_id: boardGroup, user_id }))])
+    .execute();
+  const special = await createAccessGroup(db, null, "Specialundervisning", "Special needs", { groupIds: [ppr.id] });
+  const personnel = await createAccessGroup(db, null, "Personalesager", "Personnel", { groupIds: [hr.id] });
+  const financeAg = await createAccessGroup(db, null, "Økonomi", "Finance", { groupIds: [finance.id] });
+  const sfoAg = await createAccessGroup(db, null, "SFO", "After-school care", { groupIds: [sfo.id] });
+  const operationsAg = await createAccessGroup(db, null, "Bygninger og drift", "Buildings", { groupIds: [operations.id] });
+  const confidential = await createAccessGroup(db, null, "Fortrolige elevsager", "Confidential pupils' documents", {
+    userIds: [world.users.carl, ...ids.slice(0, 2)],
+  });
+  const fiveAfterCreate = await createRetentionRule(db, null, { name: "5 år efter oprettelse", kind: "after_document_created", years: 5 });
+  const contract = await createDocumentType(db, null, { name: "Ansættelsesbrev", category: "Personale", retentionRuleId: world.rules.fiveAfterClose });
+  const invoice = await createDocumentType(db, null, { name: "Bilag", category: "Regnskab", retentionRuleId: fiveAfterCreate.id });
+  const confidentialNote = await createDocumentType(db, null, {
+    name: "Fortroligt notat",
+    category: "Notat",
+    retentionRuleId: world.rules.fiveAfterClose,
+    accessGroupId: confidential.id,
+  });
+  await createJournalEntry(db, null, { code: "17.01.10", title: "Specialundervisning", parentCode: "17.01" });
+  await createJournalEntry(db, null, { code: "81.03.00", title: "Ansættelse af personale" });
+  await createJournalEntry(db, null, { code: "00.32.00", title: "Budget og regnskab" });
+  await createJournalEntry(db, null, { code: "17.05.00", title: "SFO og fritidshjem" });
+  await createJournalEntry(db, null, { code: "82.02.00", title: "Bygningers drift og vedligehold" });
+  const template = async (name: string, accessGroupId: string, journalCode: string, documentTypeIds: string[]) =>
+    (await createTemplate(db, null, { name, accessGroupId, journalCode, fields: [], documentTypeIds })).id;
+  const t = world.types;
+  const templatesByKind = {
+    pupil: world.templates.pupil,
+    special: await template("Specialundervisningssag", special.id, "17.01.10", [t.pupil, t.note, t.letter, confidentialNote.id]),
+    board: world.templates.board,
+    personnel: await template("Personalesag", personnel.id, "81.03.00", [contract.id, t.letter, t.note]),
+    finance: await template("Økonomisag", financeAg.id, "00.32.00", [invoice.id, t.note, t.letter]),
+    sfo: await template("SFO-sag", sfoAg.id, "17.05.00", [t.pupil, t.letter, t.note]),
+    operations: await template("Driftssag", operationsAg.id, "82.02.00", [t.letter, t.note, invoice.id]),
+  };
+  const names = await db
+    .selectFrom("users")
+    .select(["id", "name", "email"])
+    .where("id", "in", [world.users.alice, world.users.bob, world.users.carl])
+    .execute();
+  const byId = new Map(names.map((n) => [n.id, n]));
+  return {
+    ...world,
+    people: [...[world.users.alice, world.users.bob, world.users.carl].map((id) => byId.get(id)!), ...extra],
+    templatesByKind,
+    accessGroupsByKind: {
+      pupil: world.accessGroups.school,
+      special: special.id,
+      board: world.accessGroups.board,
+      personnel: personnel.id,
+      finance: financeAg.id,
+      sfo: sfoAg.id,
+      operations: operationsAg.id,
+    },
+    confidentialGroup: confidential.id,
+    typesByKey: { ...world.types, contract: contract.id, invoice: invoice.id, confidential: confidentialNote.id },
+  };
+}
+
+/** Generates the archive into `dataDir` (which must not exist yet): the organisation, then the bulk. */
+export async function generateArchive(
+  dataDir: string,
+  size: ArchiveSize = BENCH_ARCHIVE_SIZE,
+  log: (line: string) => void = () => {},
+): Promise<{ world: BenchWorld; facts: ArchiveFacts }> {
+  const phase = phases(log);
+  const opened = openDataDir(dataDir);
+  let world: BenchWorld;
+  try {
+    await migrateToLatest(opened.db);
+    const base = await buildWorld(opened.db, ADMIN_TOKEN);
+    world = await opened.db.transaction().execute((trx) => buildOrganisation(trx, base));
+    await givePassword(opened.db, world.users.alice);
+    await givePassword(opened.db, world.users.erik);
+  } finally {
+    await opened.close();
+  }
+  const blobs = await writeBlobs(dataDir);
+  phase("organisation, people and blobs through the service's own functions");
+  const facts = bulkInsert(loadConfig({ DATA_DIR: dataDir }).databaseFile, world, size, blobs, phase);
+  return { world, facts };
+}
+
+interface SharedBlob {
+  sha256: string;
+  size: number;
+}
+
+/** A few tiny files per kind, stored through the real blob store: a million versions share them. */
+async function writeBlobs(dataDir: string): Promise<SharedBlob[][]> {
+  const store = diskBlobStore(loadConfig({ DATA_DIR: dataDir }).blobDir);
+  const out: SharedBlob[][] = [];
+  for (const kind of FILE_KINDS) {
+    const list: SharedBlob[] = [];
+    for (let i = 0; i < BLOBS_PER_KIND; i++) {
+      const bytes = Buffer.from(`IMS Case bench-indhold (${kind.ext} ${i + 1})\nDette dokument er genereret til ydelsesmålinger.\n`.repeat(1 + i), "utf8");
+      const stored = await store.put(Readable.from([bytes]), 1 << 20);
+      list.push({ sha256: stored.sha256, size: stored.size });
+    }
+    out.push(list);
+  }
+  return out;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const idOf = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+export const benchCaseId = (i: number) => idOf("ca5e0000", i);
+export const benchDocumentId = (i: number) => idOf("d0c00000", i);
+
+/**
+ * The bulk of the archive with better-sqlite3's prepared statements rather than Kysely: millions of rows
+ * in seconds. Secondary indexes are dropped first and built again from their own definitions at the end
+ * (sorting once is far quicker than growing them row by row); the planner's statistics are gathered as the
+ * service itself gathers them.
+ */
+function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: SharedBlob[][], phase: (done: string) => void): ArchiveFacts {
+  const draw = random(20261202);
+  const rng: Rng = { one: (list) => list[Math.floor(draw() * list.length)], int: (n) => Math.floor(draw() * n) };
+  const people = world.people;
+  const alice = 0;
+  // Who works on which kind of case, by index into `people` (0 alice, 1 bob, 2 carl, then the extra 36 from 3).
+  const extra = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => 3 + a + k);
+  const staff: Record<CaseKind["key"], number[]> = {
+    pupil: [alice, 2, ...extra(29, 36)],
+    special: [alice, ...extra(0, 5)],
+    board: [1, ...extra(0, 3)],
+    personnel: extra(5, 11),
+    finance: extra(11, 17),
+    sfo: extra(17, 23),
+    operations: extra(23, 29),
+  };
+  const aliceKinds = new Set(["pupil", "special"]);
+  const rules: Record<TypeKey, RetentionRule> = {
+    pupil: rule("after_case_closed", 5),
+    minutes: rule("permanent", null),
+    letter: rule("after_document_created", 10),
+    note: rule("review", 3),
+    contract: rule("after_case_closed", 5),
+    invoice: rule("after_document_created", 5),
+    confidential: rule("after_case_closed", 5),
+  };
+  const categories: Record<TypeKey, string> = {
+    pupil: "Elevdokument",
+    minutes: "Referat",
+    letter: "Korrespondance",
+    note: "Notat",
+    contract: "Personale",
+    invoice: "Regnskab",
+    confidential: "Notat",
+  };
+
+  // Pass 1: the cases' shape and every document's case and times, in typed arrays.
+  const N = size.cases;
+  const kindOf = new Uint8Array(N);
+  const created = new Float64Array(N);
+  const closedAt = new Float64Array(N);
+  const owner = new Uint8Array(N);
+  const responsible = new Int16Array(N);
+  const critical = new Uint8Array(N);
+  const person = new Uint16Array(N);
+  const docCount = new Uint32Array(N);
+  const span = ARCHIVE_NOW - ARCHIVE_START - 30 * 86400_000;
+  for (let i = 0; i < N; i++) {
+    const u = draw();
+    let k = 0;
+    while (u > kindBounds[k]) k++;
+    kindOf[i] = k;
+    created[i] = ARCHIVE_START + ((i + draw()) / N) * span;
+    // Four in ten cases are closed, some months or years after they opened.
+    const closes = created[i] + (30 + draw() * 1000) * 86400_000;
+    closedAt[i] = draw() < 0.45 && closes < ARCHIVE_NOW ? closes : NaN;
+    const team = staff[CASE_KINDS[k].key];
+    owner[i] = team[Math.floor(draw() * team.length)];
+    responsible[i] = draw() < 0.5 ? team[Math.floor(draw() * team.length)] : -1;
+    // Alice is responsible for a few cases outside her access groups: she sees them through that alone.
+    if (!aliceKinds.has(CASE_KINDS[k].key) && draw() < 0.003) responsible[i] = alice;
+    critical[i] = draw() < 0.005 ? 1 : 0;
+    person[i] = Math.floor(draw() * FIRST_NAMES.length * LAST_NAMES.length);
+  }
+  const sees = (i: number) => aliceKinds.has(CASE_KINDS[kindOf[i]].key) || owner[i] === alice || responsible[i] === alice;
+  // The visible case with the most documents: a pupil case half way through the archive.
+  const big = Math.floor(N / 2);
+  kindOf[big] = 0;
+  closedAt[big] = NaN;
+  const floating = Math.round(size.documents * 0.02);
+  const filed = size.documents - floating;
+  const bigDocs = Math.min(2500, Math.floor(filed / 4));
+  // Documents per case: exponential around the mean, then trimmed or topped up to the exact total.
+  let total = 0;
+  const mean = (filed - bigDocs) / (N - 1);
+  for (let i = 0; i < N; i++) {
+    if (i === big) continue;
+    docCount[i] = Math.floor(-Math.log(1 - draw()) * mean + 0.5);
+    total += docCount[i];
+  }
+  while (total !== filed - bigDocs) {
+    const i = Math.floor(draw() * N);
+    if (i === big) continue;
+    if (total < filed - bigDocs) {
+      docCount[i]++;
+      total++;
+    } else if (docCount[i] > 0) {
+      docCount[i]--;
+      total--;
+    }
+  }
+  docCount[big] = bigDocs;
+
+  const D = size.documents;
+  const docCase = new Int32Array(D);
+  const docCreated = new Float64Array(D);
+  const docChanged = new Float64Array(D);
+  const caseChanged = new Float64Array(N);
+  let d = 0;
+  for (let i = 0; i < N; i++) {
+    const end = Number.isNaN(closedAt[i]) ? ARCHIVE_NOW : closedAt[i];
+    caseChanged[i] = created[i] + draw() * Math.min(end - created[i], 7 * 86400_000);
+    for (let j = 0; j < docCount[i]; j++, d++) {
+      docCase[d] = i;
+      // Most documents come early in a case's life.
+      docCreated[d] = created[i] + draw() * draw() * (end - created[i]);
+      docChanged[d] = draw() < 0.3 ? docCreated[d] + draw() * (end - docCreated[d]) : docCreated[d];
+      if (docChanged[d] > caseChanged[i]) caseChanged[i] = docChanged[d];
+    }
+  }
+  // Floating documents: uploaded in the last half year, not yet filed.
+  for (; d < D; d++) {
+    docCase[d] = -1;
+    docCreated[d] = ARCHIVE_NOW - draw() * 180 * 86400_000;
+    docChanged[d] = docCreated[d];
+  }
+  // Rows go in in the order they were created, as a live archive grows.
+  const order = new Uint32Array(D);
+  for (let k = 0; k < D; k++) order[k] = k;
+  order.sort((a, b) => docCreated[a] - docCreated[b]);
+
+  phase("cases and documents laid out");
+  const db = new SqliteDatabase(file);
+  db.pragma("journal_mode = OFF");
+  db.pragma("synchronous = OFF");
+  db.pragma("foreign_keys = OFF");
+  db.pragma("locking_mode = EXCLUSIVE");
+  db.pragma("temp_store = MEMORY");
+  db.pragma("cache_size = -1048576");
+  // CREATE INDEX sorts with helper threads.
+  db.pragma("threads = 2");
+  const bulkTables = ["cases", "case_words", "recent_cases", "documents", "versions"];
+  const indexes = db
+    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => "?").join(", ")})`)
+    .all(...bulkTables) as Array<{ name: string; sql: string }>;
+  for (const ix of indexes) db.exec(`drop index "${ix.name}"`);
+
+  const insertCase = rowsInto(db, "cases", [
+    ...["id", "number", "title", "status", "start_date", "end_date", "owner_id", "responsible_id", "template_id", "journal_code", "access_group_id"],
+    ...["critical", "metadata", "created_at", "created_by", "changed_at", "changed_by", "revision"],
+  ]);
+  const insertWord = rowsInto(db, "case_words", ["word", "case_id"]);
+  const insertDocument = rowsInto(db, "documents", [
+    ...["id", "title", "status", "document_type_id", "category", "owner_id", "case_id", "access_group_id", "document_date", "disposal_date"],
+    ...["current_version_id", "created_at", "created_by", "changed_at", "changed_by", "revision"],
+  ]);
+  const insertVersion = rowsInto(db, "versions", [
+    ...["id", "document_id", "subject_id", "major", "minor", "filename", "original_filename", "media_type", "size", "sha256", "author_id"],
+    ...["created_at", "comment"],
+  ]);
+  const journalCodes: Record<CaseKind["key"], string> = {
+    pupil: "17.01.00",
+    special: "17.01.10",
+    board: "00.01.10",
+    personnel: "81.03.00",
+    finance: "00.32.00",
+    sfo: "17.05.00",
+    operations: "82.02.00",
+  };
+  const personName = (i: number) => `${FIRST_NAMES[person[i] % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(person[i] / FIRST_NAMES.length)]}`;
+  const caseNumber = (i: number) => `${iso(created[i]).slice(0, 10).replaceAll("-", "")}-${String(1_000_000 + i).padStart(7, "0")}`;
+
+  const facts = {
+    visibleCases: 0,
+    mineCases: 0,
+    criticalVisibleCases: 0,
+    closedVisibleCases: 0,
+    visibleFloating: 0,
+    versions: 0,
+  };
+  db.transaction(() => {
+    for (let i = 0; i < N; i++) {
+      const kind = CASE_KINDS[kindOf[i]];
+      const year = new Date(created[i]).getUTCFullYear();
+      const title =
+        i === big
+          ? `Elevsag ${personName(i)} 4.b`
+          : critical[i] && draw() < 0.5
+            ? `${rng.one(CRITICAL_TITLES)} ${year}`
+            : kind.caseTitle(rng, year, personName(i));
+      const closed = !Number.isNaN(closedAt[i]);
+      const by = people[owner[i]].id;
+      insertCase.run(
+        benchCaseId(i),
+        caseNumber(i),
+        title,
+        closed ? "closed" : "active",
+        iso(created[i]).slice(0, 10),
+        closed ? iso(closedAt[i]).slice(0, 10) : null,
+        by,
+        responsible[i] >= 0 ? people[responsible[i]].id : null,
+        world.templatesByKind[kind.key],
+        journalCodes[kind.key],
+        world.accessGroupsByKind[kind.key],
+        critical[i],
+        "{}",
+        iso(created[i]),
+        by,
+        iso(Math.max(caseChanged[i], closed ? closedAt[i] : 0)),
+        by,
+        closed ? 2 : 1,
+      );
+      for (const w of titleWords(title)) insertWord.run(w, benchCaseId(i));
+      if (sees(i)) {
+        facts.visibleCases++;
+        if (owner[i] === alice || responsible[i] === alice) facts.mineCases++;
+        if (critical[i]) facts.criticalVisibleCases++;
+        if (closed) facts.closedVisibleCases++;
+      }
+    }
+    insertCase.flush();
+    insertWord.flush();
+  })();
+
+  phase(`${N.toLocaleString("en")} cases with their title words`);
+  const everyone = people.map((_, k) => k);
+  const aliceGroups = new Set([world.accessGroupsByKind.pupil, world.accessGroupsByKind.special]);
+  const BATCH = 100_000;
+  for (let start = 0; start < D; start += BATCH) {
+    db.transaction(() => {
+      for (let n = start; n < Math.min(start + BATCH, D); n++) {
+        const k = order[n];
+        const c = docCase[k];
+        const kind = c >= 0 ? CASE_KINDS[kindOf[c]] : rng.one(CASE_KINDS);
+        const team = staff[kind.key];
+        const year = new Date(docCreated[k]).getUTCFullYear();
+        const id = benchDocumentId(n);
+        const title = rng.one(kind.documentTitles)(rng, year, c >= 0 ? personName(c) : `${rng.one(FIRST_NAMES)} ${rng.one(LAST_NAMES)}`);
+        // The first type is the usual one; a confidential note now and then narrows who sees the document.
+        let type = draw() < 0.6 ? kind.types[0] : rng.one(kind.types);
+        if (type === "confidential" && draw() < 0.5) type = "note";
+        const typeId = world.typesByKey[type];
+        const ownerIndex = c >= 0 ? (draw() < 0.5 ? owner[c] : rng.one(team)) : rng.one(everyone);
+        const ownerId = people[ownerIndex].id;
+        let accessGroup: string | null = type === "confidential" ? world.confidentialGroup : null;
+        // Floating: shared with the department it came from, or only the uploader's own.
+        if (c < 0 && draw() < 0.6) accessGroup = world.accessGroupsByKind[kind.key];
+        const changed = docChanged[k] > docCreated[k];
+        const changedBy = changed ? people[rng.one(team)].id : ownerId;
+        const fileKind = Math.floor(draw() * FILE_KINDS.length);
+        const file = FILE_KINDS[fileKind];
+        const blob = blobs[fileKind][Math.floor(draw() * BLOBS_PER_KIND)];
+        const filename = `${title.replace(/[^\p{L}\p{N} .–-]+/gu, "").slice(0, 80)}.${file.ext}`;
+        const versions = changed ? (draw() < 0.15 ? 3 : 2) : 1;
+        for (let v = 0; v < versions; v++) {
+          const at = v === 0 ? docCreated[k] : v === versions - 1 ? docChanged[k] : (docCreated[k] + docChanged[k]) / 2;
+          insertVersion.run(`${id}.${v}`, id, id, 1, v, filename, null, file.mediaType, blob.size, blob.sha256, v === 0 ? ownerId : changedBy, iso(at), "");
+        }
+        facts.versions += versions;
+        const closedOn = c >= 0 && !Number.isNaN(closedAt[c]) ? iso(closedAt[c]).slice(0, 10) : null;
+        insertDocument.run(
+          id,
+          title,
+          draw() < 0.7 ? "final" : "draft",
+          typeId,
+          categories[type],
+          ownerId,
+          c >= 0 ? benchCaseId(c) : null,
+          accessGroup,
+          type === "letter" ? iso(docCreated[k]).slice(0, 10) : null,
+          disposalDate(rules[type], { caseClosedOn: closedOn, documentCreatedAt: iso(docCreated[k]) }),
+          `${id}.${versions - 1}`,
+          iso(docCreated[k]),
+          ownerId,
+          iso(docChanged[k]),
+          changedBy,
+          versions,
+        );
+        if (c < 0 && (ownerIndex === alice || (accessGroup !== null && aliceGroups.has(accessGroup)))) facts.visibleFloating++;
+      }
+      insertVersion.flush();
+      insertDocument.flush();
+    })();
+  }
+
+  // Alice used some of her cases lately: the save flow's suggestions put them first.
+  const recent = db.prepare("insert into recent_cases (user_id, case_id, used_at) values (?, ?, ?)");
+  db.transaction(() => {
+    let k = 0;
+    for (let i = N - 1; i >= 0 && k < 40; i -= 97) {
+      if (!sees(i)) continue;
+      recent.run(people[alice].id, benchCaseId(i), iso(ARCHIVE_NOW - k * 3600_000));
+      k++;
+    }
+  })();
+
+  phase(`${D.toLocaleString("en")} documents, ${facts.versions.toLocaleString("en")} versions`);
+  for (const ix of indexes) db.exec(ix.sql);
+  phase(`${indexes.length} indexes built`);
+  // As the service does on opening (dialect.ts): statistics for the planner, sampled.
+  db.pragma("analysis_limit = 400");
+  db.exec("analyze");
+  db.pragma("journal_mode = DELETE");
+  db.close();
+  phase("statistics gathered");
+
+  // A typical case: one alice sees with about the mean number of documents.
+  let typical = 0;
+  for (let i = N - 1; i >= 0; i--) {
+    if (i !== big && sees(i) && docCount[i] >= 9 && docCount[i] <= 11) {
+      typical = i;
+      break;
+    }
+  }
+  return {
+    benchUser: { id: world.users.alice, email: "alice@skole.dk", password: PASSWORD },
+    partnerUser: { id: world.users.erik, email: "erik@partner.dk", password: PASSWORD },
+    cases: N,
+    documents: D,
+    versions: facts.versions,
+    floating,
+    visibleCases: facts.visibleCases,
+    mineCases: facts.mineCases,
+    criticalVisibleCases: facts.criticalVisibleCases,
+    closedVisibleCases: facts.closedVisibleCases,
+    visibleFloating: facts.visibleFloating,
+    bigCase: { id: benchCaseId(big), number: caseNumber(big), documents: docCount[big] },
+    typicalCase: { id: benchCaseId(typical), number: caseNumber(typical), documents: docCount[typical] },
+  };
+}
+
+/**
+ * Inserts rows into `table` many to a statement (fewer calls into SQLite than one statement per row), the
+ * last few on `flush`, which must be called inside the transaction that added them.
+ */
+function rowsInto(db: SqliteDatabase.Database, table: string, columns: string[], perStatement = 50) {
+  const row = `(${columns.map(() => "?").join(", ")})`;
+  const statement = (rows: number) => db.prepare(`insert into ${table} (${columns.join(", ")}) values ${Array(rows).fill(row).join(", ")}`);
+  const many = statement(perStatement);
+  const one = statement(1);
+  let values: unknown[] = [];
+  return {
+    run(...row: unknown[]) {
+      for (const v of row) values.push(v);
+      if (values.length === columns.length * perStatement) {
+        many.run(values);
+        values = [];
+      }
+    },
+    flush() {
+      for (let i = 0; i < values.length; i += columns.length) one.run(values.slice(i, i + columns.length));
+      values = [];
+    },
+  };
+}
+
+/** Logs how long each step took since the one before. */
+function phases(log: (line: string) => void): (done: string) => void {
+  let last = performance.now();
+  return (done) => {
+    const now = performance.now();
+    log(`  ${((now - last) / 1000).toFixed(1)} s: ${done}`);
+    last = now;
+  };
+}
+
+function rule(kind: RetentionRule["kind"], years: number | null): RetentionRule {
+  return { id: kind, name: kind, kind, years };
+}

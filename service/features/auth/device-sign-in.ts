@@ -70,6 +70,13 @@ export async function issueDeviceCode(
   const code = secret();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + CODE_MS).toISOString();
+  // The person's codes that were never redeemed and can no longer be go now, so none pile up.
+  await ctx.db
+    .deleteFrom("device_sign_ins")
+    .where("user_id", "=", actor.userId)
+    .where("redeemed_at", "is", null)
+    .where("code_expires_at", "<", now.toISOString())
+    .execute();
   await ctx.db
     .insertInto("device_sign_ins")
     .values({
@@ -200,6 +207,8 @@ export async function startIdentityLink(ctx: AppContext, account: ProviderAccoun
   const token = secret();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + LINK_MS).toISOString();
+  // Requests live minutes: the expired ones go as each new one comes, so the table stays a handful of rows.
+  await ctx.db.deleteFrom("identity_link_requests").where("expires_at", "<", now.toISOString()).execute();
   await ctx.db
     .insertInto("identity_link_requests")
     .values({ token_hash: sha256(token), ...account, created_at: now.toISOString(), expires_at: expiresAt, used_at: null, used_by: null })

@@ -37,6 +37,12 @@ export async function openSession(
   const token = randomBytes(32).toString("base64url");
   const at = now.toISOString();
   const session = { id: randomUUID(), token, expiresAt: new Date(now.getTime() + limits.maxMs).toISOString() };
+  // The person's sessions that ended (past their end, or revoked) go at each sign-in; the audit log keeps the story.
+  await db
+    .deleteFrom("web_sessions")
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("expires_at", "<", at), eb("revoked_at", "is not", null)]))
+    .execute();
   await db
     .insertInto("web_sessions")
     .values({

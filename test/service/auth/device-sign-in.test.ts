@@ -130,6 +130,19 @@ describe("add-ins sign in through the web view", () => {
       expect(JSON.stringify(row)).to.not.contain(credential.token.slice(5)).and.not.contain(code.body.code);
     });
 
+    it("a code never redeemed is cleared once it has expired, when the person asks for the next one", async () => {
+      const { challenge } = pkce();
+      await web(alice, "post", "/api/auth/devices/codes").send({ client: "word", challenge }).expect(201);
+      const unredeemed = () =>
+        svc.ctx.db.selectFrom("device_sign_ins").select("id").where("user_id", "=", w.users.alice).where("redeemed_at", "is", null).execute();
+      const stale = await unredeemed();
+      await svc.ctx.db.updateTable("device_sign_ins").set({ code_expires_at: "2000-01-01T00:00:00.000Z" }).where("redeemed_at", "is", null).execute();
+      await web(alice, "post", "/api/auth/devices/codes").send({ client: "word", challenge: pkce().challenge }).expect(201);
+      const left = (await unredeemed()).map((r) => r.id);
+      expect(left).to.have.length(1);
+      expect(stale.map((r) => r.id)).to.not.include(left[0]);
+    });
+
     it("a code is redeemed once; a wrong verifier spends it; an expired one is refused", async () => {
       const first = pkce();
       const code = (await web(alice, "post", "/api/auth/devices/codes").send({ client: "word", challenge: first.challenge }).expect(201)).body.code;

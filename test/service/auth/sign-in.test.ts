@@ -80,6 +80,17 @@ describe("signing people in to the web view", () => {
     expect(logouts.length).to.be.greaterThan(0);
   });
 
+  it("the next sign-in clears the person's ended sessions from the table; the audit log keeps them", async () => {
+    const ended = cookieOf(await signIn(aliceEmail, CHOSEN).expect(200));
+    await withCookie(ended, "post", "/api/auth/sign-out").expect(204);
+    const revoked = () => svc.ctx.db.selectFrom("web_sessions").select("id").where("user_id", "=", w.users.alice).where("revoked_at", "is not", null).execute();
+    expect((await revoked()).length).to.be.greaterThan(0);
+    const fresh = cookieOf(await signIn(aliceEmail, CHOSEN).expect(200));
+    expect(await revoked()).to.deep.equal([]);
+    await withCookie(fresh, "get", "/api/me").expect(200);
+    await withCookie(ended, "get", "/api/me").expect(401);
+  });
+
   it("one's sessions are listed and can be ended one by one; a password change ends all the others", async () => {
     const a = cookieOf(await signIn(aliceEmail, CHOSEN).expect(200));
     const b = cookieOf(await signIn(aliceEmail, CHOSEN).expect(200));

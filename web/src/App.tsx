@@ -41,6 +41,7 @@ export const router = createBrowserRouter([
       { path: "sager/:number", lazy: async () => ({ Component: (await withPageTexts(import("./pages/CasePage.tsx"))).CasePage }) },
       { path: "dokumenter", element: <Documents /> },
       { path: "dokumenter/:id", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DocumentPage.tsx"))).DocumentPage }) },
+      { path: "soeg", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Search.tsx"))).Search }) },
       { path: "flydende", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Inbox.tsx"))).Inbox }) },
       { path: "forbind/:client", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DeviceSignIn.tsx"))).DeviceSignIn }) },
       { path: "*", element: <NotFound /> },

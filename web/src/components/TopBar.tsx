@@ -1,6 +1,6 @@
-import { Button, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { Button, Input, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { lazy, Suspense, useState } from "react";
-import { Link, NavLink } from "react-router";
+import { Link, NavLink, useNavigate, useSearchParams } from "react-router";
 import type { Me } from "../../../shared/index.ts";
 import { useTexts } from "../i18n.tsx";
 
@@ -32,7 +32,39 @@ const useStyles = makeStyles({
   },
   active: { borderBottomColor: tokens.colorNeutralForegroundOnBrand },
   user: { color: tokens.colorNeutralForegroundOnBrand },
+  end: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: "8px 16px", "@media (max-width: 600px)": { width: "100%" } },
+  search: { display: "flex", "@media (max-width: 600px)": { flexGrow: 1 } },
+  searchInput: { width: "220px", "@media (max-width: 600px)": { width: "100%" } },
 });
+
+/** The search field of every page: finds cases by number or title words (GET /api/cases/suggest) on /soeg. */
+function SearchField() {
+  const s = useStyles();
+  const { t } = useTexts();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [q, setQ] = useState(params.get("q") ?? "");
+  return (
+    <form
+      role="search"
+      className={s.search}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) navigate(`/soeg?q=${encodeURIComponent(q.trim())}`);
+      }}
+    >
+      <Input
+        type="search"
+        className={s.searchInput}
+        value={q}
+        onChange={(_e, data) => setQ(data.value)}
+        placeholder={t("web.search.placeholder")}
+        aria-label={t("web.search.label")}
+        data-testid="search"
+      />
+    </form>
+  );
+}
 
 /** The bar on every signed-in page: the product, SAGER, DOKUMENTER and FLYDENDE (one's floating documents), the person's menu (language, sign out). */
 export function TopBar({ me }: { me: Me }) {
@@ -75,13 +107,16 @@ export function TopBar({ me }: { me: Me }) {
           </NavLink>
         </nav>
       </div>
-      {wanted ? (
-        <Suspense fallback={plain}>
-          <UserMenu me={me} className={s.user} />
-        </Suspense>
-      ) : (
-        plain
-      )}
+      <div className={s.end}>
+        <SearchField />
+        {wanted ? (
+          <Suspense fallback={plain}>
+            <UserMenu me={me} className={s.user} />
+          </Suspense>
+        ) : (
+          plain
+        )}
+      </div>
     </header>
   );
 }

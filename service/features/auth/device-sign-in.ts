@@ -208,7 +208,16 @@ export async function startIdentityLink(ctx: AppContext, account: ProviderAccoun
   const now = new Date();
   const expiresAt = new Date(now.getTime() + LINK_MS).toISOString();
   // Requests live minutes: the expired ones go as each new one comes, so the table stays a handful of rows.
-  await ctx.db.deleteFrom("identity_link_requests").where("expires_at", "<", now.toISOString()).execute();
+  // and an account has one request at a time: asking again replaces the last.
+  await ctx.db
+    .deleteFrom("identity_link_requests")
+    .where((eb) =>
+      eb.or([
+        eb("expires_at", "<", now.toISOString()),
+        eb.and([eb("issuer", "=", account.issuer), eb("subject", "=", account.subject), eb("used_at", "is", null)]),
+      ]),
+    )
+    .execute();
   await ctx.db
     .insertInto("identity_link_requests")
     .values({ token_hash: sha256(token), ...account, created_at: now.toISOString(), expires_at: expiresAt, used_at: null, used_by: null })

@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppContext } from "../../context.ts";
 import { Problem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
-import { memoryAuthThrottle } from "../../http/throttle.ts";
+import { memoryAuthThrottle, type AuthThrottle } from "../../http/throttle.ts";
 import {
   AcceptInvitation,
   DeviceCode,
@@ -132,7 +132,7 @@ export function signInRoutes(ctx: AppContext) {
         if (!(await revokeDevice(ctx, actor, params.id))) throw new Problem(404, "not_found", "The session was not found.");
       },
     }),
-    ...deviceSignInRoutes(ctx),
+    ...deviceSignInRoutes(ctx, throttle, tooMany),
     route({
       method: "post",
       path: "/api/auth/invitation",
@@ -185,7 +185,7 @@ export function signInRoutes(ctx: AppContext) {
 const sessionOnly = { 403: { description: "Only a person signed in to the web view may do this, not a token (`session_required`); or a cross-site request" } };
 
 /** Add-ins signing in through the web view: Office's one-time codes (PKCE), and Google accounts linked for the Gmail add-on. */
-function deviceSignInRoutes(ctx: AppContext) {
+function deviceSignInRoutes(ctx: AppContext, throttle: AuthThrottle, tooMany: (ms: number) => Problem) {
   const verifyGoogle = ctx.config.googleSignIn ? googleIdTokenVerifier(ctx.config.googleSignIn) : null;
   return [
     route({
@@ -232,11 +232,20 @@ function deviceSignInRoutes(ctx: AppContext) {
         404: { description: "Google sign-in is not configured" },
         409: { description: "The Google account signs in already (`identity_known`)" },
       },
-      async handle({ body, res }) {
+      async handle({ body, req, res }) {
         if (!verifyGoogle) throw new Problem(404, "not_found", "Google sign-in is not configured on this service.");
+        // Refused tokens count against the address as failed sign-ins do, so tokens cannot be tried here at speed.
+        const key = `ip:${req.ip ?? "unknown"}`;
+        const wait = await throttle.waitFor(key);
+        if (wait > 0) throw tooMany(wait);
         const verified = await verifyGoogle(body.idToken, ctx);
-        if (!verified) throw new Problem(401, "invalid_token", "The Google sign-in token was refused: it is not a well-formed Google ID token.");
-        if ("refused" in verified) throw verified.refused;
+        if (!verified || "refused" in verified) {
+          const refused = verified
+            ? verified.refused
+            : new Problem(401, "invalid_token", "The Google sign-in token was refused: it is not a well-formed Google ID token.");
+          if (refused.status === 401) await throttle.failed(key);
+          throw refused;
+        }
         res.setHeader("Cache-Control", "no-store");
         return new Reply(201, await startIdentityLink(ctx, verified.account));
       },

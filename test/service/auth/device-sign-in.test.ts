@@ -302,12 +302,11 @@ describe("add-ins sign in through the web view", () => {
       expect(late.body.code).to.equal("link_request_expired");
       await web(alice, "post", "/api/auth/google-links/lookup").send({ token }).expect(410);
       expect((await gmailMe(idToken).expect(200)).body.email).to.equal("bob@skole.dk");
-      // A second request for the same account, made before, cannot move it to someone else.
+      // Once linked, the account asks for no more links, so nobody can move it to someone else.
       const other = google.idToken("dobbelt@gmail.com", "g-dobbelt-1");
       const one = tokenOf((await startLink(other).expect(201)).body.path);
-      const two = tokenOf((await startLink(other).expect(201)).body.path);
       await web(bob, "post", "/api/auth/google-links/confirm").send({ token: one }).expect(200);
-      expect((await web(alice, "post", "/api/auth/google-links/confirm").send({ token: two }).expect(409)).body.code).to.equal("identity_known");
+      expect((await startLink(other).expect(409)).body.code).to.equal("identity_known");
       expect((await gmailMe(other).expect(200)).body.email).to.equal("bob@skole.dk");
     });
 
@@ -336,6 +335,15 @@ describe("add-ins sign in through the web view", () => {
       await startLink("not a jwt at all, but long enough").expect(401);
     });
 
+    it("asking again for a link replaces the account's earlier request: only the newest link works", async () => {
+      const idToken = google.idToken("to.gange@gmail.com", "g-twice");
+      const first = tokenOf((await startLink(idToken).expect(201)).body.path);
+      const second = tokenOf((await startLink(idToken).expect(201)).body.path);
+      expect(await svc.ctx.db.selectFrom("identity_link_requests").select("token_hash").where("subject", "=", "g-twice").execute()).to.have.length(1);
+      await web(alice, "post", "/api/auth/google-links/confirm").send({ token: first }).expect(410);
+      await web(alice, "post", "/api/auth/google-links/confirm").send({ token: second }).expect(200);
+    });
+
     it("unlinked under one's sessions, the account is unknown again (the add-on shows Log ind), and the unlink is audited", async () => {
       const idToken = google.idToken("alice.hjemme@gmail.com", "g-alice-2");
       const token = tokenOf((await startLink(idToken).expect(201)).body.path);
@@ -346,6 +354,25 @@ describe("add-ins sign in through the web view", () => {
       expect((await gmailMe(idToken).expect(401)).body.code).to.equal("unknown_user");
       expect((await audit("auth.identity.unlink")).map((e) => e.details.identityId)).to.include(linked.id);
     });
+  });
+
+  it("refused Google tokens are throttled per address like failed sign-ins: 429 with Retry-After", async () => {
+    const strict = await startTestService({ GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_CERTS_URL: google.certsUrl, IMS_AUTH_FAILURES_PER_MINUTE: "2" });
+    try {
+      const forged = () => request(strict.url).post("/api/auth/google-links").send({ idToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl" });
+      await forged().expect(401);
+      await forged().expect(401);
+      const blocked = await forged().expect(429);
+      expect(blocked.body.code).to.equal("too_many_requests");
+      expect(Number(blocked.headers["retry-after"])).to.be.greaterThan(0);
+      // Blocked, even a token that verifies waits.
+      await request(strict.url)
+        .post("/api/auth/google-links")
+        .send({ idToken: google.idToken("ny@gmail.com", "g-new") })
+        .expect(429);
+    } finally {
+      await strict.dispose();
+    }
   });
 
   it("without Google sign-in configured, there are no link requests", async () => {

@@ -45,3 +45,17 @@ export function useDraft<T>(key: string, initial: T | (() => T)): [T, (next: T |
 export function hasDraft(key: string): boolean {
   return readDraft(key) !== undefined;
 }
+
+/**
+ * Whether a form kept in a dialog is open: open at first when its draft exists (the person was editing before
+ * a trip through the sign-in page), and closing it forgets the draft, so the draft lives only while it is open.
+ */
+export function useDraftedDialog(key: string): { open: boolean; show(): void; close(): void } {
+  const [open, setOpen] = useState(() => hasDraft(key));
+  const show = useCallback(() => setOpen(true), []);
+  const close = useCallback(() => {
+    clearDraft(key);
+    setOpen(false);
+  }, [key]);
+  return { open, show, close };
+}

@@ -2,7 +2,7 @@ import { makeStyles, Text, tokens } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import type { CaseSummary, CaseTemplate, MetadataField } from "../../../shared/index.ts";
 import { formatDay } from "../document/dates.ts";
-import { Inert } from "../document/Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import type { PlanEntry } from "./reference.ts";

@@ -2,9 +2,9 @@ import { Button, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { client } from "../api.ts";
 import { Problem } from "../components/Problem.tsx";
-import { AppLink, documentLink } from "../document/AppLink.tsx";
+import { AppLink, documentLink } from "../components/AppLink.tsx";
 import { formatDay } from "../document/dates.ts";
-import { Inert } from "../document/Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 import { caseDocumentsKey } from "./reference.ts";

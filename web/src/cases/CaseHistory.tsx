@@ -5,7 +5,7 @@ import type { CaseHistoryEntry, CaseTemplate } from "../../../shared/index.ts";
 import { client } from "../api.ts";
 import { Problem } from "../components/Problem.tsx";
 import { formatDay } from "../document/dates.ts";
-import { Inert } from "../document/Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { caseHistoryKey } from "./reference.ts";

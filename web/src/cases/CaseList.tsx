@@ -22,8 +22,8 @@ import type { CaseListOptions, CaseSort, CaseSummary } from "../../../shared/ind
 import { client, mustChangePassword } from "../api.ts";
 import { ChangePassword } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
-import { AppLink } from "../document/AppLink.tsx";
-import { Inert } from "../document/Inert.tsx";
+import { AppLink } from "../components/AppLink.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 import { useMe } from "../session.ts";

@@ -1,7 +1,7 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
 import { ApiError } from "../../../shared/index.ts";
 import { Problem } from "../components/Problem.tsx";
-import { visibleControls } from "../document/Inert.tsx";
+import { visibleControls } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 

@@ -1,7 +1,7 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from "@fluentui/react-components";
 import type { CaseSummary, DocumentSummary } from "../../../shared/index.ts";
-import { AppLink, caseLink, documentLink } from "../document/AppLink.tsx";
-import { Inert } from "../document/Inert.tsx";
+import { AppLink, caseLink, documentLink } from "./AppLink.tsx";
+import { Inert } from "./Inert.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 

@@ -6,7 +6,7 @@ import { useDraft } from "../drafts.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 import { attachmentsPath, attachmentUrl } from "./content.ts";
-import { Inert } from "./Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { WriteRefused } from "./Stale.tsx";
 import { useSectionStyles } from "./styles.ts";
 import { sendFile } from "./upload.ts";

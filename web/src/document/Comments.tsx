@@ -7,7 +7,7 @@ import { Problem } from "../components/Problem.tsx";
 import { useDraft } from "../drafts.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
-import { Inert, visibleControls } from "./Inert.tsx";
+import { Inert, visibleControls } from "../components/Inert.tsx";
 import { useSectionStyles } from "./styles.ts";
 
 const useStyles = makeStyles({

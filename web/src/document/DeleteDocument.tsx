@@ -14,12 +14,11 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
 import type { DocumentDetails } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { clearDraft, hasDraft, useDraft } from "../drafts.ts";
+import { useDraft, useDraftedDialog } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
-import { Inert } from "./Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { WriteRefused } from "./Stale.tsx";
 
 const useStyles = makeStyles({
@@ -35,14 +34,9 @@ const useStyles = makeStyles({
 export function DeleteDocument({ doc, onDeleted, onReload }: DeleteProps) {
   const { t } = useTexts();
   const key = deleteDraftKey(doc.id);
-  // The reason's draft exists only while the dialog is open, so it opens again after a trip through the sign-in page.
-  const [open, setOpen] = useState(() => hasDraft(key));
-  const close = () => {
-    clearDraft(key);
-    setOpen(false);
-  };
+  const { open, show, close } = useDraftedDialog(key);
   return (
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? setOpen(true) : close())} modalType="alert">
+    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="alert">
       <DialogTrigger disableButtonEnhancement>
         <Button data-testid="delete-document">{t("web.doc.delete.open")}</Button>
       </DialogTrigger>

@@ -17,7 +17,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { DocumentDetails, DocumentPatch } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { clearDraft, hasDraft, useDraft } from "../drafts.ts";
+import { useDraft, useDraftedDialog } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { WriteRefused } from "./Stale.tsx";
 
@@ -64,15 +64,10 @@ export const editDraftKey = (documentId: string) => `document-edit:${documentId}
 export function EditInformation({ doc, onSaved, onReload }: EditProps) {
   const { t } = useTexts();
   const key = editDraftKey(doc.id);
-  // Open when the person was editing before a trip through the sign-in page: the draft exists only while the form is open.
-  const [open, setOpen] = useState(() => hasDraft(key));
-  const close = () => {
-    clearDraft(key);
-    setOpen(false);
-  };
+  const { open, show, close } = useDraftedDialog(key);
   return (
     // Opened by its trigger, the dialog gives focus back to the button when it closes.
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? setOpen(true) : close())} modalType="modal">
+    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="modal">
       <DialogTrigger disableButtonEnhancement>
         <Button appearance="primary" data-testid="edit-information">
           {t("web.doc.edit.open")}

@@ -5,7 +5,7 @@ import { client } from "../api.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { formatDay } from "./dates.ts";
-import { Inert } from "./Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { useSectionStyles } from "./styles.ts";
 
 const FIELDS: Record<string, TextKey> = {

@@ -15,9 +15,9 @@ import {
 import type { MailAddress, MailPart, MailView } from "../../../shared/index.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
-import { AppLink, caseLink, documentLink } from "./AppLink.tsx";
+import { AppLink, caseLink, documentLink } from "../components/AppLink.tsx";
 import { formatSize } from "./content.ts";
-import { Inert } from "./Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { useSectionStyles } from "./styles.ts";
 
 const useStyles = makeStyles({

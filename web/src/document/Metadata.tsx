@@ -3,9 +3,9 @@ import type { ReactNode } from "react";
 import type { DocumentDetails } from "../../../shared/index.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts, type TextKey } from "../i18n.tsx";
-import { AppLink, caseLink } from "./AppLink.tsx";
+import { AppLink, caseLink } from "../components/AppLink.tsx";
 import { formatDay } from "./dates.ts";
-import { Inert, visibleControls } from "./Inert.tsx";
+import { Inert, visibleControls } from "../components/Inert.tsx";
 
 const useStyles = makeStyles({
   list: {

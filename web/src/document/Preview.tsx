@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { DocumentDetails, MailView } from "../../../shared/index.ts";
 import { Problem } from "../components/Problem.tsx";
 import { useTexts } from "../i18n.tsx";
-import { visibleControls } from "./Inert.tsx";
+import { visibleControls } from "../components/Inert.tsx";
 import { contentUrl, formatSize, previewKind } from "./content.ts";
 import { fetchInlineImages, imageSources, mailDocument } from "./mail-html.ts";
 import { TEXT_PREVIEW_BYTES, textPrefix } from "./upload.ts";

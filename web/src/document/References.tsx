@@ -5,8 +5,8 @@ import type { DocumentDetails, DocumentReference, ReferenceKind } from "../../..
 import { client } from "../api.ts";
 import { Problem } from "../components/Problem.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
-import { AppLink, documentLink } from "./AppLink.tsx";
-import { Inert, visibleControls } from "./Inert.tsx";
+import { AppLink, documentLink } from "../components/AppLink.tsx";
+import { Inert, visibleControls } from "../components/Inert.tsx";
 import { useSectionStyles } from "./styles.ts";
 
 const useStyles = makeStyles({

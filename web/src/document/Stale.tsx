@@ -5,7 +5,7 @@ import { client } from "../api.ts";
 import { Problem } from "../components/Problem.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
-import { visibleControls } from "./Inert.tsx";
+import { visibleControls } from "../components/Inert.tsx";
 
 /** Whether a write was refused because the document changed after the page fetched it (412 precondition_failed). */
 export const isStale = (err: unknown): err is ApiError => err instanceof ApiError && err.status === 412;

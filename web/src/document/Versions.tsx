@@ -3,7 +3,7 @@ import type { DocumentDetails } from "../../../shared/index.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 import { contentUrl, formatSize } from "./content.ts";
-import { Inert } from "./Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
 import { useSectionStyles } from "./styles.ts";
 
 /** Every version of the document, newest first, each with its download. */

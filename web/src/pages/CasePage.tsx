@@ -12,7 +12,7 @@ import { EditCase, hasEditDraft } from "../cases/EditCase.tsx";
 import { caseDocumentsKey, caseHistoryKey, casePageKey, useColleagues, useJournalPlan, useNameOf, useTemplates } from "../cases/reference.ts";
 import { ChangePassword } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
-import { Inert, visibleControls } from "../document/Inert.tsx";
+import { Inert, visibleControls } from "../components/Inert.tsx";
 import { DropToCase } from "../filing/DropToCase.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { useMe } from "../session.ts";

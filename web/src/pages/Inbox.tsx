@@ -25,7 +25,6 @@ import { DropToCase } from "../filing/DropToCase.tsx";
 import { FileIntoCase, fileDraftKey } from "../filing/FileIntoCase.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
-import { useMe } from "../session.ts";
 
 const PAGE_SIZE = 25;
 const FLOATING = ["filing", "floating"] as const;
@@ -47,7 +46,6 @@ export function Inbox() {
   const s = useStyles();
   const { t, language } = useTexts();
   const queries = useQueryClient();
-  const me = useMe();
   const [filing, setFiling] = useState<string | null>(null);
   const [filed, setFiled] = useState<DocumentDetails | null>(null);
 
@@ -125,7 +123,7 @@ export function Inbox() {
             onFiled={leaveInbox}
           />
         )}
-        {list.isPending || me.isPending ? (
+        {list.isPending ? (
           <Spinner label={t("web.loading")} />
         ) : list.isError ? (
           <Problem error={list.error} onRetry={() => void list.refetch()} />

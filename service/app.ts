@@ -24,6 +24,9 @@ import { dashboardRoutes } from "./features/dashboard/dashboard.controller.ts";
 import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
 import { uploadsOpenApiPaths } from "./features/uploads/uploads.openapi.ts";
 import { mailRoutes } from "./features/mail/mail.controller.ts";
+import { contactRoutes } from "./features/contacts/contacts.controller.ts";
+import { taskRoutes } from "./features/tasks/tasks.controller.ts";
+import { notificationRoutes } from "./features/notifications/notifications.controller.ts";
 import { Health, OpenApiDocument } from "../shared/api/schemas/service.ts";
 
 export interface App {
@@ -80,6 +83,9 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...peopleRoutes(ctx),
     ...documentRoutes(ctx),
     ...mailRoutes(ctx),
+    ...contactRoutes(ctx),
+    ...taskRoutes(ctx),
+    ...notificationRoutes(ctx),
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
     ...signInRoutes(ctx),

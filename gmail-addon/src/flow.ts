@@ -1,3 +1,4 @@
+import type { PartyProposals } from "../../shared/flow/parties.ts";
 import { safeFilename, type Capture, type FlowState, type MessageKey } from "../../shared/index.ts";
 import type { EditorHost } from "./event.ts";
 
@@ -24,6 +25,8 @@ export type Origin = GmailOrigin | FileOrigin;
 export interface AddOnFlow {
   origin: Origin;
   state: FlowState;
+  /** After a mail is saved: its sender and recipients proposed as parties (absent until looked up). */
+  parties?: PartyProposals | null;
 }
 
 export interface FileFormat {

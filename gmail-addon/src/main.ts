@@ -6,6 +6,7 @@ import type { AddOnEvent } from "./event.ts";
 import { changeCase, choose, chooseNoCase, search, suggest } from "./handlers/case-step.ts";
 import { detailsChanged, retrySave, saveAnother, saveDocument, showDetails } from "./handlers/details.ts";
 import { openFile, openHome, openMessage, reopen } from "./handlers/open.ts";
+import { addProposedParties, createProposedContact, showParties, skipProposedParties } from "./handlers/parties.ts";
 import { signIn } from "./handlers/turn.ts";
 import type { Services } from "./handlers/services.ts";
 import { settledValue } from "./runtime/settled.ts";
@@ -79,6 +80,23 @@ export function onSaveAnother(e: AddOnEvent) {
 
 export function onReopen(e: AddOnEvent) {
   return run(reopen, e);
+}
+
+/** After a mail is saved: its sender and recipients proposed as parties (again, after a failure). */
+export function onShowParties(e: AddOnEvent) {
+  return run(showParties, e);
+}
+
+export function onAddParties(e: AddOnEvent) {
+  return run(addProposedParties, e);
+}
+
+export function onCreateContact(e: AddOnEvent) {
+  return run(createProposedContact, e);
+}
+
+export function onSkipParties(e: AddOnEvent) {
+  return run(skipProposedParties, e);
 }
 
 /** "Log ind" on the card of a Google account no user answers to. */

@@ -26,6 +26,16 @@ import type { DocumentTypeTable, RetentionRuleTable } from "../features/retentio
 import type { CaseTemplateDocumentTypeTable, CaseTemplateTable } from "../features/templates/templates.table.ts";
 import type { MailMessageTable, MailPartTable, MailThreadIdTable } from "../features/mail/mail.table.ts";
 import type { JobTable } from "../jobs/jobs.table.ts";
+import type {
+  CasePartyTable,
+  ContactEmailTable,
+  ContactTable,
+  ContactWordTable,
+  DocumentPartyTable,
+  PartyRoleTable,
+} from "../features/contacts/contacts.table.ts";
+import type { TaskCommentTable, TaskTable } from "../features/tasks/tasks.table.ts";
+import type { CaseFollowerTable, NotificationTable } from "../features/notifications/notifications.table.ts";
 import type { UploadTable } from "../features/uploads/uploads.table.ts";
 import type { ApiTokenTable, GroupMemberTable, GroupTable, UserTable } from "../features/users/users.table.ts";
 
@@ -67,6 +77,16 @@ export interface Database {
   mail_parts: MailPartTable;
   jobs: JobTable;
   dashboard_layouts: DashboardLayoutTable;
+  contacts: ContactTable;
+  contact_emails: ContactEmailTable;
+  contact_words: ContactWordTable;
+  party_roles: PartyRoleTable;
+  case_parties: CasePartyTable;
+  document_parties: DocumentPartyTable;
+  tasks: TaskTable;
+  task_comments: TaskCommentTable;
+  case_followers: CaseFollowerTable;
+  notifications: NotificationTable;
 }
 
 export type Db = Kysely<Database>;

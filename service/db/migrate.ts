@@ -15,6 +15,9 @@ import * as caseLists from "./migrations/2026_12_02_070_case_lists.ts";
 import * as listingIndexes from "./migrations/2026_12_02_080_listing_indexes.ts";
 import * as dashboardLayouts from "./migrations/2026_12_02_090_dashboard_layouts.ts";
 import * as deviceSignIn from "./migrations/2026_12_02_100_device_sign_in.ts";
+import * as contactsAndParties from "./migrations/2026_12_02_110_contacts_and_parties.ts";
+import * as tasks from "./migrations/2026_12_02_120_tasks.ts";
+import * as notifications from "./migrations/2026_12_02_130_notifications.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -33,6 +36,9 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_080_listing_indexes": listingIndexes,
   "2026_12_02_090_dashboard_layouts": dashboardLayouts,
   "2026_12_02_100_device_sign_in": deviceSignIn,
+  "2026_12_02_110_contacts_and_parties": contactsAndParties,
+  "2026_12_02_120_tasks": tasks,
+  "2026_12_02_130_notifications": notifications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,7 +14,8 @@ import { listJournalPlan } from "./journal-plan/journal-plan.service.ts";
 import { listDocumentTypes, listRetentionRules } from "./retention/retention.service.ts";
 import { retentionRuleView } from "./retention/retention.ts";
 import { listTemplates } from "./templates/templates.service.ts";
-import { groupsOfUser } from "./users/users.service.ts";
+import { groupsOfUser, requireUser } from "./users/users.service.ts";
+import { mayRevealCpr } from "./access/policy.ts";
 
 /** Reference data every client needs for the save flow: templates, document types, journal plan, access groups, me. */
 export function referenceRoutes(ctx: AppContext) {
@@ -26,8 +27,9 @@ export function referenceRoutes(ctx: AppContext) {
       summary: "The signed-in user, role and access groups",
       responses: { 200: { description: "Me", schema: Me } },
       async handle({ actor }) {
-        const groups = await groupsOfUser(ctx.db, actor.userId);
-        return { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, groups, accessGroupIds: actor.accessGroupIds };
+        const [groups, user] = await Promise.all([groupsOfUser(ctx.db, actor.userId), requireUser(ctx.db, actor.userId)]);
+        const cprAccess = mayRevealCpr(actor, user.cpr_access === 1);
+        return { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, groups, accessGroupIds: actor.accessGroupIds, cprAccess };
       },
     }),
     route({

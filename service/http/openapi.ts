@@ -34,6 +34,11 @@ const TAGS: Record<string, string> = {
   documents: "Documents, their versions, attachments (bilag), comments and references; saves are idempotent with Idempotency-Key.",
   uploads: "Resumable uploads (tus 1.0) of large files, saved afterwards as documents, versions or attachments by naming the upload id.",
   mail: "Mail lookups before a save: filed already, and which case the thread proposes.",
+  contacts:
+    "Contacts (kontakter: persons and organisations; CPR numbers sealed, shown masked, revealed only by an audited request), party roles, and the parties (parter) of cases and documents.",
+  tasks: "Tasks (opgaver) on cases and documents for a user or a group: mine, a record's; create, change (If-Match), complete, comment.",
+  notifications:
+    "Notifications (notifikationer) of changes on the cases one follows: mine newest first, the unread count to poll (ETag, 304), mark read; follow and unfollow a case.",
   audit: "The audit log of a case or document, and verification of its chain.",
   admin: "Administration (administrators only): users and tokens, groups, access groups, templates, document types, retention rules and the journal plan.",
 };

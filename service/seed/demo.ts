@@ -1,6 +1,9 @@
 import type { AppContext } from "../context.ts";
 import { anyCaseExists } from "../features/cases/cases.service.ts";
 import { seedCases } from "./demo-cases.ts";
+import { seedTasks } from "./demo-tasks.ts";
+import { seedContacts } from "./demo-contacts.ts";
+import { seedNotifications } from "./demo-notifications.ts";
 import { existingDemoUsers, seedDirectory } from "./demo-directory.ts";
 import { ensureDemoTokens } from "./demo-tokens.ts";
 
@@ -18,5 +21,8 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   const directory = await seedDirectory(ctx.db);
   await ensureDemoTokens(ctx, [...directory.users.values()]);
   const seeded = await seedCases(ctx, directory);
+  await seedTasks(ctx, directory);
+  await seedContacts(ctx, directory);
+  await seedNotifications(ctx, directory);
   ctx.log.info(seeded, "demo data seeded");
 }

@@ -1,5 +1,7 @@
 import { ApiError } from "./errors.ts";
 import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
+import type { ContactCase, ContactDocument } from "./schemas/contacts.ts";
+import type { AssignableGroup, TaskListStatus } from "./schemas/tasks.ts";
 import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, WebSessions } from "./schemas/auth.ts";
 import type {
   AccessGroup,
@@ -13,6 +15,11 @@ import type {
   CaseTemplate,
   Colleague,
   CommentCreated,
+  Contact,
+  ContactKind,
+  ContactMatch,
+  ContactPatch,
+  ContactSummary,
   DashboardLayout,
   DocumentDetails,
   DocumentPatch,
@@ -23,12 +30,24 @@ import type {
   MailLookupResult,
   Me,
   NewCase,
+  NewContact,
   NewDocumentFromUploads,
+  NewParty,
+  NewTask,
+  Notification,
+  Party,
+  PartyRole,
   Page,
   ProblemBody,
   ReferenceCreated,
   ReferenceKind,
   RetentionRule,
+  Task,
+  TaskComment,
+  TaskDetails,
+  TaskPatch,
+  UnreadNotifications,
+  Following,
 } from "./types.ts";
 
 export interface ClientOptions {
@@ -318,6 +337,127 @@ export class ImsClient {
   /** The web view, signed in: the Google account of the request signs in as oneself from now on. */
   confirmGoogleLink(token: string): Promise<GoogleLinked> {
     return this.json("POST", "/api/auth/google-links/confirm", { token });
+  }
+
+  // Contacts and parties.
+
+  /** A page of contacts by name; `q` matches name words, e-mail addresses and CVR; `email`/`cpr` look up exactly. */
+  listContacts(options: { q?: string; kind?: ContactKind; email?: string; cpr?: string; cursor?: string; limit?: number } = {}): Promise<Page<ContactSummary>> {
+    return this.json("GET", `/api/contacts${queryString(options)}`);
+  }
+
+  /** A contact; a merged-away contact's id answers its survivor. */
+  getContact(id: string): Promise<Contact> {
+    return this.entity("GET", `/api/contacts/${encodeURIComponent(id)}`);
+  }
+
+  createContact(input: NewContact): Promise<Contact> {
+    return this.entity("POST", "/api/contacts", input);
+  }
+
+  updateContact(id: string, patch: ContactPatch, options: WriteOptions = {}): Promise<Contact> {
+    return this.entity("PATCH", `/api/contacts/${encodeURIComponent(id)}`, patch, ifMatchHeader(options));
+  }
+
+  /** The full CPR number, for someone allowed to see it; the reveal and its reason are audited. */
+  async revealCpr(id: string, reason: string): Promise<string> {
+    return (await this.json<{ cpr: string }>("POST", `/api/contacts/${encodeURIComponent(id)}/cpr`, { reason })).cpr;
+  }
+
+  /** Moves the duplicate's parties and history to this contact and retires the duplicate; answers the survivor. */
+  mergeContacts(survivorId: string, duplicateId: string): Promise<Contact> {
+    return this.entity("POST", `/api/contacts/${encodeURIComponent(survivorId)}/merge`, { duplicateId });
+  }
+
+  /** The contacts each address belongs to: for a mail's senders and recipients. */
+  async matchContacts(addresses: string[]): Promise<ContactMatch[]> {
+    return (await this.json<{ items: ContactMatch[] }>("POST", "/api/contacts/match", { addresses })).items;
+  }
+
+  /** The cases one may see that the contact is party to. */
+  contactCases(id: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<ContactCase>> {
+    return this.json("GET", `/api/contacts/${encodeURIComponent(id)}/cases${queryString(options)}`);
+  }
+
+  /** The documents one may see that the contact is party to. */
+  contactDocuments(id: string, options: { cursor?: string; limit?: number } = {}): Promise<Page<ContactDocument>> {
+    return this.json("GET", `/api/contacts/${encodeURIComponent(id)}/documents${queryString(options)}`);
+  }
+
+  async partyRoles(): Promise<PartyRole[]> {
+    return (await this.json<{ items: PartyRole[] }>("GET", "/api/party-roles")).items;
+  }
+
+  async parties(on: "case" | "document", id: string): Promise<Party[]> {
+    return (await this.json<{ items: Party[] }>("GET", `/api/${on === "case" ? "cases" : "documents"}/${encodeURIComponent(id)}/parties`)).items;
+  }
+
+  addParty(on: "case" | "document", id: string, party: NewParty): Promise<Party> {
+    return this.json("POST", `/api/${on === "case" ? "cases" : "documents"}/${encodeURIComponent(id)}/parties`, party);
+  }
+
+  async removeParty(on: "case" | "document", id: string, partyId: string): Promise<void> {
+    await this.send("DELETE", `/api/${on === "case" ? "cases" : "documents"}/${encodeURIComponent(id)}/parties/${encodeURIComponent(partyId)}`);
+  }
+
+  // Tasks.
+
+  /** A page of tasks: `mine` what is assigned to me or my groups; not done unless `status` says otherwise. */
+  listTasks(options: { mine?: boolean; status?: TaskListStatus; cursor?: string; limit?: number } = {}): Promise<Page<Task>> {
+    return this.json("GET", `/api/tasks${queryString({ ...options, mine: options.mine === undefined ? undefined : String(options.mine) })}`);
+  }
+
+  /** The tasks on a case or a document (all statuses unless asked). */
+  recordTasks(on: "case" | "document", id: string, options: { status?: TaskListStatus; cursor?: string; limit?: number } = {}): Promise<Page<Task>> {
+    return this.json("GET", `/api/${on === "case" ? "cases" : "documents"}/${encodeURIComponent(id)}/tasks${queryString(options)}`);
+  }
+
+  getTask(id: string): Promise<TaskDetails> {
+    return this.entity("GET", `/api/tasks/${encodeURIComponent(id)}`);
+  }
+
+  createTask(input: NewTask): Promise<TaskDetails> {
+    return this.entity("POST", "/api/tasks", input);
+  }
+
+  updateTask(id: string, patch: TaskPatch, options: WriteOptions = {}): Promise<TaskDetails> {
+    return this.entity("PATCH", `/api/tasks/${encodeURIComponent(id)}`, patch, ifMatchHeader(options));
+  }
+
+  addTaskComment(id: string, body: string): Promise<TaskComment> {
+    return this.json("POST", `/api/tasks/${encodeURIComponent(id)}/comments`, { body });
+  }
+
+  /** The organisation's groups, to assign a task to one. */
+  async assignableGroups(): Promise<AssignableGroup[]> {
+    return (await this.json<{ items: AssignableGroup[] }>("GET", "/api/groups")).items;
+  }
+
+  // Notifications.
+
+  notifications(options: { unread?: boolean; cursor?: string; limit?: number } = {}): Promise<Page<Notification>> {
+    return this.json("GET", `/api/notifications${queryString({ ...options, unread: options.unread === undefined ? undefined : String(options.unread) })}`);
+  }
+
+  unreadNotifications(): Promise<UnreadNotifications> {
+    return this.json("GET", "/api/notifications/unread");
+  }
+
+  /** Marks mine read: all up to and including `upTo` (the newest shown), or the ones named. */
+  async markNotificationsRead(which: { upTo: string } | { ids: string[] }): Promise<number> {
+    return (await this.json<{ marked: number }>("POST", "/api/notifications/read", which)).marked;
+  }
+
+  following(caseId: string): Promise<Following> {
+    return this.json("GET", `/api/cases/${encodeURIComponent(caseId)}/following`);
+  }
+
+  follow(caseId: string): Promise<Following> {
+    return this.json("PUT", `/api/cases/${encodeURIComponent(caseId)}/following`);
+  }
+
+  unfollow(caseId: string): Promise<Following> {
+    return this.json("DELETE", `/api/cases/${encodeURIComponent(caseId)}/following`);
   }
 }
 

@@ -115,6 +115,22 @@ export const PROBLEM_MESSAGES = {
   invalid_csv: "problem.invalid_csv",
   invalid_import_row: "problem.invalid_import_row",
   empty_import: "problem.empty_import",
+  // Tasks
+  assignee_cannot_see: "problem.assignee_cannot_see",
+  deadline_before_start: "problem.deadline_before_start",
+  // Contacts and parties
+  cpr_access_required: "problem.cpr_access_required",
+  cpr_access_for_external: "problem.cpr_access_for_external",
+  no_cpr: "problem.no_cpr",
+  contact_field_not_for_kind: "problem.contact_field_not_for_kind",
+  unknown_contact: "problem.unknown_contact",
+  contact_merged: "problem.contact_merged",
+  merge_into_itself: "problem.merge_into_itself",
+  contact_kinds_differ: "problem.contact_kinds_differ",
+  unknown_party_role: "problem.unknown_party_role",
+  inactive_party_role: "problem.inactive_party_role",
+  party_role_not_applicable: "problem.party_role_not_applicable",
+  party_exists: "problem.party_exists",
   // How the add-in asked
   bad_request: CLIENT_FAULT,
   malformed_json: CLIENT_FAULT,

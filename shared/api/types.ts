@@ -46,3 +46,17 @@ export type {
   JournalPlanImported,
 } from "./schemas/admin.ts";
 export type { SignIn, SignedIn, WebSession, Invitation } from "./schemas/auth.ts";
+export type {
+  ContactKind,
+  ContactSummary,
+  Contact,
+  NewContact,
+  ContactPatch,
+  ContactMatch,
+  PostalAddress,
+  PartyRole,
+  Party,
+  NewParty,
+} from "./schemas/contacts.ts";
+export type { TaskStatus, TaskAssignee, Task, TaskComment, TaskDetails, NewTask, TaskPatch } from "./schemas/tasks.ts";
+export type { NotificationChange, Notification, UnreadNotifications, Following } from "./schemas/notifications.ts";

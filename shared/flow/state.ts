@@ -12,6 +12,8 @@ export interface MailInfo {
   from?: string;
   to: string[];
   cc: string[];
+  /** The display names the mail gives its addresses, by lower-case address (for "create contact"). */
+  names?: Record<string, string>;
   /** ISO date-time the mail was sent. */
   date?: string;
   subject?: string;

@@ -29,13 +29,16 @@ import { buildWorld, type World } from "../support/world.ts";
 // `benchArchive()` hands out a fresh copy each time, because a running service writes into its archive.
 
 /** Raise when the generated data changes, so a cached archive of the old shape is not reused. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface ArchiveSize {
   cases: number;
   documents: number;
+  /** Tasks on cases and documents, and notifications to the people who follow cases. */
+  tasks: number;
+  notifications: number;
 }
-export const BENCH_ARCHIVE_SIZE: ArchiveSize = { cases: 100_000, documents: 1_000_000 };
+export const BENCH_ARCHIVE_SIZE: ArchiveSize = { cases: 100_000, documents: 1_000_000, tasks: 200_000, notifications: 1_000_000 };
 
 /** The last moment of the archive: every case and document was created and changed before it. */
 export const ARCHIVE_NOW = Date.UTC(2026, 10, 30, 16, 0);
@@ -196,6 +199,8 @@ export interface BenchWorld extends World {
   accessGroupsByKind: Record<CaseKind["key"], string>;
   /** Narrows documents inside visible cases: alice is not in it. */
   confidentialGroup: string;
+  /** The groups tasks may be assigned to, by the kind of case they work on (alice is in PPR-teamet: pupil and special). */
+  groupsByKind: Record<CaseKind["key"], string>;
   typesByKey: Record<TypeKey, string>;
 }
 
@@ -221,6 +226,12 @@ export interface ArchiveFacts {
   criticalVisibleCases: number;
   closedVisibleCases: number;
   visibleFloating: number;
+  tasks: number;
+  notifications: number;
+  /** Tasks assigned to alice or her group that are not done, on records she sees; her notifications, and the unread among them. */
+  aliceOpenTasks: number;
+  aliceNotifications: number;
+  aliceUnread: number;
   /** The case alice sees with the most documents (for ?caseId=), and a typical one. */
   bigCase: { id: string; number: string; documents: number };
   typicalCase: { id: string; number: string; documents: number };
@@ -263,7 +274,11 @@ export async function schemaKey(): Promise<string> {
 
 /** Where an archive of this size, schema and generator is kept between runs. */
 export async function cacheDir(size: ArchiveSize = BENCH_ARCHIVE_SIZE): Promise<string> {
-  return path.join(os.tmpdir(), "ims-bench-archive", `${await schemaKey()}-g${GENERATOR_VERSION}-${size.cases}c-${size.documents}d`);
+  return path.join(
+    os.tmpdir(),
+    "ims-bench-archive",
+    `${await schemaKey()}-g${GENERATOR_VERSION}-${size.cases}c-${size.documents}d-${size.tasks}t-${size.notifications}n`,
+  );
 }
 
 /**
@@ -399,6 +414,15 @@ async function buildOrganisation(db: Executor, world: World): Promise<BenchWorld
       operations: operationsAg.id,
     },
     confidentialGroup: confidential.id,
+    groupsByKind: {
+      pupil: ppr.id,
+      special: ppr.id,
+      board: boardGroup,
+      personnel: hr.id,
+      finance: finance.id,
+      sfo: sfo.id,
+      operations: operations.id,
+    },
     typesByKey: { ...world.types, contract: contract.id, invoice: invoice.id, confidential: confidentialNote.id },
   };
 }
@@ -590,7 +614,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
   db.pragma("cache_size = -1048576");
   // CREATE INDEX sorts with helper threads.
   db.pragma("threads = 2");
-  const bulkTables = ["cases", "case_words", "recent_cases", "documents", "versions"];
+  const bulkTables = ["cases", "case_words", "recent_cases", "documents", "versions", "tasks", "notifications"];
   const indexes = db
     .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => "?").join(", ")})`)
     .all(...bulkTables) as Array<{ name: string; sql: string }>;
@@ -628,6 +652,9 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     closedVisibleCases: 0,
     visibleFloating: 0,
     versions: 0,
+    aliceOpenTasks: 0,
+    aliceNotifications: 0,
+    aliceUnread: 0,
   };
   db.transaction(() => {
     for (let i = 0; i < N; i++) {
@@ -746,6 +773,32 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
   })();
 
   phase(`${D.toLocaleString("en")} documents, ${facts.versions.toLocaleString("en")} versions`);
+  // The documents' cases by id order, for tasks and notifications that concern a document.
+  const docCaseById = new Int32Array(D);
+  for (let n = 0; n < D; n++) docCaseById[n] = docCase[order[n]];
+  const docVisibleToAlice = (n: number) => {
+    const c = docCaseById[n];
+    return c >= 0 && sees(c);
+  };
+  tasksAndNotifications(db, {
+    draw,
+    rng,
+    size,
+    world,
+    people,
+    alice,
+    staff,
+    kindOf,
+    created,
+    closedAt,
+    owner,
+    responsible,
+    docCaseById,
+    sees,
+    docVisibleToAlice,
+    facts,
+  });
+  phase(`${size.tasks.toLocaleString("en")} tasks, ${size.notifications.toLocaleString("en")} notifications`);
   for (const ix of indexes) db.exec(ix.sql);
   phase(`${indexes.length} indexes built`);
   // As the service does on opening (dialect.ts): statistics for the planner, sampled.
@@ -775,9 +828,143 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     criticalVisibleCases: facts.criticalVisibleCases,
     closedVisibleCases: facts.closedVisibleCases,
     visibleFloating: facts.visibleFloating,
+    tasks: size.tasks,
+    notifications: size.notifications,
+    aliceOpenTasks: facts.aliceOpenTasks,
+    aliceNotifications: facts.aliceNotifications,
+    aliceUnread: facts.aliceUnread,
     bigCase: { id: benchCaseId(big), number: caseNumber(big), documents: docCount[big] },
     typicalCase: { id: benchCaseId(typical), number: caseNumber(typical), documents: docCount[typical] },
   };
+}
+
+interface TaskLayout {
+  draw: () => number;
+  rng: Rng;
+  size: ArchiveSize;
+  world: BenchWorld;
+  people: BenchWorld["people"];
+  alice: number;
+  staff: Record<CaseKind["key"], number[]>;
+  kindOf: Uint8Array;
+  created: Float64Array;
+  closedAt: Float64Array;
+  owner: Uint8Array;
+  responsible: Int16Array;
+  docCaseById: Int32Array;
+  sees(i: number): boolean;
+  docVisibleToAlice(n: number): boolean;
+  facts: { aliceOpenTasks: number; aliceNotifications: number; aliceUnread: number };
+}
+
+const TASK_TITLES = [
+  "Udarbejdelse af indstillingsnotat",
+  "Kontrol af budgetplan",
+  "Godkendelse af afrapportering / milepælsplan",
+  "Ansøgning modtaget / 1. vurdering",
+  "Evaluering af projektafslutning",
+  "Husk optagelse – tjek dokumenter fra Optagelse.dk",
+  "Ring til forældre",
+  "Svar på henvendelse",
+];
+const CHANGES = ["document_added", "version_added", "case_closed", "case_reopened", "task_assigned", "comment_added", "party_added"] as const;
+
+/**
+ * Tasks on cases (eight in ten) and documents, assigned to a person of the case's team or its group, two in
+ * three done; and notifications to the cases' owners, responsible and team, newest last as a live archive
+ * writes them. Some of alice's notifications are on cases she no longer sees: the lists must skip them.
+ */
+function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void {
+  const { draw, rng, people, alice } = l;
+  const N = l.kindOf.length;
+  const D = l.docCaseById.length;
+  const aliceGroup = l.world.groupsByKind.pupil;
+  const insertTask = rowsInto(db, "tasks", [
+    ...["id", "title", "description", "case_id", "document_id", "assignee_type", "assignee_id", "start_date", "deadline", "status"],
+    ...["created_at", "created_by", "changed_at", "completed_at", "revision"],
+  ]);
+  db.transaction(() => {
+    for (let t = 0; t < l.size.tasks; t++) {
+      const onDocument = draw() < 0.2;
+      const n = onDocument ? Math.floor(draw() * D) : -1;
+      // A task on a floating document concerns no case: give it a case's team anyway, by a random case.
+      const c = onDocument ? (l.docCaseById[n] >= 0 ? l.docCaseById[n] : Math.floor(draw() * N)) : Math.floor(draw() * N);
+      const kind = CASE_KINDS[l.kindOf[c]].key;
+      const team = l.staff[kind];
+      const end = Number.isNaN(l.closedAt[c]) ? ARCHIVE_NOW : l.closedAt[c];
+      const at = l.created[c] + draw() * (end - l.created[c]);
+      const u = draw();
+      const assignee: [string | null, string | null] =
+        u < 0.1 ? [null, null] : u < 0.25 ? ["group", l.world.groupsByKind[kind]] : ["user", people[rng.one(team)].id];
+      const done = Number.isFinite(l.closedAt[c]) || draw() < 0.6;
+      const deadline = draw() < 0.85 ? iso(at + (draw() * 60 - 10) * 86400_000).slice(0, 10) : null;
+      const by = people[rng.one(team)].id;
+      insertTask.run(
+        idOf("7a5c0000", t),
+        rng.one(TASK_TITLES),
+        draw() < 0.5 ? "Se vedlagte og giv besked inden fristen." : "",
+        onDocument ? null : benchCaseId(c),
+        onDocument ? benchDocumentId(n) : null,
+        assignee[0],
+        assignee[1],
+        iso(at).slice(0, 10),
+        deadline,
+        done ? "done" : draw() < 0.7 ? "open" : "in_progress",
+        iso(at),
+        by,
+        iso(at),
+        done ? iso(Math.min(end, at + draw() * 20 * 86400_000)) : null,
+        done ? 1 : 0,
+      );
+      const forAlice = assignee[1] === people[alice].id || assignee[1] === aliceGroup;
+      const aliceSees = onDocument ? l.docVisibleToAlice(n) : l.sees(c);
+      if (forAlice && aliceSees && !done) l.facts.aliceOpenTasks++;
+    }
+    insertTask.flush();
+  })();
+
+  // Notifications in the order they were written: times drawn, then sorted.
+  const M = l.size.notifications;
+  const when = new Float64Array(M);
+  for (let k = 0; k < M; k++) when[k] = ARCHIVE_NOW - Math.pow(draw(), 2) * (ARCHIVE_NOW - ARCHIVE_START);
+  when.sort();
+  const insertNotification = rowsInto(db, "notifications", [
+    ...["id", "user_id", "change", "case_id", "document_id", "task_id", "detail", "actor_id", "at", "read_at"],
+  ]);
+  const BATCH = 100_000;
+  for (let start = 0; start < M; start += BATCH) {
+    db.transaction(() => {
+      for (let k = start; k < Math.min(start + BATCH, M); k++) {
+        // Most cases are changed where their people work; one in a hundred of alice's is on a case she cannot see.
+        const c = Math.floor(draw() * N);
+        const kind = CASE_KINDS[l.kindOf[c]].key;
+        const team = l.staff[kind];
+        const r = draw();
+        const recipient = r < 0.4 ? l.owner[c] : r < 0.6 && l.responsible[c] >= 0 ? l.responsible[c] : r < 0.61 ? alice : rng.one(team);
+        let actor = rng.one(team);
+        if (actor === recipient) actor = team[(team.indexOf(actor) + 1) % team.length];
+        const change = rng.one(CHANGES);
+        const unread = when[k] > ARCHIVE_NOW - 14 * 86400_000 ? draw() < 0.6 : draw() < 0.02;
+        insertNotification.run(
+          idOf("0f1c0000", k),
+          people[recipient].id,
+          change,
+          benchCaseId(c),
+          null,
+          null,
+          change === "version_added" ? "2.0" : change === "party_added" ? "Anna Jensen (Forælder)" : "",
+          people[actor].id,
+          iso(when[k]),
+          unread ? null : iso(Math.min(ARCHIVE_NOW, when[k] + 3600_000)),
+        );
+        if (recipient === alice && l.sees(c)) {
+          l.facts.aliceNotifications++;
+          if (unread) l.facts.aliceUnread++;
+        }
+      }
+      insertNotification.flush();
+    })();
+  }
 }
 
 /**

@@ -160,7 +160,7 @@ async function main() {
     rows.push(
       [
         "bench archive",
-        `${(f.cases / 1000).toFixed(0)}k cases, ${(f.documents / 1e6).toFixed(1)}M documents`,
+        `${(f.cases / 1000).toFixed(0)}k cases, ${(f.documents / 1e6).toFixed(1)}M documents, ${(f.tasks / 1000).toFixed(0)}k tasks, ${(f.notifications / 1e6).toFixed(1)}M notifications`,
         `${f.versions.toLocaleString("en")} versions; ${archive.generatedSeconds === null ? "cached" : `generated in ${archive.generatedSeconds.toFixed(1)} s`}; alice sees ${f.visibleCases.toLocaleString("en")} cases, ${f.mineCases.toLocaleString("en")} hers`,
       ],
       ...webRows(web),

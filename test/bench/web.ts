@@ -90,6 +90,11 @@ export async function measureEndpoints(svc: ChildService, archive: BenchArchive,
     [`documents: case with ${bigCase.documents.toLocaleString("en")}, 25`, `/api/documents?caseId=${bigCase.id}&limit=25`],
     [`documents: a case with ${typicalCase.documents}, 25`, `/api/documents?caseId=${typicalCase.id}&limit=25`],
     ["documents: my floating, 25 (inbox)", "/api/documents?floating=true&mine=true&limit=25"],
+    [`tasks: mine not done, 10 (dashboard; ${archive.facts.aliceOpenTasks.toLocaleString("en")} in all)`, "/api/tasks?mine=true&limit=10"],
+    ["tasks: mine not done, 25 (task list)", "/api/tasks?mine=true&limit=25"],
+    [`notifications: latest 10 (dashboard; ${archive.facts.aliceNotifications.toLocaleString("en")} in all)`, "/api/notifications?limit=10"],
+    [`notifications: unread count (top bar; ${archive.facts.aliceUnread.toLocaleString("en")} unread)`, "/api/notifications/unread"],
+    ["notifications: unread, 25 (notifications page)", "/api/notifications?unread=true&limit=25"],
   ];
   const out: Latency[] = [];
   for (const [label, path] of endpoints) out.push(await latency(svc, session, label, path, runs));
@@ -98,6 +103,9 @@ export async function measureEndpoints(svc: ChildService, archive: BenchArchive,
     ["partner who sees no case: latest documents 10", "/api/documents?limit=10"],
     ["partner who sees no case: my cases 10", "/api/cases?filter=mine&limit=10"],
     ["partner who sees no case: my floating 25 (inbox)", "/api/documents?floating=true&mine=true&limit=25"],
+    ["partner who sees no case: my tasks 10", "/api/tasks?mine=true&limit=10"],
+    ["partner who sees no case: notifications 10", "/api/notifications?limit=10"],
+    ["partner who sees no case: unread count", "/api/notifications/unread"],
   ]) {
     out.push(await latency(svc, partner, label, path, runs));
   }

@@ -31,7 +31,9 @@ describe("each person's dashboard layout (GET/PUT /api/me/dashboard)", () => {
   it("keeps one person's order and hidden panels, and nobody else's changes", async () => {
     const chosen = [
       { id: "criticalCases", visible: true },
+      { id: "notifications", visible: false },
       { id: "myCases", visible: true },
+      { id: "myTasks", visible: true },
       { id: "latestDocuments", visible: false },
     ];
     expect((await as(w.tokens.alice).put({ panels: chosen }).expect(200)).body.panels).to.deep.equal(chosen);
@@ -45,7 +47,9 @@ describe("each person's dashboard layout (GET/PUT /api/me/dashboard)", () => {
       .expect(200);
     expect(res.body.panels).to.deep.equal([
       { id: "latestDocuments", visible: false },
+      { id: "myTasks", visible: true },
       { id: "myCases", visible: true },
+      { id: "notifications", visible: true },
       { id: "criticalCases", visible: true },
     ]);
     expect(completeLayout(undefined).every((p) => p.visible)).to.equal(true);

@@ -14,6 +14,8 @@ const TUS_FILE = "Klage-fra-Hansen-tus.pdf";
 const MULTIPART_FILE = "Klage-fra-Hansen-multipart.txt";
 const SEARCH_WORD = "Hansenklagen";
 const IDEMPOTENCY_KEY = "idem-key-9f8e7d6c5b4a";
+// A CPR number looked up by query string (GET /api/contacts?cpr=…): never logged, not even at debug.
+const CPR = "0101904321";
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
 interface Session {
@@ -67,6 +69,11 @@ async function sessionAt(level: "info" | "debug"): Promise<Session> {
       await api().get(`/api/documents/${doc.id}/content`).auth(w.tokens.alice, bearer).buffer(true).parse(binary).expect(200);
     }
     await api().get(`/api/cases/suggest?q=${SEARCH_WORD}`).auth(w.tokens.alice, bearer).expect(200);
+    await api()
+      .get(`/api/contacts?limit=5&cpr=${CPR.slice(0, 6)}-${CPR.slice(6)}`)
+      .auth(w.tokens.alice, bearer)
+      .expect(200);
+    await api().get(`/api/contacts?CPR=${CPR}`).auth(w.tokens.alice, bearer).expect(200);
     await api().get("/api/me").set("Cookie", "session=cookie-secret-1234").auth("a-wrong-token-0123456789", bearer).expect(401);
     return { log: lines.join(""), adminToken: adminToken!, aliceToken: w.tokens.alice };
   } finally {
@@ -102,6 +109,7 @@ describe("the log", () => {
       const { log, adminToken, aliceToken } = level === "info" ? info : debug;
       expect(log).to.contain("a new API token was printed to standard output");
       for (const secret of [adminToken, aliceToken, "a-wrong-token-0123456789", "cookie-secret-1234", IDEMPOTENCY_KEY]) expect(log).to.not.contain(secret);
+      for (const cpr of [CPR, `${CPR.slice(0, 6)}-${CPR.slice(6)}`]) expect(log, "a CPR number in a query string").to.not.contain(cpr);
       expect(log.toLowerCase()).to.not.contain('"authorization"');
     });
   }

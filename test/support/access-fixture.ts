@@ -8,6 +8,8 @@ import { buildWorld, type World } from "./world.ts";
 // The scene the access matrix plays in: two cases in different access groups, documents filed, restricted
 // and floating, each with an attachment, a comment and references, and one finished resumable upload.
 // Every object carries words found nowhere else, so a response that mentions an object can be caught.
+// addCaseWork puts the case work on top: contacts as parties, a task on every case and document, and
+// followers, some of whom can no longer see what they follow.
 
 export type Person = "alice" | "carl" | "bob" | "erik" | "admin";
 export const PEOPLE: readonly Person[] = ["alice", "carl", "bob", "erik", "admin"];
@@ -24,7 +26,23 @@ export interface ObjectPlan {
   relations?: Partial<Record<Person, string>>;
 }
 
-export interface DocumentPlan extends ObjectPlan {
+/** The scene's task on a case or document; "office" is the Skolekontoret group (alice and carl). */
+export interface TaskPlan {
+  title: string;
+  /** The word of the title found nowhere else. */
+  marker: string;
+  assignee: Person | "office";
+}
+
+/** The people who have a task among theirs: its user, or its group's members. */
+export const holdersOf = (t: TaskPlan): Person[] => (t.assignee === "office" ? ["alice", "carl"] : [t.assignee]);
+
+/** A case or a document: an object with a task on it. */
+export interface RecordPlan extends ObjectPlan {
+  task: TaskPlan;
+}
+
+export interface DocumentPlan extends RecordPlan {
   /** Floating: in no case. */
   floating: boolean;
   title: string;
@@ -35,10 +53,12 @@ export interface DocumentPlan extends ObjectPlan {
 
 const documentPlan = (p: Omit<DocumentPlan, "markers">): DocumentPlan => ({
   ...p,
-  markers: [p.title, p.filename, p.attachment.title, p.attachment.filename, p.comment],
+  markers: [p.title, p.filename, p.attachment.title, p.attachment.filename, p.comment, p.task.marker],
 });
 
-export interface CasePlan extends ObjectPlan {
+const plannedTask = (marker: string, assignee: TaskPlan["assignee"]): TaskPlan => ({ title: `Opfølgning ${marker}`, marker, assignee });
+
+export interface CasePlan extends RecordPlan {
   title: string;
   /** A word of the title, for suggest. */
   searchWord: string;
@@ -52,7 +72,8 @@ export const CASES: Record<CaseKey, CasePlan> = {
     seenBy: ["alice", "carl", "admin"],
     title: "Elevsag Ravnsborg",
     searchWord: "Ravnsborg",
-    markers: ["Ravnsborg"],
+    task: plannedTask("Kalvehave", "office"),
+    markers: ["Ravnsborg", "Kalvehave"],
   },
   partners: {
     label: "the case shared with partners",
@@ -60,7 +81,8 @@ export const CASES: Record<CaseKey, CasePlan> = {
     seenBy: ["bob", "erik", "admin"],
     title: "Partnerprojekt Lindholm",
     searchWord: "Lindholm",
-    markers: ["Lindholm"],
+    task: plannedTask("Marstal", "erik"),
+    markers: ["Lindholm", "Marstal"],
   },
 };
 export const CASE_KEYS = Object.keys(CASES) as CaseKey[];
@@ -75,6 +97,7 @@ export const DOCUMENTS = {
     filename: "birkelund-brev.txt",
     attachment: { title: "Bilag Egeskov", filename: "egeskov-bilag.txt" },
     comment: "Kommentar Aaskov",
+    task: plannedTask("Bogense", "carl"),
   }),
   restricted: documentPlan({
     floating: false,
@@ -86,6 +109,8 @@ export const DOCUMENTS = {
     filename: "hornbaek-notat.eml",
     attachment: { title: "Bilag Gilleleje", filename: "gilleleje-bilag.txt" },
     comment: "Kommentar Holmegaard",
+    // Assigned to the office, whose carl cannot see the document.
+    task: plannedTask("Dragsholm", "office"),
   }),
   partner: documentPlan({
     floating: false,
@@ -96,6 +121,7 @@ export const DOCUMENTS = {
     filename: "tranekaer-aftale.txt",
     attachment: { title: "Bilag Vesterby", filename: "vesterby-bilag.txt" },
     comment: "Kommentar Stenhoej",
+    task: plannedTask("Faaborg", "bob"),
   }),
   floating: documentPlan({
     floating: true,
@@ -107,6 +133,7 @@ export const DOCUMENTS = {
     filename: "skovlunde-notat.txt",
     attachment: { title: "Bilag Moelleby", filename: "moelleby-bilag.txt" },
     comment: "Kommentar Lyngbakke",
+    task: plannedTask("Glamsbjerg", "alice"),
   }),
   floatingShared: documentPlan({
     floating: true,
@@ -117,6 +144,7 @@ export const DOCUMENTS = {
     filename: "fjordvang-udkast.txt",
     attachment: { title: "Bilag Kirkeby", filename: "kirkeby-bilag.txt" },
     comment: "Kommentar Bredvig",
+    task: plannedTask("Hadsund", "office"),
   }),
   bobsFloating: documentPlan({
     floating: true,
@@ -128,6 +156,7 @@ export const DOCUMENTS = {
     filename: "soendervang-kladde.txt",
     attachment: { title: "Bilag Nordstrand", filename: "nordstrand-bilag.txt" },
     comment: "Kommentar Rugaard",
+    task: plannedTask("Jelling", "admin"),
   }),
 };
 export type DocumentKey = keyof typeof DOCUMENTS;
@@ -161,6 +190,8 @@ export interface AccessScene {
   references: { schoolToRestricted: string; schoolToFloating: string; restrictedToSchool: string };
   /** alice's finished resumable upload. */
   upload: { id: string; size: number; filename: string; marker: string };
+  /** Contacts, parties, tasks and followers, once addCaseWork has put them in. */
+  caseWork?: CaseWork;
 }
 
 /** The restricted document is a mail, so mail lookups can be asked about it. */
@@ -373,7 +404,124 @@ export function relationOf(person: Person, o: ObjectPlan): string {
 
 /** Every marker of every scene object the person may not see; without a person, every marker there is. */
 export function hiddenMarkers(scene: AccessScene, person: Person | null): string[] {
-  const all = [...Object.values(scene.cases), ...Object.values(scene.documents)];
+  const contacts = scene.caseWork ? Object.values(CONTACTS) : [];
+  const all = [...Object.values(scene.cases), ...Object.values(scene.documents), ...contacts];
   const hidden = all.filter((o) => !person || !o.seenBy.includes(person)).flatMap((o) => o.markers);
   return person === "alice" ? hidden : [...hidden, scene.upload.marker];
+}
+
+// The case work: contacts and parties, tasks, followers.
+
+const STAFF: readonly Person[] = ["alice", "carl", "bob", "admin"];
+
+export interface ContactPlan {
+  label: string;
+  name: string;
+  email: string;
+  /** Staff see every contact; an external partner those on cases and documents shared with him. */
+  seenBy: readonly Person[];
+  markers: string[];
+}
+
+export type ContactKey = "everywhere" | "schoolOnly" | "newcomer";
+export const CONTACTS: Record<ContactKey, ContactPlan> = {
+  everywhere: {
+    label: "the contact who is party to every case and document",
+    name: "Sofie Allested",
+    email: "sofie@allested.example.dk",
+    seenBy: PEOPLE,
+    markers: [],
+  },
+  schoolOnly: {
+    label: "the contact who is party only to alice's case",
+    name: "Holger Hjortlund",
+    email: "holger@hjortlund.example.dk",
+    seenBy: STAFF,
+    markers: ["Hjortlund"],
+  },
+  // Added to and removed from records by the matrix; whoever sees a record may be told of it, so no marker.
+  newcomer: { label: "a contact who is party to nothing", name: "Nanna Nyholt", email: "nanna@nyholt.example.dk", seenBy: STAFF, markers: [] },
+};
+
+export interface CaseWork {
+  contacts: Record<ContactKey, string>;
+  /** The Skolekontoret group (alice and carl). */
+  officeGroup: string;
+  /** The scene's task on each case and document, by the record's id. */
+  taskOn: Record<string, string>;
+  /** The everywhere contact's party on each case and document, by the record's id. */
+  partyOn: Record<string, string>;
+  /** Follow choices made while the follower could see the case, and kept after their access changed. */
+  staleFollowers: ReadonlyArray<{ person: Person; case: CaseKey }>;
+}
+
+/** Who follows which case besides its owner, having chosen to through the API (they may see it). */
+const FOLLOWERS: ReadonlyArray<{ person: Person; case: CaseKey }> = [
+  { person: "carl", case: "school" },
+  { person: "erik", case: "partners" },
+  { person: "admin", case: "school" },
+  { person: "admin", case: "partners" },
+];
+
+/** Followers who may not see the case they follow: they chose to while they could, then their access changed. */
+const STALE_FOLLOWERS: ReadonlyArray<{ person: Person; case: CaseKey }> = [
+  { person: "bob", case: "school" },
+  { person: "erik", case: "school" },
+  { person: "carl", case: "partners" },
+];
+
+/**
+ * Puts the case work into the scene: the contacts (everywhere is party to every case and document,
+ * schoolOnly to alice's case only, newcomer to nothing), a task on every case and document made by its
+ * owner for the plan's assignee, and followers, the stale ones first so every later change reaches them.
+ */
+export async function addCaseWork(scene: AccessScene): Promise<CaseWork> {
+  const url = scene.svc.url;
+  const db = scene.svc.ctx.db;
+  const as = (p: Person) => ({
+    post: (path: string, body: object) => request(url).post(path).auth(scene.tokens[p], { type: "bearer" }).send(body),
+    put: (path: string) => request(url).put(path).auth(scene.tokens[p], { type: "bearer" }),
+  });
+  const created = async (res: request.Response) => {
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.id as string;
+  };
+
+  // Stale follow choices are written as the follow endpoint wrote them while the followers still had access.
+  const now = new Date().toISOString();
+  await db
+    .insertInto("case_followers")
+    .values(STALE_FOLLOWERS.map((f) => ({ case_id: scene.cases[f.case].id, user_id: scene.userIds[f.person], following: 1, changed_at: now })))
+    .execute();
+  for (const f of FOLLOWERS) {
+    const res = await as(f.person).put(`/api/cases/${scene.cases[f.case].id}/following`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  }
+
+  const contacts = {} as Record<ContactKey, string>;
+  for (const key of Object.keys(CONTACTS) as ContactKey[]) {
+    const c = CONTACTS[key];
+    contacts[key] = await created(await as("admin").post("/api/contacts", { kind: "person", name: c.name, emails: [c.email] }));
+  }
+  const partyOn: Record<string, string> = {};
+  for (const key of CASE_KEYS) {
+    const c = scene.cases[key];
+    partyOn[c.id] = await created(await as(c.owner).post(`/api/cases/${c.id}/parties`, { contactId: contacts.everywhere, roleId: "role-part" }));
+  }
+  for (const key of DOCUMENT_KEYS) {
+    const d = scene.documents[key];
+    partyOn[d.id] = await created(await as(d.owner).post(`/api/documents/${d.id}/parties`, { contactId: contacts.everywhere, roleId: "role-part" }));
+  }
+  await created(await as("alice").post(`/api/cases/${scene.cases.school.id}/parties`, { contactId: contacts.schoolOnly, roleId: "role-foraelder" }));
+
+  const office = await db.selectFrom("groups").select("id").where("name", "=", "Skolekontoret").executeTakeFirstOrThrow();
+  const assignee = (t: TaskPlan) => (t.assignee === "office" ? { type: "group", id: office.id } : { type: "user", id: scene.userIds[t.assignee] });
+  const taskOn: Record<string, string> = {};
+  for (const o of [...Object.values(scene.cases), ...Object.values(scene.documents)]) {
+    const on = o.kind === "case" ? { caseId: o.id } : { documentId: o.id };
+    taskOn[o.id] = await created(await as(o.owner).post("/api/tasks", { ...on, title: o.task.title, assignee: assignee(o.task) }));
+  }
+
+  scene.caseWork = { contacts, officeGroup: office.id, taskOn, partyOn, staleFollowers: STALE_FOLLOWERS };
+  return scene.caseWork;
 }

@@ -170,6 +170,10 @@ describe("the cases in Chromium: the list, a new case, the case page", function 
     expect(await detail(page, "journal")).to.equal("17.01 Elever");
     expect(await detail(page, "metadata.elevnummer")).to.equal("E-2020");
     expect(await page.evaluate(() => sessionStorage.getItem("imsCase.draft.case-new"))).to.equal(null);
+    // The dialog let go of the page it opened: nothing stays hidden from screen readers, and axe finds nothing.
+    await page.getByRole("heading", { name: "Kurt Jensen" }).waitFor();
+    expect(await page.locator("body > [aria-hidden='true']:not([data-tabster-dummy])").count()).to.equal(0);
+    expect(await axeViolations(page)).to.deep.equal([]);
   });
 
   it("the case page shows its information, custom fields by their labels, documents and history; in English too", async () => {

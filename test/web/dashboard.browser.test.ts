@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import request from "supertest";
+import { DASHBOARD_PANELS } from "../../shared/api/schemas/dashboard.ts";
 import { launchChromium, screenshot } from "../support/browser.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, watchCsp } from "../support/web.ts";
@@ -63,7 +64,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await panel.locator(`[data-case-id="${critical.id}"]`).waitFor();
     expect(await panel.getByRole("heading").innerText()).to.equal("Kritiske sager (1)");
     expect(await panel.locator("tbody tr").count()).to.equal(1);
-    expect(await panelOrder(page)).to.deep.equal(["my-cases", "latest-documents", "critical-cases"]);
+    expect(await panelOrder(page)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases"]);
     expect(await axeViolations(page)).to.deep.equal([]);
     await screenshot(page, "web-dashboard-1-critical-cases");
     await panel.getByRole("link", { name: "Vis alle: Kritiske sager" }).click();
@@ -79,14 +80,16 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     const panel = page.getByTestId("customise-panel");
     await panel.waitFor();
     expect(await axeViolations(page)).to.deep.equal([]);
-    // Critical cases to the top: focus its "move up" button and press Enter twice.
+    // Critical cases (the last of five) to the top: focus its "move up" button and press Enter four times.
     const up = panel.getByRole("button", { name: "Flyt Kritiske sager op" });
-    await up.focus();
-    await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="panels"] > section')[1]?.getAttribute("data-testid") === "critical-cases");
-    await up.focus();
-    await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelector('[data-testid="panels"] > section')?.getAttribute("data-testid") === "critical-cases");
+    for (const place of [3, 2, 1, 0]) {
+      await up.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(
+        (at) => document.querySelectorAll('[data-testid="panels"] > section')[at]?.getAttribute("data-testid") === "critical-cases",
+        place,
+      );
+    }
     // Latest documents hidden: the checkbox toggled with Space.
     await panel.getByRole("checkbox", { name: "Vis Seneste dokumenter" }).focus();
     await page.keyboard.press("Space");
@@ -96,19 +99,21 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await customise.focus();
     await page.keyboard.press("Enter");
     await panel.waitFor({ state: "detached" });
-    expect(await panelOrder(page)).to.deep.equal(["critical-cases", "my-cases"]);
+    expect(await panelOrder(page)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications"]);
 
     const saved = await request(svc.url).get("/api/me/dashboard").auth(w.tokens.alice, { type: "bearer" }).expect(200);
     expect(saved.body.panels).to.deep.equal([
       { id: "criticalCases", visible: true },
+      { id: "myTasks", visible: true },
       { id: "myCases", visible: true },
       { id: "latestDocuments", visible: false },
+      { id: "notifications", visible: true },
     ]);
     const elsewhere = await browser.newContext({ locale: "da-DK" });
     try {
       const again = await openSignedIn(elsewhere, svc.url, "alice@skole.dk");
       await again.getByTestId("critical-cases").locator("tbody tr").waitFor();
-      expect(await panelOrder(again)).to.deep.equal(["critical-cases", "my-cases"]);
+      expect(await panelOrder(again)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications"]);
     } finally {
       await elsewhere.close();
     }
@@ -116,7 +121,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     try {
       const carl = await openSignedIn(carlsBrowser, svc.url, "carl@skole.dk");
       await carl.getByTestId("latest-documents").waitFor();
-      expect(await panelOrder(carl)).to.deep.equal(["my-cases", "latest-documents", "critical-cases"]);
+      expect(await panelOrder(carl)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases"]);
     } finally {
       await carlsBrowser.close();
     }
@@ -126,7 +131,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await request(svc.url)
       .put("/api/me/dashboard")
       .auth(w.tokens.carl, { type: "bearer" })
-      .send({ panels: ["myCases", "latestDocuments", "criticalCases"].map((id) => ({ id, visible: false })) })
+      .send({ panels: DASHBOARD_PANELS.map((id) => ({ id, visible: false })) })
       .expect(200);
     const page = await context.newPage();
     await page.goto(`${svc.url}/log-ind`);
@@ -148,7 +153,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
       const page = await openSignedIn(context, svc.url, "alice@skole.dk");
       await page.getByTestId("my-cases").locator("tbody tr").first().waitFor();
       expect(await noSidewaysScroll(page)).to.equal(true);
-      for (const link of ["SAGER", "DOKUMENTER"])
+      for (const link of ["SAGER", "DOKUMENTER", "PARTER", "OPGAVER", "NOTIFIKATIONER"])
         expect(await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).isVisible()).to.equal(true);
       expect(await page.getByTestId("user-menu").isVisible()).to.equal(true);
       expect(await axeViolations(page)).to.deep.equal([]);

@@ -698,6 +698,11 @@ describe("the document page in Chromium, served by the real service", function (
     await screenshot(page, "web-documents-17-delete");
     await dialog.getByRole("button", { name: "Slet dokumentet" }).click();
     await page.waitForURL(`${svc.url}/sager/${kase.number}`);
+    // The dialog let go of the case page it left for: nothing stays hidden from screen readers.
+    await page.getByTestId("case-page").waitFor();
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.locator("body > [aria-hidden='true']:not([data-tabster-dummy])").count()).to.equal(0);
+    expect((await axe(page)).join("\n")).to.equal("");
     await request(svc.url).get(`/api/documents/${doomed.id}`).auth(ADMIN_TOKEN, { type: "bearer" }).expect(404);
     const trail = await svc.ctx.db
       .selectFrom("audit_events")

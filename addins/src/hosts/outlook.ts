@@ -80,6 +80,9 @@ export function outlookAdapter(): HostAdapter {
           from: mail.from?.emailAddress,
           to: (mail.to ?? []).map((r) => r.emailAddress),
           cc: (mail.cc ?? []).map((r) => r.emailAddress),
+          names: Object.fromEntries(
+            [mail.from, ...(mail.to ?? []), ...(mail.cc ?? [])].flatMap((r) => (r?.displayName ? [[r.emailAddress.toLowerCase(), r.displayName]] : [])),
+          ),
           date: mail.dateTimeCreated ? new Date(mail.dateTimeCreated).toISOString() : undefined,
           subject,
           conversationId: mail.conversationId || undefined,

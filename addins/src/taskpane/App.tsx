@@ -4,6 +4,8 @@ import { caseLabel, type AccessGroup, type ImsClient, type Message } from "../..
 import type { ConnectionSettings, HostAdapter } from "../hosts/adapter.ts";
 import { CaseStep } from "./components/CaseStep.tsx";
 import { MetadataStep } from "./components/MetadataStep.tsx";
+import { PartyProposals } from "./components/PartyProposals.tsx";
+import { mailPartiesOf } from "../../../shared/flow/parties.ts";
 import { ProblemBar } from "./components/ProblemBar.tsx";
 import { DoneStep, SavingStep } from "./components/ProgressStep.tsx";
 import { SettingsScreen } from "./components/SettingsScreen.tsx";
@@ -178,6 +180,13 @@ function Flow({ adapter, client, serviceUrl, onSignedOut }: { adapter: HostAdapt
               webView={adapter.webView}
             />
           }
+        />
+      )}
+      {state.step === "done" && state.result && state.capture.mail && !state.asNewVersion && (
+        <PartyProposals
+          key={state.result.document.id}
+          client={client}
+          source={{ documentId: state.result.document.id, caseId: state.result.document.case?.id ?? null, mail: mailPartiesOf(state.capture.mail) }}
         />
       )}
       {state.failure && state.step === "case" && <ProblemBar message={state.failure} testId="failure" />}

@@ -1,4 +1,5 @@
 import { addressesIn, messageIdsIn, safeFilename, type Capture, type CapturedAttachment, type SaveSources } from "../../../shared/index.ts";
+import { displayNamesIn } from "../../../shared/flow/parties.ts";
 import { CaptureError, errorText, isQuotaMessage, QuotaError } from "../errors.ts";
 import type { AddOnEvent } from "../event.ts";
 import type { GmailOrigin } from "../flow.ts";
@@ -67,6 +68,7 @@ export const gmailPort: MailPort = {
           from: addressesIn(message.getFrom() ?? "")[0],
           to: addressesIn(message.getTo() ?? ""),
           cc: addressesIn(message.getCc() ?? ""),
+          names: displayNamesIn(message.getFrom() ?? "", message.getTo() ?? "", message.getCc() ?? ""),
           date: message.getDate()?.toISOString(),
           subject,
           // Gmail's thread id, as the hint Outlook's conversation id is; prefixed so the two never meet.

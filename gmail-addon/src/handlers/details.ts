@@ -8,6 +8,7 @@ import { problemCard } from "../views/problem-card.ts";
 import { replaceCard } from "../views/responses.ts";
 import { resultCard } from "../views/result-card.ts";
 import { applyDetailsForm, detailsFormOf } from "./form.ts";
+import { PROPOSE_WITHIN_MS, proposalsFor } from "./parties.ts";
 import { canRetry, failureOf } from "./problems.ts";
 import type { Services } from "./services.ts";
 import { expired, turnOf, type Turn } from "./turn.ts";
@@ -24,6 +25,7 @@ export async function detailsChanged(s: Services, e: AddOnEvent) {
 /** Saves with the shared flow: slices through the resumable upload, then the document, retried safely. */
 async function saveFlow(s: Services, e: AddOnEvent, turn: Turn, flow: AddOnFlow) {
   const describe = (err: unknown) => failureOf(err, () => s.userEmail());
+  const started = s.now().getTime();
   let next: typeof flow.state;
   try {
     const sources = flow.origin.host === "gmail" ? s.mail.sources(e, flow.origin, flow.state.capture) : s.files.sources(flow.origin, flow.state.capture);
@@ -31,7 +33,9 @@ async function saveFlow(s: Services, e: AddOnEvent, turn: Turn, flow: AddOnFlow)
   } catch (err) {
     next = { ...flow.state, step: "metadata", progress: null, failure: describe(err) };
   }
-  const after = { ...flow, state: next };
+  let after: AddOnFlow = { ...flow, state: next, parties: null };
+  // The mail is saved; its parties are proposed on the same card unless the save used up most of the action's time.
+  if (next.step === "done" && s.now().getTime() - started < PROPOSE_WITHIN_MS) after = { ...after, parties: await proposalsFor(s.client(), after) };
   s.flows.save(turn.flowId, after);
   if (next.step === "done") return replaceCard(resultCard(after, turn.view));
   if (next.failure) {

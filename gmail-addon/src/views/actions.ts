@@ -13,6 +13,10 @@ export const ACTIONS = {
   reopen: "onReopen",
   requestFileScope: "onRequestFileScope",
   signIn: "onSignIn",
+  showParties: "onShowParties",
+  addParties: "onAddParties",
+  createContact: "onCreateContact",
+  skipParties: "onSkipParties",
 } as const;
 
 export type ActionName = (typeof ACTIONS)[keyof typeof ACTIONS];

@@ -1,6 +1,7 @@
 import type { AddOnFlow } from "../flow.ts";
 import { ACTIONS } from "./actions.ts";
 import { button, escapeHtml, flowAction, header, linkButton, paragraph, webViewLink, type ViewContext } from "./common.ts";
+import { partiesSections } from "./parties.ts";
 
 /** After saving: the case and the document, what was attached, and "save another". */
 export function resultCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Card_Service.Card {
@@ -21,9 +22,10 @@ export function resultCard(flow: AddOnFlow, v: ViewContext): GoogleAppsScript.Ca
   const open = webViewLink(v, { caseNumber: doc.case?.number, documentId: doc.id });
   if (open) buttons.addButton(linkButton(v.t("save.open"), open));
   section.addWidget(buttons);
-  return CardService.newCardBuilder()
+  const card = CardService.newCardBuilder()
     .setName("done")
     .setHeader(header(v.t("app.title"), flow.state.capture.title))
-    .addSection(section)
-    .build();
+    .addSection(section);
+  for (const parties of partiesSections(flow, v)) card.addSection(parties);
+  return card.build();
 }

@@ -20,6 +20,8 @@ const STAFF_WORK = {
   addReference: "add references",
   removeReference: "remove references",
   listPeople: "list the organisation's people",
+  editContacts: "create, change or merge contacts",
+  changeParties: "add or remove parties",
 } as const;
 export type StaffWork = keyof typeof STAFF_WORK;
 
@@ -99,4 +101,53 @@ export function requireAdmin(actor: Actor): void {
 /** Deleting a document is for administrators only; everyone else asks one (the deletion is audited with a reason). */
 export function requireMayDelete(actor: Actor): void {
   if (!isAdmin(actor)) throw new Problem(403, "admin_only", "Only administrators may delete documents.");
+}
+
+// Tasks (opgaver): seen with the case or document they concern (tasks.repository.ts); these say who may change them.
+
+/** Tasks are staff work to hand out: external partners cannot create them, nor add them to a closed case. */
+export function requireMayCreateTask(actor: Actor, c: Pick<CaseRow, "status" | "number"> | null, on: "case" | "document"): void {
+  if (actor.role === "external") throw forbidden("External partners cannot create tasks.");
+  if (c) requireCaseOpen(actor, c, on === "case" ? "changeCase" : "changeDocument");
+}
+
+/**
+ * Staff change anything about a task they see; an external partner only moves the status of a task assigned
+ * to them (or their group). In a closed case only the status may still change, so left-over work can be finished.
+ */
+export function requireMayChangeTask(actor: Actor, isAssignee: boolean, fields: readonly string[], c: Pick<CaseRow, "status" | "number"> | null): void {
+  const statusOnly = fields.every((f) => f === "status");
+  if (actor.role === "external" && !isAssignee) throw forbidden("External partners can only change tasks assigned to them.");
+  if (actor.role === "external" && !statusOnly) throw forbidden("External partners can only change the status of a task assigned to them.");
+  if (c && !statusOnly) requireCaseOpen(actor, c, "changeCase");
+}
+
+/** Comments on a task are open to everyone who sees it, in a closed case too, as on documents. */
+export function requireMayCommentOnTask(_actor: Actor): void {}
+
+/** The list of every task one may see is staff's; external partners list the tasks assigned to them (mine). */
+export function requireMayListAllTasks(actor: Actor): void {
+  if (actor.role === "external") throw forbidden("External partners can list only the tasks assigned to them (mine=true).");
+}
+
+/** Contacts are shared reference data kept by staff: creating, changing and merging them is staff work. */
+export function requireMayEditContacts(actor: Actor): void {
+  requireStaff(actor, "editContacts");
+}
+
+/** A full CPR number is shown to administrators and to the caseworkers an administrator allowed (users.cpr_access). */
+export const mayRevealCpr = (actor: Actor, cprAccess: boolean): boolean => isAdmin(actor) || (actor.role === "caseworker" && cprAccess);
+
+export function requireMayRevealCpr(actor: Actor, cprAccess: boolean): void {
+  if (mayRevealCpr(actor, cprAccess)) return;
+  throw new Problem(403, "cpr_access_required", "Only administrators and caseworkers allowed to see CPR numbers may reveal one.");
+}
+
+/**
+ * Whether the actor may add or remove parties on a visible case or document: staff only, and like any other
+ * change not while the case is closed. `c` is the case (or the document's case; null for a floating document).
+ */
+export function requireMayChangeParties(actor: Actor, c: Pick<CaseRow, "status" | "number"> | null, on: "case" | "document"): void {
+  requireStaff(actor, "changeParties");
+  if (c) requireCaseOpen(actor, c, on === "case" ? "changeCase" : "changeDocument");
 }

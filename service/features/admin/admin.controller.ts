@@ -3,6 +3,7 @@ import type { AnyRoute } from "../../http/route.ts";
 import { accessGroupRoutes } from "./access-groups.admin.ts";
 import { documentTypeRoutes } from "./document-types.admin.ts";
 import { journalPlanRoutes } from "./journal-plan.admin.ts";
+import { partyRoleRoutes } from "./party-roles.admin.ts";
 import { retentionRuleRoutes } from "./retention-rules.admin.ts";
 import { templateRoutes } from "./templates.admin.ts";
 import { userRoutes } from "./users.admin.ts";
@@ -19,5 +20,6 @@ export function adminRoutes(ctx: AppContext): AnyRoute[] {
     ...documentTypeRoutes(ctx),
     ...templateRoutes(ctx),
     ...journalPlanRoutes(ctx),
+    ...partyRoleRoutes(ctx),
   ];
 }

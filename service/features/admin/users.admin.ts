@@ -37,12 +37,13 @@ import {
 import { IdParams } from "../../../shared/api/schemas/common.ts";
 import type { UserDetails as UserDetailsView } from "../../../shared/api/types.ts";
 import { conflict, notFound, refused, unknownReference as unknownRef } from "./responses.ts";
+import { requireCprAccessAllowed, setCprAccess } from "../contacts/cpr-access.ts";
 
 /** A user with the groups they are in and the access groups that gives them. */
 export async function userDetails(db: Executor, id: string): Promise<UserDetailsView> {
   const user = await requireUser(db, id);
   const [groups, accessGroups] = await Promise.all([groupsOfUser(db, id), accessGroupsOf(db, id).then((ids) => accessGroupNames(db, ids))]);
-  return { ...toUserView(user), groups, accessGroups };
+  return { ...toUserView(user), groups, accessGroups, cprAccess: user.cpr_access === 1 };
 }
 
 /** Users and their API tokens, and groups. Admins only. */
@@ -91,13 +92,22 @@ export function userRoutes(ctx: AppContext) {
       method: "patch",
       path: "/api/admin/users/:id",
       tag: "admin",
-      summary: "Change a user's name, role or active flag; a deactivated user is refused from the next request",
+      summary: "Change a user's name, role or active flag, or whether a caseworker may reveal CPR numbers; a deactivated user is refused from the next request",
       auth: "admin",
       params: IdParams,
       body: UserPatch,
-      responses: { 200: { description: "The user", schema: UserDetails }, ...refused, ...notFound, 409: { description: "The last active administrator" } },
+      responses: {
+        200: { description: "The user", schema: UserDetails },
+        ...refused,
+        ...notFound,
+        409: { description: "The last active administrator" },
+        422: { description: "An external partner cannot be allowed to see CPR numbers (`cpr_access_for_external`)" },
+      },
       async handle({ actor, params, body }) {
-        await updateUser(db, actor, params.id, body);
+        const { cprAccess, ...rest } = body;
+        if (cprAccess !== undefined) requireCprAccessAllowed(rest.role ?? (await requireUser(db, params.id)).role, cprAccess);
+        if (Object.keys(rest).length) await updateUser(db, actor, params.id, rest);
+        if (cprAccess !== undefined) await setCprAccess(db, actor, params.id, cprAccess);
         return userDetails(db, params.id);
       },
     }),

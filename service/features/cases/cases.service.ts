@@ -15,6 +15,7 @@ import { metadataSchema } from "../templates/metadata-fields.ts";
 import { getTemplate, requireActiveTemplate } from "../templates/templates.service.ts";
 import { findActiveUser, usersByIds } from "../users/users.service.ts";
 import * as repo from "./cases.repository.ts";
+import { notify } from "../notifications/notify.ts";
 import type { CaseRow, CaseTable } from "./cases.table.ts";
 
 /** A case as the API sends it: the shape every client reads (shared/api/types.ts). */
@@ -210,6 +211,7 @@ export async function setCaseStatus(db: Db, actor: Actor, id: string, status: "a
     const stamp = { status, end_date: end, changed_at: new Date().toISOString(), changed_by: actor.userId };
     const changed = await writeCase(trx, c, ifMatch, stamp);
     const recomputed = await reapplyRetention(trx, actor, { caseId: id });
+    await notify(trx, { actor, change: status === "closed" ? "case_closed" : "case_reopened", caseId: id });
     await recordAudit(trx, {
       actor,
       action: status === "closed" ? "case.close" : "case.reopen",

@@ -19,6 +19,7 @@ import { getTemplate } from "../templates/templates.service.ts";
 import { computeDisposal } from "./disposal.ts";
 import { filingsOf, isPartContent, registerMail, type RecognisedMail } from "../mail/mail.service.ts";
 import * as repo from "./documents.repository.ts";
+import { notify } from "../notifications/notify.ts";
 import type { DocumentRow, DocumentTable, VersionRow } from "./documents.table.ts";
 
 /** Content that has already been streamed into the blob store, with what the client called it. */
@@ -149,9 +150,10 @@ export async function saveDocument(
     const id = randomUUID();
     const first = versionRow(id, id, 1, 0, content, actor, at, input.comment ?? "");
     const final = input.status === "final" ? finalVersion(first, actor, at) : null;
+    const title = (input.title && cleanTitle(input.title)) || titleOf(content.filename);
     await repo.insertDocument(trx, {
       id,
-      title: (input.title && cleanTitle(input.title)) || titleOf(content.filename),
+      title,
       status: final ? "final" : "draft",
       document_type_id: type.id,
       category: type.category,
@@ -190,6 +192,7 @@ export async function saveDocument(
       await trx.insertInto("idempotency_keys").values({ user_id: actor.userId, key: idempotencyKey, document_id: id, created_at: at }).execute();
     }
     if (c) await markCaseUsed(trx, actor, c.id);
+    if (c) await notify(trx, { actor, change: "document_added", caseId: c.id, documentId: id, detail: title });
     await recordAudit(trx, {
       actor,
       action: "document.create",
@@ -348,6 +351,7 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
     const at = new Date().toISOString();
     const changes: Array<{ field: string; from: string | null; to: string | null }> = [];
     const set: Updateable<DocumentTable> = {};
+    let finalLabel: string | null = null;
     if (patch.title !== undefined && patch.title !== doc.title) {
       changes.push({ field: "title", from: doc.title, to: patch.title });
       set.title = patch.title;
@@ -379,12 +383,15 @@ export async function updateDocument(db: Db, actor: Actor, id: string, patch: Do
         const final = finalVersion(current, actor, at);
         await repo.insertVersion(trx, final);
         set.current_version_id = final.id;
+        finalLabel = versionLabel(final);
       }
     }
     // Nothing to change changes nothing, the revision included: the ETag stays.
     if (!changes.length) return;
     await writeDocument(trx, doc, ifMatch, { ...set, changed_at: at, changed_by: actor.userId });
     await repo.addHistory(trx, id, actor.userId, at, changes);
+    // Marking final makes a new major version (2.0): those who follow the case hear of it as of any new version.
+    if (c && finalLabel) await notify(trx, { actor, change: "version_added", caseId: c.id, documentId: id, detail: finalLabel });
     await recordAudit(trx, { actor, action: "document.update", objectType: "document", objectId: id, details: { changes } });
   });
 }
@@ -407,6 +414,7 @@ export async function fileDocument(db: Db, actor: Actor, id: string, caseId: str
     if (disposal !== doc.disposal_date) changes.push({ field: "disposalDate", from: doc.disposal_date, to: disposal } as never);
     await repo.addHistory(trx, id, actor.userId, at, changes);
     await markCaseUsed(trx, actor, c.id);
+    await notify(trx, { actor, change: "document_added", caseId: c.id, documentId: id, detail: doc.title });
     await recordAudit(trx, { actor, action: "document.file", objectType: "document", objectId: id, details: { caseId: c.id, caseNumber: c.number } });
   });
 }

@@ -6,6 +6,7 @@ import type { Actor } from "../access/actor.ts";
 import { requireMayComment, requireMayReference } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { caseOf } from "./documents.service.ts";
+import { excerpt, notify } from "../notifications/notify.ts";
 
 /** Comments on a document anyone who sees it may make (see `requireMayComment`). */
 export async function addComment(db: Db, actor: Actor, id: string, body: string) {
@@ -14,6 +15,7 @@ export async function addComment(db: Db, actor: Actor, id: string, body: string)
     requireMayComment(actor, doc);
     const row = { id: crypto.randomUUID(), document_id: doc.id, author_id: actor.userId, body, created_at: new Date().toISOString() };
     await trx.insertInto("comments").values(row).execute();
+    if (doc.case_id) await notify(trx, { actor, change: "comment_added", caseId: doc.case_id, documentId: doc.id, detail: excerpt(body) });
     await recordAudit(trx, { actor, action: "comment.create", objectType: "document", objectId: doc.id, details: { commentId: row.id } });
     return { id: row.id, body, authorId: actor.userId, createdAt: row.created_at };
   });

@@ -6,6 +6,7 @@ import type { Actor } from "../access/actor.ts";
 import { requireDocumentEditor } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import * as repo from "./documents.repository.ts";
+import { notify } from "../notifications/notify.ts";
 import { caseOf, insertAttachment, requireFreshEtag, versionLabel, versionRow, writeDocument, type IncomingContent } from "./documents.service.ts";
 import type { VersionRow } from "./documents.table.ts";
 
@@ -43,6 +44,7 @@ export async function addVersion(
     const at = new Date().toISOString();
     const v = await insertNextVersion(trx, doc.id, doc.id, content, actor, at, comment);
     await writeDocument(trx, doc, ifMatch, { current_version_id: v.id, changed_at: at, changed_by: actor.userId });
+    if (doc.case_id) await notify(trx, { actor, change: "version_added", caseId: doc.case_id, documentId: doc.id, detail: versionLabel(v) });
     await recordAudit(trx, {
       actor,
       action: "version.create",

@@ -16,7 +16,7 @@ export type { UserRow };
 export const toUserView = (u: UserRow): User => ({ id: u.id, email: u.email, name: u.name, role: u.role, active: u.active === 1, createdAt: u.created_at });
 
 export async function createUser(db: Executor, actor: Actor | null, u: { email: string; name: string; role: Role }): Promise<UserRow> {
-  const row = { id: randomUUID(), email: u.email.toLowerCase(), name: u.name, role: u.role, active: 1, created_at: new Date().toISOString() };
+  const row = { id: randomUUID(), email: u.email.toLowerCase(), name: u.name, role: u.role, active: 1, cpr_access: 0, created_at: new Date().toISOString() };
   await users.insertUser(db, row).catch((e) => uniqueViolation(e, `A user with email ${u.email}`));
   await recordAudit(db, { actor, action: "user.create", objectType: "user", objectId: row.id, details: { email: row.email, role: row.role } });
   return row;

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 export type Role = "admin" | "caseworker" | "external";
 
@@ -8,6 +8,8 @@ export interface UserTable {
   name: string;
   role: Role;
   active: number;
+  /** Whether this caseworker may reveal CPR numbers (administrators always may). */
+  cpr_access: Generated<number>;
   created_at: string;
 }
 export interface GroupTable {

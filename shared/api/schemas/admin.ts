@@ -12,14 +12,22 @@ export const JournalCodeParams = z.object({ code: z.string().min(1).max(50) });
 export const UserListQuery = z.object({ role: Role.optional(), active: QueryBoolean.optional(), ...pageQuery });
 export const NewUser = z.strictObject({ email: z.email().max(320), name: Name, role: Role });
 export type NewUser = z.input<typeof NewUser>;
-export const UserPatch = z.strictObject({ name: Name.optional(), role: Role.optional(), active: z.boolean().optional() }).refine(someField, nameAField);
+export const UserPatch = z
+  .strictObject({
+    name: Name.optional(),
+    role: Role.optional(),
+    active: z.boolean().optional(),
+    /** Whether a caseworker may reveal CPR numbers (administrators always may; external partners never). */
+    cprAccess: z.boolean().optional(),
+  })
+  .refine(someField, nameAField);
 export type UserPatch = z.input<typeof UserPatch>;
 export const NewToken = z.strictObject({ label: z.string().trim().min(1).max(100) });
 
 export const User = z.strictObject({ id: Id, email: z.string(), name: z.string(), role: Role, active: z.boolean(), createdAt: Timestamp });
 export type User = z.infer<typeof User>;
 /** A user with their groups and the access groups those give them. */
-export const UserDetails = User.extend({ groups: z.array(NamedRef), accessGroups: z.array(NamedRef) });
+export const UserDetails = User.extend({ groups: z.array(NamedRef), accessGroups: z.array(NamedRef), cprAccess: z.boolean() });
 export type UserDetails = z.infer<typeof UserDetails>;
 export const UserPage = page(User);
 

@@ -11,3 +11,6 @@ export * from "./admin.ts";
 export * from "./auth.ts";
 export * from "./dashboard.ts";
 export * from "./problem.ts";
+export * from "./contacts.ts";
+export * from "./tasks.ts";
+export * from "./notifications.ts";

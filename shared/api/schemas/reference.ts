@@ -15,6 +15,8 @@ export const Me = z.strictObject({
   role: Role,
   groups: z.array(NamedRef),
   accessGroupIds: z.array(Id),
+  /** Whether I may reveal a contact's full CPR number (administrators, and caseworkers allowed to). */
+  cprAccess: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;
 

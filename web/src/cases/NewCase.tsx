@@ -20,6 +20,7 @@ import { useNavigate } from "react-router";
 import type { Me, Message } from "../../../shared/index.ts";
 import { client } from "../api.ts";
 import { Problem } from "../components/Problem.tsx";
+import { useAfterDialog } from "../components/after-dialog.ts";
 import { hasDraft, useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { checkCaseForm, newCaseRequest, newCaseValues, type CaseFormValues } from "./case-form.ts";
@@ -47,6 +48,8 @@ export function NewCase({ me, onClose }: { me: Me; onClose(): void }) {
   const { t, say } = useTexts();
   const navigate = useNavigate();
   const queries = useQueryClient();
+  const after = useAfterDialog();
+  const [open, setOpen] = useState(true);
   const templates = useTemplates();
   const plan = useJournalPlan();
   const colleagues = useColleagues(me);
@@ -59,7 +62,9 @@ export function NewCase({ me, onClose }: { me: Me; onClose(): void }) {
     onSuccess: (created) => {
       clearDraft();
       void queries.invalidateQueries({ queryKey: ["cases"] });
-      void navigate(caseUrl(created));
+      // The dialog closes first; the case's page opens once the app is given back to screen readers.
+      after.later(() => void navigate(caseUrl(created)));
+      setOpen(false);
     },
   });
   const close = () => {
@@ -82,7 +87,12 @@ export function NewCase({ me, onClose }: { me: Me; onClose(): void }) {
   };
   const invalid = Object.keys(errors).length > 0;
   return (
-    <Dialog open modalType="modal" onOpenChange={(_e, d) => !d.open && close()}>
+    <Dialog
+      open={open}
+      modalType="modal"
+      onOpenChange={(_e, d) => !d.open && close()}
+      surfaceMotion={{ onMotionFinish: (_e, d) => d.direction === "exit" && after.closed() }}
+    >
       <DialogSurface className={s.surface} data-testid="new-case-dialog">
         <form onSubmit={submit} noValidate>
           <DialogBody>

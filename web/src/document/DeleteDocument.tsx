@@ -19,6 +19,7 @@ import { client } from "../api.ts";
 import { useDraft, useDraftedDialog } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { Inert } from "../components/Inert.tsx";
+import { useAfterDialog } from "../components/after-dialog.ts";
 import { WriteRefused } from "./Stale.tsx";
 
 const useStyles = makeStyles({
@@ -35,8 +36,14 @@ export function DeleteDocument({ doc, onDeleted, onReload }: DeleteProps) {
   const { t } = useTexts();
   const key = deleteDraftKey(doc.id);
   const { open, show, close } = useDraftedDialog(key);
+  const after = useAfterDialog();
   return (
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="alert">
+    <Dialog
+      open={open}
+      onOpenChange={(_, data) => (data.open ? show() : close())}
+      modalType="alert"
+      surfaceMotion={{ onMotionFinish: (_e, d) => d.direction === "exit" && after.closed() }}
+    >
       <DialogTrigger disableButtonEnhancement>
         <Button data-testid="delete-document">{t("web.doc.delete.open")}</Button>
       </DialogTrigger>
@@ -44,8 +51,9 @@ export function DeleteDocument({ doc, onDeleted, onReload }: DeleteProps) {
         <DeleteForm
           doc={doc}
           onDeleted={() => {
+            // The page it leaves for opens once the dialog has let go of the app (see after-dialog.ts).
+            after.later(onDeleted);
             close();
-            onDeleted();
           }}
           onReload={onReload}
           onCancel={close}

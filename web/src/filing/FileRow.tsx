@@ -5,6 +5,7 @@ import { Problem } from "../components/Problem.tsx";
 import { useTexts } from "../i18n.tsx";
 import { existingFiling, percentOf, phaseOf, savedDocument, type FilingRow } from "./batch.ts";
 import { formatSize, isMailFile, shownName } from "./files.ts";
+import { PartyProposals } from "./PartyProposals.tsx";
 
 const useStyles = makeStyles({
   row: {
@@ -91,6 +92,7 @@ export function FileRow({ row, onTitle, onRemove, onRetry, onFileAnyway }: FileR
           {t("web.filing.open")}
         </Link>
       )}
+      {document && isMailFile(row.file) && !row.flow.asNewVersion && <PartyProposals documentId={document.id} name={name} />}
       {phase === "failed" && <Problem error={row.error} onRetry={onRetry} />}
       {duplicate && (
         <MessageBar intent="warning" data-testid="filing-duplicate">

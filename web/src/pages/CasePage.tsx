@@ -17,6 +17,9 @@ import { DropToCase } from "../filing/DropToCase.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { useMe } from "../session.ts";
 import { NotFound } from "./NotFound.tsx";
+import { TasksSection } from "../tasks/TasksSection.tsx";
+import { FollowCase } from "../notifications/FollowCase.tsx";
+import { PartiesSection } from "../contacts/PartiesSection.tsx";
 
 const useStyles = makeStyles({
   page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", minWidth: 0, "@media (max-width: 600px)": { padding: "12px" } },
@@ -151,6 +154,7 @@ function CaseView({ c, me, number, reload }: { c: CaseSummary; me: Me; number: s
           )}
         </div>
       </header>
+      <FollowCase caseId={c.id} />
       {staff && (
         <div className={s.actions} role="group" aria-label={t("web.case.actions")}>
           <Button ref={editButton} appearance="primary" disabled={!mayChange || editing} onClick={() => setEditing(true)} data-testid="case-edit">
@@ -214,6 +218,8 @@ function CaseView({ c, me, number, reload }: { c: CaseSummary; me: Me; number: s
         )}
       </section>
 
+      <PartiesSection on="case" id={c.id} closed={closed} />
+
       <section className={s.section} aria-labelledby="case-documents-heading">
         <Text as="h2" size={500} weight="semibold" className={s.heading} id="case-documents-heading">
           {t("web.case.documents")}
@@ -222,6 +228,8 @@ function CaseView({ c, me, number, reload }: { c: CaseSummary; me: Me; number: s
           <CaseDocuments caseId={c.id} label={t("web.case.documents")} />
         </DropToCase>
       </section>
+
+      <TasksSection on="case" id={c.id} />
 
       <section className={s.section} aria-labelledby="case-history-heading">
         <Text as="h2" size={500} weight="semibold" className={s.heading} id="case-history-heading">

@@ -2,13 +2,16 @@ import { Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-compo
 import { queryOptions, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import type { CaseSummary, DashboardPanelId, DocumentSummary, Page } from "../../../shared/index.ts";
+import type { CaseSummary, DashboardPanelId, DocumentSummary, Notification, Page, Task } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { ChangePassword } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { CaseTable, DocumentTable } from "../components/Tables.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
+import { NotificationTable } from "../notifications/NotificationTable.tsx";
+import { NOTIFICATIONS, unreadQuery } from "../notifications/unread.ts";
 import { LAYOUT } from "../session.ts";
+import { TaskTable } from "../tasks/TaskTable.tsx";
 
 // The dashboard shows the first page of each list; the header says when there are more.
 const PANEL_SIZE = 10;
@@ -48,12 +51,14 @@ const useStyles = makeStyles({
 /** What the dashboard asks for; index.tsx asks for it all at once when the app starts on the dashboard. */
 const dashboardQueries = {
   layout: queryOptions({ queryKey: LAYOUT, queryFn: () => client.dashboardLayout(), staleTime: Infinity }),
+  myTasks: queryOptions({ queryKey: ["tasks", "dashboard"], queryFn: () => client.listTasks({ mine: true, limit: PANEL_SIZE }) }),
   myCases: queryOptions({ queryKey: ["cases", "mine"], queryFn: () => client.listCases({ filter: "mine", limit: PANEL_SIZE }) }),
   latestDocuments: queryOptions({ queryKey: ["documents", "latest"], queryFn: () => client.listDocuments({ limit: PANEL_SIZE }) }),
   criticalCases: queryOptions({
     queryKey: ["cases", "critical"],
     queryFn: () => client.listCases({ critical: true, status: "active", limit: PANEL_SIZE }),
   }),
+  notifications: queryOptions({ queryKey: [...NOTIFICATIONS, "dashboard"], queryFn: () => client.notifications({ limit: PANEL_SIZE }) }),
 };
 
 /**
@@ -62,12 +67,15 @@ const dashboardQueries = {
  */
 export function prefetchDashboard(queries: QueryClient): void {
   void queries.prefetchQuery(dashboardQueries.layout);
+  void queries.prefetchQuery(dashboardQueries.myTasks);
+  void queries.prefetchQuery(dashboardQueries.notifications);
+  void queries.prefetchQuery(unreadQuery);
   void queries.prefetchQuery(dashboardQueries.myCases);
   void queries.prefetchQuery(dashboardQueries.latestDocuments);
   void queries.prefetchQuery(dashboardQueries.criticalCases);
 }
 
-type Listed = CaseSummary | DocumentSummary;
+type Listed = CaseSummary | DocumentSummary | Task | Notification;
 
 interface PanelSpec {
   title: TextKey;
@@ -79,7 +87,7 @@ interface PanelSpec {
   table(items: Listed[]): ReactNode;
 }
 
-/** The person's overview: the panels they chose (my cases, latest documents, critical cases), in their order. */
+/** The person's overview: the panels they chose (my tasks, my cases, latest documents, latest notifications, critical cases), in their order. */
 export function Dashboard() {
   const s = useStyles();
   const { t } = useTexts();
@@ -89,6 +97,14 @@ export function Dashboard() {
   const shown = (id: DashboardPanelId) => layout.data?.panels.some((p) => p.id === id && p.visible) ?? false;
   // Each list is asked for at once, beside the layout, so a panel does not wait for the layout to arrive first.
   const lists: Record<DashboardPanelId, PanelSpec> = {
+    myTasks: {
+      title: "web.dashboard.myTasks",
+      testId: "my-tasks",
+      empty: "web.dashboard.noTasks",
+      all: "/opgaver",
+      list: useQuery({ ...dashboardQueries.myTasks, enabled: !layout.data || shown("myTasks") }),
+      table: (items) => <TaskTable items={items as Task[]} label={t("web.dashboard.myTasks")} />,
+    },
     myCases: {
       title: "web.dashboard.myCases",
       testId: "my-cases",
@@ -108,6 +124,14 @@ export function Dashboard() {
       all: "/dokumenter",
       list: useQuery({ ...dashboardQueries.latestDocuments, enabled: !layout.data || shown("latestDocuments") }),
       table: (items) => <DocumentTable items={items as DocumentSummary[]} label={t("web.dashboard.latestDocuments")} />,
+    },
+    notifications: {
+      title: "web.dashboard.notifications",
+      testId: "notifications",
+      empty: "web.dashboard.noNotifications",
+      all: "/notifikationer",
+      list: useQuery({ ...dashboardQueries.notifications, enabled: !layout.data || shown("notifications") }),
+      table: (items) => <NotificationTable items={items as Notification[]} label={t("web.dashboard.notifications")} />,
     },
     criticalCases: {
       title: "web.dashboard.criticalCases",

@@ -26,6 +26,8 @@ import { Versions } from "../document/Versions.tsx";
 import { DropNewVersion } from "../filing/DropNewVersion.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { useMe } from "../session.ts";
+import { TasksSection } from "../tasks/TasksSection.tsx";
+import { PartiesSection } from "../contacts/PartiesSection.tsx";
 
 const useStyles = makeStyles({
   page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", minWidth: 0, "@media (max-width: 600px)": { padding: "12px" } },
@@ -176,6 +178,7 @@ export function DocumentPage() {
               <MailDetails mail={d.mail} />
             </Section>
           )}
+          <PartiesSection on="document" id={d.id} />
           <Section id="versions" title="web.doc.versions.title">
             <Versions doc={d} nameOf={nameOf} />
           </Section>
@@ -185,6 +188,7 @@ export function DocumentPage() {
           <Section id="comments" title="web.doc.comments.title">
             <Comments doc={d} onChanged={refresh} />
           </Section>
+          <TasksSection on="document" id={d.id} />
           <Section id="references" title="web.doc.ref.title">
             <References doc={d} onChanged={refresh} />
           </Section>

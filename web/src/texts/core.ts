@@ -46,6 +46,12 @@ export const da = {
   "web.cases.none": "Der er ingen sager, du har adgang til.",
   "web.documents.title": "Dokumenter",
   "web.documents.none": "Der er ingen dokumenter, du har adgang til.",
+  "web.nav.parties": "PARTER",
+  "web.nav.tasks": "OPGAVER",
+  "web.nav.notifications": "NOTIFIKATIONER",
+  "web.nav.notificationsUnreadOne": "Notifikationer, 1 ulæst",
+  "web.nav.notificationsUnread": "Notifikationer, {count} ulæste",
+  "web.nav.notificationsUnreadMany": "Notifikationer, over 99 ulæste",
 } as const;
 
 export const en: Record<keyof typeof da, string> = {
@@ -95,4 +101,10 @@ export const en: Record<keyof typeof da, string> = {
   "web.cases.none": "There are no cases you have access to.",
   "web.documents.title": "Documents",
   "web.documents.none": "There are no documents you have access to.",
+  "web.nav.parties": "PARTIES",
+  "web.nav.tasks": "TASKS",
+  "web.nav.notifications": "NOTIFICATIONS",
+  "web.nav.notificationsUnreadOne": "Notifications, 1 unread",
+  "web.nav.notificationsUnread": "Notifications, {count} unread",
+  "web.nav.notificationsUnreadMany": "Notifications, more than 99 unread",
 };

@@ -55,6 +55,8 @@ export const da = {
   "web.inbox.cancel": "Annullér",
   "web.inbox.filed": "»{title}« er journaliseret i {case}.",
   "web.inbox.openCase": "Åbn sagen",
+  "web.filing.parties.reading": "Læser mailens afsender og modtagere …",
+  "web.filing.parties.of": "Parter fra {name}",
 } as const;
 
 export const en: Record<keyof typeof da, string> = {
@@ -114,4 +116,6 @@ export const en: Record<keyof typeof da, string> = {
   "web.inbox.cancel": "Cancel",
   "web.inbox.filed": "“{title}” is filed in {case}.",
   "web.inbox.openCase": "Open the case",
+  "web.filing.parties.reading": "Reading the mail's sender and recipients …",
+  "web.filing.parties.of": "Parties from {name}",
 };

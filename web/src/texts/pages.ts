@@ -3,9 +3,21 @@ import * as devices from "./devices.ts";
 import * as documents from "./documents.ts";
 import * as filing from "./filing.ts";
 import * as search from "./search.ts";
+import * as tasks from "./tasks.ts";
+import * as notifications from "./notifications.ts";
+import * as contacts from "./contacts.ts";
 
 // The texts of every page but sign-in and the dashboard: one chunk, fetched with the first such page
 // (i18n.tsx loadPageTexts), so the first load carries only the texts it shows.
-export const da = { ...cases.da, ...documents.da, ...filing.da, ...devices.da, ...search.da } as const;
+export const da = { ...cases.da, ...documents.da, ...filing.da, ...devices.da, ...search.da, ...tasks.da, ...notifications.da, ...contacts.da } as const;
 
-export const en: Record<keyof typeof da, string> = { ...cases.en, ...documents.en, ...filing.en, ...devices.en, ...search.en };
+export const en: Record<keyof typeof da, string> = {
+  ...cases.en,
+  ...documents.en,
+  ...filing.en,
+  ...devices.en,
+  ...search.en,
+  ...tasks.en,
+  ...notifications.en,
+  ...contacts.en,
+};

@@ -1,0 +1,51 @@
+// Notifications (notifikationer) and following a case. Danish first; every key in both languages. The change
+// texts ("Nyt dokument", …) and "Ulæst" are first-load keys in dashboard.ts (the dashboard shows them too).
+export const da = {
+  "web.notifications.title": "Notifikationer",
+  "web.notifications.intro": "Ændringer på sager, du følger, nyeste først.",
+  "web.notifications.none": "Du har ingen notifikationer.",
+  "web.notifications.unreadCount": "{count} ulæste",
+  "web.notifications.unreadCountMany": "Over 99 ulæste",
+  "web.notifications.allReadNow": "Alle er læst",
+  "web.notifications.read": "Læst",
+  "web.notifications.markRead": "Markér som læst",
+  "web.notifications.markReadOf": "Markér som læst: {change}, {at}",
+  "web.notifications.markAllRead": "Markér alle som læst",
+  "web.notifications.markedAll": "Alle viste notifikationer er markeret som læst.",
+  "web.notifications.marked": "Notifikationen er markeret som læst.",
+  "web.notifications.by": "{name}, {at}",
+  "web.notifications.case": "Sag",
+  "web.notifications.noCase": "Ingen sag",
+  "web.notifications.list": "Notifikationer, nyeste først",
+
+  "web.follow.follow": "Følg sagen",
+  "web.follow.unfollow": "Stop med at følge sagen",
+  "web.follow.following": "Du følger sagen og får en notifikation, når den ændres.",
+  "web.follow.followingAutomatic": "Du følger sagen, fordi du er sagsejer eller ansvarlig.",
+  "web.follow.notFollowing": "Du følger ikke sagen.",
+} as const;
+
+export const en: Record<keyof typeof da, string> = {
+  "web.notifications.title": "Notifications",
+  "web.notifications.intro": "Changes on cases you follow, newest first.",
+  "web.notifications.none": "You have no notifications.",
+  "web.notifications.unreadCount": "{count} unread",
+  "web.notifications.unreadCountMany": "More than 99 unread",
+  "web.notifications.allReadNow": "All are read",
+  "web.notifications.read": "Read",
+  "web.notifications.markRead": "Mark as read",
+  "web.notifications.markReadOf": "Mark as read: {change}, {at}",
+  "web.notifications.markAllRead": "Mark all as read",
+  "web.notifications.markedAll": "Every notification shown is marked as read.",
+  "web.notifications.marked": "The notification is marked as read.",
+  "web.notifications.by": "{name}, {at}",
+  "web.notifications.case": "Case",
+  "web.notifications.noCase": "No case",
+  "web.notifications.list": "Notifications, newest first",
+
+  "web.follow.follow": "Follow the case",
+  "web.follow.unfollow": "Stop following the case",
+  "web.follow.following": "You follow the case and get a notification when it changes.",
+  "web.follow.followingAutomatic": "You follow the case because you are its owner or responsible.",
+  "web.follow.notFollowing": "You do not follow the case.",
+};

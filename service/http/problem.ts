@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 import type { Logger } from "pino";
 import { isUniqueViolation } from "../db/dialect.ts";
+import { redactedUrl } from "./request-log.ts";
 
 /** An error a client can act on: a stable `code`, an HTTP status, and a sentence a person can read. */
 export class Problem extends Error {
@@ -94,7 +95,7 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === "entity.too.large") problem = new Problem(413, "too_large", "The request body is too large.");
     else if (clientErrorStatus(err)) problem = clientProblem(clientErrorStatus(err)!, err);
     else {
-      log.error({ err, url: req.originalUrl }, "unhandled error");
+      log.error({ err, url: redactedUrl(req.originalUrl) }, "unhandled error");
       problem = new Problem(500, "internal_error", "Something went wrong on the server; nothing was saved.");
     }
     if (res.headersSent) {
@@ -114,7 +115,7 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
           status: problem.status,
           code: problem.code,
           detail: problem.detail,
-          instance: req.originalUrl,
+          instance: redactedUrl(req.originalUrl),
           ...problem.extra,
         }),
       );

@@ -1,3 +1,4 @@
+import { setCprAccess } from "../features/contacts/cpr-access.ts";
 import { NewContact } from "../../shared/api/schemas/contacts.ts";
 import type { AppContext } from "../context.ts";
 import { scopedCases, scopedDocuments } from "../features/access/access.ts";
@@ -141,5 +142,7 @@ export async function seedContacts(ctx: AppContext, dir: DemoDirectory): Promise
       parties++;
     }
   }
+  // Anne keeps the school office's pupil cases: she may see a pupil's CPR number in full (and every reveal is audited).
+  await setCprAccess(ctx.db, null, demoUser(dir, "anne").id, true);
   return { contacts: DEMO_CONTACTS.length, parties };
 }

@@ -120,6 +120,7 @@ export const PROBLEM_MESSAGES = {
   deadline_before_start: "problem.deadline_before_start",
   // Contacts and parties
   cpr_access_required: "problem.cpr_access_required",
+  too_many_addresses: "problem.too_many_addresses",
   cpr_access_for_external: "problem.cpr_access_for_external",
   no_cpr: "problem.no_cpr",
   contact_field_not_for_kind: "problem.contact_field_not_for_kind",

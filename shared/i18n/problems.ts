@@ -91,6 +91,7 @@ export const problemsDa = {
   "problem.deadline_before_start": "Deadline ligger før opgavens startdato. Vælg en senere deadline.",
   // Contacts and parties.
   "problem.cpr_access_required": "Du har ikke adgang til at se CPR-numre. Bed en administrator om adgang, hvis du skal kunne det.",
+  "problem.too_many_addresses": "Der kan slås højst 200 adresser op ad gangen. Del listen op, og prøv igen.",
   "problem.cpr_access_for_external": "En ekstern samarbejdspartner kan ikke få adgang til CPR-numre.",
   "problem.no_cpr": "Kontakten har intet CPR-nummer.",
   "problem.contact_field_not_for_kind": "Kun personer har CPR-nummer, og kun organisationer har CVR-nummer. Ret feltet, og prøv igen.",
@@ -188,6 +189,7 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.assignee_cannot_see": "That person has no access to what the task concerns. Give them access first, or choose someone else.",
   "problem.deadline_before_start": "The deadline is before the task's start date. Choose a later deadline.",
   "problem.cpr_access_required": "You may not see CPR numbers. Ask an administrator for access if you need it.",
+  "problem.too_many_addresses": "At most 200 addresses can be looked up at a time. Split the list and try again.",
   "problem.cpr_access_for_external": "An external partner cannot be given access to CPR numbers.",
   "problem.no_cpr": "The contact has no CPR number.",
   "problem.contact_field_not_for_kind": "Only persons have a CPR number, and only organisations a CVR number. Correct the field and try again.",

@@ -71,9 +71,12 @@ async function sessionAt(level: "info" | "debug"): Promise<Session> {
     await api().get(`/api/cases/suggest?q=${SEARCH_WORD}`).auth(w.tokens.alice, bearer).expect(200);
     await api()
       .get(`/api/contacts?limit=5&cpr=${CPR.slice(0, 6)}-${CPR.slice(6)}`)
-      .auth(w.tokens.alice, bearer)
+      .auth(adminToken!, bearer)
       .expect(200);
     await api().get(`/api/contacts?CPR=${CPR}`).auth(w.tokens.alice, bearer).expect(200);
+    // Refused (alice may not look CPR numbers up): the problem's instance and the log name no number either.
+    const refused = await api().get(`/api/contacts?cpr=${CPR}`).auth(w.tokens.alice, bearer).expect(403);
+    expect(refused.body.instance).to.equal("/api/contacts?cpr=[redacted]");
     await api().get("/api/me").set("Cookie", "session=cookie-secret-1234").auth("a-wrong-token-0123456789", bearer).expect(401);
     return { log: lines.join(""), adminToken: adminToken!, aliceToken: w.tokens.alice };
   } finally {

@@ -1,13 +1,17 @@
 import { AxeBuilder } from "@axe-core/playwright";
+import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import type { Db } from "../../service/db/database.ts";
 import { hashPassword } from "../../service/features/auth/passwords.ts";
-import { REPO } from "./browser.ts";
+import { launchChromium, REPO } from "./browser.ts";
+import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
+import { buildWorld, type World } from "./world.ts";
 
-// What every browser test of the web view needs: a built app, people with passwords, signing in, axe.
+// What every browser test of the web view needs: a built app, people with passwords, signing in, axe, and a
+// browser whose every page is watched for what the CSP refused.
 
 export const PASSWORD = "Skolekontoret-2026!";
 
@@ -45,6 +49,15 @@ export async function givePassword(db: Db, userId: string, password = PASSWORD):
     .execute();
 }
 
+/** The service with the test world in it and its web view built; `people` may sign in with PASSWORD. */
+export async function startWebWorld(...people: Array<keyof World["users"]>): Promise<{ svc: TestService; w: World }> {
+  ensureWebBuilt();
+  const svc = await startTestService();
+  const w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+  for (const p of people) await givePassword(svc.ctx.db, w.users[p]);
+  return { svc, w };
+}
+
 /** Fills in and sends the sign-in form on the page (which must show it). */
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.getByLabel("E-mailadresse").fill(email);
@@ -78,4 +91,78 @@ export function watchCsp(page: Page, into: string[]): Page {
     if (/Content Security Policy/i.test(m.text())) into.push(m.text());
   });
   return page;
+}
+
+/** Presses Tab until the element has the focus (at most `presses` times); fails when it never does. */
+export async function tabTo(page: Page, target: Locator, presses = 60): Promise<void> {
+  for (let i = 0; i < presses; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** Whether the page fits its window's width (no sideways scrolling of the page itself). */
+export const noSidewaysScroll = (page: Page): Promise<boolean> => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+export interface BrowserPerTest {
+  readonly browser: Browser;
+  /** The test's own browser context: Danish, 1200×900, unless the test replaced it. */
+  readonly context: BrowserContext;
+  /** Another browser context (another person's browser), watched and closed like the test's own. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** The test's own context closed and made again with these options (a phone's screen, say). */
+  replaceContext(options: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * Chromium for the tests of a describe block (call it in the block's body; it adds the hooks): every test gets
+ * fresh browser contexts whose pages are watched for what the page's CSP refused. The app runs under the CSP the
+ * service sends with it, and anything it refused would be broken somewhere: after each test there must be nothing.
+ */
+export function browserPerTest(): BrowserPerTest {
+  let browser: Browser | undefined;
+  let own: BrowserContext | undefined;
+  let contexts: BrowserContext[] = [];
+  let csp: string[] = [];
+  const newContext = async (options: BrowserContextOptions = {}): Promise<BrowserContext> => {
+    if (!browser) throw new Error("browserPerTest: Chromium is not running yet (used before the block's hooks?)");
+    const made = await browser.newContext({ locale: "da-DK", viewport: { width: 1200, height: 900 }, ...options });
+    made.on("page", (p) => void watchCsp(p, csp));
+    contexts.push(made);
+    return made;
+  };
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    csp = [];
+    contexts = [];
+    own = await newContext();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    expect(csp).to.deep.equal([]);
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error("browserPerTest: Chromium is not running yet");
+      return browser;
+    },
+    get context() {
+      if (!own) throw new Error("browserPerTest: no context outside a test");
+      return own;
+    },
+    newContext,
+    async replaceContext(options) {
+      const old = own;
+      own = await newContext(options);
+      contexts = contexts.filter((c) => c !== old);
+      await old?.close();
+      return own;
+    },
+  };
 }

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import request from "supertest";
-import { launchChromium, screenshot } from "../support/browser.ts";
+import { screenshot } from "../support/browser.ts";
 import { corpus } from "../support/fixtures.ts";
-import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
-import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, watchCsp } from "../support/web.ts";
-import { buildWorld, type World } from "../support/world.ts";
+import type { TestService } from "../support/service.ts";
+import { axeViolations, browserPerTest, noSidewaysScroll, openSignedIn, startWebWorld, tabTo } from "../support/web.ts";
+import type { World } from "../support/world.ts";
 
 // "Parter" after a mail is filed in the browser: once the service has read the dropped .eml, its sender and
 // recipients who are contacts are proposed as parties of the document; an unknown address can become a contact.
@@ -15,22 +15,10 @@ interface PartyJson {
   role: { id: string };
 }
 
-/** Presses Tab until the element has the focus (at most `presses` times); fails when it never does. */
-async function tabTo(page: Page, target: Locator, presses = 60): Promise<void> {
-  for (let i = 0; i < presses; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`Tab never reached ${target}`);
-}
-
 describe("the web view proposes a filed mail's sender and recipients as parties (Chromium)", function () {
   this.timeout(240_000);
   let svc: TestService;
   let w: World;
-  let browser: Browser;
-  let context: BrowserContext;
-  let csp: string[];
   let caseNumber: string;
   let caseId: string;
   let doug: { id: string };
@@ -42,10 +30,7 @@ describe("the web view proposes a filed mail's sender and recipients as parties 
     (await asAlice(api().get(`/api/${on}/${id}/parties`)).expect(200)).body.items;
 
   before(async () => {
-    ensureWebBuilt();
-    svc = await startTestService();
-    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
-    await givePassword(svc.ctx.db, w.users.alice);
+    ({ svc, w } = await startWebWorld("alice"));
     const c = await asAlice(api().post("/api/cases"))
       .send({ templateId: w.templates.pupil, title: "Elev 1", metadata: { elevnummer: "E-1" } })
       .expect(201);
@@ -65,24 +50,12 @@ describe("the web view proposes a filed mail's sender and recipients as parties 
     await asAlice(api().post(`/api/cases/${caseId}/parties`))
       .send({ contactId: joe.id, roleId: "role-part" })
       .expect(201);
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await svc?.dispose();
-  });
-  beforeEach(() => {
-    csp = [];
-  });
-  afterEach(async () => {
-    await context?.close();
-    expect(csp).to.deep.equal([]);
-  });
+  after(() => svc?.dispose());
+  const web = browserPerTest();
 
-  const open = async (url: string, width = 1200) => {
-    context = await browser.newContext({ locale: "da-DK", viewport: { width, height: 900 }, isMobile: width < 600 });
-    return watchCsp(await openSignedIn(context, svc.url, "alice@skole.dk", url), csp);
-  };
+  const open = async (url: string, width = 1200) =>
+    openSignedIn(await web.replaceContext({ viewport: { width, height: 900 }, isMobile: width < 600 }), svc.url, "alice@skole.dk", url);
   const fileMail = async (page: Page, name: string, bytes: Buffer) => {
     await page.getByTestId("drop-to-case-input").setInputFiles([{ name, mimeType: "message/rfc822", buffer: bytes }]);
     await page.getByTestId("filing-type").selectOption({ label: "Brev (Korrespondance)" });
@@ -160,7 +133,7 @@ describe("the web view proposes a filed mail's sender and recipients as parties 
     await proposals.waitFor();
     expect(await proposals.getByTestId("party-row").count()).to.equal(0);
     expect(await proposals.getByTestId("unknown-address").count()).to.equal(2);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+    expect(await noSidewaysScroll(page)).to.equal(true);
     expect(await axeViolations(page)).to.deep.equal([]);
     await screenshot(page, "web-filing-parties-4-phone-unknown");
     await proposals.getByRole("button", { name: "Spring over" }).click();

@@ -3,11 +3,11 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import request from "supertest";
 import { launchChromium, REPO, screenshot } from "../support/browser.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
-import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, watchCsp } from "../support/web.ts";
+import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, tabTo, watchCsp } from "../support/web.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 // Filing in the browser: files dropped (or chosen) onto the floating inbox, a case or a document go through
@@ -59,15 +59,6 @@ async function dropFiles(page: Page, target: string, files: DroppedFile[]): Prom
 async function axeWithin(page: Page, selector: string): Promise<string[]> {
   const result = await new AxeBuilder({ page }).include(selector).analyze();
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
-
-/** Presses Tab until the element has the focus (at most `presses` times); fails when it never does. */
-async function tabTo(page: Page, target: Locator, presses = 40): Promise<void> {
-  for (let i = 0; i < presses; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`Tab never reached ${target}`);
 }
 
 describe("filing in the browser: drops onto the floating inbox, a case and a document (Chromium)", function () {

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import request from "supertest";
 import type { CaseSummary } from "../../shared/api/types.ts";
-import { launchChromium, screenshot } from "../support/browser.ts";
-import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
-import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, watchCsp } from "../support/web.ts";
-import { buildWorld, type World } from "../support/world.ts";
+import { screenshot } from "../support/browser.ts";
+import type { TestService } from "../support/service.ts";
+import { axeViolations, browserPerTest, noSidewaysScroll, openSignedIn, startWebWorld } from "../support/web.ts";
+import type { World } from "../support/world.ts";
 
 // NOTIFIKATIONER: a change one person makes reaches the followers' unread count in the top bar without a
 // reload (the count is asked for every 20 s; the test moves the page's clock on instead of waiting), the page
@@ -14,9 +14,6 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
   this.timeout(240_000);
   let svc: TestService;
   let w: World;
-  let browser: Browser;
-  let context: BrowserContext;
-  let csp: string[];
   let kurt: CaseSummary;
   let elev: CaseSummary;
   let notatId: string;
@@ -39,38 +36,21 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
   const unreadOf = async (token: string): Promise<number> => (await api().get("/api/notifications/unread").auth(token, bearer).expect(200)).body.count;
 
   before(async () => {
-    ensureWebBuilt();
-    svc = await startTestService();
-    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
-    for (const user of [w.users.alice, w.users.carl]) await givePassword(svc.ctx.db, user);
+    ({ svc, w } = await startWebWorld("alice", "carl"));
     const newCase = async (body: Record<string, unknown>) => (await api().post("/api/cases").auth(w.tokens.alice, bearer).send(body).expect(201)).body;
     // Carl is responsible for Kurt Jensen's case, so he follows it without asking; Elev 3 is Alice's alone.
     kurt = await newCase({ templateId: w.templates.pupil, title: "Kurt Jensen", responsibleId: w.users.carl, metadata: { elevnummer: "E-7" } });
     elev = await newCase({ templateId: w.templates.pupil, title: "Elev 3", metadata: { elevnummer: "E-3" } });
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await svc?.dispose();
-  });
-  beforeEach(async () => {
-    csp = [];
-    context = await browser.newContext({ locale: "da-DK", viewport: { width: 1200, height: 900 } });
-    context.on("page", (p) => void watchCsp(p, csp));
-  });
-  // The app runs under the CSP the service sends with it; anything it refused would be broken somewhere.
-  afterEach(async () => {
-    await context.close();
-    expect(csp).to.deep.equal([]);
-  });
+  after(() => svc?.dispose());
+  const web = browserPerTest();
 
   const nav = (page: Page) => page.getByRole("navigation", { name: "Hovedmenu" });
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
   it("a document and a comment by the owner reach the responsible's unread count without a reload; the page lists them; mark read and all read update the count", async () => {
     // The page's clock runs as usual; moving it on fires the 20-second poll at once.
-    await context.clock.install();
-    const page = await openSignedIn(context, svc.url, "carl@skole.dk");
+    await web.context.clock.install();
+    const page = await openSignedIn(web.context, svc.url, "carl@skole.dk");
     await page.getByTestId("notifications").getByText("Du har ingen notificeringer endnu.").waitFor();
     expect(await nav(page).getByRole("link", { name: "NOTIFIKATIONER", exact: true }).isVisible()).to.equal(true);
     expect(await page.getByTestId("unread-badge").count()).to.equal(0);
@@ -147,7 +127,7 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
   });
 
   it("FØLG SAGEN and STOP MED AT FØLGE on the case page: only while following do its changes reach the person", async () => {
-    const page = await openSignedIn(context, svc.url, "carl@skole.dk", `/sager/${elev.number}`);
+    const page = await openSignedIn(web.context, svc.url, "carl@skole.dk", `/sager/${elev.number}`);
     const follow = page.getByTestId("follow-case");
     await follow.getByText("Du følger ikke sagen.").waitFor();
     expect(await axeViolations(page)).to.deep.equal([]);
@@ -170,21 +150,15 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
     expect(await unreadOf(w.tokens.carl)).to.equal(before + 1);
 
     // The owner follows without asking, and is told why.
-    const alices = await browser.newContext({ locale: "da-DK" });
-    alices.on("page", (p) => void watchCsp(p, csp));
-    try {
-      const alice = await openSignedIn(alices, svc.url, "alice@skole.dk", `/sager/${elev.number}`);
-      await alice.getByTestId("follow-case").getByText("Du følger sagen, fordi du er sagsejer eller ansvarlig.").waitFor();
-      expect(await alice.getByTestId("follow-case").getByRole("button", { name: "Stop med at følge sagen" }).isVisible()).to.equal(true);
-    } finally {
-      await alices.close();
-    }
+    const alice = await openSignedIn(await web.newContext(), svc.url, "alice@skole.dk", `/sager/${elev.number}`);
+    await alice.getByTestId("follow-case").getByText("Du følger sagen, fordi du er sagsejer eller ansvarlig.").waitFor();
+    expect(await alice.getByTestId("follow-case").getByRole("button", { name: "Stop med at følge sagen" }).isVisible()).to.equal(true);
   });
 
   it("more than 99 unread reads 99+; the page shows 25 at a time (keyset) and MARKÉR ALLE SOM LÆST marks every one", async () => {
     for (let i = 1; i <= 101; i++) await comment(notatId, `Kommentar nr. ${i}`);
     expect(await unreadOf(w.tokens.carl)).to.equal(100);
-    const page = await openSignedIn(context, svc.url, "carl@skole.dk", "/notifikationer");
+    const page = await openSignedIn(web.context, svc.url, "carl@skole.dk", "/notifikationer");
     await nav(page).getByRole("link", { name: "Notifikationer, over 99 ulæste" }).waitFor();
     expect(await page.getByTestId("unread-badge").innerText()).to.equal("99+");
     expect(await page.getByTestId("notifications-unread-count").innerText()).to.equal("Over 99 ulæste");
@@ -203,7 +177,7 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
 
   it("in English: the notifications page and its changes, axe-clean", async () => {
     await comment(notatId, "One more look, please");
-    const page = await openSignedIn(context, svc.url, "carl@skole.dk", "/notifikationer");
+    const page = await openSignedIn(web.context, svc.url, "carl@skole.dk", "/notifikationer");
     await page.evaluate(() => localStorage.setItem("imsCase.language", "en"));
     await page.reload();
     await page.getByRole("heading", { name: "Notifications", level: 1 }).waitFor();
@@ -220,11 +194,9 @@ describe("the notifications in Chromium: the top bar's unread count, the page, f
     [768, 1024, "tablet"],
   ] as const) {
     it(`works on a ${name} (${width} px): the badge and the notifications page scroll nothing sideways`, async () => {
-      await context.close();
-      context = await browser.newContext({ locale: "da-DK", viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
-      context.on("page", (p) => void watchCsp(p, csp));
+      await web.replaceContext({ viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
       await comment(notatId, `En kommentar, der er lang nok til at skulle brydes pænt på en skærm på ${width} pixel i bredden.`);
-      const page = await openSignedIn(context, svc.url, "carl@skole.dk", "/notifikationer");
+      const page = await openSignedIn(web.context, svc.url, "carl@skole.dk", "/notifikationer");
       await page.getByTestId("notification-list").locator("li").first().waitFor();
       expect(await page.getByTestId("unread-badge").isVisible()).to.equal(true);
       expect(await noSidewaysScroll(page)).to.equal(true);

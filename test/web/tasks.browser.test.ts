@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import request from "supertest";
 import type { CaseSummary, TaskDetails } from "../../shared/api/types.ts";
-import { launchChromium, screenshot } from "../support/browser.ts";
-import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { screenshot } from "../support/browser.ts";
+import type { TestService } from "../support/service.ts";
 import { AxeBuilder } from "@axe-core/playwright";
-import { axeViolations, ensureWebBuilt, givePassword, openSignedIn, watchCsp } from "../support/web.ts";
-import { buildWorld, type World } from "../support/world.ts";
+import { axeViolations, browserPerTest, noSidewaysScroll, openSignedIn, startWebWorld } from "../support/web.ts";
+import type { World } from "../support/world.ts";
 
 // OPGAVER: a task made on a case page for a colleague reaches their dashboard and their list, overdue said in
 // words; completed in one click; its page changes status, takes comments, and refuses a stale edit (412).
@@ -14,9 +14,6 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
   this.timeout(240_000);
   let svc: TestService;
   let w: World;
-  let browser: Browser;
-  let context: BrowserContext;
-  let csp: string[];
   let elev: CaseSummary;
   let documentId: string;
 
@@ -29,12 +26,10 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
   }
   const forCarl = (title: string, extra: Record<string, unknown> = {}) =>
     newTask(w.tokens.alice, { title, caseId: elev.id, assignee: { type: "user", id: w.users.carl }, ...extra });
+  const web = browserPerTest();
 
   before(async () => {
-    ensureWebBuilt();
-    svc = await startTestService();
-    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
-    for (const user of [w.users.alice, w.users.carl]) await givePassword(svc.ctx.db, user);
+    ({ svc, w } = await startWebWorld("alice", "carl"));
     elev = (
       await api()
         .post("/api/cases")
@@ -49,25 +44,10 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
       .attach("file", Buffer.from("indhold"), { filename: "Optagelsesdokument.txt", contentType: "text/plain" })
       .expect(201);
     documentId = d.body.id;
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await svc?.dispose();
-  });
-  beforeEach(async () => {
-    csp = [];
-    context = await browser.newContext({ locale: "da-DK", viewport: { width: 1200, height: 900 } });
-    context.on("page", (p) => void watchCsp(p, csp));
-  });
-  // The app runs under the CSP the service sends with it; anything it refused would be broken somewhere.
-  afterEach(async () => {
-    await context.close();
-    expect(csp).to.deep.equal([]);
-  });
+  after(() => svc?.dispose());
 
-  const open = (url: string, email = "alice@skole.dk") => openSignedIn(context, svc.url, email, url);
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const open = (url: string, email = "alice@skole.dk") => openSignedIn(web.context, svc.url, email, url);
   /** The dialog's fade-in done, so axe judges it as painted. */
   const settled = (page: Page) => page.waitForFunction(() => getComputedStyle(document.querySelector(".fui-DialogSurface")!).opacity === "1");
   /**
@@ -118,8 +98,7 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
     const taskId = await row.getAttribute("data-task-id");
 
     // Carl, in his own browser: on his dashboard and on OPGAVER.
-    const carlsBrowser = await browser.newContext({ locale: "da-DK", viewport: { width: 1200, height: 900 } });
-    carlsBrowser.on("page", (p) => void watchCsp(p, csp));
+    const carlsBrowser = await web.newContext();
     try {
       const carl = await openSignedIn(carlsBrowser, svc.url, "carl@skole.dk");
       const panel = carl.getByTestId("my-tasks");
@@ -324,9 +303,7 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
     [768, 1024, "tablet"],
   ] as const) {
     it(`works on a ${name} (${width} px): OPGAVER, a task's page and the case's tasks scroll nothing sideways`, async () => {
-      await context.close();
-      context = await browser.newContext({ locale: "da-DK", viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
-      context.on("page", (p) => void watchCsp(p, csp));
+      await web.replaceContext({ viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
       const task = await forCarl(`Opgave til ${name}`, {
         deadline: "2019-02-01",
         description: "En længere beskrivelse, der ikke må skubbe siden ud til siden.",

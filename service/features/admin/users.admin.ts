@@ -108,6 +108,8 @@ export function userRoutes(ctx: AppContext) {
         if (cprAccess !== undefined) requireCprAccessAllowed(rest.role ?? (await requireUser(db, params.id)).role, cprAccess);
         if (Object.keys(rest).length) await updateUser(db, actor, params.id, rest);
         if (cprAccess !== undefined) await setCprAccess(db, actor, params.id, cprAccess);
+        // An external partner never sees CPR numbers: a caseworker made one loses the right (and does not get it back by a later role change).
+        else if (rest.role === "external") await setCprAccess(db, actor, params.id, false);
         return userDetails(db, params.id);
       },
     }),

@@ -52,13 +52,20 @@ export async function mergeContacts(db: Db, keys: CprKeys, actor: Actor, survivo
     const now = new Date().toISOString();
     const wrote =
       (await repo.updateContactAt(trx, survivor.id, survivor.revision, { ...filled, changed_at: now })) &&
-      (await repo.updateContactAt(trx, duplicate.id, duplicate.revision, { merged_into: survivor.id, changed_at: now }));
+      // The retired row keeps only its name (its history reads by it): what the survivor did not take is gone with it.
+      (await repo.updateContactAt(trx, duplicate.id, duplicate.revision, {
+        merged_into: survivor.id,
+        changed_at: now,
+        ...{ phone: null, address: null, cvr: null, note: "", cpr_sealed: null, cpr_digest: null, cpr_masked: null },
+      }));
     if (!wrote) throw new Problem(409, "concurrent_change", "One of the contacts was changed by someone else at the same moment; fetch them again and retry.");
     await repo.retireContact(trx, duplicate.id);
     if (taken.length) await repo.setEmails(trx, survivor.id, [...own, ...taken]);
     await repo.redirectMerged(trx, duplicate.id, survivor.id);
 
     const moved = { caseParties: cases.moved, documentParties: documents.moved, collapsed: cases.collapsed + documents.collapsed };
+    // Two different CPR numbers: the survivor's stands, and the one discarded is named (masked) in the record.
+    const cprDiscarded = survivor.cpr_digest && duplicate.cpr_digest && survivor.cpr_digest !== duplicate.cpr_digest ? duplicate.cpr_masked : null;
     const filledFields = Object.keys(filled)
       .filter((f) => f !== "cpr_sealed" && f !== "cpr_digest")
       .map((f) => (f === "cpr_masked" ? "cpr" : f));
@@ -67,7 +74,7 @@ export async function mergeContacts(db: Db, keys: CprKeys, actor: Actor, survivo
       action: "contact.merge",
       objectType: "contact",
       objectId: survivor.id,
-      details: { duplicateId: duplicate.id, duplicateName: duplicate.name, emailsTaken: taken, fieldsTaken: filledFields, ...moved },
+      details: { duplicateId: duplicate.id, duplicateName: duplicate.name, emailsTaken: taken, fieldsTaken: filledFields, cprDiscarded, ...moved },
     });
     await recordAudit(trx, {
       actor,

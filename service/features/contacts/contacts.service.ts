@@ -154,8 +154,10 @@ export async function updateContact(db: Db, keys: CprKeys, actor: Actor, id: str
     const fieldChanges = diff(c, changes as Record<string, unknown>);
     delete fieldChanges.name_key;
     delete fieldChanges.cpr_sealed;
+    // Another number with the same date of birth masks the same: the digest says it changed.
+    const cprChanged = "cpr_digest" in fieldChanges;
     delete fieldChanges.cpr_digest;
-    if (Object.keys(fieldChanges).length === 0 && newEmails === oldEmails) return contactView(trx, c);
+    if (Object.keys(fieldChanges).length === 0 && !cprChanged && newEmails === oldEmails) return contactView(trx, c);
     const written = { ...c, ...changes, changed_at: new Date().toISOString(), revision: c.revision + 1 } as ContactRow;
     if (!(await repo.updateContactAt(trx, c.id, c.revision, { ...changes, changed_at: written.changed_at }))) {
       const now = await repo.findContact(trx, c.id);
@@ -163,12 +165,26 @@ export async function updateContact(db: Db, keys: CprKeys, actor: Actor, id: str
     }
     if (patch.emails) await repo.setEmails(trx, c.id, patch.emails);
     const after = await auditedFields(trx, written);
-    await recordAudit(trx, { actor, action: "contact.update", objectType: "contact", objectId: c.id, details: diff(before, after) });
+    const changed: Record<string, unknown> = diff(before, after);
+    if (cprChanged && !("cpr" in changed)) changed.cpr = { from: before.cpr, to: after.cpr, note: "another number, same date of birth" };
+    await recordAudit(trx, { actor, action: "contact.update", objectType: "contact", objectId: c.id, details: changed });
     return contactView(trx, written);
   });
 }
 
+/**
+ * Finding a contact by a CPR number tells whether that number is theirs: the masked form shows its first six
+ * digits, so a lookup would confirm a guess of the other four. It is for those who may reveal CPR numbers, and
+ * each lookup is audited (the number masked).
+ */
+async function requireMayLookUpCpr(db: Executor, actor: Actor, cpr: string): Promise<void> {
+  const user = await findActiveUser(db, actor.userId);
+  requireMayRevealCpr(actor, user?.cpr_access === 1);
+  await recordAudit(db, { actor, action: "contact.cpr_lookup", objectType: "contact", objectId: null, details: { cpr: maskCpr(cpr) } });
+}
+
 export async function listContacts(db: Executor, keys: CprKeys, actor: Actor, query: z.output<typeof ContactListQuery>): Promise<Page<ContactSummary>> {
+  if (query.cpr) await requireMayLookUpCpr(db, actor, query.cpr);
   const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
   const rows = await repo.listContactRows(db, actor, {
     q: query.q,
@@ -210,6 +226,9 @@ export async function revealCpr(db: Db, keys: CprKeys, actor: Actor, id: string,
   return { cpr };
 }
 
+/** The most addresses one lookup answers, however they are written (several may share one string). */
+const MATCH_ADDRESSES = 200;
+
 /** Who may be told which contacts an address belongs to: the contacts the actor sees. */
 export async function matchContacts(db: Executor, actor: Actor, inputs: readonly string[]): Promise<ContactMatch[]> {
   const addresses: string[] = [];
@@ -217,7 +236,9 @@ export async function matchContacts(db: Executor, actor: Actor, inputs: readonly
     const found = namedAddressesIn(input).map((a) => a.address);
     for (const a of found.length ? found : [input.trim().toLowerCase()]) if (a && !addresses.includes(a)) addresses.push(a);
   }
-  const rows = await repo.contactsByEmails(db, actor, addresses.slice(0, 1000));
+  if (addresses.length > MATCH_ADDRESSES)
+    throw unprocessable("too_many_addresses", `Look up at most ${MATCH_ADDRESSES} addresses at a time; this request names ${addresses.length}.`);
+  const rows = await repo.contactsByEmails(db, actor, addresses);
   const summaries = new Map((await contactSummaries(db, rows)).map((s) => [s.id, s]));
   return addresses.map((address) => ({ address, contacts: rows.filter((r) => r.matched === address).map((r) => summaries.get(r.id)!) }));
 }

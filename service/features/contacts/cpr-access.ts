@@ -13,8 +13,8 @@ export function requireCprAccessAllowed(role: Role, allowed: boolean): void {
   if (allowed && role === "external") throw unprocessable("cpr_access_for_external", "An external partner cannot be allowed to see CPR numbers.");
 }
 
-/** Allows or stops a user revealing CPR numbers; audited when it changes. */
-export async function setCprAccess(db: Db, actor: Actor, userId: string, allowed: boolean): Promise<void> {
+/** Allows or stops a user revealing CPR numbers; audited when it changes (actor null: the system, e.g. demo data). */
+export async function setCprAccess(db: Db, actor: Actor | null, userId: string, allowed: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, userId);
     requireCprAccessAllowed(user.role, allowed);

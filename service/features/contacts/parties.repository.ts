@@ -44,6 +44,9 @@ export async function updateRole(db: Executor, id: string, changes: Updateable<P
   await db.updateTable("party_roles").set(changes).where("id", "=", id).execute();
 }
 
+/** A party's role as every listing of parties shows it (joined as party_roles). */
+const ROLE_COLUMNS = ["party_roles.id as role_id", "party_roles.name_da", "party_roles.name_en", "party_roles.applies_to", "party_roles.active"] as const;
+
 /** A party row of a case or document, joined with what it shows: the contact (its summary columns) and the role. */
 // The two party tables differ only in the record column, so one builder (typed as case_parties) serves both.
 function partyRows(db: Executor, table: PartyTable) {
@@ -63,11 +66,7 @@ function partyRows(db: Executor, table: PartyTable) {
       "contacts.phone",
       "contacts.cvr",
       "contacts.cpr_masked",
-      "party_roles.id as role_id",
-      "party_roles.name_da",
-      "party_roles.name_en",
-      "party_roles.applies_to",
-      "party_roles.active",
+      ...ROLE_COLUMNS,
     ]);
 }
 export type PartyRow = Awaited<ReturnType<ReturnType<typeof partyRows>["execute"]>>[number];
@@ -142,19 +141,7 @@ export function caseLinks(db: Executor, actor: Actor, contactId: string, after: 
     .selectFrom("case_parties as p")
     .innerJoin("cases", "cases.id", "p.case_id")
     .innerJoin("party_roles", "party_roles.id", "p.role_id")
-    .select([
-      "p.id",
-      "p.added_at",
-      "cases.id as case_id",
-      "cases.number",
-      "cases.title",
-      "cases.status",
-      "party_roles.id as role_id",
-      "party_roles.name_da",
-      "party_roles.name_en",
-      "party_roles.applies_to",
-      "party_roles.active",
-    ])
+    .select(["p.id", "p.added_at", "cases.id as case_id", "cases.number", "cases.title", "cases.status", ...ROLE_COLUMNS])
     .where("p.contact_id", "=", contactId)
     .where((eb) => caseVisibleTo(actor, { checkPerRow: true })(eb as unknown as ExpressionBuilder<Database, "cases">));
   if (after) q = q.where((eb) => eb.or([eb("p.added_at", "<", after.addedAt), eb.and([eb("p.added_at", "=", after.addedAt), eb("p.id", "<", after.id)])]));
@@ -180,11 +167,7 @@ export function documentLinks(db: Executor, actor: Actor, contactId: string, aft
       "cases.id as case_id",
       "cases.number",
       "cases.title",
-      "party_roles.id as role_id",
-      "party_roles.name_da",
-      "party_roles.name_en",
-      "party_roles.applies_to",
-      "party_roles.active",
+      ...ROLE_COLUMNS,
     ])
     .where("p.contact_id", "=", contactId)
     .where((eb) => documentVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "documents">));

@@ -183,25 +183,23 @@ export async function removeParty(db: Db, actor: Actor, on: PartyOn, id: string,
 
 // A contact's cases and documents: the basis of an access-to-records request (aktindsigt).
 
+// Newest link first: a page goes on from the last link's (added_at, id).
 const linkCursor = (cursor: string | undefined) => {
   const key = decodeCursor(cursor, 2);
   return key && { addedAt: String(key[0]), id: String(key[1]) };
 };
+const linkPage = <R extends { added_at: string; id: string }, T>(rows: R[], limit: number, toLink: (row: R) => T) =>
+  toPage(rows, limit, (r) => [r.added_at, r.id], toLink);
 
 export async function contactCases(db: Executor, actor: Actor, contactId: string, query: { cursor?: string; limit: number }): Promise<Page<ContactCase>> {
   const contact = await requireVisibleContact(db, actor, contactId);
   const rows = await repo.caseLinks(db, actor, contact.id, linkCursor(query.cursor), query.limit);
-  return toPage(
-    rows,
-    query.limit,
-    (r) => [r.added_at, r.id],
-    (r) => ({
-      partyId: r.id,
-      case: { id: r.case_id, number: r.number, title: r.title, status: r.status },
-      role: roleOfRow(r),
-      addedAt: r.added_at,
-    }),
-  );
+  return linkPage(rows, query.limit, (r) => ({
+    partyId: r.id,
+    case: { id: r.case_id, number: r.number, title: r.title, status: r.status },
+    role: roleOfRow(r),
+    addedAt: r.added_at,
+  }));
 }
 
 export async function contactDocuments(
@@ -212,16 +210,11 @@ export async function contactDocuments(
 ): Promise<Page<ContactDocument>> {
   const contact = await requireVisibleContact(db, actor, contactId);
   const rows = await repo.documentLinks(db, actor, contact.id, linkCursor(query.cursor), query.limit);
-  return toPage(
-    rows,
-    query.limit,
-    (r) => [r.added_at, r.id],
-    (r) => ({
-      partyId: r.id,
-      document: { id: r.document_id, title: r.document_title },
-      case: r.case_id ? { id: r.case_id, number: r.number!, title: r.title! } : null,
-      role: roleOfRow(r),
-      addedAt: r.added_at,
-    }),
-  );
+  return linkPage(rows, query.limit, (r) => ({
+    partyId: r.id,
+    document: { id: r.document_id, title: r.document_title },
+    case: r.case_id ? { id: r.case_id, number: r.number!, title: r.title! } : null,
+    role: roleOfRow(r),
+    addedAt: r.added_at,
+  }));
 }

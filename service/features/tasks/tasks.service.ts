@@ -15,7 +15,7 @@ import { diff } from "../audit/changes.ts";
 import { loadActor } from "../auth/load-actor.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
 import { caseOf } from "../documents/documents.service.ts";
-import { notify } from "../notifications/notify.ts";
+import { excerpt, notify } from "../notifications/notify.ts";
 import { groupsByIds, groupsOfUser, listGroups, usersByIds } from "../users/users.service.ts";
 import * as repo from "./tasks.repository.ts";
 import type { TaskRow, TaskTable } from "./tasks.table.ts";
@@ -277,7 +277,7 @@ export async function addTaskComment(db: Db, actor: Actor, id: string, body: str
       caseId: concern.caseId,
       documentId: concern.documentId,
       taskId: t.id,
-      detail: body.slice(0, 120),
+      detail: excerpt(body),
       alsoTo: [...(await assigneeUsers(trx, t)), t.created_by],
     });
     return { id: row.id, body, author: { id: actor.userId, name: actor.name }, createdAt: row.created_at };

@@ -157,8 +157,8 @@ describe("contacts", () => {
     it("email and cpr look up exactly, kind narrows, and the keyset pages cover every contact once, by name", async () => {
       expect((await walk(w.tokens.alice, { email: "HANNE.JENSEN@example.net" })).names).to.deep.equal(["Hanne Østergaard Jensen"]);
       expect((await walk(w.tokens.alice, { email: "hanne.jensen@example" })).names).to.deep.equal([]);
-      expect((await walk(w.tokens.alice, { cpr: "2308751236" })).names).to.deep.equal(["Hanne Østergaard Jensen"]);
-      expect((await walk(w.tokens.alice, { cpr: "230875-1237" })).names).to.deep.equal([]);
+      expect((await walk(ADMIN_TOKEN, { cpr: "2308751236" })).names).to.deep.equal(["Hanne Østergaard Jensen"]);
+      expect((await walk(ADMIN_TOKEN, { cpr: "230875-1237" })).names).to.deep.equal([]);
       const orgs = (await walk(w.tokens.alice, { kind: "organisation" })).names;
       expect(orgs).to.include.members(["Ungø Sejlklub", "Bibliotekerne i Nordjylland", "Designmuseum Nordjylland"]);
       const whole = await walk(w.tokens.alice, { limit: 200 });
@@ -168,6 +168,22 @@ describe("contacts", () => {
       expect(paged.pages).to.be.greaterThan(3);
       const keys = whole.names.map((n) => n.normalize("NFC").toLocaleLowerCase("da"));
       expect(keys).to.deep.equal([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    });
+
+    it("looking up by CPR is for those who may reveal CPR numbers, each lookup audited masked: the masked form plus guesses would reveal it", async () => {
+      const lookups = () => svc.ctx.db.selectFrom("audit_events").selectAll().where("action", "=", "contact.cpr_lookup").execute();
+      const before = (await lookups()).length;
+      for (const token of [w.tokens.alice, w.tokens.erik]) {
+        const refused = await get(token, "/api/contacts").query({ cpr: "230875-1236" });
+        expect(refused.status).to.equal(403);
+        expect(refused.body.code).to.equal("cpr_access_required");
+        expect(refused.text, "the number is not echoed").not.to.contain("1236");
+      }
+      expect((await lookups()).length).to.equal(before);
+      await get(ADMIN_TOKEN, "/api/contacts").query({ cpr: "230875-1236" }).expect(200);
+      const [last] = (await lookups()).slice(-1);
+      expect(JSON.parse(last!.details)).to.deep.equal({ cpr: "230875-xxxx" });
+      expect((await lookups()).length).to.equal(before + 1);
     });
 
     it("refuses a cursor it did not hand out and bad query values with 400", async () => {
@@ -200,6 +216,17 @@ describe("contacts", () => {
       expect((await walk(w.tokens.alice, { email: "jonas@example.net" })).names).to.deep.equal([]);
       const update = (await auditOf(c.id)).find((e) => e.action === "contact.update")!;
       expect(JSON.parse(update.details)).to.deep.include({ name: { from: "Jonas Larsen", to: "Jonas B. Larsen" } });
+    });
+
+    it("a corrected CPR number with the same date of birth is stored and audited, though it masks the same", async () => {
+      const c = await newContact({ kind: "person", name: "Rettet Nummer", cpr: "010190-1234" });
+      const fixed = await patch(ADMIN_TOKEN, `/api/contacts/${c.id}`, { cpr: "010190-1235" }, c.etag).expect(200);
+      expect(fixed.body.etag).to.not.equal(c.etag);
+      expect(fixed.body.cprMasked).to.equal("010190-xxxx");
+      expect((await post(ADMIN_TOKEN, `/api/contacts/${c.id}/cpr`, { reason: "Kontrol" }).expect(200)).body.cpr).to.equal("010190-1235");
+      const update = (await auditOf(c.id)).find((e) => e.action === "contact.update")!;
+      expect(JSON.parse(update.details).cpr).to.include({ from: "010190-xxxx", to: "010190-xxxx" });
+      expect(update.details).not.to.contain("1235");
     });
 
     it("sets, replaces and clears a CPR number; the audit log records only the masked form", async () => {
@@ -257,6 +284,11 @@ describe("contacts", () => {
 
       await patch(ADMIN_TOKEN, `/api/admin/users/${w.users.alice}`, { cprAccess: false }).expect(200);
       expect((await post(w.tokens.alice, `/api/contacts/${kurt.id}/cpr`, { reason: "Igen" })).status).to.equal(403);
+
+      // A caseworker made an external partner loses the right, and a later change back does not restore it.
+      await patch(ADMIN_TOKEN, `/api/admin/users/${w.users.carl}`, { cprAccess: true }).expect(200);
+      expect((await patch(ADMIN_TOKEN, `/api/admin/users/${w.users.carl}`, { role: "external" }).expect(200)).body.cprAccess).to.equal(false);
+      expect((await patch(ADMIN_TOKEN, `/api/admin/users/${w.users.carl}`, { role: "caseworker" }).expect(200)).body.cprAccess).to.equal(false);
     });
 
     it("an external partner is never allowed, not even by an administrator", async () => {
@@ -333,6 +365,15 @@ describe("contacts", () => {
       expect(res.body.items.map((m: { address: string }) => m.address)).to.have.length(new Set(Object.keys(byAddress)).size);
     });
 
+    it("looks up at most 200 addresses, however they are packed into the strings (422 beyond)", async () => {
+      // 12 strings of 18 addresses each (each string within its 320 characters): 216 addresses in all.
+      const packed = Array.from({ length: 12 }, (_, k) => Array.from({ length: 18 }, (_, i) => `p${k}-${i}@ex.dk`).join(","));
+      const res = await post(w.tokens.alice, "/api/contacts/match", { addresses: packed });
+      expect(res.status).to.equal(422);
+      expect(res.body.code).to.equal("too_many_addresses");
+      expect((await post(w.tokens.alice, "/api/contacts/match", { addresses: packed.slice(0, 11) }).expect(200)).body.items).to.have.length(198);
+    });
+
     it("lets an external partner match only the contacts they may see", async () => {
       const res = await post(w.tokens.erik, "/api/contacts/match", { addresses: ["pawsen@gmail.com"] }).expect(200);
       expect(res.body.items).to.deep.equal([{ address: "pawsen@gmail.com", contacts: [] }]);
@@ -364,6 +405,16 @@ describe("contacts", () => {
       expect((await post(ADMIN_TOKEN, `/api/contacts/${survivor.id}/cpr`, { reason: "Efter sammenlægning" }).expect(200)).body.cpr).to.equal("110488-1673");
       expect((await auditOf(survivor.id)).map((e) => e.action)).to.include("contact.merge");
       expect((await auditOf(duplicate.id)).map((e) => e.action)).to.include("contact.merged_into");
+    });
+
+    it("the retired duplicate keeps nothing personal; a CPR number the survivor did not take is named masked in the record", async () => {
+      const a = await newContact({ kind: "person", name: "Dublet A", cpr: "020290-1111", phone: "+45 11 11 11 11" });
+      const b = await newContact({ kind: "person", name: "Dublet B", cpr: "030390-2222", phone: "+45 22 22 22 22", note: "Gammel note" });
+      await post(w.tokens.alice, `/api/contacts/${a.id}/merge`, { duplicateId: b.id }).expect(200);
+      const retired = await svc.ctx.db.selectFrom("contacts").selectAll().where("id", "=", b.id).executeTakeFirstOrThrow();
+      expect(retired).to.include({ merged_into: a.id, cpr_sealed: null, cpr_digest: null, cpr_masked: null, phone: null, address: null, note: "" });
+      const merge = (await auditOf(a.id)).find((e) => e.action === "contact.merge")!;
+      expect(JSON.parse(merge.details).cprDiscarded).to.equal("030390-xxxx");
     });
 
     it("refuses merging into itself, an already merged contact either way, another kind, and an unknown duplicate", async () => {

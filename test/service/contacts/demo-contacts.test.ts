@@ -35,6 +35,15 @@ describe("demo contacts (SEED_DEMO=true)", () => {
     expect(res.text).not.to.contain("120306-4413");
   });
 
+  it("lets Anne, who keeps the pupil cases, reveal a CPR number with a reason; Bent may not", async () => {
+    expect((await get(TOKENS.anne, "/api/me").expect(200)).body.cprAccess).to.equal(true);
+    expect((await get(TOKENS.bent, "/api/me").expect(200)).body.cprAccess).to.equal(false);
+    const kurt = (await get(TOKENS.anne, "/api/contacts").query({ q: "Kurt" }).expect(200)).body.items.find((c: { name: string }) => c.name === "Kurt Jensen");
+    const reveal = (token: string) => request(svc.url).post(`/api/contacts/${kurt.id}/cpr`).auth(token, bearer).send({ reason: "Aktindsigt" });
+    expect((await reveal(TOKENS.anne).expect(200)).body.cpr).to.equal("120306-4413");
+    expect((await reveal(TOKENS.bent).expect(403)).body.code).to.equal("cpr_access_required");
+  });
+
   it("proposes the contacts of the demo mail's senders and recipients", async () => {
     const addresses: string[] = [];
     for (const file of ["da-gmail-inline-image-and-attached-odt.eml", "unquoted-filename-with-spaces.eml", "forwarded-rfc822-with-inline-image.eml"]) {

@@ -5,7 +5,6 @@ import {
   Field,
   makeStyles,
   Select,
-  Spinner,
   Table,
   TableBody,
   TableCell,
@@ -15,13 +14,12 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import type { CaseListOptions, CaseSort, CaseSummary } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { AppLink } from "../components/AppLink.tsx";
 import { Inert } from "../components/Inert.tsx";
 import { formatMoment } from "../format.ts";
@@ -29,8 +27,6 @@ import { useTexts } from "../i18n.tsx";
 import { useMe } from "../session.ts";
 import { hasNewCaseDraft, NewCase } from "./NewCase.tsx";
 import { caseUrl, planDepths, useJournalPlan, useTemplates } from "./reference.ts";
-
-const PAGE_SIZE = 25;
 
 const useStyles = makeStyles({
   page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", minWidth: 0, "@media (max-width: 600px)": { padding: "12px" } },
@@ -52,8 +48,6 @@ const useStyles = makeStyles({
   table: { minWidth: "560px" },
   nowrap: { whiteSpace: "nowrap" },
   title: { display: "inline-flex", flexWrap: "wrap", gap: "8px", alignItems: "center", overflowWrap: "anywhere" },
-  muted: { color: tokens.colorNeutralForeground3 },
-  more: { alignSelf: "flex-start" },
 });
 
 const FILTERS = ["filter", "status", "critical", "journalCode", "templateId", "sort"] as const;
@@ -78,20 +72,13 @@ function optionsOf(params: URLSearchParams): CaseListOptions {
 export function CaseList() {
   const s = useStyles();
   const { t, language } = useTexts();
-  const queries = useQueryClient();
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const options = optionsOf(params);
   const templates = useTemplates();
   const plan = useJournalPlan();
   const [creating, setCreating] = useState(hasNewCaseDraft);
-  const list = useInfiniteQuery({
-    queryKey: ["cases", "list", options],
-    queryFn: ({ pageParam }) => client.listCases({ ...options, cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const { list, items } = usePagedList(["cases", "list", options], (cursor, limit) => client.listCases({ ...options, cursor, limit }));
 
   const set = (name: (typeof FILTERS)[number], value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -103,13 +90,7 @@ export function CaseList() {
   const recent = options.filter === "recent";
   const staff = me.data && me.data.role !== "external";
 
-  if (mustChangePassword(list.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  if (mustChangePassword(list.error)) return <ChangePasswordPage className={s.page} />;
   return (
     <main className={s.page} data-testid="case-list">
       <div className={s.header}>
@@ -189,24 +170,17 @@ export function CaseList() {
           </Button>
         )}
       </div>
-      {list.isPending ? (
-        <Spinner label={t("web.loading")} />
-      ) : list.isError ? (
-        <Problem error={list.error} onRetry={() => void list.refetch()} />
-      ) : items.length ? (
+      <PagedList
+        list={list}
+        count={items.length}
+        empty={filtered ? "web.caseList.none" : "web.cases.none"}
+        emptyTestId="case-list-empty"
+        moreTestId="more-cases"
+      >
         <div className={s.scroll} data-scrolls>
           <CaseRows items={items} label={t("web.caseList.table")} language={language} />
         </div>
-      ) : (
-        <Text className={s.muted} data-testid="case-list-empty">
-          {filtered ? t("web.caseList.none") : t("web.cases.none")}
-        </Text>
-      )}
-      {list.hasNextPage && (
-        <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="more-cases">
-          {t("web.more")}
-        </Button>
-      )}
+      </PagedList>
     </main>
   );
 }

@@ -1,24 +1,10 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Spinner,
-  Text,
-} from "@fluentui/react-components";
+import { Dialog, DialogSurface, Field, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Text } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import type { Me, Message } from "../../../shared/index.ts";
 import { client } from "../api.ts";
+import { DialogForm } from "../components/FormDialog.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { useAfterDialog } from "../components/after-dialog.ts";
 import { hasDraft, useDraft } from "../drafts.ts";
@@ -30,7 +16,6 @@ import { caseUrl, useColleagues, useJournalPlan, useNameOf, useTemplates } from 
 const DRAFT = "case-new";
 
 const useStyles = makeStyles({
-  form: { display: "flex", flexDirection: "column", gap: "12px" },
   surface: { maxWidth: "min(600px, calc(100vw - 24px))", boxSizing: "border-box" },
 });
 
@@ -94,60 +79,54 @@ export function NewCase({ me, onClose }: { me: Me; onClose(): void }) {
       surfaceMotion={{ onMotionFinish: (_e, d) => d.direction === "exit" && after.closed() }}
     >
       <DialogSurface className={s.surface} data-testid="new-case-dialog">
-        <form onSubmit={submit} noValidate>
-          <DialogBody>
-            <DialogTitle>{t("web.newCase.title")}</DialogTitle>
-            <DialogContent className={s.form}>
-              <Text>{t("web.newCase.intro")}</Text>
-              {invalid && (
-                <div role="alert" data-testid="new-case-invalid">
-                  <MessageBar intent="error">
-                    <MessageBarBody>{t("web.newCase.fixErrors")}</MessageBarBody>
-                  </MessageBar>
-                </div>
+        <DialogForm
+          title={t("web.newCase.title")}
+          onSubmit={submit}
+          submit={{ label: t("web.newCase.submit"), pending: create.isPending, testId: "new-case-submit" }}
+          cancel={{ label: t("web.newCase.cancel"), onClick: close }}
+        >
+          <Text>{t("web.newCase.intro")}</Text>
+          {invalid && (
+            <div role="alert" data-testid="new-case-invalid">
+              <MessageBar intent="error">
+                <MessageBarBody>{t("web.newCase.fixErrors")}</MessageBarBody>
+              </MessageBar>
+            </div>
+          )}
+          {create.isError && <Problem error={create.error} />}
+          {templates.isPending || plan.isPending ? (
+            <Spinner label={t("web.loading")} />
+          ) : templates.isError ? (
+            <Problem error={templates.error} onRetry={() => void templates.refetch()} />
+          ) : (
+            <>
+              <Field label={t("web.newCase.template")} required validationMessage={errors.templateId ? say(errors.templateId) : undefined}>
+                <Select value={draft.templateId} onChange={(_e, d) => chooseTemplate(d.value)} data-testid="new-template">
+                  <option value="">{t("web.newCase.chooseTemplate")}</option>
+                  {(templates.data ?? [])
+                    .filter((x) => x.active)
+                    .map((x) => (
+                      <option key={x.id} value={x.id}>
+                        {x.name}
+                      </option>
+                    ))}
+                </Select>
+              </Field>
+              {template && (
+                <CaseFormFields
+                  form="new"
+                  template={template}
+                  values={draft.values}
+                  errors={errors}
+                  colleagues={colleagues.data ?? [{ id: me.id, name: me.name, email: me.email }]}
+                  plan={plan.data ?? []}
+                  nameOf={nameOf}
+                  onChange={(change) => setDraft((d) => ({ ...d, values: { ...d.values, ...change } }))}
+                />
               )}
-              {create.isError && <Problem error={create.error} />}
-              {templates.isPending || plan.isPending ? (
-                <Spinner label={t("web.loading")} />
-              ) : templates.isError ? (
-                <Problem error={templates.error} onRetry={() => void templates.refetch()} />
-              ) : (
-                <>
-                  <Field label={t("web.newCase.template")} required validationMessage={errors.templateId ? say(errors.templateId) : undefined}>
-                    <Select value={draft.templateId} onChange={(_e, d) => chooseTemplate(d.value)} data-testid="new-template">
-                      <option value="">{t("web.newCase.chooseTemplate")}</option>
-                      {(templates.data ?? [])
-                        .filter((x) => x.active)
-                        .map((x) => (
-                          <option key={x.id} value={x.id}>
-                            {x.name}
-                          </option>
-                        ))}
-                    </Select>
-                  </Field>
-                  {template && (
-                    <CaseFormFields
-                      form="new"
-                      template={template}
-                      values={draft.values}
-                      errors={errors}
-                      colleagues={colleagues.data ?? [{ id: me.id, name: me.name, email: me.email }]}
-                      plan={plan.data ?? []}
-                      nameOf={nameOf}
-                      onChange={(change) => setDraft((d) => ({ ...d, values: { ...d.values, ...change } }))}
-                    />
-                  )}
-                </>
-              )}
-            </DialogContent>
-            <DialogActions>
-              <Button type="submit" appearance="primary" disabled={create.isPending} data-testid="new-case-submit">
-                {t("web.newCase.submit")}
-              </Button>
-              <Button onClick={close}>{t("web.newCase.cancel")}</Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
+            </>
+          )}
+        </DialogForm>
       </DialogSurface>
     </Dialog>
   );

@@ -1,5 +1,5 @@
 import { Button, Field, Input, makeStyles, Text } from "@fluentui/react-components";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { changePassword } from "../api.ts";
 import { useTexts } from "../i18n.tsx";
@@ -41,5 +41,15 @@ export function ChangePassword({ currentPassword = "", onChanged }: { currentPas
         {t("web.password.submit")}
       </Button>
     </form>
+  );
+}
+
+/** A page the service will not answer until the password is changed: the form in its place, then the page asks again. */
+export function ChangePasswordPage({ className }: { className: string }) {
+  const queries = useQueryClient();
+  return (
+    <main className={className}>
+      <ChangePassword onChanged={() => void queries.invalidateQueries()} />
+    </main>
   );
 }

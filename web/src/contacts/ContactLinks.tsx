@@ -1,71 +1,29 @@
-import { Button, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { makeStyles, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import type { ContactCase, ContactDocument } from "../../../shared/api/schemas/contacts.ts";
-import type { Page } from "../../../shared/index.ts";
 import { client } from "../api.ts";
 import { AppLink, caseLink, documentLink } from "../components/AppLink.tsx";
 import { Inert } from "../components/Inert.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { PagedList, usePagedList, type PagedState } from "../components/Listing.tsx";
 import { useSectionStyles } from "../document/styles.ts";
 import { formatMoment } from "../format.ts";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { contactCasesKey, contactDocumentsKey, roleName } from "./keys.ts";
 
-const PAGE_SIZE = 25;
-
 const useStyles = makeStyles({
   table: { minWidth: "560px", "& td": { overflowWrap: "anywhere" } },
   nowrap: { whiteSpace: "nowrap" },
-  more: { alignSelf: "flex-start" },
 });
 
-/** A listing of what the contact is party to, a page at a time ("Vis flere"). */
-function usePaged<T>(queryKey: readonly string[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
-  const list = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam }) => fetchPage(pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  return { list, items: list.data?.pages.flatMap((p) => p.items) ?? [] };
-}
-
-/** What a paged listing needs of its query. */
-interface PagedState {
-  isPending: boolean;
-  isError: boolean;
-  error: unknown;
-  refetch(): unknown;
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage(): unknown;
-}
-
+/** A listing of what the contact is party to, in its own scrolling box, a page at a time ("Vis flere"). */
 function Paged({ list, count, none, testId, children }: { list: PagedState; count: number; none: TextKey; testId: string; children: ReactNode }) {
   const section = useSectionStyles();
-  const s = useStyles();
-  const { t } = useTexts();
-  if (list.isPending) return <Spinner label={t("web.loading")} />;
-  if (list.isError) return <Problem error={list.error} onRetry={() => void list.refetch()} />;
-  if (!count) {
-    return (
-      <Text className={section.muted} data-testid={`${testId}-none`}>
-        {t(none)}
-      </Text>
-    );
-  }
   return (
-    <>
+    <PagedList list={list} count={count} empty={none} emptyTestId={`${testId}-none`} moreTestId={`${testId}-more`}>
       <div className={section.scroll} data-scrolls>
         {children}
       </div>
-      {list.hasNextPage && (
-        <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid={`${testId}-more`}>
-          {t("web.more")}
-        </Button>
-      )}
-    </>
+    </PagedList>
   );
 }
 
@@ -73,7 +31,7 @@ function Paged({ list, count, none, testId, children }: { list: PagedState; coun
 export function ContactCases({ contactId }: { contactId: string }) {
   const s = useStyles();
   const { t, language } = useTexts();
-  const { list, items } = usePaged<ContactCase>(contactCasesKey(contactId), (cursor) => client.contactCases(contactId, { cursor, limit: PAGE_SIZE }));
+  const { list, items } = usePagedList<ContactCase>(contactCasesKey(contactId), (cursor, limit) => client.contactCases(contactId, { cursor, limit }));
   return (
     <Paged list={list} count={items.length} none="web.contact.cases.none" testId="contact-cases">
       <Table size="small" aria-label={t("web.contact.cases")} className={s.table} data-testid="contact-cases">
@@ -110,8 +68,8 @@ export function ContactCases({ contactId }: { contactId: string }) {
 export function ContactDocuments({ contactId }: { contactId: string }) {
   const s = useStyles();
   const { t, language } = useTexts();
-  const { list, items } = usePaged<ContactDocument>(contactDocumentsKey(contactId), (cursor) =>
-    client.contactDocuments(contactId, { cursor, limit: PAGE_SIZE }),
+  const { list, items } = usePagedList<ContactDocument>(contactDocumentsKey(contactId), (cursor, limit) =>
+    client.contactDocuments(contactId, { cursor, limit }),
   );
   return (
     <Paged list={list} count={items.length} none="web.contact.documents.none" testId="contact-documents">

@@ -1,11 +1,7 @@
 import {
   Button,
   Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
   DialogSurface,
-  DialogTitle,
   DialogTrigger,
   Field,
   makeStyles,
@@ -20,6 +16,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import type { Contact, ContactSummary } from "../../../shared/index.ts";
 import { client } from "../api.ts";
+import { DialogForm } from "../components/FormDialog.tsx";
 import { visibleControls } from "../components/Inert.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { useTexts } from "../i18n.tsx";
@@ -28,7 +25,6 @@ import { contactUrl } from "./keys.ts";
 import { useAfterDialog } from "../components/after-dialog.ts";
 
 const useStyles = makeStyles({
-  form: { display: "flex", flexDirection: "column", gap: "12px" },
   surface: { maxWidth: "min(560px, calc(100vw - 24px))", boxSizing: "border-box" },
 });
 
@@ -73,7 +69,6 @@ export function MergeContacts({ c }: { c: Contact }) {
 }
 
 function MergeForm({ c, onDone }: { c: Contact; onDone(then?: () => void): void }) {
-  const s = useStyles();
   const { t } = useTexts();
   const navigate = useNavigate();
   const queries = useQueryClient();
@@ -104,55 +99,47 @@ function MergeForm({ c, onDone }: { c: Contact; onDone(then?: () => void): void 
     return visibleControls(x ? (hint ? `${x.name} (${hint})` : x.name) : "");
   };
   return (
-    <form onSubmit={next} noValidate>
-      <DialogBody>
-        <DialogTitle>{t(confirming ? "web.merge.confirmTitle" : "web.merge.title")}</DialogTitle>
-        <DialogContent className={s.form}>
-          {merge.isError && <Problem error={merge.error} />}
-          {confirming ? (
-            <div role="alert" data-testid="merge-confirm">
-              <MessageBar intent="warning" layout="multiline">
-                <MessageBarBody>{t("web.merge.confirm", { duplicate: name(duplicate), survivor: name(survivor) })}</MessageBarBody>
-              </MessageBar>
-            </div>
-          ) : (
-            <>
-              <Text>{t("web.merge.intro", { name: name(c) })}</Text>
-              <ContactPicker
-                label={t("web.merge.duplicate")}
-                value={other}
-                onChange={(picked) => {
-                  setOther(picked);
-                  setMissing(false);
-                }}
-                exclude={c.id}
-                kind={c.kind}
-                required
-                validationMessage={missing ? t("web.merge.duplicateMissing") : undefined}
-                testId="merge-duplicate"
-              />
-              <Field label={t("web.merge.keep")}>
-                <RadioGroup value={keep} onChange={(_e, d) => setKeep(d.value as "this" | "other")} data-testid="merge-keep">
-                  <Radio value="this" label={t("web.merge.keepThis", { name: name(c) })} />
-                  <Radio value="other" disabled={!other} label={other ? t("web.merge.keepOther", { name: name(other) }) : t("web.merge.keepOtherNone")} />
-                </RadioGroup>
-              </Field>
-            </>
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={merge.isPending} data-testid={confirming ? "merge-submit" : "merge-next"}>
-            {t(confirming ? "web.merge.submit" : "web.merge.next")}
-          </Button>
-          {confirming ? (
-            <Button onClick={() => setConfirming(false)} disabled={merge.isPending}>
-              {t("web.merge.back")}
-            </Button>
-          ) : (
-            <Button onClick={() => onDone()}>{t("web.merge.cancel")}</Button>
-          )}
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t(confirming ? "web.merge.confirmTitle" : "web.merge.title")}
+      onSubmit={next}
+      submit={{ label: t(confirming ? "web.merge.submit" : "web.merge.next"), pending: merge.isPending, testId: confirming ? "merge-submit" : "merge-next" }}
+      cancel={
+        confirming
+          ? { label: t("web.merge.back"), onClick: () => setConfirming(false), disabled: merge.isPending }
+          : { label: t("web.merge.cancel"), onClick: () => onDone() }
+      }
+    >
+      {merge.isError && <Problem error={merge.error} />}
+      {confirming ? (
+        <div role="alert" data-testid="merge-confirm">
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>{t("web.merge.confirm", { duplicate: name(duplicate), survivor: name(survivor) })}</MessageBarBody>
+          </MessageBar>
+        </div>
+      ) : (
+        <>
+          <Text>{t("web.merge.intro", { name: name(c) })}</Text>
+          <ContactPicker
+            label={t("web.merge.duplicate")}
+            value={other}
+            onChange={(picked) => {
+              setOther(picked);
+              setMissing(false);
+            }}
+            exclude={c.id}
+            kind={c.kind}
+            required
+            validationMessage={missing ? t("web.merge.duplicateMissing") : undefined}
+            testId="merge-duplicate"
+          />
+          <Field label={t("web.merge.keep")}>
+            <RadioGroup value={keep} onChange={(_e, d) => setKeep(d.value as "this" | "other")} data-testid="merge-keep">
+              <Radio value="this" label={t("web.merge.keepThis", { name: name(c) })} />
+              <Radio value="other" disabled={!other} label={other ? t("web.merge.keepOther", { name: name(other) }) : t("web.merge.keepOtherNone")} />
+            </RadioGroup>
+          </Field>
+        </>
+      )}
+    </DialogForm>
   );
 }

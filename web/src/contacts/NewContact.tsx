@@ -1,19 +1,9 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-} from "@fluentui/react-components";
+import { Dialog, DialogSurface, makeStyles, MessageBar, MessageBarBody } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Contact } from "../../../shared/index.ts";
 import { client } from "../api.ts";
+import { DialogForm } from "../components/FormDialog.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
@@ -21,7 +11,6 @@ import { checkContactForm, emptyContact, newContactRequest, type ContactFormErro
 import { ContactFormFields } from "./ContactFormFields.tsx";
 
 const useStyles = makeStyles({
-  form: { display: "flex", flexDirection: "column", gap: "12px" },
   surface: { maxWidth: "min(640px, calc(100vw - 24px))", boxSizing: "border-box" },
 });
 
@@ -57,7 +46,6 @@ export function NewContactDialog({ draftKey, open, onClose, onCreated, onClosed 
 }
 
 function NewContactForm({ draftKey, onClose, onCreated }: Omit<NewContactProps, "open" | "onClosed">) {
-  const s = useStyles();
   const { t } = useTexts();
   const queries = useQueryClient();
   const [kept, keep, clearDraft] = useDraft<ContactFormValues>(draftKey, () => emptyContact());
@@ -85,40 +73,32 @@ function NewContactForm({ draftKey, onClose, onCreated }: Omit<NewContactProps, 
     onClose();
   };
   return (
-    <form onSubmit={submit} noValidate>
-      <DialogBody>
-        <DialogTitle>{t("web.newContact.title")}</DialogTitle>
-        <DialogContent className={s.form}>
-          {Object.keys(errors).length > 0 && (
-            <div role="alert" data-testid="new-contact-invalid">
-              <MessageBar intent="error">
-                <MessageBarBody>{t("web.newContact.fixErrors")}</MessageBarBody>
-              </MessageBar>
-            </div>
-          )}
-          {create.isError && <Problem error={create.error} />}
-          <ContactFormFields
-            form="new"
-            values={values}
-            errors={errors}
-            chooseKind
-            onChange={(change) => {
-              const { cpr: typedCpr, ...rest } = change;
-              if (typedCpr !== undefined) setCpr(typedCpr);
-              keep((v) => ({ ...v, ...rest, cpr: "" }));
-              if (change.kind) setErrors({});
-            }}
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={create.isPending} data-testid="new-contact-submit">
-            {t("web.newContact.submit")}
-          </Button>
-          <Button onClick={close} data-testid="new-contact-cancel">
-            {t("web.newContact.cancel")}
-          </Button>
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t("web.newContact.title")}
+      onSubmit={submit}
+      submit={{ label: t("web.newContact.submit"), pending: create.isPending, testId: "new-contact-submit" }}
+      cancel={{ label: t("web.newContact.cancel"), onClick: close, testId: "new-contact-cancel" }}
+    >
+      {Object.keys(errors).length > 0 && (
+        <div role="alert" data-testid="new-contact-invalid">
+          <MessageBar intent="error">
+            <MessageBarBody>{t("web.newContact.fixErrors")}</MessageBarBody>
+          </MessageBar>
+        </div>
+      )}
+      {create.isError && <Problem error={create.error} />}
+      <ContactFormFields
+        form="new"
+        values={values}
+        errors={errors}
+        chooseKind
+        onChange={(change) => {
+          const { cpr: typedCpr, ...rest } = change;
+          if (typedCpr !== undefined) setCpr(typedCpr);
+          keep((v) => ({ ...v, ...rest, cpr: "" }));
+          if (change.kind) setErrors({});
+        }}
+      />
+    </DialogForm>
   );
 }

@@ -1,31 +1,17 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  makeStyles,
-  Text,
-  Textarea,
-  tokens,
-} from "@fluentui/react-components";
+import { Button, Field, makeStyles, Text, Textarea, tokens } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import type { Contact } from "../../../shared/index.ts";
 import { client } from "../api.ts";
 import { visibleControls } from "../components/Inert.tsx";
+import { DialogForm, DraftedDialog } from "../components/FormDialog.tsx";
 import { Problem } from "../components/Problem.tsx";
-import { useDraft, useDraftedDialog } from "../drafts.ts";
+import { useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 
 const useStyles = makeStyles({
   cpr: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "8px" },
   number: { fontFamily: tokens.fontFamilyMonospace, fontWeight: tokens.fontWeightSemibold },
-  form: { display: "flex", flexDirection: "column", gap: "12px" },
   surface: { maxWidth: "min(560px, calc(100vw - 24px))", boxSizing: "border-box" },
 });
 
@@ -70,15 +56,17 @@ function RevealCpr({ c, onRevealed, buttonRef }: { c: Contact; onRevealed(cpr: s
   const s = useStyles();
   const { t } = useTexts();
   const key = `cpr-reason:${c.id}`;
-  const { open, show, close } = useDraftedDialog(key);
   return (
-    <Dialog open={open} onOpenChange={(_e, d) => (d.open ? show() : close())} modalType="modal">
-      <DialogTrigger disableButtonEnhancement>
+    <DraftedDialog
+      draftKey={key}
+      trigger={
         <Button ref={buttonRef} size="small" data-testid="cpr-reveal">
           {t("web.cpr.reveal")}
         </Button>
-      </DialogTrigger>
-      <DialogSurface className={s.surface} aria-describedby={undefined} data-testid="cpr-dialog">
+      }
+      surface={{ className: s.surface, "data-testid": "cpr-dialog" }}
+    >
+      {(close) => (
         <RevealForm
           c={c}
           draftKey={key}
@@ -88,13 +76,12 @@ function RevealCpr({ c, onRevealed, buttonRef }: { c: Contact; onRevealed(cpr: s
           }}
           onCancel={close}
         />
-      </DialogSurface>
-    </Dialog>
+      )}
+    </DraftedDialog>
   );
 }
 
 function RevealForm({ c, draftKey, onRevealed, onCancel }: { c: Contact; draftKey: string; onRevealed(cpr: string): void; onCancel(): void }) {
-  const s = useStyles();
   const { t } = useTexts();
   const [reason, setReason] = useDraft(draftKey, "");
   const [missing, setMissing] = useState(false);
@@ -105,31 +92,25 @@ function RevealForm({ c, draftKey, onRevealed, onCancel }: { c: Contact; draftKe
     reveal.mutate(reason.trim());
   };
   return (
-    <form onSubmit={submit} noValidate>
-      <DialogBody>
-        <DialogTitle>{t("web.cpr.title")}</DialogTitle>
-        <DialogContent className={s.form}>
-          <Text>{t("web.cpr.intro", { name: visibleControls(c.name) })}</Text>
-          {reveal.isError && <Problem error={reveal.error} />}
-          <Field label={t("web.cpr.reason")} required validationMessage={missing ? t("web.cpr.reasonMissing") : undefined}>
-            <Textarea
-              value={reason}
-              maxLength={500}
-              onChange={(_e, d) => {
-                setReason(d.value);
-                setMissing(false);
-              }}
-              data-testid="cpr-reason"
-            />
-          </Field>
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={reveal.isPending} data-testid="cpr-reveal-submit">
-            {t("web.cpr.submit")}
-          </Button>
-          <Button onClick={onCancel}>{t("web.cpr.cancel")}</Button>
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t("web.cpr.title")}
+      onSubmit={submit}
+      submit={{ label: t("web.cpr.submit"), pending: reveal.isPending, testId: "cpr-reveal-submit" }}
+      cancel={{ label: t("web.cpr.cancel"), onClick: onCancel }}
+    >
+      <Text>{t("web.cpr.intro", { name: visibleControls(c.name) })}</Text>
+      {reveal.isError && <Problem error={reveal.error} />}
+      <Field label={t("web.cpr.reason")} required validationMessage={missing ? t("web.cpr.reasonMissing") : undefined}>
+        <Textarea
+          value={reason}
+          maxLength={500}
+          onChange={(_e, d) => {
+            setReason(d.value);
+            setMissing(false);
+          }}
+          data-testid="cpr-reason"
+        />
+      </Field>
+    </DialogForm>
   );
 }

@@ -1,80 +1,17 @@
-import { Button, Field, makeStyles, Text, Textarea, tokens } from "@fluentui/react-components";
-import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
 import type { DocumentDetails } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { Problem } from "../components/Problem.tsx";
-import { useDraft } from "../drafts.ts";
-import { formatMoment } from "../format.ts";
+import { CommentThread } from "../components/CommentThread.tsx";
 import { useTexts } from "../i18n.tsx";
-import { Inert, visibleControls } from "../components/Inert.tsx";
-import { useSectionStyles } from "./styles.ts";
-
-const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: "8px" },
-  comment: { padding: "8px 12px", borderLeft: `3px solid ${tokens.colorBrandStroke2}`, backgroundColor: tokens.colorNeutralBackground2 },
-  by: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
-  body: { margin: "4px 0 0", whiteSpace: "pre-wrap", overflowWrap: "anywhere" },
-});
 
 /** Comments on the document, oldest first, and a new one. */
 export function Comments({ doc, onChanged }: { doc: DocumentDetails; onChanged(): Promise<unknown> }) {
-  const s = useStyles();
-  const section = useSectionStyles();
-  const { t, language } = useTexts();
-  const [body, setBody, clearBody] = useDraft(`document-comment:${doc.id}`, "");
-  const [empty, setEmpty] = useState(false);
-  const add = useMutation({
-    mutationFn: (text: string) => client.addComment(doc.id, text),
-    onSuccess: async () => {
-      clearBody();
-      setBody("");
-      await onChanged();
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!body.trim()) return setEmpty(true);
-    add.mutate(body.trim());
-  };
+  const { t } = useTexts();
   return (
-    <>
-      {doc.comments.length ? (
-        <ul className={s.list} data-testid="comments">
-          {doc.comments.map((c) => (
-            <li key={c.id} className={s.comment}>
-              <Text className={s.by}>
-                {t("web.doc.comments.by", { name: visibleControls(c.authorName ?? t("web.doc.person.unknown")), at: formatMoment(c.createdAt, language) })}
-              </Text>
-              <p className={s.body}>
-                <Inert text={c.body} />
-              </p>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <Text className={section.muted}>{t("web.doc.comments.none")}</Text>
-      )}
-      <form className={section.form} onSubmit={submit} data-testid="add-comment">
-        <Field label={t("web.doc.comments.new")} validationMessage={empty ? t("web.doc.comments.empty") : undefined}>
-          <Textarea
-            value={body}
-            onChange={(_, d) => {
-              setBody(d.value);
-              setEmpty(false);
-            }}
-            maxLength={10000}
-            resize="vertical"
-            data-testid="comment-body"
-          />
-        </Field>
-        <div className={section.row}>
-          <Button type="submit" disabled={add.isPending} data-testid="comment-add">
-            {t("web.doc.comments.add")}
-          </Button>
-        </div>
-        {add.isError && <Problem error={add.error} />}
-      </form>
-    </>
+    <CommentThread
+      comments={doc.comments.map((c) => ({ ...c, author: c.authorName ?? t("web.doc.person.unknown") }))}
+      draftKey={`document-comment:${doc.id}`}
+      add={(body) => client.addComment(doc.id, body)}
+      onChanged={onChanged}
+    />
   );
 }

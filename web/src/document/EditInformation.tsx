@@ -1,27 +1,12 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  Input,
-  makeStyles,
-  Select,
-  Spinner,
-} from "@fluentui/react-components";
+import { Button, Field, Input, Select } from "@fluentui/react-components";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { DocumentDetails, DocumentPatch } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { useDraft, useDraftedDialog } from "../drafts.ts";
+import { DialogForm, DraftedDialog } from "../components/FormDialog.tsx";
+import { useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { WriteRefused } from "./Stale.tsx";
-
-const useStyles = makeStyles({ form: { display: "flex", flexDirection: "column", gap: "12px" } });
 
 interface Values {
   title: string;
@@ -63,17 +48,16 @@ export const editDraftKey = (documentId: string) => `document-edit:${documentId}
  */
 export function EditInformation({ doc, onSaved, onReload }: EditProps) {
   const { t } = useTexts();
-  const key = editDraftKey(doc.id);
-  const { open, show, close } = useDraftedDialog(key);
   return (
-    // Opened by its trigger, the dialog gives focus back to the button when it closes.
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="modal">
-      <DialogTrigger disableButtonEnhancement>
+    <DraftedDialog
+      draftKey={editDraftKey(doc.id)}
+      trigger={
         <Button appearance="primary" data-testid="edit-information">
           {t("web.doc.edit.open")}
         </Button>
-      </DialogTrigger>
-      <DialogSurface aria-describedby={undefined}>
+      }
+    >
+      {(close) => (
         <EditForm
           doc={doc}
           onSaved={(saved) => {
@@ -83,8 +67,8 @@ export function EditInformation({ doc, onSaved, onReload }: EditProps) {
           onReload={onReload}
           onCancel={close}
         />
-      </DialogSurface>
-    </Dialog>
+      )}
+    </DraftedDialog>
   );
 }
 
@@ -96,7 +80,6 @@ interface EditProps {
 
 /** The form inside the dialog, mounted while it is open: its draft starts from the document as the page shows it. */
 function EditForm({ doc, onSaved, onReload, onCancel }: EditProps & { onCancel(): void }) {
-  const s = useStyles();
   const { t } = useTexts();
   const [draft, setDraft] = useDraft<Draft>(editDraftKey(doc.id), () => ({ etag: doc.etag, basis: valuesOf(doc), values: valuesOf(doc) }));
   const [titleMissing, setTitleMissing] = useState(false);
@@ -129,49 +112,43 @@ function EditForm({ doc, onSaved, onReload, onCancel }: EditProps & { onCancel()
   if (!typeOptions.some((ty) => ty.id === doc.documentType.id)) typeOptions.unshift({ id: doc.documentType.id, name: doc.documentType.name });
 
   return (
-    <form onSubmit={submit} noValidate>
-      <DialogBody>
-        <DialogTitle>{t("web.doc.edit.title")}</DialogTitle>
-        <DialogContent className={s.form}>
-          <Field label={t("web.doc.field.title")} required validationMessage={titleMissing ? t("web.doc.edit.titleMissing") : undefined}>
-            <Input
-              value={draft.values.title}
-              onChange={(_, d) => {
-                set({ title: d.value });
-                setTitleMissing(false);
-              }}
-              maxLength={500}
-              data-testid="edit-title"
-            />
-          </Field>
-          <Field label={t("web.doc.field.status")}>
-            <Select value={draft.values.status} onChange={(_, d) => set({ status: d.value as Values["status"] })} data-testid="edit-status">
-              <option value="draft">{t("web.doc.status.draft")}</option>
-              <option value="final">{t("web.doc.status.final")}</option>
-            </Select>
-          </Field>
-          <Field label={t("web.doc.field.type")} hint={types.isPending ? t("web.loading") : undefined}>
-            <Select value={draft.values.documentTypeId} onChange={(_, d) => set({ documentTypeId: d.value })} data-testid="edit-type">
-              {typeOptions.map((ty) => (
-                <option key={ty.id} value={ty.id}>
-                  {ty.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field label={t("web.doc.field.documentDate")}>
-            <Input type="date" value={draft.values.documentDate} onChange={(_, d) => set({ documentDate: d.value })} data-testid="edit-date" />
-          </Field>
-          {save.isError && <WriteRefused error={save.error} documentId={doc.id} onReload={() => void reload()} />}
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={save.isPending} data-testid="edit-save">
-            {save.isPending ? <Spinner size="tiny" label={t("web.doc.edit.saving")} /> : t("web.doc.edit.save")}
-          </Button>
-          <Button onClick={onCancel}>{t("web.doc.cancel")}</Button>
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t("web.doc.edit.title")}
+      onSubmit={submit}
+      submit={{ label: t("web.doc.edit.save"), pending: save.isPending, pendingLabel: t("web.doc.edit.saving"), testId: "edit-save" }}
+      cancel={{ label: t("web.doc.cancel"), onClick: onCancel }}
+    >
+      <Field label={t("web.doc.field.title")} required validationMessage={titleMissing ? t("web.doc.edit.titleMissing") : undefined}>
+        <Input
+          value={draft.values.title}
+          onChange={(_, d) => {
+            set({ title: d.value });
+            setTitleMissing(false);
+          }}
+          maxLength={500}
+          data-testid="edit-title"
+        />
+      </Field>
+      <Field label={t("web.doc.field.status")}>
+        <Select value={draft.values.status} onChange={(_, d) => set({ status: d.value as Values["status"] })} data-testid="edit-status">
+          <option value="draft">{t("web.doc.status.draft")}</option>
+          <option value="final">{t("web.doc.status.final")}</option>
+        </Select>
+      </Field>
+      <Field label={t("web.doc.field.type")} hint={types.isPending ? t("web.loading") : undefined}>
+        <Select value={draft.values.documentTypeId} onChange={(_, d) => set({ documentTypeId: d.value })} data-testid="edit-type">
+          {typeOptions.map((ty) => (
+            <option key={ty.id} value={ty.id}>
+              {ty.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={t("web.doc.field.documentDate")}>
+        <Input type="date" value={draft.values.documentDate} onChange={(_, d) => set({ documentDate: d.value })} data-testid="edit-date" />
+      </Field>
+      {save.isError && <WriteRefused error={save.error} documentId={doc.id} onReload={() => void reload()} />}
+    </DialogForm>
   );
 }
 

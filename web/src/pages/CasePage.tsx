@@ -1,18 +1,19 @@
-import { Badge, Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Badge, Button, makeStyles, Text, tokens } from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useParams } from "react-router";
-import { ApiError, type CasePatch, type CaseSummary, type Me } from "../../../shared/index.ts";
-import { client, mustChangePassword } from "../api.ts";
+import { type CasePatch, type CaseSummary, type Me } from "../../../shared/index.ts";
+import { client } from "../api.ts";
 import { CaseDetails } from "../cases/CaseDetails.tsx";
 import { CaseDocuments } from "../cases/CaseDocuments.tsx";
 import { CaseHistory } from "../cases/CaseHistory.tsx";
 import { CaseRefused } from "../cases/CaseRefused.tsx";
 import { EditCase, hasEditDraft } from "../cases/EditCase.tsx";
 import { caseDocumentsKey, caseHistoryKey, casePageKey, useColleagues, useJournalPlan, useNameOf, useTemplates } from "../cases/reference.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
-import { Problem } from "../components/Problem.tsx";
-import { Inert, visibleControls } from "../components/Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
+import { usePageTitle } from "../components/page-title.ts";
+import { useReturnFocus } from "../components/return-focus.ts";
+import { RecordPage, retryUnlessRefused } from "../components/RecordPage.tsx";
 import { DropToCase } from "../filing/DropToCase.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { useMe } from "../session.ts";
@@ -43,41 +44,24 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** No case for this person at this number: none there, or not theirs to see (the service answers both 404). */
-const notFound = (err: unknown) => err instanceof ApiError && (err.status === 404 || err.status === 400);
-
 /**
  * SAG (/sager/<number>): the case's information and custom fields, its documents (drop files onto them to file
  * more), its history from the audit log; edit, close or reopen, mark critical. Every change sends If-Match.
  */
 export function CasePage() {
   const s = useStyles();
-  const { t } = useTexts();
   const { number = "" } = useParams();
   const me = useMe();
-  const queries = useQueryClient();
   const found = useQuery({
     queryKey: casePageKey(number),
     queryFn: () => client.getCaseByNumber(number),
-    retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+    retry: retryUnlessRefused,
   });
-  if (found.isPending || me.isPending) return <Spinner label={t("web.loading")} />;
-  if (notFound(found.error)) return <NotFound />;
-  if (mustChangePassword(found.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
-  if (found.isError || !me.data) {
-    return (
-      <main className={s.page}>
-        <Problem error={found.error} onRetry={() => void found.refetch()} />
-      </main>
-    );
-  }
-  return <CaseView c={found.data} me={me.data} number={number} reload={async () => (await found.refetch()).data} />;
+  return (
+    <RecordPage record={found} me={me} className={s.page} notFound={<NotFound />}>
+      {(c, user) => <CaseView c={c} me={user} number={number} reload={async () => (await found.refetch()).data} />}
+    </RecordPage>
+  );
 }
 
 type Done = Extract<TextKey, `web.case.done.${string}`>;
@@ -93,20 +77,8 @@ function CaseView({ c, me, number, reload }: { c: CaseSummary; me: Me; number: s
   const template = templates.data?.find((x) => x.id === c.templateId);
   const [editing, setEditing] = useState(() => hasEditDraft(c.id));
   const [done, setDone] = useState<Done | null>(null);
-  const editButton = useRef<HTMLButtonElement>(null);
-  const wasEditing = useRef(editing);
-  // Back from the form (saved or cancelled), focus returns to the button that opened it.
-  useEffect(() => {
-    if (wasEditing.current && !editing) editButton.current?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
-
-  useEffect(() => {
-    document.title = `${visibleControls(c.title)} – ${t("web.product")}`;
-    return () => {
-      document.title = t("web.product");
-    };
-  }, [c.title, t]);
+  const editButton = useReturnFocus(editing);
+  usePageTitle(c.title);
 
   /** The case as a change answered it: shown at once, its history and the lists asked again. */
   const changed = (updated: CaseSummary, said: Done) => {

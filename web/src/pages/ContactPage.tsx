@@ -1,12 +1,13 @@
-import { Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Button, makeStyles, Text, tokens } from "@fluentui/react-components";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, Navigate, useLocation, useParams } from "react-router";
-import { ApiError, type Contact, type Me } from "../../../shared/index.ts";
-import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { type Contact, type Me } from "../../../shared/index.ts";
+import { client } from "../api.ts";
 import { Inert, visibleControls } from "../components/Inert.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { usePageTitle } from "../components/page-title.ts";
+import { useReturnFocus } from "../components/return-focus.ts";
+import { RecordPage, retryUnlessRefused } from "../components/RecordPage.tsx";
 import { ContactDetails } from "../contacts/ContactDetails.tsx";
 import { ContactCases, ContactDocuments } from "../contacts/ContactLinks.tsx";
 import { EditContact, hasContactEditDraft } from "../contacts/EditContact.tsx";
@@ -26,8 +27,6 @@ const useStyles = makeStyles({
   heading: { margin: 0 },
 });
 
-const notFound = (err: unknown) => err instanceof ApiError && (err.status === 404 || err.status === 400);
-
 /**
  * KONTAKT (/parter/<id>): a person's or an organisation's information, editing it with If-Match, the CPR number
  * masked until revealed, the cases and documents the contact is party to (what an aktindsigt request collects),
@@ -35,34 +34,21 @@ const notFound = (err: unknown) => err instanceof ApiError && (err.status === 40
  */
 export function ContactPage() {
   const s = useStyles();
-  const { t } = useTexts();
   const { id = "" } = useParams();
   const me = useMe();
-  const queries = useQueryClient();
   const found = useQuery({
     queryKey: contactKey(id),
     queryFn: () => client.getContact(id),
-    retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+    retry: retryUnlessRefused,
   });
-  if (found.isPending || me.isPending) return <Spinner label={t("web.loading")} />;
-  if (notFound(found.error)) return <ContactNotFound />;
-  if (mustChangePassword(found.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
-  if (found.isError || !me.data) {
-    return (
-      <main className={s.page}>
-        <Problem error={found.error} onRetry={() => void found.refetch()} />
-      </main>
-    );
-  }
-  // The duplicate's address answers the contact it was merged into: show that one under its own address.
-  if (found.data.id !== id) return <Navigate to={contactUrl(found.data.id)} replace />;
-  return <ContactView key={found.data.id} c={found.data} me={me.data} reload={async () => (await found.refetch()).data} />;
+  return (
+    <RecordPage record={found} me={me} className={s.page} notFound={<ContactNotFound />}>
+      {(c, user) =>
+        // The duplicate's address answers the contact it was merged into: show that one under its own address.
+        c.id !== id ? <Navigate to={contactUrl(c.id)} replace /> : <ContactView key={c.id} c={c} me={user} reload={async () => (await found.refetch()).data} />
+      }
+    </RecordPage>
+  );
 }
 
 function ContactView({ c, me, reload }: { c: Contact; me: Me; reload(): Promise<Contact | undefined> }) {
@@ -73,18 +59,8 @@ function ContactView({ c, me, reload }: { c: Contact; me: Me; reload(): Promise<
   const merged = (location.state as MergedState | null)?.merged;
   const [editing, setEditing] = useState(() => hasContactEditDraft(c.id));
   const [saved, setSaved] = useState(false);
-  const editButton = useRef<HTMLButtonElement>(null);
-  const wasEditing = useRef(editing);
-  useEffect(() => {
-    if (wasEditing.current && !editing) editButton.current?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
-  useEffect(() => {
-    document.title = `${visibleControls(c.name)} – ${t("web.product")}`;
-    return () => {
-      document.title = t("web.product");
-    };
-  }, [c.name, t]);
+  const editButton = useReturnFocus(editing);
+  usePageTitle(c.name);
   // Arriving here with nothing focused (from a dialog that created or merged the contact), focus goes to the
   // contact's name: a screen reader says where one is, and a modal that just closed lets go of the page.
   const heading = useRef<HTMLElement>(null);

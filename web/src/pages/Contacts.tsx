@@ -5,7 +5,6 @@ import {
   Input,
   makeStyles,
   Select,
-  Spinner,
   Table,
   TableBody,
   TableCell,
@@ -15,15 +14,15 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import type { ContactKind, ContactSummary } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { AppLink } from "../components/AppLink.tsx";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
 import { Inert } from "../components/Inert.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { usePageTitle } from "../components/page-title.ts";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { contactSearch } from "../contacts/ContactPicker.tsx";
 import { contactUrl } from "../contacts/keys.ts";
 import { useAfterDialog } from "../components/after-dialog.ts";
@@ -32,7 +31,6 @@ import { hasDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { useMe } from "../session.ts";
 
-const PAGE_SIZE = 25;
 const NEW_DRAFT = "contact-new";
 
 const useStyles = makeStyles({
@@ -55,7 +53,6 @@ const useStyles = makeStyles({
   scroll: { overflowX: "auto", maxWidth: "100%" },
   table: { minWidth: "640px", "& td": { overflowWrap: "anywhere" } },
   nowrap: { whiteSpace: "nowrap" },
-  more: { alignSelf: "flex-start" },
 });
 
 const kindOf = (v: string | null): ContactKind | undefined => (v === "person" || v === "organisation" ? v : undefined);
@@ -68,7 +65,6 @@ const kindOf = (v: string | null): ContactKind | undefined => (v === "person" ||
 export function Contacts() {
   const s = useStyles();
   const { t } = useTexts();
-  const queries = useQueryClient();
   const navigate = useNavigate();
   const me = useMe();
   const [params, setParams] = useSearchParams();
@@ -83,19 +79,8 @@ export function Contacts() {
   const [creating, setCreating] = useState(() => hasDraft(NEW_DRAFT));
   const after = useAfterDialog();
   const search = cpr ? { cpr } : contactSearch(q);
-  const list = useInfiniteQuery({
-    queryKey: ["contacts", "list", search, kind ?? ""],
-    queryFn: ({ pageParam }) => client.listContacts({ ...search, kind, cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  useEffect(() => {
-    document.title = `${t("web.contacts.title")} – ${t("web.product")}`;
-    return () => {
-      document.title = t("web.product");
-    };
-  }, [t]);
+  const { list, items } = usePagedList(["contacts", "list", search, kind ?? ""], (cursor, limit) => client.listContacts({ ...search, kind, cursor, limit }));
+  usePageTitle(t("web.contacts.title"));
 
   const set = (name: "q" | "type", value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -112,13 +97,7 @@ export function Contacts() {
   const staff = !!me.data && me.data.role !== "external";
   const searched = !!q || !!kind || !!cpr;
 
-  if (mustChangePassword(list.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  if (mustChangePassword(list.error)) return <ChangePasswordPage className={s.page} />;
   return (
     <main className={s.page} data-testid="contact-list">
       <div className={s.header}>
@@ -157,24 +136,17 @@ export function Contacts() {
           {t("web.contacts.search.submit")}
         </Button>
       </form>
-      {list.isPending ? (
-        <Spinner label={t("web.loading")} />
-      ) : list.isError ? (
-        <Problem error={list.error} onRetry={() => void list.refetch()} />
-      ) : items.length ? (
+      <PagedList
+        list={list}
+        count={items.length}
+        empty={searched ? "web.contacts.noneFound" : "web.contacts.none"}
+        emptyTestId="contact-list-empty"
+        moreTestId="more-contacts"
+      >
         <div className={s.scroll} data-scrolls>
           <ContactRows items={items} label={t("web.contacts.table")} />
         </div>
-      ) : (
-        <Text className={s.muted} data-testid="contact-list-empty">
-          {t(searched ? "web.contacts.noneFound" : "web.contacts.none")}
-        </Text>
-      )}
-      {list.hasNextPage && (
-        <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="more-contacts">
-          {t("web.more")}
-        </Button>
-      )}
+      </PagedList>
     </main>
   );
 }

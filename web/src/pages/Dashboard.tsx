@@ -1,10 +1,10 @@
 import { Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
-import { queryOptions, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { queryOptions, useQuery, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import type { CaseSummary, DashboardPanelId, DocumentSummary, Notification, Page, Task } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { CaseTable, DocumentTable } from "../components/Tables.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
@@ -91,7 +91,6 @@ interface PanelSpec {
 export function Dashboard() {
   const s = useStyles();
   const { t } = useTexts();
-  const queries = useQueryClient();
   const [customising, setCustomising] = useState(false);
   const layout = useQuery(dashboardQueries.layout);
   const shown = (id: DashboardPanelId) => layout.data?.panels.some((p) => p.id === id && p.visible) ?? false;
@@ -143,13 +142,7 @@ export function Dashboard() {
     },
   };
 
-  if (Object.values(lists).some((p) => mustChangePassword(p.list.error)) || mustChangePassword(layout.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  if (Object.values(lists).some((p) => mustChangePassword(p.list.error)) || mustChangePassword(layout.error)) return <ChangePasswordPage className={s.page} />;
   const visible = layout.data?.panels.filter((p) => p.visible) ?? [];
   return (
     <main className={s.page}>

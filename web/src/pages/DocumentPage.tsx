@@ -4,7 +4,8 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, type DocumentDetails } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
+import { retryUnlessRefused } from "../components/RecordPage.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { Attachments } from "../document/Attachments.tsx";
 import { caseLink } from "../components/AppLink.tsx";
@@ -13,7 +14,8 @@ import { contentUrl } from "../document/content.ts";
 import { DeleteDocument } from "../document/DeleteDocument.tsx";
 import { EditInformation } from "../document/EditInformation.tsx";
 import { History } from "../document/History.tsx";
-import { Inert, visibleControls } from "../components/Inert.tsx";
+import { Inert } from "../components/Inert.tsx";
+import { usePageTitle } from "../components/page-title.ts";
 import { MailDetails } from "../document/MailDetails.tsx";
 import { Metadata } from "../document/Metadata.tsx";
 import { usePeople } from "../document/people.ts";
@@ -67,20 +69,14 @@ export function DocumentPage() {
   const doc = useQuery({
     queryKey: documentKey(id),
     queryFn: () => client.getDocument(id),
-    retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+    retry: retryUnlessRefused,
     // A mail is read after it was saved: its page asks again until it has been.
     refetchInterval: (q) => (q.state.data?.mail && !q.state.data.mail.parsed ? 2000 : false),
   });
   const nameOf = usePeople(doc.data, me.data);
   const [versionRefused, setVersionRefused] = useState<unknown>(null);
   useEffect(() => setVersionRefused(null), [id]);
-  const title = doc.data?.title;
-  useEffect(() => {
-    if (title !== undefined) document.title = `${visibleControls(title)} – ${t("web.product")}`;
-    return () => {
-      document.title = t("web.product");
-    };
-  }, [title, t]);
+  usePageTitle(doc.data?.title);
 
   const othersKnow = () => {
     void queries.invalidateQueries({ queryKey: ["document-people", id] });
@@ -104,13 +100,7 @@ export function DocumentPage() {
     );
   }
   if (doc.isError) {
-    if (mustChangePassword(doc.error)) {
-      return (
-        <main className={s.page}>
-          <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-        </main>
-      );
-    }
+    if (mustChangePassword(doc.error)) return <ChangePasswordPage className={s.page} />;
     if (notFound(doc.error)) return <DocumentNotFound />;
     return (
       <main className={s.page}>

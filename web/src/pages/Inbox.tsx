@@ -3,7 +3,6 @@ import {
   makeStyles,
   MessageBar,
   MessageBarBody,
-  Spinner,
   Table,
   TableBody,
   TableCell,
@@ -13,12 +12,13 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { caseLabel, type DocumentDetails, type DocumentSummary, type Page } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { hasDraft } from "../drafts.ts";
 import { DropToCase } from "../filing/DropToCase.tsx";
@@ -26,7 +26,6 @@ import { FileIntoCase, fileDraftKey } from "../filing/FileIntoCase.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 
-const PAGE_SIZE = 25;
 const FLOATING = ["filing", "floating"] as const;
 
 /** Back to the row's "Journalisér" after the panel closes without filing, so the keyboard does not start over. */
@@ -38,7 +37,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   scroll: { overflowX: "auto", minWidth: 0 },
   link: { color: tokens.colorBrandForegroundLink, fontWeight: tokens.fontWeightSemibold, overflowWrap: "break-word" },
-  more: { alignSelf: "flex-start" },
 });
 
 /** Floating documents (flydende): the person's own documents in no case, a drop zone for more, and "Journalisér" for each. */
@@ -49,12 +47,7 @@ export function Inbox() {
   const [filing, setFiling] = useState<string | null>(null);
   const [filed, setFiled] = useState<DocumentDetails | null>(null);
 
-  const list = useInfiniteQuery({
-    queryKey: FLOATING,
-    queryFn: ({ pageParam }) => client.listDocuments({ floating: true, mine: true, cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const { list, items: mine } = usePagedList(FLOATING, (cursor, limit) => client.listDocuments({ floating: true, mine: true, cursor, limit }));
   const reference = useQuery({
     queryKey: ["filing", "reference"],
     queryFn: async () => {
@@ -64,7 +57,6 @@ export function Inbox() {
     staleTime: 60_000,
   });
 
-  const mine = list.data?.pages.flatMap((p) => p.items) ?? [];
   const typeName = (id: string) => reference.data?.documentTypes.find((d) => d.id === id)?.name ?? "";
   const open = mine.find((d) => d.id === filing) ?? null;
 
@@ -86,13 +78,7 @@ export function Inbox() {
     void queries.invalidateQueries({ queryKey: FLOATING });
   };
 
-  if (mustChangePassword(list.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  if (mustChangePassword(list.error)) return <ChangePasswordPage className={s.page} />;
 
   return (
     <main className={s.page} data-testid="inbox">
@@ -123,15 +109,7 @@ export function Inbox() {
             onFiled={leaveInbox}
           />
         )}
-        {list.isPending ? (
-          <Spinner label={t("web.loading")} />
-        ) : list.isError ? (
-          <Problem error={list.error} onRetry={() => void list.refetch()} />
-        ) : mine.length === 0 ? (
-          <Text className={s.muted} data-testid="inbox-empty">
-            {t("web.inbox.none")}
-          </Text>
-        ) : (
+        <PagedList list={list} count={mine.length} empty="web.inbox.none" emptyTestId="inbox-empty">
           <div className={s.scroll}>
             <Table size="small" aria-label={t("web.inbox.listLabel")} data-testid="inbox-list">
               <TableHeader>
@@ -167,12 +145,7 @@ export function Inbox() {
               </TableBody>
             </Table>
           </div>
-        )}
-        {list.hasNextPage && (
-          <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-            {t("web.more")}
-          </Button>
-        )}
+        </PagedList>
       </DropToCase>
       {reference.isError && <Problem error={reference.error} onRetry={() => void reference.refetch()} />}
     </main>

@@ -1,18 +1,18 @@
-import { Button, makeStyles, mergeClasses, Spinner, Text, tokens } from "@fluentui/react-components";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { Button, makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
+import { useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import type { Notification, Page } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { AppLink, caseLink } from "../components/AppLink.tsx";
-import { ChangePassword } from "../components/ChangePassword.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
 import { Inert } from "../components/Inert.tsx";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { Problem } from "../components/Problem.tsx";
 import { formatMoment } from "../format.ts";
 import { useTexts } from "../i18n.tsx";
 import { Change } from "../notifications/NotificationTable.tsx";
 import { CHANGE_TEXT, NOTIFICATIONS, readOnOpen, UNREAD, unreadQuery } from "../notifications/unread.ts";
 
-const PAGE_SIZE = 25;
 const PAGE_KEY = [...NOTIFICATIONS, "page"] as const;
 
 const useStyles = makeStyles({
@@ -37,8 +37,6 @@ const useStyles = makeStyles({
   unread: { borderLeftColor: tokens.colorBrandStroke1, backgroundColor: tokens.colorBrandBackground2 },
   body: { display: "flex", flexDirection: "column", gap: "4px", minWidth: 0, flex: "1 1 240px", overflowWrap: "anywhere" },
   meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
-  muted: { color: tokens.colorNeutralForeground3 },
-  more: { alignSelf: "flex-start" },
 });
 
 type Pages = InfiniteData<Page<Notification>, string | undefined>;
@@ -51,13 +49,7 @@ export function Notifications() {
   const [said, setSaid] = useState<string | null>(null);
   const items = useRef(new Map<string, HTMLLIElement>());
   const unread = useQuery(unreadQuery);
-  const list = useInfiniteQuery({
-    queryKey: PAGE_KEY,
-    queryFn: ({ pageParam }) => client.notifications({ cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const shown = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const { list, items: shown } = usePagedList(PAGE_KEY, (cursor, limit) => client.notifications({ cursor, limit }));
 
   // Marked read here at once; then the count and every list of notifications are asked again.
   const markShown = (which: (n: Notification) => boolean) =>
@@ -90,13 +82,7 @@ export function Notifications() {
     },
   });
 
-  if (mustChangePassword(list.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  if (mustChangePassword(list.error)) return <ChangePasswordPage className={s.page} />;
   const count = unread.data?.count ?? 0;
   const anyUnread = shown.some((n) => !n.read);
   return (
@@ -123,11 +109,7 @@ export function Notifications() {
       </div>
       {markOne.isError && <Problem error={markOne.error} />}
       {markAll.isError && <Problem error={markAll.error} />}
-      {list.isPending ? (
-        <Spinner label={t("web.loading")} />
-      ) : list.isError ? (
-        <Problem error={list.error} onRetry={() => void list.refetch()} />
-      ) : shown.length ? (
+      <PagedList list={list} count={shown.length} empty="web.notifications.none" moreTestId="notifications-more">
         <ul className={s.list} aria-label={t("web.notifications.list")} data-testid="notification-list">
           {shown.map((n) => (
             <li
@@ -171,14 +153,7 @@ export function Notifications() {
             </li>
           ))}
         </ul>
-      ) : (
-        <Text className={s.muted}>{t("web.notifications.none")}</Text>
-      )}
-      {list.hasNextPage && (
-        <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="notifications-more">
-          {t("web.more")}
-        </Button>
-      )}
+      </PagedList>
     </main>
   );
 }

@@ -1,15 +1,12 @@
-import { Button, Field, makeStyles, Select, Spinner, Text, tokens } from "@fluentui/react-components";
-import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { Field, makeStyles, Select, Text, tokens } from "@fluentui/react-components";
 import { useSearchParams } from "react-router";
 import type { TaskListStatus } from "../../../shared/api/schemas/tasks.ts";
 import { client, mustChangePassword } from "../api.ts";
-import { ChangePassword } from "../components/ChangePassword.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { ChangePasswordPage } from "../components/ChangePassword.tsx";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { TASKS } from "../tasks/queries.ts";
 import { TaskList } from "../tasks/TaskList.tsx";
-
-const PAGE_SIZE = 25;
 
 const FILTERS: Array<[TaskListStatus, TextKey]> = [
   ["not_done", "web.tasks.filter.not_done"],
@@ -23,8 +20,6 @@ const useStyles = makeStyles({
   page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", minWidth: 0, "@media (max-width: 600px)": { padding: "12px" } },
   intro: { color: tokens.colorNeutralForeground3 },
   filter: { maxWidth: "240px" },
-  muted: { color: tokens.colorNeutralForeground3 },
-  more: { alignSelf: "flex-start" },
 });
 
 const statusOf = (value: string | null): TaskListStatus => FILTERS.find(([s]) => s === value)?.[0] ?? "not_done";
@@ -33,23 +28,10 @@ const statusOf = (value: string | null): TaskListStatus => FILTERS.find(([s]) =>
 export function Tasks() {
   const s = useStyles();
   const { t } = useTexts();
-  const queries = useQueryClient();
   const [params, setParams] = useSearchParams();
   const status = statusOf(params.get("status"));
-  const list = useInfiniteQuery({
-    queryKey: [...TASKS, "mine", status],
-    queryFn: ({ pageParam }) => client.listTasks({ mine: true, status, cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  if (mustChangePassword(list.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
+  const { list, items } = usePagedList([...TASKS, "mine", status], (cursor, limit) => client.listTasks({ mine: true, status, cursor, limit }));
+  if (mustChangePassword(list.error)) return <ChangePasswordPage className={s.page} />;
   return (
     <main className={s.page} data-testid="tasks-page">
       <Text as="h1" size={600} weight="semibold">
@@ -65,20 +47,9 @@ export function Tasks() {
           ))}
         </Select>
       </Field>
-      {list.isPending ? (
-        <Spinner label={t("web.loading")} />
-      ) : list.isError ? (
-        <Problem error={list.error} onRetry={() => void list.refetch()} />
-      ) : items.length ? (
+      <PagedList list={list} count={items.length} empty="web.tasks.none" moreTestId="tasks-more">
         <TaskList items={items} label={t("web.tasks.title")} testId="my-task-list" />
-      ) : (
-        <Text className={s.muted}>{t("web.tasks.none")}</Text>
-      )}
-      {list.hasNextPage && (
-        <Button className={s.more} onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} data-testid="tasks-more">
-          {t("web.more")}
-        </Button>
-      )}
+      </PagedList>
     </main>
   );
 }

@@ -1,26 +1,14 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  makeStyles,
-  Spinner,
-} from "@fluentui/react-components";
+import { Button } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Me, NewTask, TaskDetails } from "../../../shared/index.ts";
 import { client } from "../api.ts";
+import { DialogForm, DraftedDialog } from "../components/FormDialog.tsx";
 import { Problem } from "../components/Problem.tsx";
-import { useDraft, useDraftedDialog } from "../drafts.ts";
+import { useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { assigneeOf, useAssignees } from "./queries.ts";
 import { checkTask, emptyTask, TaskFormFields, type TaskProblems, type TaskValues } from "./TaskFormFields.tsx";
-
-const useStyles = makeStyles({ form: { display: "flex", flexDirection: "column", gap: "12px" } });
 
 const draftKey = (on: "case" | "document", id: string) => `task-new:${on}:${id}`;
 
@@ -34,15 +22,16 @@ interface Props {
 /** NY OPGAVE on a case or a document: a dialog with title, description, assignee, start date and deadline. What was typed survives an expired session. */
 export function CreateTask({ on, id, me, onCreated }: Props) {
   const { t } = useTexts();
-  const { open, show, close } = useDraftedDialog(draftKey(on, id));
   return (
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="modal">
-      <DialogTrigger disableButtonEnhancement>
+    <DraftedDialog
+      draftKey={draftKey(on, id)}
+      trigger={
         <Button appearance="primary" data-testid="task-new">
           {t("web.task.form.new")}
         </Button>
-      </DialogTrigger>
-      <DialogSurface aria-describedby={undefined}>
+      }
+    >
+      {(close) => (
         <CreateForm
           on={on}
           id={id}
@@ -53,13 +42,12 @@ export function CreateTask({ on, id, me, onCreated }: Props) {
           }}
           onCancel={close}
         />
-      </DialogSurface>
-    </Dialog>
+      )}
+    </DraftedDialog>
   );
 }
 
 function CreateForm({ on, id, me, onCreated, onCancel }: Props & { onCancel(): void }) {
-  const s = useStyles();
   const { t } = useTexts();
   const [values, setValues] = useDraft<TaskValues>(draftKey(on, id), emptyTask);
   const [problems, setProblems] = useState<TaskProblems>({});
@@ -79,29 +67,24 @@ function CreateForm({ on, id, me, onCreated, onCancel }: Props & { onCancel(): v
     });
   };
   return (
-    <form onSubmit={submit} noValidate data-testid="task-form">
-      <DialogBody>
-        <DialogTitle>{t("web.task.form.newTitle")}</DialogTitle>
-        <DialogContent className={s.form}>
-          <TaskFormFields
-            values={values}
-            problems={problems}
-            people={people}
-            groups={groups}
-            onChange={(change) => {
-              setValues((v) => ({ ...v, ...change }));
-              setProblems({});
-            }}
-          />
-          {create.isError && <Problem error={create.error} />}
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={create.isPending} data-testid="task-create">
-            {create.isPending ? <Spinner size="tiny" label={t("web.task.form.saving")} /> : t("web.task.form.create")}
-          </Button>
-          <Button onClick={onCancel}>{t("web.task.form.cancel")}</Button>
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t("web.task.form.newTitle")}
+      onSubmit={submit}
+      submit={{ label: t("web.task.form.create"), pending: create.isPending, pendingLabel: t("web.task.form.saving"), testId: "task-create" }}
+      cancel={{ label: t("web.task.form.cancel"), onClick: onCancel }}
+      testId="task-form"
+    >
+      <TaskFormFields
+        values={values}
+        problems={problems}
+        people={people}
+        groups={groups}
+        onChange={(change) => {
+          setValues((v) => ({ ...v, ...change }));
+          setProblems({});
+        }}
+      />
+      {create.isError && <Problem error={create.error} />}
+    </DialogForm>
   );
 }

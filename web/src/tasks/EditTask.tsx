@@ -1,26 +1,14 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  makeStyles,
-  Spinner,
-} from "@fluentui/react-components";
+import { Button } from "@fluentui/react-components";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Me, TaskDetails, TaskPatch } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { useDraft, useDraftedDialog } from "../drafts.ts";
+import { DialogForm, DraftedDialog } from "../components/FormDialog.tsx";
+import { useDraft } from "../drafts.ts";
 import { useTexts } from "../i18n.tsx";
 import { assigneeOf, choiceOf, useAssignees } from "./queries.ts";
 import { checkTask, TaskFormFields, type TaskProblems, type TaskValues } from "./TaskFormFields.tsx";
 import { TaskRefused } from "./TaskRefused.tsx";
-
-const useStyles = makeStyles({ form: { display: "flex", flexDirection: "column", gap: "12px" } });
 
 /** The form's draft: what the person typed, and the task it started from (its ETag goes as If-Match). */
 interface Draft {
@@ -64,15 +52,16 @@ interface Props {
  */
 export function EditTask({ task, me, disabled, onSaved, onReload }: Props) {
   const { t } = useTexts();
-  const { open, show, close } = useDraftedDialog(editTaskDraftKey(task.id));
   return (
-    <Dialog open={open} onOpenChange={(_, data) => (data.open ? show() : close())} modalType="modal">
-      <DialogTrigger disableButtonEnhancement>
+    <DraftedDialog
+      draftKey={editTaskDraftKey(task.id)}
+      trigger={
         <Button disabled={disabled} data-testid="task-edit">
           {t("web.task.edit")}
         </Button>
-      </DialogTrigger>
-      <DialogSurface aria-describedby={undefined}>
+      }
+    >
+      {(close) => (
         <EditForm
           task={task}
           me={me}
@@ -83,13 +72,12 @@ export function EditTask({ task, me, disabled, onSaved, onReload }: Props) {
           onReload={onReload}
           onCancel={close}
         />
-      </DialogSurface>
-    </Dialog>
+      )}
+    </DraftedDialog>
   );
 }
 
 function EditForm({ task, me, onSaved, onReload, onCancel }: Props & { onCancel(): void }) {
-  const s = useStyles();
   const { t } = useTexts();
   const [draft, setDraft] = useDraft<Draft>(editTaskDraftKey(task.id), () => ({ etag: task.etag, basis: valuesOf(task), values: valuesOf(task) }));
   const [problems, setProblems] = useState<TaskProblems>({});
@@ -119,30 +107,25 @@ function EditForm({ task, me, onSaved, onReload, onCancel }: Props & { onCancel(
   };
   const current = task.assignee ? { choice: choiceOf(task.assignee), name: task.assignee.name } : undefined;
   return (
-    <form onSubmit={submit} noValidate data-testid="task-edit-form">
-      <DialogBody>
-        <DialogTitle>{t("web.task.form.editTitle")}</DialogTitle>
-        <DialogContent className={s.form}>
-          <TaskFormFields
-            values={draft.values}
-            problems={problems}
-            people={people}
-            groups={groups}
-            current={current}
-            onChange={(change) => {
-              setDraft((d) => ({ ...d, values: { ...d.values, ...change } }));
-              setProblems({});
-            }}
-          />
-          {save.isError && <TaskRefused error={save.error} onReload={() => void reload()} inForm />}
-        </DialogContent>
-        <DialogActions>
-          <Button type="submit" appearance="primary" disabled={save.isPending} data-testid="task-save">
-            {save.isPending ? <Spinner size="tiny" label={t("web.task.form.saving")} /> : t("web.task.form.save")}
-          </Button>
-          <Button onClick={onCancel}>{t("web.task.form.cancel")}</Button>
-        </DialogActions>
-      </DialogBody>
-    </form>
+    <DialogForm
+      title={t("web.task.form.editTitle")}
+      onSubmit={submit}
+      submit={{ label: t("web.task.form.save"), pending: save.isPending, pendingLabel: t("web.task.form.saving"), testId: "task-save" }}
+      cancel={{ label: t("web.task.form.cancel"), onClick: onCancel }}
+      testId="task-edit-form"
+    >
+      <TaskFormFields
+        values={draft.values}
+        problems={problems}
+        people={people}
+        groups={groups}
+        current={current}
+        onChange={(change) => {
+          setDraft((d) => ({ ...d, values: { ...d.values, ...change } }));
+          setProblems({});
+        }}
+      />
+      {save.isError && <TaskRefused error={save.error} onReload={() => void reload()} inForm />}
+    </DialogForm>
   );
 }

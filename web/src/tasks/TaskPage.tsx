@@ -1,13 +1,13 @@
-import { Button, makeStyles, mergeClasses, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Button, makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, type Me, type TaskDetails, type TaskStatus } from "../../../shared/index.ts";
-import { client, mustChangePassword } from "../api.ts";
+import { type Me, type TaskDetails, type TaskStatus } from "../../../shared/index.ts";
+import { client } from "../api.ts";
 import { AppLink, caseLink, documentLink } from "../components/AppLink.tsx";
-import { ChangePassword } from "../components/ChangePassword.tsx";
-import { Inert, visibleControls } from "../components/Inert.tsx";
-import { Problem } from "../components/Problem.tsx";
+import { Inert } from "../components/Inert.tsx";
+import { usePageTitle } from "../components/page-title.ts";
+import { RecordPage, retryUnlessRefused } from "../components/RecordPage.tsx";
 import { formatDay } from "../document/dates.ts";
 import { useSectionStyles } from "../document/styles.ts";
 import { formatMoment } from "../format.ts";
@@ -42,48 +42,31 @@ const useStyles = makeStyles({
   description: { margin: 0, whiteSpace: "pre-wrap", overflowWrap: "anywhere", fontWeight: tokens.fontWeightRegular },
 });
 
-/** No task for this person here: none, or not theirs to see (the service answers both 404). */
-const notFound = (err: unknown) => err instanceof ApiError && (err.status === 404 || err.status === 400);
-
 /** OPGAVE (/opgaver/<id>): the task's details, its status changed in one step, editing with If-Match, and its comments. */
 export function TaskPage() {
   const s = useStyles();
   const { t } = useTexts();
   const { id = "" } = useParams();
   const me = useMe();
-  const queries = useQueryClient();
   const task = useQuery({
     queryKey: taskKey(id),
     queryFn: () => client.getTask(id),
-    retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+    retry: retryUnlessRefused,
   });
-  if (task.isPending || me.isPending) return <Spinner label={t("web.loading")} />;
-  if (notFound(task.error)) {
-    return (
-      <main className={s.page}>
-        <Text as="h1" size={600} weight="semibold">
-          {t("web.task.notFound.title")}
-        </Text>
-        <Text data-testid="not-found">{t("web.task.notFound.body")}</Text>
-        <Link to="/opgaver">{t("web.task.back")}</Link>
-      </main>
-    );
-  }
-  if (mustChangePassword(task.error)) {
-    return (
-      <main className={s.page}>
-        <ChangePassword onChanged={() => void queries.invalidateQueries()} />
-      </main>
-    );
-  }
-  if (task.isError || !me.data) {
-    return (
-      <main className={s.page}>
-        <Problem error={task.error} onRetry={() => void task.refetch()} />
-      </main>
-    );
-  }
-  return <TaskView task={task.data} me={me.data} reload={async () => (await task.refetch()).data} />;
+  const notFound = (
+    <main className={s.page}>
+      <Text as="h1" size={600} weight="semibold">
+        {t("web.task.notFound.title")}
+      </Text>
+      <Text data-testid="not-found">{t("web.task.notFound.body")}</Text>
+      <Link to="/opgaver">{t("web.task.back")}</Link>
+    </main>
+  );
+  return (
+    <RecordPage record={task} me={me} className={s.page} notFound={notFound}>
+      {(found, user) => <TaskView task={found} me={user} reload={async () => (await task.refetch()).data} />}
+    </RecordPage>
+  );
 }
 
 type Done = Extract<TextKey, `web.task.done.${string}`>;
@@ -105,12 +88,7 @@ function TaskView({ task, me, reload }: { task: TaskDetails; me: Me; reload(): P
   const assigneeName = useAssigneeName();
   const [done, setDone] = useState<Done | null>(null);
 
-  useEffect(() => {
-    document.title = `${visibleControls(task.title)} – ${t("web.product")}`;
-    return () => {
-      document.title = t("web.product");
-    };
-  }, [task.title, t]);
+  usePageTitle(task.title);
 
   const changed = (updated: TaskDetails, said: Done) => {
     queries.setQueryData(taskKey(task.id), updated);

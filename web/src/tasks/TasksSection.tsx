@@ -1,9 +1,9 @@
-import { Button, makeStyles, Spinner, Text } from "@fluentui/react-components";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { makeStyles, Text } from "@fluentui/react-components";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Task } from "../../../shared/index.ts";
 import { client } from "../api.ts";
-import { Problem } from "../components/Problem.tsx";
+import { PagedList, usePagedList } from "../components/Listing.tsx";
 import { useSectionStyles } from "../document/styles.ts";
 import { useTexts } from "../i18n.tsx";
 import { useMe } from "../session.ts";
@@ -12,12 +12,9 @@ import { recordTasksKey, TASKS, taskKey } from "./queries.ts";
 import { TaskList } from "./TaskList.tsx";
 import { TaskRefused } from "./TaskRefused.tsx";
 
-const PAGE_SIZE = 25;
-
 const useStyles = makeStyles({
   header: { display: "flex", flexWrap: "wrap", justifyContent: "space-between", alignItems: "center", gap: "8px" },
   heading: { margin: 0 },
-  more: { alignSelf: "flex-start" },
 });
 
 /**
@@ -31,13 +28,7 @@ export function TasksSection({ on, id }: { on: "case" | "document"; id: string }
   const me = useMe();
   const queries = useQueryClient();
   const [said, setSaid] = useState<string | null>(null);
-  const tasks = useInfiniteQuery({
-    queryKey: recordTasksKey(on, id),
-    queryFn: ({ pageParam }) => client.recordTasks(on, id, { cursor: pageParam, limit: PAGE_SIZE }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const items = tasks.data?.pages.flatMap((p) => p.items) ?? [];
+  const { list: tasks, items } = usePagedList(recordTasksKey(on, id), (cursor, limit) => client.recordTasks(on, id, { cursor, limit }));
   const changed = (taskId: string) => {
     void queries.invalidateQueries({ queryKey: TASKS });
     void queries.invalidateQueries({ queryKey: taskKey(taskId) });
@@ -82,11 +73,7 @@ export function TasksSection({ on, id }: { on: "case" | "document"; id: string }
           }}
         />
       )}
-      {tasks.isPending ? (
-        <Spinner label={t("web.loading")} />
-      ) : tasks.isError ? (
-        <Problem error={tasks.error} onRetry={() => void tasks.refetch()} />
-      ) : items.length ? (
+      <PagedList list={tasks} count={items.length} empty={on === "case" ? "web.tasks.section.noneCase" : "web.tasks.section.noneDocument"}>
         <TaskList
           items={items}
           label={t("web.tasks.section")}
@@ -95,14 +82,7 @@ export function TasksSection({ on, id }: { on: "case" | "document"; id: string }
           onComplete={staff ? (task) => complete.mutate(task) : undefined}
           completing={complete.isPending ? complete.variables?.id : null}
         />
-      ) : (
-        <Text className={section.muted}>{t(on === "case" ? "web.tasks.section.noneCase" : "web.tasks.section.noneDocument")}</Text>
-      )}
-      {tasks.hasNextPage && (
-        <Button className={s.more} onClick={() => void tasks.fetchNextPage()} disabled={tasks.isFetchingNextPage}>
-          {t("web.more")}
-        </Button>
-      )}
+      </PagedList>
     </section>
   );
 }

@@ -110,11 +110,6 @@ export const da = {
   "web.doc.attachments.adding": "Tilføjer …",
 
   "web.doc.comments.title": "Kommentarer",
-  "web.doc.comments.none": "Ingen kommentarer endnu.",
-  "web.doc.comments.by": "{name}, {at}",
-  "web.doc.comments.new": "Ny kommentar",
-  "web.doc.comments.empty": "Skriv en kommentar.",
-  "web.doc.comments.add": "Tilføj kommentar",
 
   "web.doc.ref.title": "Referencer",
   "web.doc.ref.outgoing": "Dette dokument henviser til",
@@ -265,11 +260,6 @@ export const en: Record<keyof typeof da, string> = {
   "web.doc.attachments.adding": "Adding …",
 
   "web.doc.comments.title": "Comments",
-  "web.doc.comments.none": "No comments yet.",
-  "web.doc.comments.by": "{name}, {at}",
-  "web.doc.comments.new": "New comment",
-  "web.doc.comments.empty": "Write a comment.",
-  "web.doc.comments.add": "Add comment",
 
   "web.doc.ref.title": "References",
   "web.doc.ref.outgoing": "This document refers to",

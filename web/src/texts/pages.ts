@@ -6,10 +6,21 @@ import * as search from "./search.ts";
 import * as tasks from "./tasks.ts";
 import * as notifications from "./notifications.ts";
 import * as contacts from "./contacts.ts";
+import * as comments from "./comments.ts";
 
 // The texts of every page but sign-in and the dashboard: one chunk, fetched with the first such page
 // (i18n.tsx loadPageTexts), so the first load carries only the texts it shows.
-export const da = { ...cases.da, ...documents.da, ...filing.da, ...devices.da, ...search.da, ...tasks.da, ...notifications.da, ...contacts.da } as const;
+export const da = {
+  ...cases.da,
+  ...documents.da,
+  ...filing.da,
+  ...devices.da,
+  ...search.da,
+  ...tasks.da,
+  ...notifications.da,
+  ...contacts.da,
+  ...comments.da,
+} as const;
 
 export const en: Record<keyof typeof da, string> = {
   ...cases.en,
@@ -20,4 +31,5 @@ export const en: Record<keyof typeof da, string> = {
   ...tasks.en,
   ...notifications.en,
   ...contacts.en,
+  ...comments.en,
 };

@@ -76,11 +76,6 @@ export const da = {
   "web.task.form.deadlineBeforeStart": "Deadline kan ikke ligge før startdatoen.",
 
   "web.task.comments": "Kommentarer",
-  "web.task.comments.none": "Ingen kommentarer endnu.",
-  "web.task.comments.new": "Ny kommentar",
-  "web.task.comments.add": "Tilføj kommentar",
-  "web.task.comments.empty": "Skriv en kommentar.",
-  "web.task.comments.by": "{name}, {at}",
 } as const;
 
 export const en: Record<keyof typeof da, string> = {
@@ -160,9 +155,4 @@ export const en: Record<keyof typeof da, string> = {
   "web.task.form.deadlineBeforeStart": "The deadline cannot come before the start date.",
 
   "web.task.comments": "Comments",
-  "web.task.comments.none": "No comments yet.",
-  "web.task.comments.new": "New comment",
-  "web.task.comments.add": "Add comment",
-  "web.task.comments.empty": "Write a comment.",
-  "web.task.comments.by": "{name}, {at}",
 };

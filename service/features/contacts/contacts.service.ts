@@ -172,14 +172,19 @@ export async function updateContact(db: Db, keys: CprKeys, actor: Actor, id: str
   });
 }
 
+/** Whether the actor may see CPR numbers in full: the right is on the user's row (admins always have it). */
+async function requireCprRight(db: Executor, actor: Actor): Promise<void> {
+  const user = await findActiveUser(db, actor.userId);
+  requireMayRevealCpr(actor, user?.cpr_access === 1);
+}
+
 /**
  * Finding a contact by a CPR number tells whether that number is theirs: the masked form shows its first six
  * digits, so a lookup would confirm a guess of the other four. It is for those who may reveal CPR numbers, and
  * each lookup is audited (the number masked).
  */
 async function requireMayLookUpCpr(db: Executor, actor: Actor, cpr: string): Promise<void> {
-  const user = await findActiveUser(db, actor.userId);
-  requireMayRevealCpr(actor, user?.cpr_access === 1);
+  await requireCprRight(db, actor);
   await recordAudit(db, { actor, action: "contact.cpr_lookup", objectType: "contact", objectId: null, details: { cpr: maskCpr(cpr) } });
 }
 
@@ -211,8 +216,7 @@ export async function listContacts(db: Executor, keys: CprKeys, actor: Actor, qu
  * are committed to the audit log before the number is answered: no reveal goes unrecorded.
  */
 export async function revealCpr(db: Db, keys: CprKeys, actor: Actor, id: string, reason: string): Promise<{ cpr: string }> {
-  const user = await findActiveUser(db, actor.userId);
-  requireMayRevealCpr(actor, user?.cpr_access === 1);
+  await requireCprRight(db, actor);
   const c = await requireVisibleContact(db, actor, id);
   if (!c.cpr_sealed) throw new Problem(404, "no_cpr", "The contact has no CPR number.");
   const cpr = (await keys()).open(c.id, c.cpr_sealed);

@@ -27,6 +27,7 @@ import { mailRoutes } from "./features/mail/mail.controller.ts";
 import { contactRoutes } from "./features/contacts/contacts.controller.ts";
 import { taskRoutes } from "./features/tasks/tasks.controller.ts";
 import { notificationRoutes } from "./features/notifications/notifications.controller.ts";
+import { searchRoutes } from "./features/search/search.controller.ts";
 import { Health, OpenApiDocument } from "../shared/api/schemas/service.ts";
 
 export interface App {
@@ -86,6 +87,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...contactRoutes(ctx),
     ...taskRoutes(ctx),
     ...notificationRoutes(ctx),
+    ...searchRoutes(ctx),
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
     ...signInRoutes(ctx),

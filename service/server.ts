@@ -11,6 +11,7 @@ import { authenticatorsFor } from "./features/auth/authenticators.ts";
 import { isContentReferenced } from "./features/documents/documents.service.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { hasDueJob, startJobRunner } from "./jobs/jobs.ts";
+import { startSearchIndexer } from "./features/search/indexer.ts";
 import { jobHandlers } from "./jobs/handlers.ts";
 import { releaseAllClaims } from "./features/uploads/uploads.service.ts";
 import { createHttpServer, drain } from "./http/connections.ts";
@@ -42,6 +43,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   await releaseAllClaims(ctx);
   // With IMS_RUN_JOBS=false the jobs are left to `npm run worker` processes, which claim them with leases.
   const runner = config.runJobs ? startJobRunner(ctx, jobHandlers, { leaseMs: config.jobLeaseMs }) : undefined;
+  const indexer = config.runJobs ? startSearchIndexer(ctx.db, log) : undefined;
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
   const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));
@@ -77,6 +79,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     async stop() {
       clearInterval(housekeeping);
       await runner?.stop();
+      await indexer?.stop();
       await drain(server, config.shutdownGraceMs);
       await flushAuthRefusals(ctx);
       await archive.close();

@@ -36,6 +36,7 @@ import type {
 } from "../features/contacts/contacts.table.ts";
 import type { TaskCommentTable, TaskTable } from "../features/tasks/tasks.table.ts";
 import type { CaseFollowerTable, NotificationTable } from "../features/notifications/notifications.table.ts";
+import type { FtsTable, SearchDirtyTable, SearchRowTable } from "../features/search/search.table.ts";
 import type { UploadTable } from "../features/uploads/uploads.table.ts";
 import type { ApiTokenTable, GroupMemberTable, GroupTable, UserTable } from "../features/users/users.table.ts";
 
@@ -87,6 +88,10 @@ export interface Database {
   task_comments: TaskCommentTable;
   case_followers: CaseFollowerTable;
   notifications: NotificationTable;
+  search_rows: SearchRowTable;
+  search_dirty: SearchDirtyTable;
+  fts_cases: FtsTable;
+  fts_documents: FtsTable;
 }
 
 export type Db = Kysely<Database>;

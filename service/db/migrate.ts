@@ -18,6 +18,7 @@ import * as deviceSignIn from "./migrations/2026_12_02_100_device_sign_in.ts";
 import * as contactsAndParties from "./migrations/2026_12_02_110_contacts_and_parties.ts";
 import * as tasks from "./migrations/2026_12_02_120_tasks.ts";
 import * as notifications from "./migrations/2026_12_02_130_notifications.ts";
+import * as search from "./migrations/2026_12_02_140_search.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_110_contacts_and_parties": contactsAndParties,
   "2026_12_02_120_tasks": tasks,
   "2026_12_02_130_notifications": notifications,
+  "2026_12_02_140_search": search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -39,6 +39,8 @@ const TAGS: Record<string, string> = {
   tasks: "Tasks (opgaver) on cases and documents for a user or a group: mine, a record's; create, change (If-Match), complete, comment.",
   notifications:
     "Notifications (notifikationer) of changes on the cases one follows: mine newest first, the unread count to poll (ETag, 304), mark read; follow and unfollow a case.",
+  search:
+    "Free-text search (fritekstsøgning) of cases and documents: Danish stemming, prefixes and phrases, ranked with recency, counted and snippeted only over what the caller may see.",
   audit: "The audit log of a case or document, and verification of its chain.",
   admin: "Administration (administrators only): users and tokens, groups, access groups, templates, document types, retention rules and the journal plan.",
 };

@@ -5,6 +5,7 @@ import { LOG_REDACTIONS } from "../http/request-log.ts";
 import { openArchive } from "../open-archive.ts";
 import { jobHandlers } from "./handlers.ts";
 import { startJobRunner, type JobHandler } from "./jobs.ts";
+import { startSearchIndexer } from "../features/search/indexer.ts";
 
 export interface RunningWorker {
   ctx: AppContext;
@@ -31,12 +32,14 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
     keepProcessAlive: true,
   });
   runner.kick();
+  const indexer = startSearchIndexer(archive.ctx.db, log);
   let stopped: Promise<void> | undefined;
   return {
     ctx: archive.ctx,
     stop(graceMs) {
       stopped ??= (async () => {
         await runner.stop(graceMs);
+        await indexer.stop();
         await archive.close();
       })();
       return stopped;

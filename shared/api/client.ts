@@ -47,6 +47,8 @@ import type {
   TaskDetails,
   TaskPatch,
   UnreadNotifications,
+  SearchKind,
+  SearchResults,
   Following,
 } from "./types.ts";
 
@@ -431,6 +433,13 @@ export class ImsClient {
   /** The organisation's groups, to assign a task to one. */
   async assignableGroups(): Promise<AssignableGroup[]> {
     return (await this.json<{ items: AssignableGroup[] }>("GET", "/api/groups")).items;
+  }
+
+  // Search.
+
+  /** Free-text search of the cases and documents one may see, grouped; `kind` for one group only (VIS ALLE). */
+  search(q: string, options: { kind?: SearchKind; limit?: number } = {}): Promise<SearchResults> {
+    return this.json("GET", `/api/search${queryString({ q, ...options })}`);
   }
 
   // Notifications.

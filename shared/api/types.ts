@@ -60,3 +60,4 @@ export type {
 } from "./schemas/contacts.ts";
 export type { TaskStatus, TaskAssignee, Task, TaskComment, TaskDetails, NewTask, TaskPatch } from "./schemas/tasks.ts";
 export type { NotificationChange, Notification, UnreadNotifications, Following } from "./schemas/notifications.ts";
+export type { SearchKind, SnippetPart, CaseHit, DocumentHit, SearchResults } from "./schemas/search.ts";

@@ -6,6 +6,7 @@ import type { AnyRoute } from "../../service/http/route.ts";
 import { createApp } from "../../service/app.ts";
 import { accessGroupsOf } from "../../service/features/access/access.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
+import { indexAllStale } from "../../service/features/search/indexer.ts";
 import { buildWorld, type World } from "./world.ts";
 import { send, toWire, type Answer, type FuzzRequest, type Who } from "./fuzz-http.ts";
 import { KINDS, Ref, type Pool, type PoolEntry, type Resolution } from "./fuzz-values.ts";
@@ -313,6 +314,9 @@ export class FuzzWorld {
 
   async snapshot(): Promise<Snapshot> {
     const db = this.svc.ctx.db;
+    // The search index follows the records in the background: brought up to date first, it is compared too
+    // (a refused request notes nothing stale, so the index must not change either).
+    await indexAllStale(db);
     const names = (
       await sql<{
         name: string;

@@ -180,18 +180,19 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     expect(await page.evaluate(async () => (await fetch("/api/me")).status)).to.equal(401);
   });
 
-  it("the top bar's search field finds cases by title words or number, by keyboard, and nothing the person may not see", async () => {
+  it("the top bar's search field finds cases by title words in any form or by number, by keyboard, and nothing the person may not see", async () => {
     const page = await openSignedIn(context, svc.url, "alice@skole.dk");
     await page.getByTestId("my-cases").locator("tbody tr").first().waitFor();
-    const field = page.getByRole("search").getByRole("searchbox", { name: "Søg efter sager på nummer eller titel" });
+    const field = page.getByRole("search").getByRole("searchbox", { name: "Søg i sager og dokumenter" });
     await field.focus();
     await page.keyboard.type("eventyr");
     await page.keyboard.press("Enter");
     await page.waitForURL(`${svc.url}/soeg?q=eventyr`);
     const results = page.getByTestId("search-results");
     await results.locator(`[data-case-id="${critical.id}"]`).waitFor();
-    expect(await results.getByRole("heading", { level: 1 }).innerText()).to.equal("Sager, der matcher «eventyr»");
-    expect(await results.locator("tbody tr").count()).to.equal(1);
+    expect(await results.getByRole("heading", { level: 1 }).innerText()).to.equal("Søgeresultater for «eventyr»");
+    expect(await results.getByTestId("hits-cases").locator("li[data-case-id]").count()).to.equal(1);
+    expect(await results.getByTestId("hits-cases").locator("mark").first().innerText()).to.match(/^eventyr/i);
     expect(await axeViolations(page)).to.deep.equal([]);
     await screenshot(page, "web-dashboard-6-search");
 
@@ -200,8 +201,8 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await results.locator(`[data-case-id="${critical.id}"]`).waitFor();
     await field.fill("hemmelighed");
     await field.press("Enter");
-    await page.getByText("Ingen sager, du har adgang til, matcher «hemmelighed».").waitFor();
-    expect(await results.locator("tbody tr").count()).to.equal(0);
+    await page.getByText("Intet, du har adgang til, matcher «hemmelighed».").waitFor();
+    expect(await results.locator("li[data-case-id], li[data-document-id]").count()).to.equal(0);
     await page.goto(`${svc.url}/soeg?q=eventyr`);
     await page.getByTestId("search-results").locator(`[data-case-id="${critical.id}"]`).getByRole("link").click();
     await page.waitForURL(`${svc.url}/sager/${critical.number}`);

@@ -14,3 +14,4 @@ export * from "./problem.ts";
 export * from "./contacts.ts";
 export * from "./tasks.ts";
 export * from "./notifications.ts";
+export * from "./search.ts";

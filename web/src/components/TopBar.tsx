@@ -51,7 +51,7 @@ const useStyles = makeStyles({
   searchInput: { width: "220px", "@media (max-width: 600px)": { width: "100%" } },
 });
 
-/** The search field of every page: finds cases by number or title words (GET /api/cases/suggest) on /soeg. */
+/** The search field of every page: free-text search of cases and documents (GET /api/search) on /soeg. */
 function SearchField() {
   const s = useStyles();
   const { t } = useTexts();

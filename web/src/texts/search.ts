@@ -1,14 +1,32 @@
-// The search page: cases found by number or title words. Danish first; every key in both languages.
+// The search page: cases and documents found by free text. Danish first; every key in both languages.
 export const da = {
   "web.search.title": "Søgning",
-  "web.search.results": "Sager, der matcher «{q}»",
-  "web.search.none": "Ingen sager, du har adgang til, matcher «{q}».",
-  "web.search.empty": "Skriv et sagsnummer eller ord fra en sags titel i søgefeltet.",
+  "web.search.results": "Søgeresultater for «{q}»",
+  "web.search.none": "Intet, du har adgang til, matcher «{q}».",
+  "web.search.empty":
+    "Skriv ord, et sagsnummer eller en kode i søgefeltet. Ord findes i alle bøjninger; skriv * efter et ord for at finde alt, der begynder sådan.",
+  "web.search.cases": "Sager ({count})",
+  "web.search.documents": "Dokumenter ({count})",
+  "web.search.capped": "{count}+",
+  "web.search.showAll": "VIS ALLE",
+  "web.search.noneInGroup": "Ingen.",
+  "web.search.inCase": "Sag {number}",
+  "web.search.floating": "Ikke journaliseret",
+  "web.search.back": "Tilbage til alle grupper",
 } as const;
 
 export const en: Record<keyof typeof da, string> = {
   "web.search.title": "Search",
-  "web.search.results": "Cases matching “{q}”",
-  "web.search.none": "No case you have access to matches “{q}”.",
-  "web.search.empty": "Type a case number or words from a case's title in the search field.",
+  "web.search.results": "Search results for “{q}”",
+  "web.search.none": "Nothing you have access to matches “{q}”.",
+  "web.search.empty":
+    "Type words, a case number or a code in the search field. Words are found in every form; put * after a word to find everything that begins so.",
+  "web.search.cases": "Cases ({count})",
+  "web.search.documents": "Documents ({count})",
+  "web.search.capped": "{count}+",
+  "web.search.showAll": "SHOW ALL",
+  "web.search.noneInGroup": "None.",
+  "web.search.inCase": "Case {number}",
+  "web.search.floating": "Not filed",
+  "web.search.back": "Back to all groups",
 };

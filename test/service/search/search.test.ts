@@ -1,0 +1,162 @@
+import { expect } from "chai";
+import request from "supertest";
+import type { SearchResults } from "../../../shared/api/types.ts";
+import { bearer } from "../../support/http.ts";
+import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/service.ts";
+import { buildWorld, type World } from "../../support/world.ts";
+
+describe("free-text search (GET /api/search)", () => {
+  let svc: TestService;
+  let w: World;
+  const ids: Record<string, string> = {};
+
+  async function find(token: string, q: string, query: Record<string, string | number> = {}): Promise<SearchResults> {
+    const res = await request(svc.url)
+      .get("/api/search")
+      .auth(token, bearer)
+      .query({ q, ...query });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body;
+  }
+  const caseTitles = (r: SearchResults) => r.cases.items.map((h) => h.case.title);
+  const documentTitles = (r: SearchResults) => r.documents.items.map((h) => h.document.title);
+
+  async function newCase(token: string, title: string, template = w.templates.pupil): Promise<string> {
+    const metadata = template === w.templates.pupil ? { elevnummer: "E-4711" } : {};
+    const res = await request(svc.url).post("/api/cases").auth(token, bearer).send({ templateId: template, title, metadata });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.id;
+  }
+  async function saveDocument(token: string, caseId: string, title: string, typeId: string): Promise<string> {
+    const res = await request(svc.url)
+      .post("/api/documents")
+      .auth(token, bearer)
+      .field("metadata", JSON.stringify({ documentTypeId: typeId, caseId, title }))
+      .attach("file", Buffer.from("indhold\n"), { filename: "notat.txt", contentType: "text/plain" });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.id;
+  }
+
+  before(async () => {
+    svc = await startTestService();
+    w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
+    ids.pupilCase = await newCase(w.tokens.alice, "Kvælstofudledning fra Aarhus Havn");
+    ids.boardCase = await newCase(w.tokens.bob, "Skovrejsning ved Østergård", w.templates.board);
+    ids.pupilDoc = await saveDocument(w.tokens.alice, ids.pupilCase, "Målinger af kvælstofudledningerne", w.types.note);
+    ids.boardDoc = await saveDocument(w.tokens.bob, ids.boardCase, "Referat om skovrejsningen og kvælstof", w.types.minutes);
+  });
+  after(() => svc.dispose());
+
+  it("finds a word in any Danish form: the query and the index are both stemmed", async () => {
+    const r = await find(w.tokens.alice, "kvælstofudledningen");
+    expect(caseTitles(r)).to.deep.equal(["Kvælstofudledning fra Aarhus Havn"]);
+    expect(documentTitles(r)).to.deep.equal(["Målinger af kvælstofudledningerne"]);
+    expect(r.cases.count).to.equal(1);
+    expect(r.documents.count).to.equal(1);
+  });
+
+  it('finds "aa" and "å" both ways, keeps æ, ø and å apart from a, o and e', async () => {
+    expect(caseTitles(await find(w.tokens.alice, "Århus"))).to.deep.equal(["Kvælstofudledning fra Aarhus Havn"]);
+    expect(caseTitles(await find(w.tokens.bob, "Østergaard"))).to.deep.equal(["Skovrejsning ved Østergård"]);
+    expect(caseTitles(await find(w.tokens.bob, "ostergard"))).to.deep.equal([]);
+  });
+
+  it("finds prefixes and phrases, and marks the hits in the snippet", async () => {
+    const r = await find(w.tokens.bob, "skovrejs*");
+    expect(caseTitles(r)).to.deep.equal(["Skovrejsning ved Østergård"]);
+    expect(documentTitles(r)).to.deep.equal(["Referat om skovrejsningen og kvælstof"]);
+    expect(r.documents.items[0].snippet.filter((p) => p.hit).map((p) => p.text)).to.deep.equal(["skovrejsningen"]);
+    expect(documentTitles(await find(w.tokens.bob, '"skovrejsningen og kvælstof"'))).to.have.length(1);
+    expect(documentTitles(await find(w.tokens.bob, '"kvælstof og skovrejsningen"'))).to.have.length(0);
+  });
+
+  it("needs every word: two words find only what holds both", async () => {
+    expect(documentTitles(await find(w.tokens.admin, "kvælstof referat"))).to.deep.equal(["Referat om skovrejsningen og kvælstof"]);
+  });
+
+  it("finds case numbers, custom field values and journal codes", async () => {
+    const number = (await request(svc.url).get(`/api/cases/${ids.pupilCase}`).auth(w.tokens.alice, bearer).expect(200)).body.number;
+    expect(caseTitles(await find(w.tokens.alice, number))).to.deep.equal(["Kvælstofudledning fra Aarhus Havn"]);
+    expect(caseTitles(await find(w.tokens.alice, "E-4711"))).to.include("Kvælstofudledning fra Aarhus Havn");
+  });
+
+  it("ranks, counts and shows only what the caller may see", async () => {
+    // Alice sees the pupils' case, Bob the board's; Erik (external) neither.
+    const alice = await find(w.tokens.alice, "kvælstof*");
+    expect(caseTitles(alice)).to.deep.equal(["Kvælstofudledning fra Aarhus Havn"]);
+    expect(documentTitles(alice)).to.deep.equal(["Målinger af kvælstofudledningerne"]);
+    const bob = await find(w.tokens.bob, "kvælstof*");
+    expect(bob.cases.count).to.equal(0);
+    expect(documentTitles(bob)).to.deep.equal(["Referat om skovrejsningen og kvælstof"]);
+    const erik = await find(w.tokens.erik, "kvælstof*");
+    expect([erik.cases.count, erik.documents.count]).to.deep.equal([0, 0]);
+    const admin = await find(w.tokens.admin, "kvælstof*");
+    expect([admin.cases.count, admin.documents.count]).to.deep.equal([1, 2]);
+  });
+
+  it("answers every hostile query with 200 and no FTS5 error", async () => {
+    const hostile = [
+      '"',
+      '"""',
+      "AND",
+      "OR NOT",
+      "NEAR(kvælstof skov, 2)",
+      "kvælstof AND OR NOT",
+      "*",
+      "**kvælstof",
+      "^kvælstof",
+      "title:kvælstof",
+      "meta : x",
+      "((kvælstof",
+      "kvælstof))",
+      "{title meta}: x",
+      "'; DROP TABLE cases; --",
+      "x".repeat(10_000),
+      "kvælstof ".repeat(1000).slice(0, 10_000),
+      "\u0000\u0001",
+      "😀 emoji",
+      "-kvælstof",
+      "+",
+    ];
+    for (const q of hostile) {
+      const r = await find(w.tokens.alice, q);
+      expect(r.q).to.equal(q);
+    }
+    expect(caseTitles(await find(w.tokens.alice, "title:kvælstof*"))).to.deep.equal([]);
+    expect(caseTitles(await find(w.tokens.alice, "((kvælstof*"))).to.deep.equal(["Kvælstofudledning fra Aarhus Havn"]);
+  });
+
+  it("refuses a query over 10,000 characters with a problem that says so", async () => {
+    const res = await request(svc.url)
+      .get("/api/search")
+      .auth(w.tokens.alice, bearer)
+      .query({ q: "x".repeat(10_001) });
+    expect(res.status).to.equal(400);
+    expect(res.type).to.equal("application/problem+json");
+  });
+
+  it("reflects a change at once: a renamed case, a moved access group, a deleted document", async () => {
+    await request(svc.url).patch(`/api/cases/${ids.pupilCase}`).auth(w.tokens.alice, bearer).send({ title: "Nitratmålinger ved Aarhus Havn" }).expect(200);
+    expect(caseTitles(await find(w.tokens.alice, "nitratmåling"))).to.deep.equal(["Nitratmålinger ved Aarhus Havn"]);
+    expect(caseTitles(await find(w.tokens.alice, "kvælstofudledning"))).to.deep.equal([]);
+
+    // An access change is read from the live tables: no re-indexing stands between it and the next search.
+    await svc.ctx.db.updateTable("cases").set({ access_group_id: w.accessGroups.board }).where("id", "=", ids.pupilCase).execute();
+    await svc.ctx.db.deleteFrom("search_dirty").execute();
+    expect((await find(w.tokens.carl, "nitratmåling")).cases.count).to.equal(0);
+    expect((await find(w.tokens.bob, "nitratmåling")).cases.count).to.equal(1);
+    await svc.ctx.db.updateTable("cases").set({ access_group_id: w.accessGroups.school }).where("id", "=", ids.pupilCase).execute();
+
+    await request(svc.url).delete(`/api/documents/${ids.pupilDoc}`).auth(w.tokens.admin, bearer).expect(204);
+    expect((await find(w.tokens.admin, "kvælstofudledningerne")).documents.count).to.equal(0);
+    const rows = await svc.ctx.db.selectFrom("search_rows").select("object_id").where("object_id", "=", ids.pupilDoc).execute();
+    expect(rows).to.deep.equal([]);
+  });
+
+  it("limits a group with kind, and counts up to 1,000", async () => {
+    const r = await find(w.tokens.admin, "skovrejsning", { kind: "documents", limit: 1 });
+    expect(r.cases.items).to.deep.equal([]);
+    expect(r.documents.items).to.have.length(1);
+    expect(r.documents.capped).to.equal(false);
+  });
+});

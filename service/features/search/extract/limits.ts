@@ -1,0 +1,81 @@
+// The bounds every extractor works within, so that one hostile upload cannot exhaust the indexer's memory or time.
+
+export interface ExtractLimits {
+  /** Bytes the extractor may inflate from an archive, over all entries it reads. */
+  maxInflatedBytes: number;
+  /** Entries a zip archive may list at all. */
+  maxEntries: number;
+  /** Characters of text kept; the rest is cut off and the result marked truncated. */
+  maxChars: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxInflatedBytes: 64 * 1024 * 1024, maxEntries: 5000, maxChars: 1_000_000 };
+
+export const withDefaults = (limits: Partial<ExtractLimits> = {}): ExtractLimits => ({ ...DEFAULT_EXTRACT_LIMITS, ...limits });
+
+/** "failed": the file is damaged or hostile. "skipped": the file may be fine, but its text cannot be read here (encrypted, unsupported). */
+export type ExtractStatus = "failed" | "skipped";
+
+export class ExtractError extends Error {
+  constructor(
+    readonly status: ExtractStatus,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = "ExtractError";
+  }
+}
+
+export const mebibytes = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+
+export const zipBomb = (limits: ExtractLimits): ExtractError =>
+  new ExtractError("failed", `zip bomb: inflated size over ${mebibytes(limits.maxInflatedBytes)}`);
+
+export interface ExtractedText {
+  text: string;
+  truncated: boolean;
+}
+
+/** Collects text up to maxChars; once full it drops the rest and says so, so callers can stop early. */
+export class BoundedText {
+  private readonly parts: string[] = [];
+  private length = 0;
+  truncated = false;
+
+  constructor(private readonly maxChars: number) {}
+
+  get full(): boolean {
+    return this.truncated;
+  }
+
+  add(text: string): void {
+    if (this.truncated || text === "") return;
+    const room = this.maxChars - this.length;
+    if (text.length <= room) {
+      this.parts.push(text);
+      this.length += text.length;
+      return;
+    }
+    let cut = text.slice(0, room);
+    // A cut between the halves of a surrogate pair would leave a lone half that is not a character.
+    if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+    this.parts.push(cut);
+    this.length += cut.length;
+    this.truncated = true;
+  }
+
+  result(): ExtractedText {
+    return { text: tidyWhitespace(this.parts.join("")), truncated: this.truncated };
+  }
+}
+
+/** Spaces and tabs collapse within a line, lines lose their ends, and no more than one empty line stands between paragraphs. */
+export function tidyWhitespace(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t\u00A0]+/g, " ")
+    .replace(/ *\n */g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}

@@ -6,7 +6,7 @@ import type { AnyRoute } from "../../service/http/route.ts";
 import { createApp } from "../../service/app.ts";
 import { accessGroupsOf } from "../../service/features/access/access.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
-import { indexAllStale } from "../../service/features/search/indexer.ts";
+import { indexStale } from "../../service/features/search/indexer.ts";
 import { buildWorld, type World } from "./world.ts";
 import { send, toWire, type Answer, type FuzzRequest, type Who } from "./fuzz-http.ts";
 import { KINDS, Ref, type Pool, type PoolEntry, type Resolution } from "./fuzz-values.ts";
@@ -316,7 +316,7 @@ export class FuzzWorld {
     const db = this.svc.ctx.db;
     // The search index follows the records in the background: brought up to date first, it is compared too
     // (a refused request notes nothing stale, so the index must not change either).
-    await indexAllStale(db);
+    await indexStale(db);
     const names = (
       await sql<{
         name: string;

@@ -109,11 +109,14 @@ async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
   await sql`INSERT INTO ${fts} (rowid, title, meta, body) VALUES (${rowid}, ${title}, ${meta}, ${body})`.execute(db);
 }
 
+/** Objects re-indexed in one transaction: short enough not to hold up a save for long. */
+const BATCH = 500;
+
 /**
- * Re-indexes up to `limit` stale objects in one transaction; returns how many, so a caller can go on while
- * the queue is not empty. A row noted again while this runs stays noted (it is deleted only as it was read).
+ * Re-indexes up to `limit` stale objects in one transaction; returns how many. A row noted again while this
+ * runs stays noted (it is deleted only as it was read).
  */
-export async function indexStale(db: Db, limit = 500): Promise<number> {
+async function indexBatch(db: Db, limit: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom("search_dirty").selectAll().limit(limit).execute();
     for (const { kind, object_id } of stale) {
@@ -124,15 +127,24 @@ export async function indexStale(db: Db, limit = 500): Promise<number> {
   });
 }
 
-/** Re-indexes until nothing is stale (the background catch-up after an upgrade, and tests). */
-export async function indexAllStale(db: Db, onProgress?: (done: number) => void): Promise<number> {
+export interface CatchUpOptions {
+  /** Re-index at most this many (a search does not wait for a whole backlog); all when omitted. */
+  max?: number;
+  /** Checked between batches: stop early, leaving the rest noted. */
+  stopping?: () => boolean;
+  onProgress?: (done: number) => void;
+}
+
+/** Re-indexes what is stale, batch by batch, until nothing is (or `max` is reached); returns how many. */
+export async function indexStale(db: Db, { max = Infinity, stopping, onProgress }: CatchUpOptions = {}): Promise<number> {
   let done = 0;
-  for (;;) {
-    const n = await indexStale(db);
-    if (!n) return done;
+  while (done < max && !stopping?.()) {
+    const n = await indexBatch(db, Math.min(BATCH, max - done));
+    if (!n) break;
     done += n;
     onProgress?.(done);
   }
+  return done;
 }
 
 export interface SearchIndexer {
@@ -141,26 +153,18 @@ export interface SearchIndexer {
 }
 
 /**
- * Keeps the index up to date in the background: every few seconds it re-indexes what is stale, batch by
- * batch, logging progress while a large backlog (the whole archive, after the upgrade) is worked through.
- * Stopping between batches loses nothing: what is not yet indexed stays noted in search_dirty.
+ * Keeps the index up to date in the background: every few seconds it re-indexes what is stale, logging
+ * progress while a large backlog (the whole archive, after the upgrade) is worked through. Stopping between
+ * batches loses nothing: what is not yet indexed stays noted in search_dirty.
  */
 export function startSearchIndexer(db: Db, log: Logger, intervalMs = 2000): SearchIndexer {
   let running: Promise<void> | null = null;
   let stopped = false;
+  const onProgress = (done: number) => done % 10_000 < BATCH && log.info({ indexed: done }, "search index: catching up");
   const tick = () => {
     if (running || stopped) return;
-    running = (async () => {
-      let done = 0;
-      for (;;) {
-        if (stopped) break;
-        const n = await indexStale(db);
-        if (!n) break;
-        done += n;
-        if (done % 10_000 < n) log.info({ indexed: done }, "search index: catching up");
-      }
-      if (done >= 10_000) log.info({ indexed: done }, "search index: up to date");
-    })()
+    running = indexStale(db, { stopping: () => stopped, onProgress })
+      .then((done) => void (done >= 10_000 && log.info({ indexed: done }, "search index: up to date")))
       .catch((err) => log.error({ err }, "search indexing failed"))
       .finally(() => (running = null));
   };

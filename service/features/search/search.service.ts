@@ -26,7 +26,7 @@ interface SearchOptions {
 }
 
 export async function search(db: Db, actor: Actor, { q, kind, limit }: SearchOptions): Promise<SearchResults> {
-  await catchUp(db);
+  await indexStale(db, { max: CATCH_UP });
   const parts = parseQuery(q);
   const match = matchExpression(parts);
   const empty = { count: 0, capped: false, items: [] };
@@ -37,15 +37,6 @@ export async function search(db: Db, actor: Actor, { q, kind, limit }: SearchOpt
     kind && kind !== "documents" ? empty : searchDocuments(db, actor, match, limit, pattern),
   ]);
   return { q, cases, documents };
-}
-
-async function catchUp(db: Db): Promise<void> {
-  let left = CATCH_UP;
-  while (left > 0) {
-    const n = await indexStale(db, Math.min(500, left));
-    if (!n) return;
-    left -= n;
-  }
 }
 
 function casesMatching(db: Db, actor: Actor, match: string) {

@@ -18,16 +18,16 @@ export function hitPattern(terms: readonly QueryTerm[]): RegExp | null {
 /** Up to `width` characters around the first hit, hits marked; the text's beginning when nothing is hit. */
 export function snippetOf(text: string, pattern: RegExp | null, width = 160): SnippetPart[] {
   const flat = text.replace(/\s+/g, " ").trim();
-  pattern = pattern && new RegExp(pattern.source, pattern.flags);
-  const first = pattern?.exec(flat);
-  if (!pattern || !first) return flat ? [{ text: cut(flat, 0, width), hit: false }] : [];
-  let start = Math.max(0, first.index - Math.floor(width / 3));
+  // search() ignores the pattern's lastIndex and matchAll() works on a copy, so one pattern serves every call.
+  const first = pattern ? flat.search(pattern) : -1;
+  if (!pattern || first < 0) return flat ? [{ text: cut(flat, 0, width), hit: false }] : [];
+  let start = Math.max(0, first - Math.floor(width / 3));
   if (start > 0) start = flat.indexOf(" ", start) + 1 || start;
   const end = Math.min(flat.length, start + width);
   const window = flat.slice(start, end);
   const parts: SnippetPart[] = [];
   let at = 0;
-  for (const m of window.matchAll(new RegExp(pattern.source, pattern.flags))) {
+  for (const m of window.matchAll(pattern)) {
     if (m.index > at) parts.push({ text: window.slice(at, m.index), hit: false });
     parts.push({ text: m[0], hit: true });
     at = m.index + m[0].length;

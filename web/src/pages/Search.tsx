@@ -42,6 +42,49 @@ function Snippet({ parts }: { parts: SnippetPart[] }) {
   );
 }
 
+/** One hit: a link to what was found, a line saying where and when, and the snippet. */
+interface Hit {
+  id: string;
+  testAttribute: "data-case-id" | "data-document-id";
+  title: string;
+  to: string;
+  where: string;
+  snippet: SnippetPart[];
+}
+
+/** A group of hits under its heading and count, with VIS ALLE when there are more than shown. */
+function HitGroup({ name, heading, hits, showAll }: { name: SearchKind; heading: string; hits: Hit[]; showAll: string | null }) {
+  const s = useStyles();
+  const { t } = useTexts();
+  return (
+    <section className={s.group} aria-labelledby={`hits-${name}`} data-testid={`hits-${name}`}>
+      <div className={s.heading}>
+        <Text as="h2" size={400} weight="semibold" id={`hits-${name}`}>
+          {heading}
+        </Text>
+        {showAll && <AppLink to={showAll}>{t("web.search.showAll")}</AppLink>}
+      </div>
+      {hits.length ? (
+        <ul className={s.list}>
+          {hits.map((h) => (
+            <li key={h.id} className={s.hit} {...{ [h.testAttribute]: h.id }}>
+              <AppLink to={h.to}>
+                <Inert text={h.title} />
+              </AppLink>
+              <Text size={200} className={s.muted}>
+                {h.where}
+              </Text>
+              <Snippet parts={h.snippet} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Text className={s.muted}>{t("web.search.noneInGroup")}</Text>
+      )}
+    </section>
+  );
+}
+
 /** /soeg?q=…[&kind=cases|documents]: the grouped hits, or one group in full. */
 export function Search() {
   const s = useStyles();
@@ -52,7 +95,8 @@ export function Search() {
   const kind: SearchKind | undefined = kindParam === "cases" || kindParam === "documents" ? kindParam : undefined;
   const found = useQuery({ queryKey: ["search", q, kind], queryFn: () => client.search(q, { kind, limit: kind ? ALL : PER_GROUP }), enabled: q !== "" });
   const count = (g: { count: number; capped: boolean }) => (g.capped ? t("web.search.capped", { count: g.count }) : String(g.count));
-  const showAll = (k: SearchKind) => `/soeg?q=${encodeURIComponent(q)}&kind=${k}`;
+  const showAll = (k: SearchKind, g: { count: number; items: unknown[] }) =>
+    !kind && g.count > g.items.length ? `/soeg?q=${encodeURIComponent(q)}&kind=${k}` : null;
   return (
     <main className={s.page} data-testid="search-results">
       <Text as="h1" size={600} weight="semibold">
@@ -70,60 +114,34 @@ export function Search() {
       ) : (
         <>
           {kind !== "documents" && (
-            <section className={s.group} aria-labelledby="hits-cases" data-testid="hits-cases">
-              <div className={s.heading}>
-                <Text as="h2" size={400} weight="semibold" id="hits-cases">
-                  {t("web.search.cases", { count: count(found.data.cases) })}
-                </Text>
-                {!kind && found.data.cases.count > found.data.cases.items.length && <AppLink to={showAll("cases")}>{t("web.search.showAll")}</AppLink>}
-              </div>
-              {found.data.cases.items.length ? (
-                <ul className={s.list}>
-                  {found.data.cases.items.map((h) => (
-                    <li key={h.case.id} className={s.hit} data-case-id={h.case.id}>
-                      <AppLink to={caseLink(h.case.number)}>
-                        <Inert text={h.case.title} />
-                      </AppLink>
-                      <Text size={200} className={s.muted}>
-                        {h.case.number} · {formatMoment(h.changedAt, language)}
-                      </Text>
-                      <Snippet parts={h.snippet} />
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <Text className={s.muted}>{t("web.search.noneInGroup")}</Text>
-              )}
-            </section>
+            <HitGroup
+              name="cases"
+              heading={t("web.search.cases", { count: count(found.data.cases) })}
+              showAll={showAll("cases", found.data.cases)}
+              hits={found.data.cases.items.map((h) => ({
+                id: h.case.id,
+                testAttribute: "data-case-id",
+                title: h.case.title,
+                to: caseLink(h.case.number),
+                where: `${h.case.number} · ${formatMoment(h.changedAt, language)}`,
+                snippet: h.snippet,
+              }))}
+            />
           )}
           {kind !== "cases" && (
-            <section className={s.group} aria-labelledby="hits-documents" data-testid="hits-documents">
-              <div className={s.heading}>
-                <Text as="h2" size={400} weight="semibold" id="hits-documents">
-                  {t("web.search.documents", { count: count(found.data.documents) })}
-                </Text>
-                {!kind && found.data.documents.count > found.data.documents.items.length && (
-                  <AppLink to={showAll("documents")}>{t("web.search.showAll")}</AppLink>
-                )}
-              </div>
-              {found.data.documents.items.length ? (
-                <ul className={s.list}>
-                  {found.data.documents.items.map((h) => (
-                    <li key={h.document.id} className={s.hit} data-document-id={h.document.id}>
-                      <AppLink to={documentLink(h.document.id)}>
-                        <Inert text={h.document.title} />
-                      </AppLink>
-                      <Text size={200} className={s.muted}>
-                        {h.case ? t("web.search.inCase", { number: h.case.number }) : t("web.search.floating")} · {formatMoment(h.changedAt, language)}
-                      </Text>
-                      <Snippet parts={h.snippet} />
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <Text className={s.muted}>{t("web.search.noneInGroup")}</Text>
-              )}
-            </section>
+            <HitGroup
+              name="documents"
+              heading={t("web.search.documents", { count: count(found.data.documents) })}
+              showAll={showAll("documents", found.data.documents)}
+              hits={found.data.documents.items.map((h) => ({
+                id: h.document.id,
+                testAttribute: "data-document-id",
+                title: h.document.title,
+                to: documentLink(h.document.id),
+                where: `${h.case ? t("web.search.inCase", { number: h.case.number }) : t("web.search.floating")} · ${formatMoment(h.changedAt, language)}`,
+                snippet: h.snippet,
+              }))}
+            />
           )}
         </>
       )}

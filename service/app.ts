@@ -28,6 +28,9 @@ import { contactRoutes } from "./features/contacts/contacts.controller.ts";
 import { taskRoutes } from "./features/tasks/tasks.controller.ts";
 import { notificationRoutes } from "./features/notifications/notifications.controller.ts";
 import { searchRoutes } from "./features/search/search.controller.ts";
+import { advancedSearchRoutes } from "./features/search/advanced/advanced.controller.ts";
+import { searchCsvRoutes } from "./features/search/csv/search-csv.controller.ts";
+import { savedSearchRoutes } from "./features/search/saved/saved-searches.controller.ts";
 import { Health, OpenApiDocument } from "../shared/api/schemas/service.ts";
 
 export interface App {
@@ -88,6 +91,9 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...taskRoutes(ctx),
     ...notificationRoutes(ctx),
     ...searchRoutes(ctx),
+    ...searchCsvRoutes(ctx),
+    ...advancedSearchRoutes(ctx),
+    ...savedSearchRoutes(ctx),
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
     ...signInRoutes(ctx),

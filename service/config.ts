@@ -53,6 +53,9 @@ export interface Config {
   /** Reading saved mail (attachments, bodies): larger mails are kept but not read (IMS_MAIL_PARSE_MAX_MB), and each read is stopped after
    *  IMS_MAIL_PARSE_SECONDS or IMS_MAIL_PARSE_HEAP_MB of JavaScript heap. */
   mailParse: { maxBytes: number; timeoutMs: number; heapMb: number };
+  /** Reading saved files' text for search: larger files are not read (IMS_EXTRACT_MAX_MB); each read runs in one of IMS_EXTRACT_WORKERS
+   *  worker threads and is stopped after IMS_EXTRACT_SECONDS or when it needs more than IMS_EXTRACT_MEMORY_MB. */
+  extraction: { maxBytes: number; timeoutMs: number; memoryMb: number; workers: number | undefined };
   /** A web session unused for IMS_SESSION_IDLE_MINUTES ends; every session ends IMS_SESSION_MAX_HOURS after sign-in. */
   sessions: { idleMs: number; maxMs: number };
   /** How long an invitation link works (IMS_INVITE_DAYS). */
@@ -136,6 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: positive("IMS_MAIL_PARSE_MAX_MB", env.IMS_MAIL_PARSE_MAX_MB, 100) * 1024 * 1024,
       timeoutMs: positive("IMS_MAIL_PARSE_SECONDS", env.IMS_MAIL_PARSE_SECONDS, 60) * 1000,
       heapMb: positive("IMS_MAIL_PARSE_HEAP_MB", env.IMS_MAIL_PARSE_HEAP_MB, 256),
+    },
+    extraction: {
+      maxBytes: positive("IMS_EXTRACT_MAX_MB", env.IMS_EXTRACT_MAX_MB, 100) * 1024 * 1024,
+      timeoutMs: positive("IMS_EXTRACT_SECONDS", env.IMS_EXTRACT_SECONDS, 60) * 1000,
+      memoryMb: positive("IMS_EXTRACT_MEMORY_MB", env.IMS_EXTRACT_MEMORY_MB, 512),
+      workers: env.IMS_EXTRACT_WORKERS ? positive("IMS_EXTRACT_WORKERS", env.IMS_EXTRACT_WORKERS, 1) : undefined,
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,

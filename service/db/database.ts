@@ -36,7 +36,8 @@ import type {
 } from "../features/contacts/contacts.table.ts";
 import type { TaskCommentTable, TaskTable } from "../features/tasks/tasks.table.ts";
 import type { CaseFollowerTable, NotificationTable } from "../features/notifications/notifications.table.ts";
-import type { FtsTable, SearchDirtyTable, SearchRowTable } from "../features/search/search.table.ts";
+import type { ContentTextTable, FtsCodesTable, FtsTable, SearchDirtyTable, SearchRowTable } from "../features/search/search.table.ts";
+import type { SavedSearchTable } from "../features/search/saved/saved-searches.table.ts";
 import type { UploadTable } from "../features/uploads/uploads.table.ts";
 import type { ApiTokenTable, GroupMemberTable, GroupTable, UserTable } from "../features/users/users.table.ts";
 
@@ -92,6 +93,11 @@ export interface Database {
   search_dirty: SearchDirtyTable;
   fts_cases: FtsTable;
   fts_documents: FtsTable;
+  fts_tasks: FtsTable;
+  fts_contacts: FtsTable;
+  fts_codes: FtsCodesTable;
+  content_texts: ContentTextTable;
+  saved_searches: SavedSearchTable;
 }
 
 export type Db = Kysely<Database>;

@@ -19,6 +19,8 @@ import * as contactsAndParties from "./migrations/2026_12_02_110_contacts_and_pa
 import * as tasks from "./migrations/2026_12_02_120_tasks.ts";
 import * as notifications from "./migrations/2026_12_02_130_notifications.ts";
 import * as search from "./migrations/2026_12_02_140_search.ts";
+import * as searchContent from "./migrations/2026_12_02_150_search_content.ts";
+import * as savedSearches from "./migrations/2026_12_02_160_saved_searches.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -41,6 +43,8 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_120_tasks": tasks,
   "2026_12_02_130_notifications": notifications,
   "2026_12_02_140_search": search,
+  "2026_12_02_150_search_content": searchContent,
+  "2026_12_02_160_saved_searches": savedSearches,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

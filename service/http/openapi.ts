@@ -40,7 +40,9 @@ const TAGS: Record<string, string> = {
   notifications:
     "Notifications (notifikationer) of changes on the cases one follows: mine newest first, the unread count to poll (ETag, 304), mark read; follow and unfollow a case.",
   search:
-    "Free-text search (fritekstsøgning) of cases and documents: Danish stemming, prefixes and phrases, ranked with recency, counted and snippeted only over what the caller may see.",
+    "Free-text search (fritekstsøgning) of cases and documents: Danish stemming, prefixes and phrases, ranked with recency, counted and snippeted only over what the caller may see. " +
+    "Advanced search (avanceret søgning) of cases, documents, contacts or tasks by conditions, in chosen columns and order; saved searches, private or shared with a group; " +
+    "both exported as CSV, every row the caller may see.",
   audit: "The audit log of a case or document, and verification of its chain.",
   admin: "Administration (administrators only): users and tokens, groups, access groups, templates, document types, retention rules and the journal plan.",
 };
@@ -227,7 +229,9 @@ function parameters(def: AnyRoute): Json[] {
     if (!schema) continue;
     const js = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
-      out.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s });
+      // A repeated query parameter (?where=a&where=b) is an array written out one value at a time.
+      const repeated = where === "query" && (s as { type?: unknown }).type === "array" ? { style: "form", explode: true } : {};
+      out.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s, ...repeated });
     }
   }
   const headers: Record<string, string> = { ...def.headers };

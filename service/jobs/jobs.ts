@@ -13,13 +13,16 @@ type Job = Selectable<JobTable>;
 const MAX_ATTEMPTS = 5;
 export const DEFAULT_LEASE_MS = 60_000;
 
-/** Queues work inside the caller's transaction, so it exists exactly when the change that needs it does. */
-export async function enqueueJob(db: Executor, kind: string, payload: unknown): Promise<void> {
+/**
+ * Queues work inside the caller's transaction, so it exists exactly when the change that needs it does. A job
+ * given an `id` is queued once: queueing it again (a retried job queueing its successor) adds nothing.
+ */
+export async function enqueueJob(db: Executor, kind: string, payload: unknown, options: { id?: string } = {}): Promise<void> {
   const at = new Date().toISOString();
   await db
     .insertInto("jobs")
     .values({
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       kind,
       payload: JSON.stringify(payload),
       state: "pending",
@@ -30,6 +33,7 @@ export async function enqueueJob(db: Executor, kind: string, payload: unknown): 
       lease_owner: null,
       lease_until: null,
     })
+    .onConflict((oc) => oc.column("id").doNothing())
     .execute();
 }
 

@@ -5,6 +5,7 @@ import { LOG_REDACTIONS } from "../http/request-log.ts";
 import { openArchive } from "../open-archive.ts";
 import { jobHandlers } from "./handlers.ts";
 import { startJobRunner, type JobHandler } from "./jobs.ts";
+import { closeExtractPool } from "../features/search/extraction.ts";
 import { startSearchIndexer } from "../features/search/indexer.ts";
 
 export interface RunningWorker {
@@ -40,6 +41,7 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
       stopped ??= (async () => {
         await runner.stop(graceMs);
         await indexer.stop();
+        await closeExtractPool();
         await archive.close();
       })();
       return stopped;

@@ -1,10 +1,16 @@
 import { ApiError } from "./errors.ts";
 import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
 import type { ContactCase, ContactDocument } from "./schemas/contacts.ts";
+import { advancedSearchQueryString } from "./search-query.ts";
 import type { AssignableGroup, TaskListStatus } from "./schemas/tasks.ts";
 import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, WebSessions } from "./schemas/auth.ts";
 import type {
   AccessGroup,
+  AdvancedSearch,
+  AdvancedSearchResults,
+  NewSavedSearch,
+  SavedSearch,
+  SavedSearchPatch,
   AttachmentCreated,
   AttachmentVersionCreated,
   AuditEvent,
@@ -437,9 +443,41 @@ export class ImsClient {
 
   // Search.
 
-  /** Free-text search of the cases and documents one may see, grouped; `kind` for one group only (VIS ALLE). */
+  /** Free-text search of the tasks, cases, documents and contacts one may see, grouped; `kind` for one group only (VIS ALLE). */
   search(q: string, options: { kind?: SearchKind; limit?: number } = {}): Promise<SearchResults> {
     return this.json("GET", `/api/search${queryString({ q, ...options })}`);
+  }
+
+  /** Where the CSV of one group of a free-text search is fetched from (every hit, not only the first page). */
+  searchCsvUrl(q: string, kind: SearchKind): string {
+    return `${this.baseUrl}/api/search.csv${queryString({ q, kind })}`;
+  }
+
+  /** One page of an advanced search. */
+  advancedSearch(search: AdvancedSearch, page: { cursor?: string; limit?: number } = {}): Promise<AdvancedSearchResults> {
+    return this.json("GET", `/api/search/advanced?${advancedSearchQueryString(search, page)}`);
+  }
+
+  /** Where the CSV of an advanced search (all of it) is fetched from. */
+  advancedSearchCsvUrl(search: AdvancedSearch): string {
+    return `${this.baseUrl}/api/search/advanced.csv?${advancedSearchQueryString(search)}`;
+  }
+
+  /** The caller's own saved searches and those shared with their groups. */
+  async savedSearches(): Promise<SavedSearch[]> {
+    return (await this.json<{ items: SavedSearch[] }>("GET", "/api/saved-searches")).items;
+  }
+
+  saveSearch(input: NewSavedSearch): Promise<SavedSearch> {
+    return this.json("POST", "/api/saved-searches", input);
+  }
+
+  changeSavedSearch(id: string, patch: SavedSearchPatch): Promise<SavedSearch> {
+    return this.json("PATCH", `/api/saved-searches/${encodeURIComponent(id)}`, patch);
+  }
+
+  async deleteSavedSearch(id: string): Promise<void> {
+    await this.json("DELETE", `/api/saved-searches/${encodeURIComponent(id)}`);
   }
 
   // Notifications.

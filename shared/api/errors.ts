@@ -132,6 +132,12 @@ export const PROBLEM_MESSAGES = {
   inactive_party_role: "problem.inactive_party_role",
   party_role_not_applicable: "problem.party_role_not_applicable",
   party_exists: "problem.party_exists",
+  // Advanced and saved searches
+  unknown_search_field: "problem.unknown_search_field",
+  search_operator_not_allowed: "problem.search_operator_not_allowed",
+  invalid_search_value: "problem.invalid_search_value",
+  invalid_search: "problem.invalid_search",
+  not_in_group: "problem.not_in_group",
   // How the add-in asked
   bad_request: CLIENT_FAULT,
   malformed_json: CLIENT_FAULT,

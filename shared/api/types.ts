@@ -8,6 +8,7 @@ export type { Colleague } from "./schemas/people.ts";
 export type { DashboardLayout, DashboardPanelId } from "./schemas/dashboard.ts";
 export type {
   VersionInfo,
+  ExtractionStatus,
   DocumentSummary,
   DocumentDetails,
   DocumentComment,
@@ -60,4 +61,18 @@ export type {
 } from "./schemas/contacts.ts";
 export type { TaskStatus, TaskAssignee, Task, TaskComment, TaskDetails, NewTask, TaskPatch } from "./schemas/tasks.ts";
 export type { NotificationChange, Notification, UnreadNotifications, Following } from "./schemas/notifications.ts";
-export type { SearchKind, SnippetPart, CaseHit, DocumentHit, SearchResults } from "./schemas/search.ts";
+export type { SearchKind, SnippetPart, CaseHit, DocumentHit, TaskHit, ContactHit, SearchResults } from "./schemas/search.ts";
+export type {
+  SearchTarget,
+  SearchOperator,
+  FieldType,
+  FieldSpec,
+  SearchCondition,
+  AdvancedSearch,
+  AdvancedSearchResults,
+  AdvancedSearchRow,
+  Cell,
+  SavedSearch,
+  NewSavedSearch,
+  SavedSearchPatch,
+} from "./schemas/advanced-search.ts";

@@ -103,6 +103,12 @@ export const problemsDa = {
   "problem.inactive_party_role": "Partsrollen bruges ikke længere. Vælg en anden rolle.",
   "problem.party_role_not_applicable": "Partsrollen kan ikke bruges her. Vælg en rolle for sager eller dokumenter, som det passer.",
   "problem.party_exists": "Kontakten er allerede part i den rolle.",
+  // Advanced and saved searches.
+  "problem.unknown_search_field": "Søgningen bruger et felt, der ikke findes for det, du søger i. Vælg et andet felt.",
+  "problem.search_operator_not_allowed": "Feltet kan ikke sammenlignes på den måde. Vælg en anden sammenligning.",
+  "problem.invalid_search_value": "En værdi i søgningen kan ikke bruges. Ret den, der nævnes i detaljerne, og søg igen.",
+  "problem.invalid_search": "Søgningen er ikke skrevet rigtigt. Ret den del, der nævnes i detaljerne, og søg igen.",
+  "problem.not_in_group": "Du kan kun dele en søgning med en gruppe, du selv er med i. Vælg en anden gruppe.",
   // The service itself.
   "problem.internal_error": "Der opstod en fejl i IMS Case, og intet blev gemt. Prøv igen om lidt; sker det igen, så kontakt en administrator.",
   "problem.addins_not_built": "Tilføjelsen er ikke bygget på IMS Case-serveren. Kontakt en administrator.",
@@ -201,6 +207,11 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.inactive_party_role": "The party role is no longer in use. Choose another role.",
   "problem.party_role_not_applicable": "The party role cannot be used here. Choose a role for cases or for documents, as fits.",
   "problem.party_exists": "The contact is a party in that role already.",
+  "problem.unknown_search_field": "The search uses a field that does not exist for what you search in. Choose another field.",
+  "problem.search_operator_not_allowed": "The field cannot be compared that way. Choose another comparison.",
+  "problem.invalid_search_value": "A value in the search cannot be used. Correct the one named in the details and search again.",
+  "problem.invalid_search": "The search is not written correctly. Correct the part named in the details and search again.",
+  "problem.not_in_group": "You can only share a search with a group you are a member of. Choose another group.",
   "problem.internal_error": "Something went wrong in IMS Case and nothing was saved. Try again in a moment; if it happens again, contact an administrator.",
   "problem.addins_not_built": "The add-in is not built on the IMS Case server. Contact an administrator.",
 };

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import type { SearchResults } from "../../shared/api/types.ts";
 import {
   CASE_KEYS,
   CASES,
@@ -396,5 +397,42 @@ describe("access matrix: parties, tasks, following, notifications and contacts",
       expect(await mark("bob", { ids: bobs }), "bob marking his own").to.equal(bobs.length);
       expect((await as("bob").get("/api/notifications/unread").expect(200)).body).to.deep.equal({ count: 0, latestId: null });
     });
+  });
+
+  describe("free-text search finds, ranks and counts only what one may see", () => {
+    const CONTACT_KEYS = Object.keys(CONTACTS) as Array<keyof typeof CONTACTS>;
+    const lastWord = (s: string) => s.split(" ").at(-1)!;
+    /** The search's answer, checked to name nothing the caller may not see (the query it echoes aside). */
+    const find = async (p: Person, q: string): Promise<SearchResults> => {
+      const res = await as(p).get(`/api/search?q=${encodeURIComponent(q)}&limit=100`);
+      expect(res.status, show(res)).to.equal(200);
+      expectNoLeak({ ...res, body: { ...res.body, q: "" } } as typeof res, p);
+      for (const group of ["tasks", "cases", "documents", "contacts"] as const)
+        expect(res.body[group].count, `${q}: ${group}`).to.equal(res.body[group].items.length);
+      return res.body;
+    };
+
+    for (const p of PEOPLE) {
+      it(`${p} finds each case, document, task and contact by its words exactly when ${p} may see it, and the counts hold only those`, async () => {
+        for (const k of CASE_KEYS) {
+          const r = await find(p, CASES[k].searchWord);
+          expect(ids(r.cases.items.map((h) => h.case)).has(scene.cases[k].id), CASES[k].label).to.equal(CASES[k].seenBy.includes(p));
+        }
+        for (const d of Object.values(scene.documents)) {
+          for (const word of [lastWord(d.title), lastWord(d.attachment.title)]) {
+            const r = await find(p, word);
+            expect(ids(r.documents.items.map((h) => h.document)).has(d.id), `${word}: ${d.label}`).to.equal(d.seenBy.includes(p));
+          }
+        }
+        for (const o of records()) {
+          const r = await find(p, o.task.marker);
+          expect(ids(r.tasks.items.map((h) => h.task)).has(taskOf(o)), `${o.task.title} on ${o.label}`).to.equal(o.seenBy.includes(p));
+        }
+        for (const k of CONTACT_KEYS) {
+          const r = await find(p, CONTACTS[k].name);
+          expect(ids(r.contacts.items.map((h) => h.contact)).has(work.contacts[k]), CONTACTS[k].label).to.equal(CONTACTS[k].seenBy.includes(p));
+        }
+      });
+    }
   });
 });

@@ -35,6 +35,7 @@ describe("each person's dashboard layout (GET/PUT /api/me/dashboard)", () => {
       { id: "myCases", visible: true },
       { id: "myTasks", visible: true },
       { id: "latestDocuments", visible: false },
+      { id: "savedSearches", visible: false },
     ];
     expect((await as(w.tokens.alice).put({ panels: chosen }).expect(200)).body.panels).to.deep.equal(chosen);
     expect((await as(w.tokens.alice).get().expect(200)).body.panels).to.deep.equal(chosen);
@@ -51,6 +52,7 @@ describe("each person's dashboard layout (GET/PUT /api/me/dashboard)", () => {
       { id: "myCases", visible: true },
       { id: "notifications", visible: true },
       { id: "criticalCases", visible: true },
+      { id: "savedSearches", visible: true },
     ]);
     expect(completeLayout(undefined).every((p) => p.visible)).to.equal(true);
   });

@@ -153,3 +153,20 @@ export async function createCase(svc: { url: string }, token: string, templateId
 }
 
 export const MB = 1024 * 1024;
+
+/**
+ * Resolves once the service has no job left to run (what its saves queued: reading their text, say), so a
+ * measurement that follows sees neither that work nor the extraction threads it starts.
+ */
+export async function jobsSettled(dataDir: string): Promise<void> {
+  const opened = openDataDir(dataDir);
+  try {
+    for (;;) {
+      const pending = await opened.db.selectFrom("jobs").select("id").where("state", "=", "pending").limit(1).executeTakeFirst();
+      if (!pending) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await opened.close();
+  }
+}

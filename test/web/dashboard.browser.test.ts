@@ -64,7 +64,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await panel.locator(`[data-case-id="${critical.id}"]`).waitFor();
     expect(await panel.getByRole("heading").innerText()).to.equal("Kritiske sager (1)");
     expect(await panel.locator("tbody tr").count()).to.equal(1);
-    expect(await panelOrder(page)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases"]);
+    expect(await panelOrder(page)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases", "saved-searches"]);
     expect(await axeViolations(page)).to.deep.equal([]);
     await screenshot(page, "web-dashboard-1-critical-cases");
     await panel.getByRole("link", { name: "Vis alle: Kritiske sager" }).click();
@@ -99,7 +99,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     await customise.focus();
     await page.keyboard.press("Enter");
     await panel.waitFor({ state: "detached" });
-    expect(await panelOrder(page)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications"]);
+    expect(await panelOrder(page)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications", "saved-searches"]);
 
     const saved = await request(svc.url).get("/api/me/dashboard").auth(w.tokens.alice, { type: "bearer" }).expect(200);
     expect(saved.body.panels).to.deep.equal([
@@ -108,12 +108,13 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
       { id: "myCases", visible: true },
       { id: "latestDocuments", visible: false },
       { id: "notifications", visible: true },
+      { id: "savedSearches", visible: true },
     ]);
     const elsewhere = await browser.newContext({ locale: "da-DK" });
     try {
       const again = await openSignedIn(elsewhere, svc.url, "alice@skole.dk");
       await again.getByTestId("critical-cases").locator("tbody tr").waitFor();
-      expect(await panelOrder(again)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications"]);
+      expect(await panelOrder(again)).to.deep.equal(["critical-cases", "my-tasks", "my-cases", "notifications", "saved-searches"]);
     } finally {
       await elsewhere.close();
     }
@@ -121,7 +122,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
     try {
       const carl = await openSignedIn(carlsBrowser, svc.url, "carl@skole.dk");
       await carl.getByTestId("latest-documents").waitFor();
-      expect(await panelOrder(carl)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases"]);
+      expect(await panelOrder(carl)).to.deep.equal(["my-tasks", "my-cases", "latest-documents", "notifications", "critical-cases", "saved-searches"]);
     } finally {
       await carlsBrowser.close();
     }
@@ -183,7 +184,7 @@ describe("the dashboard in Chromium: critical cases, panels each person hides an
   it("the top bar's search field finds cases by title words in any form or by number, by keyboard, and nothing the person may not see", async () => {
     const page = await openSignedIn(context, svc.url, "alice@skole.dk");
     await page.getByTestId("my-cases").locator("tbody tr").first().waitFor();
-    const field = page.getByRole("search").getByRole("searchbox", { name: "Søg i sager og dokumenter" });
+    const field = page.getByRole("search").getByRole("searchbox", { name: "Søg i opgaver, sager, dokumenter og kontakter" });
     await field.focus();
     await page.keyboard.type("eventyr");
     await page.keyboard.press("Enter");

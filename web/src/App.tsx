@@ -42,6 +42,7 @@ export const router = createBrowserRouter([
       { path: "dokumenter", element: <Documents /> },
       { path: "dokumenter/:id", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DocumentPage.tsx"))).DocumentPage }) },
       { path: "soeg", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Search.tsx"))).Search }) },
+      { path: "soeg/avanceret", lazy: async () => ({ Component: (await withPageTexts(import("./pages/AdvancedSearch.tsx"))).AdvancedSearch }) },
       { path: "flydende", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Inbox.tsx"))).Inbox }) },
       { path: "forbind/:client", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DeviceSignIn.tsx"))).DeviceSignIn }) },
       { path: "parter", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Contacts.tsx"))).Contacts }) },

@@ -6,6 +6,7 @@ import { CaseStep } from "./components/CaseStep.tsx";
 import { MetadataStep } from "./components/MetadataStep.tsx";
 import { PartyProposals } from "./components/PartyProposals.tsx";
 import { mailPartiesOf } from "../../../shared/flow/parties.ts";
+import { PaneSearch } from "./components/PaneSearch.tsx";
 import { ProblemBar } from "./components/ProblemBar.tsx";
 import { DoneStep, SavingStep } from "./components/ProgressStep.tsx";
 import { SettingsScreen } from "./components/SettingsScreen.tsx";
@@ -22,7 +23,7 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** The pane: settings until it is signed in (or a developer's token works), then the save flow. */
+/** The pane: settings until it is signed in (or a developer's token works), then the search field and the save flow. */
 export function App({ adapter }: { adapter: HostAdapter }) {
   const s = useStyles();
   const { t } = useTexts();
@@ -75,18 +76,23 @@ export function App({ adapter }: { adapter: HostAdapter }) {
           {t("settings.title")}
         </Button>
       </header>
-      <Flow
-        key={`${settings.serviceUrl}|${settings.token}`}
-        adapter={adapter}
-        client={clientFor(settings)}
-        serviceUrl={settings.serviceUrl}
-        onSignedOut={signedOut}
-      />
+      <SignedIn key={`${settings.serviceUrl}|${settings.token}`} adapter={adapter} settings={settings} onSignedOut={signedOut} />
     </main>
   );
 }
 
 const isSignedOut = (m: Message | null | undefined) => m?.key === "error.unauthorized";
+
+/** Signed in: the search field above the save flow, both with one client for the settings. */
+function SignedIn({ adapter, settings, onSignedOut }: { adapter: HostAdapter; settings: ConnectionSettings; onSignedOut(): void }) {
+  const client = useMemo(() => clientFor(settings), [settings]);
+  return (
+    <>
+      <PaneSearch client={client} serviceUrl={settings.serviceUrl} webView={adapter.webView} onSignedOut={onSignedOut} />
+      <Flow adapter={adapter} client={client} serviceUrl={settings.serviceUrl} onSignedOut={onSignedOut} />
+    </>
+  );
+}
 
 function Flow({ adapter, client, serviceUrl, onSignedOut }: { adapter: HostAdapter; client: ImsClient; serviceUrl: string; onSignedOut(): void }) {
   const { t, language, say } = useTexts();

@@ -1,4 +1,4 @@
-// The pane's own texts for signing in through the web view and opening pages of it; the save flow's texts
+// The pane's own texts for signing in through the web view, opening pages of it and searching it; the save flow's texts
 // are shared (shared/i18n). Danish first; every key in both languages.
 export const da = {
   "pane.signIn": "Log ind",
@@ -10,6 +10,20 @@ export const da = {
   "pane.developer": "For udviklere: indsæt et API-token",
   "pane.openCase": "Åbn sagen i IMS Case",
   "pane.openDocument": "Åbn dokumentet i IMS Case",
+  "pane.search.label": "Søg i IMS Case",
+  "pane.search.placeholder": "Søg i sager, dokumenter …",
+  "pane.search.submit": "Søg",
+  "pane.search.results": "Fundet for «{q}»",
+  "pane.search.close": "Luk",
+  "pane.search.none": "Intet, du har adgang til, matcher «{q}».",
+  "pane.search.cases": "Sager ({count})",
+  "pane.search.documents": "Dokumenter ({count})",
+  "pane.search.tasks": "Opgaver ({count})",
+  "pane.search.contacts": "Parter ({count})",
+  "pane.search.capped": "{count}+",
+  "pane.search.inCase": "Sag {number}",
+  "pane.search.floating": "Ikke journaliseret",
+  "pane.search.showAll": "Vis alle i IMS Case",
 } as const;
 
 export type PaneKey = keyof typeof da;
@@ -24,4 +38,18 @@ export const en: Record<PaneKey, string> = {
   "pane.developer": "For developers: paste an API token",
   "pane.openCase": "Open the case in IMS Case",
   "pane.openDocument": "Open the document in IMS Case",
+  "pane.search.label": "Search IMS Case",
+  "pane.search.placeholder": "Search cases, documents …",
+  "pane.search.submit": "Search",
+  "pane.search.results": "Found for “{q}”",
+  "pane.search.close": "Close",
+  "pane.search.none": "Nothing you have access to matches “{q}”.",
+  "pane.search.cases": "Cases ({count})",
+  "pane.search.documents": "Documents ({count})",
+  "pane.search.tasks": "Tasks ({count})",
+  "pane.search.contacts": "Contacts ({count})",
+  "pane.search.capped": "{count}+",
+  "pane.search.inCase": "Case {number}",
+  "pane.search.floating": "Not filed",
+  "pane.search.showAll": "Show all in IMS Case",
 };

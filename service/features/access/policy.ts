@@ -151,3 +151,16 @@ export function requireMayChangeParties(actor: Actor, c: Pick<CaseRow, "status" 
   requireStaff(actor, "changeParties");
   if (c) requireCaseOpen(actor, c, on === "case" ? "changeCase" : "changeDocument");
 }
+
+// Saved searches (gemte søgninger): seen by their owner and by the members of the group one is shared with
+// (features/search/saved); these say who may change them. Running one shows only what the runner may see.
+
+/** Only its owner changes, shares or deletes a saved search; the members of its group run it (and may save a copy). */
+export function requireSavedSearchOwner(actor: Actor, saved: { owner_id: string }): void {
+  if (saved.owner_id !== actor.userId) throw forbidden("Only the owner of a saved search may change or delete it; save a copy of your own instead.");
+}
+
+/** A search is shared only with a group its owner is a member of: sharing with strangers would be publishing. */
+export function requireMayShareWith(isMember: boolean, group: { name: string }): void {
+  if (!isMember) throw new Problem(422, "not_in_group", `You can only share a saved search with a group you are a member of; you are not in "${group.name}".`);
+}

@@ -15,6 +15,9 @@ import { recordAudit, type AuditEntry } from "../audit/audit.service.ts";
 import { diff } from "../audit/changes.ts";
 import { findActiveUser, usersByIds } from "../users/users.service.ts";
 import * as repo from "./contacts.repository.ts";
+
+/** Who may see which contacts: for other features' queries (search) to filter by, inside their own SQL. */
+export { contactVisibleTo } from "./contacts.repository.ts";
 import type { ContactRow, ContactTable } from "./contacts.table.ts";
 import { maskCpr, type CprKey } from "./cpr-seal.ts";
 

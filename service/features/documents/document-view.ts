@@ -9,12 +9,12 @@ import { listDocumentTypes } from "../retention/retention.service.ts";
 import * as repo from "./documents.repository.ts";
 import { mailOf } from "../mail/mail.service.ts";
 import { etagOf, versionLabel } from "./documents.service.ts";
-import type { DocumentRow, VersionRow } from "./documents.table.ts";
+import type { DocumentRow } from "./documents.table.ts";
 
 /** A version as the API sends it (shared/api/types.ts). */
 export type VersionView = VersionInfo;
 
-export const toVersionView = (v: VersionRow): VersionView => ({
+export const toVersionView = (v: repo.VersionWithText): VersionView => ({
   id: v.id,
   version: versionLabel(v),
   filename: v.filename,
@@ -25,6 +25,7 @@ export const toVersionView = (v: VersionRow): VersionView => ({
   authorId: v.author_id,
   createdAt: v.created_at,
   comment: v.comment,
+  extraction: v.text_status ? { status: v.text_status, reason: v.text_reason } : { status: "pending", reason: null },
 });
 
 export type { DocumentSummary };

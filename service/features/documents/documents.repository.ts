@@ -3,6 +3,7 @@ import type { Executor } from "../../db/database.ts";
 import { withoutIndex } from "../../db/dialect.ts";
 import { caseVisibleTo, scopedCases, scopedDocuments, type Visible } from "../access/access.ts";
 import { isAdmin, type Actor } from "../access/actor.ts";
+import { queueTextExtraction } from "../search/extraction.ts";
 import type { DocumentRow, DocumentTable, VersionRow, VersionTable } from "./documents.table.ts";
 
 // Thin queries. Everything that reads a document's parts takes a Visible<DocumentRow>, which only the
@@ -29,8 +30,10 @@ export async function deleteDocumentAt(db: Executor, id: string, revision: numbe
   return result.numDeletedRows > 0n;
 }
 
+/** Adds a version and queues reading its text for search (in the same transaction). */
 export async function insertVersion(db: Executor, row: VersionTable): Promise<void> {
   await db.insertInto("versions").values(row).execute();
+  await queueTextExtraction(db, row);
 }
 
 export async function latestVersion(db: Executor, subjectId: string): Promise<VersionRow | undefined> {
@@ -52,8 +55,19 @@ export function versionContent(db: Executor, versionId: string) {
   return db.selectFrom("versions").select(["sha256", "size", "filename", "media_type"]).where("id", "=", versionId).executeTakeFirst();
 }
 
-export async function versionsOf(db: Executor, doc: Visible<DocumentRow>): Promise<VersionRow[]> {
-  return db.selectFrom("versions").selectAll().where("document_id", "=", doc.id).orderBy("major").orderBy("minor").execute();
+/** A version with how far reading its text for search has come (null status: not yet read). */
+export type VersionWithText = VersionRow & { text_status: "done" | "failed" | "skipped" | null; text_reason: string | null };
+
+export async function versionsOf(db: Executor, doc: Visible<DocumentRow>): Promise<VersionWithText[]> {
+  return db
+    .selectFrom("versions")
+    .leftJoin("content_texts", "content_texts.sha256", "versions.sha256")
+    .selectAll("versions")
+    .select(["content_texts.status as text_status", "content_texts.reason as text_reason"])
+    .where("document_id", "=", doc.id)
+    .orderBy("major")
+    .orderBy("minor")
+    .execute();
 }
 
 export async function findVersion(db: Executor, doc: Visible<DocumentRow>, subjectId: string, label: string | undefined): Promise<VersionRow | undefined> {

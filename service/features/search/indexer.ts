@@ -4,12 +4,14 @@ import type { Db, Executor } from "../../db/database.ts";
 import { indexText } from "./search-text.ts";
 import type { SearchDirtyTable } from "./search.table.ts";
 
-// Brings stale index rows up to date: every case and document the triggers noted in search_dirty is read
-// from the live tables and written to its FTS5 table again (or taken out, when it is gone). Run before each
+// Brings stale index rows up to date: every task, case, document and contact the triggers noted in
+// search_dirty is read from the live tables and written to its FTS5 table again (or taken out, when it is
+// gone), with its numbers and codes in the trigram table; a document's body is the extracted text of its
+// current file and its attachments' (content_texts). Run before each
 // search, so a search sees every change committed before it, and in the background after saves.
 
 type Kind = SearchDirtyTable["kind"];
-const FTS = { case: "fts_cases", document: "fts_documents" } as const;
+const FTS = { case: "fts_cases", document: "fts_documents", task: "fts_tasks", contact: "fts_contacts" } as const;
 
 /** Upper bound on the text one object puts in the index (its title, details and content together). */
 const MAX_INDEXED_CHARS = 2_000_000;
@@ -18,6 +20,8 @@ interface IndexedText {
   title: string;
   meta: string;
   body: string;
+  /** Numbers and codes, for the trigram index (part of a number finds it); empty when there are none. */
+  codes?: string;
 }
 
 async function caseText(db: Executor, id: string): Promise<IndexedText | undefined> {
@@ -38,6 +42,7 @@ async function caseText(db: Executor, id: string): Promise<IndexedText | undefin
     title: `${c.number} ${c.title}`,
     meta: [c.journal_code, c.journal_title ?? "", metadataText(c.metadata), ...parties.map((p) => p.name)].join("\n"),
     body: "",
+    codes: `${c.number} ${c.journal_code}`,
   };
 }
 
@@ -49,7 +54,7 @@ async function documentText(db: Executor, id: string): Promise<IndexedText | und
     .where("documents.id", "=", id)
     .executeTakeFirst();
   if (!d) return undefined;
-  const [parties, attachments, mail, parts] = await Promise.all([
+  const [parties, attachments, mail, parts, texts] = await Promise.all([
     db
       .selectFrom("document_parties")
       .innerJoin("contacts", "contacts.id", "document_parties.contact_id")
@@ -59,10 +64,69 @@ async function documentText(db: Executor, id: string): Promise<IndexedText | und
     db.selectFrom("attachments").select("title").where("document_id", "=", id).orderBy("position").execute(),
     db.selectFrom("mail_messages").select(["subject", "from_name", "from_address", "to", "cc", "body_text"]).where("document_id", "=", id).executeTakeFirst(),
     db.selectFrom("mail_parts").select("filename").where("document_id", "=", id).orderBy("position").execute(),
+    currentTexts(db, id),
   ]);
   const meta = [d.type_name, d.category, ...parties.map((p) => p.name), ...attachments.map((a) => a.title), ...parts.map((p) => p.filename)];
   if (mail) meta.push(mail.subject ?? "", mail.from_name ?? "", mail.from_address ?? "", addressesText(mail.to), addressesText(mail.cc));
-  return { title: d.title, meta: meta.join("\n"), body: mail?.body_text ?? "" };
+  // The document's own file first, then its attachments'; a mail not yet extracted has its parsed body meanwhile.
+  const ownText = texts.find((t) => t.own)?.text;
+  const body = [ownText ?? mail?.body_text ?? "", ...texts.filter((t) => !t.own).map((t) => t.text)].join("\n\n");
+  return { title: d.title, meta: meta.join("\n"), body };
+}
+
+/** The extracted text of a document's current file and its attachments' current files, the document's own first. */
+export function currentTexts(db: Executor, documentId: string) {
+  return db
+    .selectFrom("versions")
+    .innerJoin("content_texts", "content_texts.sha256", "versions.sha256")
+    .leftJoin("attachments", "attachments.current_version_id", "versions.id")
+    .leftJoin("documents", "documents.current_version_id", "versions.id")
+    .select(["content_texts.text", sql<boolean>`documents.id IS NOT NULL`.as("own")])
+    .where("versions.document_id", "=", documentId)
+    .where((eb) => eb.or([eb("documents.id", "is not", null), eb("attachments.id", "is not", null)]))
+    .where("content_texts.status", "=", "done")
+    .orderBy("attachments.position")
+    .execute();
+}
+
+async function taskText(db: Executor, id: string): Promise<IndexedText | undefined> {
+  const t = await db
+    .selectFrom("tasks")
+    .leftJoin("cases", "cases.id", "tasks.case_id")
+    .leftJoin("documents", "documents.id", "tasks.document_id")
+    .select(["tasks.title", "tasks.description", "cases.number as case_number", "cases.title as case_title", "documents.title as document_title"])
+    .where("tasks.id", "=", id)
+    .executeTakeFirst();
+  if (!t) return undefined;
+  return { title: t.title, meta: [t.case_number ?? "", t.case_title ?? "", t.document_title ?? ""].join("\n"), body: t.description };
+}
+
+async function contactText(db: Executor, id: string): Promise<IndexedText | undefined> {
+  const c = await db
+    .selectFrom("contacts")
+    .select(["name", "address", "cvr", "phone", "note"])
+    .where("id", "=", id)
+    .where("merged_into", "is", null)
+    .executeTakeFirst();
+  if (!c) return undefined;
+  const emails = await db.selectFrom("contact_emails").select("email").where("contact_id", "=", id).orderBy("position").execute();
+  return {
+    title: c.name,
+    meta: [...emails.map((e) => e.email), addressText(c.address), c.cvr ?? "", c.phone ?? ""].join("\n"),
+    body: c.note,
+    codes: [c.cvr ?? "", c.phone?.replace(/[\s-]/g, "") ?? ""].join(" "),
+  };
+}
+
+function addressText(json: string | null): string {
+  if (!json) return "";
+  try {
+    return Object.values(JSON.parse(json) as Record<string, unknown>)
+      .filter((v) => typeof v === "string")
+      .join(" ");
+  } catch {
+    return "";
+  }
 }
 
 /** The values of a case's custom fields (a JSON object), as words. */
@@ -86,14 +150,22 @@ function addressesText(json: string): string {
   }
 }
 
-const TEXT_OF: Record<Kind, (db: Executor, id: string) => Promise<IndexedText | undefined>> = { case: caseText, document: documentText };
+const TEXT_OF: Record<Kind, (db: Executor, id: string) => Promise<IndexedText | undefined>> = {
+  case: caseText,
+  document: documentText,
+  task: taskText,
+  contact: contactText,
+};
 
 /** Writes one object's index row again from the live tables, or removes it when the object is gone. */
 async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
   const fts = sql.table(FTS[kind]);
   const text = await TEXT_OF[kind](db, id);
   const row = await db.selectFrom("search_rows").select("rowid").where("kind", "=", kind).where("object_id", "=", id).executeTakeFirst();
-  if (row) await sql`DELETE FROM ${fts} WHERE rowid = ${row.rowid}`.execute(db);
+  if (row) {
+    await sql`DELETE FROM ${fts} WHERE rowid = ${row.rowid}`.execute(db);
+    await sql`DELETE FROM fts_codes WHERE rowid = ${row.rowid}`.execute(db);
+  }
   if (!text) {
     if (row) await db.deleteFrom("search_rows").where("rowid", "=", row.rowid).execute();
     return;
@@ -107,6 +179,8 @@ async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
   const meta = indexText(text.meta);
   const body = indexText(text.body.slice(0, Math.max(0, MAX_INDEXED_CHARS - text.title.length - text.meta.length)));
   await sql`INSERT INTO ${fts} (rowid, title, meta, body) VALUES (${rowid}, ${title}, ${meta}, ${body})`.execute(db);
+  const codes = text.codes?.trim();
+  if (codes) await sql`INSERT INTO fts_codes (rowid, codes) VALUES (${rowid}, ${codes.toLocaleLowerCase("da")})`.execute(db);
 }
 
 /** Objects re-indexed in one transaction: short enough not to hold up a save for long. */
@@ -143,6 +217,9 @@ export async function indexStale(db: Db, { max = Infinity, stopping, onProgress 
     if (!n) break;
     done += n;
     onProgress?.(done);
+    // SQLite answers synchronously: without a turn of the event loop between batches, a backlog of the whole
+    // archive would hold up every request until it was through.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return done;
 }

@@ -87,13 +87,29 @@ export function parseQuery(q: string): QueryPart[] {
 
 const quoted = (t: QueryTerm) => `"${t.stem}"${t.prefix ? " *" : ""}`;
 
+/** Letters a Danish stem may have lost from the end of a word ("optagelse" is indexed as "optag"). */
+const MAX_SUFFIX = 6;
+
+/**
+ * A prefix on its own: the index holds stems, and a stem may be shorter than what was typed ("optagels*"
+ * must find "optagelse", indexed "optag"). So it also matches a stem that the typed prefix begins with,
+ * down to three letters — every word that begins with the prefix is found, at the cost of some that share
+ * only its stem.
+ */
+function prefixAlone(t: QueryTerm): string {
+  if (/\p{N}/u.test(t.stem)) return quoted(t);
+  const shorter: string[] = [];
+  for (let n = Math.max(3, t.stem.length - MAX_SUFFIX); n < t.stem.length; n++) shorter.push(`"${t.stem.slice(0, n)}"`);
+  return shorter.length ? `(${[quoted(t), ...shorter].join(" OR ")})` : quoted(t);
+}
+
 /**
  * The FTS5 MATCH expression for parsed parts, or null when nothing searchable remains. Every term is a
  * double-quoted string of letters and digits only, so FTS5 reads nothing in it as syntax.
  */
 export function matchExpression(parts: QueryPart[]): string | null {
   if (!parts.length) return null;
-  return parts.map((p) => ("phrase" in p ? p.phrase.map(quoted).join(" + ") : quoted(p.term))).join(" AND ");
+  return parts.map((p) => ("phrase" in p ? p.phrase.map(quoted).join(" + ") : p.term.prefix ? prefixAlone(p.term) : quoted(p.term))).join(" AND ");
 }
 
 /** Every term of the parts, phrases flattened: what a snippet highlights. */

@@ -10,7 +10,7 @@ export function searchRoutes(ctx: AppContext) {
       path: "/api/search",
       tag: "search",
       summary:
-        'Free-text search of the cases and documents one may see: every word in any Danish form, "quoted words" in order, word* as a prefix; ranked, counted up to 1,000, with snippets',
+        'Free-text search of the tasks, cases, documents and contacts one may see: every word in any Danish form, "quoted words" in order, word* as a prefix; ranked, counted up to 1,000, with snippets',
       query: SearchQuery,
       responses: { 200: { description: "The hits grouped by kind, best first, each group with its count", schema: SearchResults } },
       handle: ({ actor, query }) => search(ctx.db, actor, query),

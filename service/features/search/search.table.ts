@@ -3,12 +3,13 @@ import type { Generated } from "kysely";
 /** An indexed object's integer key in the FTS5 tables. */
 export interface SearchRowTable {
   rowid: Generated<number>;
-  kind: "case" | "document";
+  kind: SearchObjectKind;
   object_id: string;
 }
+export type SearchObjectKind = "case" | "document" | "task" | "contact";
 /** Objects whose index row is stale, noted by triggers in the transaction that changed them. */
 export interface SearchDirtyTable {
-  kind: "case" | "document";
+  kind: SearchObjectKind;
   object_id: string;
 }
 /** A contentless FTS5 table: what is inserted is indexed, nothing is stored (columns read back as null). */
@@ -17,4 +18,20 @@ export interface FtsTable {
   title: string;
   meta: string;
   body: string;
+}
+/** The trigram index of numbers and codes (case numbers, journal codes, CVR and phone numbers): part of one finds it. */
+export interface FtsCodesTable {
+  rowid: number;
+  codes: string;
+}
+/** The text of a saved file, by its content: written once the file has been read (none yet means pending). */
+export interface ContentTextTable {
+  sha256: string;
+  status: "done" | "failed" | "skipped";
+  /** Why it failed or was skipped; null when done. */
+  reason: string | null;
+  text: string;
+  /** 1 when the text was cut at the extraction limit. */
+  truncated: number;
+  extracted_at: string;
 }

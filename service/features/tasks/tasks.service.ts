@@ -18,6 +18,9 @@ import { caseOf } from "../documents/documents.service.ts";
 import { excerpt, notify } from "../notifications/notify.ts";
 import { groupsByIds, groupsOfUser, listGroups, usersByIds } from "../users/users.service.ts";
 import * as repo from "./tasks.repository.ts";
+
+/** Who may see which tasks: for other features' queries (search) to filter by, inside their own SQL. */
+export { taskVisibleTo } from "./tasks.repository.ts";
 import type { TaskRow, TaskTable } from "./tasks.table.ts";
 
 // Tasks (opgaver): something to do, with a deadline, on a case or a document, for a user or a group. Whoever

@@ -3,7 +3,7 @@ import { z } from "zod";
 // Each person's dashboard (overblik): which panels it shows, in which order.
 
 /** The dashboard's panels; a panel added by a later release shows (at the end) for everyone who chose a layout before it. */
-export const DASHBOARD_PANELS = ["myTasks", "myCases", "latestDocuments", "notifications", "criticalCases"] as const;
+export const DASHBOARD_PANELS = ["myTasks", "myCases", "latestDocuments", "notifications", "criticalCases", "savedSearches"] as const;
 export const DashboardPanelId = z.enum(DASHBOARD_PANELS);
 export type DashboardPanelId = z.infer<typeof DashboardPanelId>;
 

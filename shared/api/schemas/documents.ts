@@ -96,6 +96,14 @@ export const IdempotencyKey = z
 
 // ---- responses
 
+/**
+ * How far reading a version's text for search has come: pending until read; done; failed (the file is
+ * damaged, hostile or too demanding to read: `reason` says which); skipped (it may be fine, but its text
+ * cannot be read here: encrypted, an unsupported format, too large).
+ */
+export const ExtractionStatus = z.strictObject({ status: z.enum(["pending", "done", "failed", "skipped"]), reason: z.string().nullable() });
+export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
+
 export const VersionInfo = z.strictObject({
   id: Id,
   version: z.string(),
@@ -108,6 +116,8 @@ export const VersionInfo = z.strictObject({
   authorId: Id,
   createdAt: Timestamp,
   comment: z.string(),
+  /** Whether its text has been read for search. */
+  extraction: ExtractionStatus,
 });
 export type VersionInfo = z.infer<typeof VersionInfo>;
 

@@ -159,4 +159,65 @@ describe("free-text search (GET /api/search)", () => {
     expect(r.documents.items).to.have.length(1);
     expect(r.documents.capped).to.equal(false);
   });
+
+  it("finds tasks and contacts too, each group counted, with only what the caller may see", async () => {
+    const task = await request(svc.url)
+      .post("/api/tasks")
+      .auth(w.tokens.alice, bearer)
+      .send({ title: "Indhent kvælstofmålinger", description: "Ring til laboratoriet om prøverne", caseId: ids.pupilCase })
+      .expect(201);
+    const contact = await request(svc.url)
+      .post("/api/contacts")
+      .auth(w.tokens.alice, bearer)
+      .send({ kind: "organisation", name: "Kvælstoflaboratoriet ApS", emails: ["lab@kvaelstof.dk"], cvr: "12345674", phone: "+45 33 12 34 56" })
+      .expect(201);
+    const alice = await find(w.tokens.alice, "kvælstof*");
+    expect(alice.tasks.items.map((h) => h.task.id)).to.deep.equal([task.body.id]);
+    expect(alice.tasks.items[0].case?.id).to.equal(ids.pupilCase);
+    expect(alice.contacts.items.map((h) => h.contact.id)).to.deep.equal([contact.body.id]);
+    expect(alice.contacts.items[0]).to.deep.include({ email: "lab@kvaelstof.dk" });
+    // A task's description is searched, and its snippet shows the hit.
+    const byDescription = await find(w.tokens.alice, "laboratoriet");
+    expect(byDescription.tasks.items[0].snippet.some((p) => p.hit && p.text === "laboratoriet")).to.equal(true);
+    // Bob cannot see the pupils' case, so not its task; an external partner sees no contact not party to what they see.
+    expect((await find(w.tokens.bob, "kvælstof*")).tasks.count).to.equal(0);
+    expect((await find(w.tokens.erik, "kvælstoflaboratoriet")).contacts.count).to.equal(0);
+    expect((await find(w.tokens.bob, "kvælstoflaboratoriet")).contacts.count).to.equal(1);
+  });
+
+  it("finds numbers and codes by any part of them, three characters or more (trigram)", async () => {
+    const number: string = (await request(svc.url).get(`/api/cases/${ids.boardCase}`).auth(w.tokens.bob, bearer).expect(200)).body.number;
+    const tail = number.slice(-4);
+    expect(caseTitles(await find(w.tokens.bob, tail))).to.include("Skovrejsning ved Østergård");
+    // Part of a number with other words: both must hold.
+    expect(caseTitles(await find(w.tokens.bob, `${tail} skovrejsning`))).to.include("Skovrejsning ved Østergård");
+    expect(caseTitles(await find(w.tokens.bob, `${tail} kvælstof`))).to.not.include("Skovrejsning ved Østergård");
+    // Alice may not see the board's case, however its number is typed.
+    expect(caseTitles(await find(w.tokens.alice, tail))).to.not.include("Skovrejsning ved Østergård");
+    // A CVR number and part of a phone number find the contact.
+    expect((await find(w.tokens.alice, "345674")).contacts.items.map((h) => h.contact.name)).to.include("Kvælstoflaboratoriet ApS");
+    expect((await find(w.tokens.alice, "331234")).contacts.items.map((h) => h.contact.name)).to.include("Kvælstoflaboratoriet ApS");
+    // Journal codes by part: "01.10" is in 00.01.10.
+    expect(caseTitles(await find(w.tokens.bob, "01.10"))).to.include("Skovrejsning ved Østergård");
+  });
+
+  it("re-indexes what shows a contact's name when the contact is renamed", async () => {
+    const contact = await request(svc.url).post("/api/contacts").auth(w.tokens.bob, bearer).send({ kind: "person", name: "Gertrud Skovfoged" }).expect(201);
+    const roles = (await request(svc.url).get("/api/party-roles").auth(w.tokens.bob, bearer).expect(200)).body.items;
+    await request(svc.url)
+      .post(`/api/cases/${ids.boardCase}/parties`)
+      .auth(w.tokens.bob, bearer)
+      .send({ contactId: contact.body.id, roleId: roles[0].id })
+      .expect(201);
+    expect(caseTitles(await find(w.tokens.bob, "skovfoged"))).to.include("Skovrejsning ved Østergård");
+    const etag = (await request(svc.url).get(`/api/contacts/${contact.body.id}`).auth(w.tokens.bob, bearer).expect(200)).headers.etag;
+    await request(svc.url)
+      .patch(`/api/contacts/${contact.body.id}`)
+      .auth(w.tokens.bob, bearer)
+      .set("If-Match", etag)
+      .send({ name: "Gertrud Lundgaard" })
+      .expect(200);
+    expect(caseTitles(await find(w.tokens.bob, "lundgaard"))).to.include("Skovrejsning ved Østergård");
+    expect(caseTitles(await find(w.tokens.bob, "skovfoged"))).to.not.include("Skovrejsning ved Østergård");
+  });
 });

@@ -22,6 +22,7 @@ export function Versions({ doc, nameOf }: { doc: DocumentDetails; nameOf(id: str
             <TableHeaderCell>{t("web.doc.column.added")}</TableHeaderCell>
             <TableHeaderCell>{t("web.doc.column.addedBy")}</TableHeaderCell>
             <TableHeaderCell>{t("web.doc.column.comment")}</TableHeaderCell>
+            <TableHeaderCell>{t("web.doc.column.searchable")}</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -40,6 +41,10 @@ export function Versions({ doc, nameOf }: { doc: DocumentDetails; nameOf(id: str
               </TableCell>
               <TableCell>
                 <Inert text={v.comment} />
+              </TableCell>
+              {/* The reason is the service's own wording (English, technical): shown on hover, for whoever asks support. */}
+              <TableCell data-extraction={v.extraction.status} title={v.extraction.reason ?? undefined}>
+                {t(`web.doc.extraction.${v.extraction.status}`)}
               </TableCell>
             </TableRow>
           ))}

@@ -2,7 +2,7 @@ import { Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-compo
 import { queryOptions, useQuery, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import type { CaseSummary, DashboardPanelId, DocumentSummary, Notification, Page, Task } from "../../../shared/index.ts";
+import type { CaseSummary, DashboardPanelId, DocumentSummary, Notification, Page, SavedSearch, Task } from "../../../shared/index.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { ChangePasswordPage } from "../components/ChangePassword.tsx";
 import { Problem } from "../components/Problem.tsx";
@@ -10,6 +10,9 @@ import { CaseTable, DocumentTable } from "../components/Tables.tsx";
 import { useTexts, type TextKey } from "../i18n.tsx";
 import { NotificationTable } from "../notifications/NotificationTable.tsx";
 import { NOTIFICATIONS, unreadQuery } from "../notifications/unread.ts";
+import { savedSearchesQuery } from "../search/queries.ts";
+import { SavedSearchLinks } from "../search/SavedSearchLinks.tsx";
+import { ADVANCED_SEARCH_PATH } from "../search/search-state.ts";
 import { LAYOUT } from "../session.ts";
 import { TaskTable } from "../tasks/TaskTable.tsx";
 
@@ -59,7 +62,11 @@ const dashboardQueries = {
     queryFn: () => client.listCases({ critical: true, status: "active", limit: PANEL_SIZE }),
   }),
   notifications: queryOptions({ queryKey: [...NOTIFICATIONS, "dashboard"], queryFn: () => client.notifications({ limit: PANEL_SIZE }) }),
+  savedSearches: savedSearchesQuery,
 };
+
+/** The saved searches as a panel's page: the first few, and whether there are more. */
+const firstSaved = (items: SavedSearch[]): Page<SavedSearch> => ({ items: items.slice(0, PANEL_SIZE), nextCursor: items.length > PANEL_SIZE ? "more" : null });
 
 /**
  * Starts every request the dashboard makes, beside GET /api/me, before React renders: the panels do not
@@ -73,9 +80,10 @@ export function prefetchDashboard(queries: QueryClient): void {
   void queries.prefetchQuery(dashboardQueries.myCases);
   void queries.prefetchQuery(dashboardQueries.latestDocuments);
   void queries.prefetchQuery(dashboardQueries.criticalCases);
+  void queries.prefetchQuery(dashboardQueries.savedSearches);
 }
 
-type Listed = CaseSummary | DocumentSummary | Task | Notification;
+type Listed = CaseSummary | DocumentSummary | Task | Notification | SavedSearch;
 
 interface PanelSpec {
   title: TextKey;
@@ -87,7 +95,7 @@ interface PanelSpec {
   table(items: Listed[]): ReactNode;
 }
 
-/** The person's overview: the panels they chose (my tasks, my cases, latest documents, latest notifications, critical cases), in their order. */
+/** The person's overview: the panels they chose (my tasks, my cases, latest documents, latest notifications, critical cases, saved searches), in their order. */
 export function Dashboard() {
   const s = useStyles();
   const { t } = useTexts();
@@ -139,6 +147,14 @@ export function Dashboard() {
       all: "/sager?critical=true",
       list: useQuery({ ...dashboardQueries.criticalCases, enabled: !layout.data || shown("criticalCases") }),
       table: (items) => <CaseTable items={items as CaseSummary[]} label={t("web.dashboard.criticalCases")} />,
+    },
+    savedSearches: {
+      title: "web.dashboard.savedSearches",
+      testId: "saved-searches",
+      empty: "web.dashboard.noSavedSearches",
+      all: ADVANCED_SEARCH_PATH,
+      list: useQuery({ ...dashboardQueries.savedSearches, select: firstSaved, enabled: !layout.data || shown("savedSearches") }),
+      table: (items) => <SavedSearchLinks items={items as SavedSearch[]} label={t("web.dashboard.savedSearches")} />,
     },
   };
 

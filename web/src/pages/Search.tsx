@@ -1,21 +1,37 @@
-import { makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Link, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
-import type { SearchKind, SnippetPart } from "../../../shared/index.ts";
+import { SearchKind as SearchKindSchema } from "../../../shared/api/schemas/search.ts";
+import { optionLabel } from "../../../shared/i18n/search-fields.ts";
+import type { SearchKind, SearchResults, SnippetPart } from "../../../shared/index.ts";
 import { client } from "../api.ts";
 import { AppLink, caseLink, documentLink } from "../components/AppLink.tsx";
 import { Inert } from "../components/Inert.tsx";
 import { Problem } from "../components/Problem.tsx";
+import { contactUrl } from "../contacts/keys.ts";
+import { formatDay } from "../document/dates.ts";
 import { formatMoment } from "../format.ts";
-import { useTexts } from "../i18n.tsx";
+import { useTexts, type TextKey } from "../i18n.tsx";
+import { ADVANCED_SEARCH_PATH, advancedSearchLink } from "../search/search-state.ts";
+import { taskLink } from "../tasks/TaskTable.tsx";
 
-// What the top bar's search field finds (GET /api/search): the cases and documents the person may see, in
-// groups with their counts, best first, each with the words found marked; VIS ALLE shows one group in full.
+// What the top bar's search field finds (GET /api/search): the tasks, cases, documents and contacts the person
+// may see, in groups with their counts, best first, each with the words found marked; VIS ALLE shows one group
+// in full, and offers all of it as CSV.
 const PER_GROUP = 5;
 const ALL = 100;
 
+/** The groups in the product's order: what there is to do first, then where things are filed, then who. */
+const GROUPS: ReadonlyArray<{ kind: SearchKind; heading: TextKey }> = [
+  { kind: "tasks", heading: "web.search.tasks" },
+  { kind: "cases", heading: "web.search.cases" },
+  { kind: "documents", heading: "web.search.documents" },
+  { kind: "contacts", heading: "web.search.contacts" },
+];
+
 const useStyles = makeStyles({
   page: { padding: "24px", display: "flex", flexDirection: "column", gap: "16px", "@media (max-width: 600px)": { padding: "12px" } },
+  links: { display: "flex", flexWrap: "wrap", gap: "8px 24px" },
   group: { display: "flex", flexDirection: "column", gap: "8px" },
   heading: { display: "flex", alignItems: "baseline", gap: "16px", flexWrap: "wrap" },
   list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: "12px" },
@@ -32,7 +48,7 @@ function Snippet({ parts }: { parts: SnippetPart[] }) {
       {parts.map((p, i) =>
         p.hit ? (
           <mark key={i} className={s.mark}>
-            {<Inert text={p.text} />}
+            <Inert text={p.text} />
           </mark>
         ) : (
           <Inert key={i} text={p.text} />
@@ -45,7 +61,7 @@ function Snippet({ parts }: { parts: SnippetPart[] }) {
 /** One hit: a link to what was found, a line saying where and when, and the snippet. */
 interface Hit {
   id: string;
-  testAttribute: "data-case-id" | "data-document-id";
+  testAttribute: "data-task-id" | "data-case-id" | "data-document-id" | "data-contact-id";
   title: string;
   to: string;
   where: string;
@@ -62,86 +78,134 @@ function HitGroup({ name, heading, hits, showAll }: { name: SearchKind; heading:
         <Text as="h2" size={400} weight="semibold" id={`hits-${name}`}>
           {heading}
         </Text>
-        {showAll && <AppLink to={showAll}>{t("web.search.showAll")}</AppLink>}
+        {showAll && (
+          <AppLink to={showAll} aria-label={t("web.search.showAllOf", { group: heading })}>
+            {t("web.search.showAll")}
+          </AppLink>
+        )}
       </div>
-      {hits.length ? (
-        <ul className={s.list}>
-          {hits.map((h) => (
-            <li key={h.id} className={s.hit} {...{ [h.testAttribute]: h.id }}>
-              <AppLink to={h.to}>
-                <Inert text={h.title} />
-              </AppLink>
-              <Text size={200} className={s.muted}>
-                {h.where}
-              </Text>
-              <Snippet parts={h.snippet} />
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <Text className={s.muted}>{t("web.search.noneInGroup")}</Text>
-      )}
+      <ul className={s.list}>
+        {hits.map((h) => (
+          <li key={h.id} className={s.hit} {...{ [h.testAttribute]: h.id }}>
+            <AppLink to={h.to}>
+              <Inert text={h.title} />
+            </AppLink>
+            <Text size={200} className={s.muted}>
+              <Inert text={h.where} />
+            </Text>
+            <Snippet parts={h.snippet} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
 
-/** /soeg?q=…[&kind=cases|documents]: the grouped hits, or one group in full. */
+/** Each group's hits as the page lists them: what was found, and where it is. */
+function useHits() {
+  const { t, language } = useTexts();
+  const inCase = (c: { number: string } | null) => (c ? t("web.search.inCase", { number: c.number }) : t("web.search.floating"));
+  const when = (iso: string) => formatMoment(iso, language);
+  return (results: SearchResults): Record<SearchKind, Hit[]> => ({
+    tasks: results.tasks.items.map((h) => ({
+      id: h.task.id,
+      testAttribute: "data-task-id",
+      title: h.task.title,
+      to: taskLink(h.task.id),
+      where: [
+        h.case ? t("web.search.inCase", { number: h.case.number }) : null,
+        optionLabel(h.status, language),
+        h.deadline ? t("web.search.deadline", { date: formatDay(h.deadline, language) }) : null,
+      ]
+        .filter(Boolean)
+        .join(" · "),
+      snippet: h.snippet,
+    })),
+    cases: results.cases.items.map((h) => ({
+      id: h.case.id,
+      testAttribute: "data-case-id",
+      title: h.case.title,
+      to: caseLink(h.case.number),
+      where: `${h.case.number} · ${optionLabel(h.status, language)} · ${when(h.changedAt)}`,
+      snippet: h.snippet,
+    })),
+    documents: results.documents.items.map((h) => ({
+      id: h.document.id,
+      testAttribute: "data-document-id",
+      title: h.document.title,
+      to: documentLink(h.document.id),
+      where: `${inCase(h.case)} · ${optionLabel(h.status, language)} · ${when(h.changedAt)}`,
+      snippet: h.snippet,
+    })),
+    contacts: results.contacts.items.map((h) => ({
+      id: h.contact.id,
+      testAttribute: "data-contact-id",
+      title: h.contact.name,
+      to: contactUrl(h.contact.id),
+      where: [optionLabel(h.contact.kind, language), h.email].filter(Boolean).join(" · "),
+      snippet: h.snippet,
+    })),
+  });
+}
+
+const searchLink = (q: string, kind?: SearchKind) => `/soeg?q=${encodeURIComponent(q)}${kind ? `&kind=${kind}` : ""}`;
+
+/** /soeg?q=…[&kind=tasks|cases|documents|contacts]: the grouped hits, or one group in full. */
 export function Search() {
   const s = useStyles();
-  const { t, language } = useTexts();
+  const { t } = useTexts();
+  const hitsOf = useHits();
   const [params] = useSearchParams();
   const q = (params.get("q") ?? "").trim();
-  const kindParam = params.get("kind");
-  const kind: SearchKind | undefined = kindParam === "cases" || kindParam === "documents" ? kindParam : undefined;
+  const kind = SearchKindSchema.safeParse(params.get("kind")).data;
   const found = useQuery({ queryKey: ["search", q, kind], queryFn: () => client.search(q, { kind, limit: kind ? ALL : PER_GROUP }), enabled: q !== "" });
   const count = (g: { count: number; capped: boolean }) => (g.capped ? t("web.search.capped", { count: g.count }) : String(g.count));
-  const showAll = (k: SearchKind, g: { count: number; items: unknown[] }) =>
-    !kind && g.count > g.items.length ? `/soeg?q=${encodeURIComponent(q)}&kind=${k}` : null;
+  const groups = GROUPS.filter((g) => !kind || g.kind === kind);
+  const shown = found.data ? groups.filter((g) => found.data[g.kind].count > 0) : [];
+  const full = kind && found.data ? found.data[kind] : null;
+  const hits = found.data ? hitsOf(found.data) : null;
   return (
     <main className={s.page} data-testid="search-results">
       <Text as="h1" size={600} weight="semibold">
         {q ? t("web.search.results", { q }) : t("web.search.title")}
       </Text>
-      {kind && <AppLink to={`/soeg?q=${encodeURIComponent(q)}`}>{t("web.search.back")}</AppLink>}
+      <div className={s.links}>
+        {kind && <AppLink to={searchLink(q)}>{t("web.search.back")}</AppLink>}
+        {kind && q && (
+          <Link href={client.searchCsvUrl(q, kind)} download data-testid="search-csv">
+            {t("web.search.csv")}
+          </Link>
+        )}
+        <AppLink to={q ? advancedSearchLink({ target: "cases", where: [{ field: "text", op: "contains", value: q }] }) : ADVANCED_SEARCH_PATH}>
+          {t("web.search.advanced")}
+        </AppLink>
+      </div>
       {!q ? (
         <Text className={s.muted}>{t("web.search.empty")}</Text>
       ) : found.isPending ? (
         <Spinner label={t("web.loading")} />
       ) : found.isError ? (
         <Problem error={found.error} onRetry={() => void found.refetch()} />
-      ) : found.data.cases.count + found.data.documents.count === 0 ? (
+      ) : shown.length === 0 ? (
         <Text className={s.muted}>{t("web.search.none", { q })}</Text>
       ) : (
         <>
-          {kind !== "documents" && (
-            <HitGroup
-              name="cases"
-              heading={t("web.search.cases", { count: count(found.data.cases) })}
-              showAll={showAll("cases", found.data.cases)}
-              hits={found.data.cases.items.map((h) => ({
-                id: h.case.id,
-                testAttribute: "data-case-id",
-                title: h.case.title,
-                to: caseLink(h.case.number),
-                where: `${h.case.number} · ${formatMoment(h.changedAt, language)}`,
-                snippet: h.snippet,
-              }))}
-            />
-          )}
-          {kind !== "cases" && (
-            <HitGroup
-              name="documents"
-              heading={t("web.search.documents", { count: count(found.data.documents) })}
-              showAll={showAll("documents", found.data.documents)}
-              hits={found.data.documents.items.map((h) => ({
-                id: h.document.id,
-                testAttribute: "data-document-id",
-                title: h.document.title,
-                to: documentLink(h.document.id),
-                where: `${h.case ? t("web.search.inCase", { number: h.case.number }) : t("web.search.floating")} · ${formatMoment(h.changedAt, language)}`,
-                snippet: h.snippet,
-              }))}
-            />
+          {shown.map(({ kind: k, heading }) => {
+            const group = found.data[k];
+            return (
+              <HitGroup
+                key={k}
+                name={k}
+                heading={t(heading, { count: count(group) })}
+                showAll={!kind && group.count > group.items.length ? searchLink(q, k) : null}
+                hits={hits?.[k] ?? []}
+              />
+            );
+          })}
+          {full && full.count > full.items.length && (
+            <Text className={s.muted} data-testid="search-first-of">
+              {t("web.search.firstOf", { shown: full.items.length, count: count(full) })}
+            </Text>
           )}
         </>
       )}

@@ -30,6 +30,10 @@ export const da = {
   "web.change.task_assigned": "Opgave tildelt",
   "web.change.comment_added": "Ny kommentar",
   "web.change.party_added": "Part tilføjet",
+  "web.dashboard.savedSearches": "Gemte søgninger",
+  "web.dashboard.noSavedSearches": "Du har ingen gemte søgninger. Gem en fra den avancerede søgning.",
+  "web.dashboard.savedSharedWith": "delt med {group}",
+  "web.dashboard.savedSharedBy": "delt af {name}",
 } as const;
 
 export const en: Record<keyof typeof da, string> = {
@@ -63,4 +67,8 @@ export const en: Record<keyof typeof da, string> = {
   "web.change.task_assigned": "Task assigned",
   "web.change.comment_added": "New comment",
   "web.change.party_added": "Party added",
+  "web.dashboard.savedSearches": "Saved searches",
+  "web.dashboard.noSavedSearches": "You have no saved searches. Save one from the advanced search.",
+  "web.dashboard.savedSharedWith": "shared with {group}",
+  "web.dashboard.savedSharedBy": "shared by {name}",
 };

@@ -46,6 +46,11 @@ export const da = {
   "web.doc.version.uploading": "Uploader …",
   "web.doc.versions.title": "Versioner",
   "web.doc.versions.current": "{version} (aktuel)",
+  "web.doc.column.searchable": "Søgbar tekst",
+  "web.doc.extraction.pending": "Læses …",
+  "web.doc.extraction.done": "Ja",
+  "web.doc.extraction.failed": "Kunne ikke læses",
+  "web.doc.extraction.skipped": "Læses ikke (krypteret, for stor eller ukendt format)",
 
   "web.doc.delete.open": "SLET",
   "web.doc.delete.title": "Slet dokumentet?",
@@ -195,6 +200,11 @@ export const en: Record<keyof typeof da, string> = {
   "web.doc.version.uploading": "Uploading …",
   "web.doc.versions.title": "Versions",
   "web.doc.versions.current": "{version} (current)",
+  "web.doc.column.searchable": "Searchable text",
+  "web.doc.extraction.pending": "Being read …",
+  "web.doc.extraction.done": "Yes",
+  "web.doc.extraction.failed": "Could not be read",
+  "web.doc.extraction.skipped": "Not read (encrypted, too large or an unknown format)",
 
   "web.doc.delete.open": "DELETE",
   "web.doc.delete.title": "Delete the document?",

@@ -3,6 +3,7 @@ import * as devices from "./devices.ts";
 import * as documents from "./documents.ts";
 import * as filing from "./filing.ts";
 import * as search from "./search.ts";
+import * as advancedSearch from "./advanced-search.ts";
 import * as tasks from "./tasks.ts";
 import * as notifications from "./notifications.ts";
 import * as contacts from "./contacts.ts";
@@ -16,6 +17,7 @@ export const da = {
   ...filing.da,
   ...devices.da,
   ...search.da,
+  ...advancedSearch.da,
   ...tasks.da,
   ...notifications.da,
   ...contacts.da,
@@ -28,6 +30,7 @@ export const en: Record<keyof typeof da, string> = {
   ...filing.en,
   ...devices.en,
   ...search.en,
+  ...advancedSearch.en,
   ...tasks.en,
   ...notifications.en,
   ...contacts.en,

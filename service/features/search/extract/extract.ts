@@ -1,6 +1,9 @@
 import path from "node:path";
-import { ExtractError, withDefaults, type ExtractedText, type ExtractLimits } from "./limits.ts";
+import { ExtractError, mebibytes, withDefaults, type ExtractedText, type ExtractLimits, type InflateBudget } from "./limits.ts";
+import { extractMail, type InnerFile } from "./mail.ts";
+import { extractPdf } from "./pdf.ts";
 import { extractHtml, extractPlainText, extractRtf } from "./plain.ts";
+import { extractWord97 } from "./word97.ts";
 import { extractZipXml, type ZipXmlFormat } from "./zip-xml.ts";
 
 export { ExtractError, type ExtractedText, type ExtractLimits } from "./limits.ts";
@@ -63,28 +66,38 @@ function formatOf(file: { filename: string; mediaType: string }): Format | undef
   return BY_EXTENSION[extension] ?? BY_MEDIA_TYPE[mediaType];
 }
 
-/** The searchable text of a file, within the limits; throws ExtractError when the file is refused or cannot be read. */
+/**
+ * The searchable text of a file, within the limits; throws ExtractError when the file is refused or cannot be read.
+ * A hostile file can still take long or, inside pdf.js, much memory: run untrusted files through the pool (pool.ts).
+ */
 export async function extractText(bytes: Buffer, file: { filename: string; mediaType: string }, limits?: Partial<ExtractLimits>): Promise<ExtractedText> {
   const bounds = withDefaults(limits);
+  return extractWithin(bytes, file, bounds, { remaining: bounds.maxInflatedBytes }, 0);
+}
+
+/** One file at `depth` inside the file extractText was given, spending from the budget that file started with. */
+async function extractWithin(bytes: Buffer, file: InnerFile, limits: ExtractLimits, budget: InflateBudget, depth: number): Promise<ExtractedText> {
+  if (bytes.length > limits.maxInputBytes) throw new ExtractError("skipped", `larger than ${mebibytes(limits.maxInputBytes)}`);
   const format = formatOf(file);
   switch (format) {
     case "word":
     case "sheet":
     case "slides":
     case "odf":
-      return extractZipXml(bytes, format, bounds);
+      return extractZipXml(bytes, format, limits, budget);
     case "plain":
-      return extractPlainText(bytes, bounds);
+      return extractPlainText(bytes, limits);
     case "html":
-      return extractHtml(bytes, bounds);
+      return extractHtml(bytes, limits);
     case "rtf":
-      return extractRtf(bytes, bounds);
-    // Extracted by another part, not yet written: PDF, Word 97-2003, and mails (whose text and attachments
-    // will come back through extractText).
+      return extractRtf(bytes, limits);
     case "pdf":
+      return extractPdf(bytes, limits, budget);
     case "word97":
+      return extractWord97(bytes, limits);
     case "mail":
     case "outlook":
+      return extractMail(bytes, file, limits, budget, depth, extractWithin);
     case undefined:
       throw new ExtractError("skipped", "unsupported format");
   }

@@ -7,9 +7,22 @@ export interface ExtractLimits {
   maxEntries: number;
   /** Characters of text kept; the rest is cut off and the result marked truncated. */
   maxChars: number;
+  /** Bytes a file may have at all; a larger one is skipped unread. */
+  maxInputBytes: number;
+  /** Pages of a PDF read; the rest are left unread and the result marked truncated. */
+  maxPages: number;
+  /** How deep files inside files are read: 1 reads a mail's attachments but not the attachments of an attached mail, 0 none. */
+  maxDepth: number;
 }
 
-export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxInflatedBytes: 64 * 1024 * 1024, maxEntries: 5000, maxChars: 1_000_000 };
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxInflatedBytes: 64 * 1024 * 1024,
+  maxEntries: 5000,
+  maxChars: 1_000_000,
+  maxInputBytes: 256 * 1024 * 1024,
+  maxPages: 2000,
+  maxDepth: 3,
+};
 
 export const withDefaults = (limits: Partial<ExtractLimits> = {}): ExtractLimits => ({ ...DEFAULT_EXTRACT_LIMITS, ...limits });
 
@@ -35,6 +48,22 @@ export const zipBomb = (limits: ExtractLimits): ExtractError =>
 export interface ExtractedText {
   text: string;
   truncated: boolean;
+  /** What inside the file was left out and why, e.g. a mail's attachment that could not be read; absent when nothing was. */
+  leftOut?: string[];
+}
+
+/**
+ * What is left of maxInflatedBytes for a file and everything read inside it (a mail, its attachments, their
+ * attachments), so that a mail of many small bombs gets one budget, not one each.
+ */
+export interface InflateBudget {
+  remaining: number;
+}
+
+/** Takes `bytes` from the budget; throws `refusal` when there are not that many left. */
+export function spend(budget: InflateBudget, bytes: number, refusal: () => ExtractError): void {
+  budget.remaining -= bytes;
+  if (budget.remaining < 0) throw refusal();
 }
 
 /** Collects text up to maxChars; once full it drops the rest and says so, so callers can stop early. */
@@ -49,9 +78,14 @@ export class BoundedText {
     return this.truncated;
   }
 
+  /** Characters that may still be added. */
+  get room(): number {
+    return this.maxChars - this.length;
+  }
+
   add(text: string): void {
     if (this.truncated || text === "") return;
-    const room = this.maxChars - this.length;
+    const room = this.room;
     if (text.length <= room) {
       this.parts.push(text);
       this.length += text.length;

@@ -1,6 +1,6 @@
 import yauzl from "yauzl";
 import { SaxesParser } from "saxes";
-import { BoundedText, ExtractError, zipBomb, type ExtractedText, type ExtractLimits } from "./limits.ts";
+import { BoundedText, ExtractError, zipBomb, type ExtractedText, type ExtractLimits, type InflateBudget } from "./limits.ts";
 
 // Office Open XML and OpenDocument files are zip archives of XML parts. Only the parts that carry the
 // document's text are inflated, each against what is left of the inflate budget.
@@ -84,7 +84,12 @@ function partOrder(format: ZipXmlFormat, name: string): { rank: number; reading:
 }
 
 /** The text of an OOXML or ODF file, reading only its text-bearing parts within the limits. */
-export async function extractZipXml(bytes: Buffer, format: ZipXmlFormat, limits: ExtractLimits): Promise<ExtractedText> {
+export async function extractZipXml(
+  bytes: Buffer,
+  format: ZipXmlFormat,
+  limits: ExtractLimits,
+  budget: InflateBudget = { remaining: limits.maxInflatedBytes },
+): Promise<ExtractedText> {
   if (bytes.subarray(0, 4).equals(CFB_MAGIC)) throw new ExtractError("skipped", "encrypted");
   const zip = await openZip(bytes);
   try {
@@ -94,7 +99,6 @@ export async function extractZipXml(bytes: Buffer, format: ZipXmlFormat, limits:
       .filter((part): part is { entry: yauzl.Entry; order: NonNullable<typeof part.order> } => part.order !== undefined)
       .sort((a, b) => a.order.rank - b.order.rank);
     const text = new BoundedText(limits.maxChars);
-    const budget = { remaining: limits.maxInflatedBytes };
     for (const { entry, order } of parts) {
       if (text.full) break;
       if (entry.isEncrypted()) throw new ExtractError("skipped", "encrypted");

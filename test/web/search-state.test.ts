@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { advancedSearchQueryString, SEARCH_FIELDS } from "../../shared/api/schemas/advanced-search.ts";
+import { SEARCH_FIELDS } from "../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../shared/api/search-query.ts";
 import { fieldLabel, optionLabel } from "../../shared/i18n/search-fields.ts";
 import type { CaseTemplate } from "../../shared/index.ts";
 import {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import request from "supertest";
-import { advancedSearchQueryString, type AdvancedSearch } from "../../shared/api/schemas/advanced-search.ts";
+import { type AdvancedSearch } from "../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../shared/api/search-query.ts";
 import type { CaseSummary } from "../../shared/api/types.ts";
 import { screenshot } from "../support/browser.ts";
 import type { TestService } from "../support/service.ts";

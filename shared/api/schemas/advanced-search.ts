@@ -282,5 +282,3 @@ export const SavedSearchPatch = z
   .strictObject({ name: SavedSearchName.optional(), search: AdvancedSearch.optional(), sharedWithGroupId: Id.nullable().optional() })
   .refine((o) => Object.keys(o).length > 0, "name at least one field to change");
 export type SavedSearchPatch = z.input<typeof SavedSearchPatch>;
-
-export { advancedSearchQueryString } from "../search-query.ts";

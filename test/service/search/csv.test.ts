@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { parse } from "csv-parse/sync";
 import http from "node:http";
 import request from "supertest";
-import { advancedSearchQueryString, type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../../shared/api/search-query.ts";
 import { bearer, binary } from "../../support/http.ts";
 import { buildSearchScene, insertCases, type SearchScene } from "./search-scene.ts";
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
-import { advancedSearchQueryString, type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../../shared/api/search-query.ts";
 import type { SavedSearch } from "../../../shared/api/types.ts";
 import { bearer } from "../../support/http.ts";
 import { buildSearchScene, type SearchScene } from "./search-scene.ts";

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import request from "supertest";
-import { advancedSearchQueryString, type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { type AdvancedSearch } from "../../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../../shared/api/search-query.ts";
 import type { AdvancedSearchResults } from "../../../shared/api/types.ts";
 import { createTemplate } from "../../../service/features/templates/templates.service.ts";
 import type { Db } from "../../../service/db/database.ts";

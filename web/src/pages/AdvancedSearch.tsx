@@ -2,7 +2,8 @@ import { Button, Link, makeStyles, MessageBar, MessageBarBody, Radio, RadioGroup
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
-import { advancedSearchQueryString, SearchTarget } from "../../../shared/api/schemas/advanced-search.ts";
+import { SearchTarget } from "../../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../../shared/api/search-query.ts";
 import { client, mustChangePassword } from "../api.ts";
 import { useTemplates } from "../cases/reference.ts";
 import { ChangePasswordPage } from "../components/ChangePassword.tsx";

@@ -1,5 +1,4 @@
 import {
-  advancedSearchQueryString,
   DEFAULT_COLUMNS,
   FieldName,
   OPERATORS_OF,
@@ -10,6 +9,7 @@ import {
   type FieldSpec,
   type SearchField,
 } from "../../../shared/api/schemas/advanced-search.ts";
+import { advancedSearchQueryString } from "../../../shared/api/search-query.ts";
 import type { AdvancedSearch, SearchCondition } from "../../../shared/index.ts";
 
 // An advanced search as the page holds it and as its address spells it: /soeg/avanceret?<the query string

@@ -7,29 +7,29 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { loadConfig } from "../../service/config.ts";
 import { diskBlobStore } from "../../service/blobs/blob-store.ts";
-import type { Executor } from "../../service/db/database.ts";
 import { openSqlite } from "../../service/db/dialect.ts";
 import { migrateToLatest } from "../../service/db/migrate.ts";
-import { createAccessGroup } from "../../service/features/access/access-groups.service.ts";
 import { titleWords } from "../../service/features/cases/case-words.ts";
-import { createJournalEntry } from "../../service/features/journal-plan/journal-plan.service.ts";
-import { createDocumentType, createRetentionRule } from "../../service/features/retention/retention.service.ts";
 import { disposalDate, type RetentionRule } from "../../service/features/retention/retention.ts";
-import { createTemplate } from "../../service/features/templates/templates.service.ts";
-import { createGroup, createUser } from "../../service/features/users/users.service.ts";
+import { BACKFILL_TEXT_JOB } from "../../service/features/search/extraction.ts";
 import { openDataDir } from "../support/child-service.ts";
 import { ADMIN_TOKEN } from "../support/service.ts";
 import { givePassword, PASSWORD } from "../support/web.ts";
-import { buildWorld, type World } from "../support/world.ts";
+import { buildWorld } from "../support/world.ts";
+import { buildOrganisation, SCHOOLS, type BenchWorld } from "./archive-organisation.ts";
+import { buildSearchIndex, type SearchFacts } from "./archive-search.ts";
+import { random, textWriters, wordsOfTitles, type KindKey, type TextRequest, type TypeKey, type WrittenTexts } from "./archive-text.ts";
 
-// The bench archive: 100,000 cases and 1,000,000 documents (with versions and their blobs) of a school
-// administration, written through the real migrations and straight into the SQLite file. The web view's
-// benchmarks list from it and the search issue searches it. Generating takes a while, so the result is kept
-// under os.tmpdir(), keyed by the newest migration and GENERATOR_VERSION, and reused by the next run;
-// `benchArchive()` hands out a fresh copy each time, because a running service writes into its archive.
+// The bench archive: 100,000 cases and 1,000,000 documents (with versions, their blobs and their text:
+// archive-text.ts) of a municipality's school administration (archive-organisation.ts: 200 users, 51 access
+// groups), written through the real migrations and straight into the SQLite file, its search index built by
+// the service's own indexer (archive-search.ts). The web view's benchmarks list from it and the search
+// benchmarks search it. Generating takes a while, so the result is kept under os.tmpdir(), keyed by the
+// newest migration and GENERATOR_VERSION, and reused by the next run; `benchArchive()` hands out a fresh
+// copy each time, because a running service writes into its archive.
 
 /** Raise when the generated data changes, so a cached archive of the old shape is not reused. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface ArchiveSize {
   cases: number;
@@ -43,16 +43,6 @@ export const BENCH_ARCHIVE_SIZE: ArchiveSize = { cases: 100_000, documents: 1_00
 /** The last moment of the archive: every case and document was created and changed before it. */
 export const ARCHIVE_NOW = Date.UTC(2026, 10, 30, 16, 0);
 const ARCHIVE_START = Date.UTC(2016, 0, 4, 8, 0);
-
-/** A small deterministic generator (mulberry32), so every generation files the same archive. */
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- the words the archive is written in (exported: the search bench picks its queries from them)
 
@@ -72,7 +62,7 @@ const CRITICAL_TITLES = "Eventyrets dag; Ungø til søs; Naturgenopretning; Skim
 
 /** One kind of case: its template, who sees it, how it is titled and which documents it holds. */
 interface CaseKind {
-  key: "pupil" | "special" | "board" | "personnel" | "finance" | "sfo" | "operations";
+  key: KindKey;
   share: number;
   caseTitle(r: Rng, year: number, person: string): string;
   documentTitles: Array<(r: Rng, year: number, person: string) => string>;
@@ -80,7 +70,6 @@ interface CaseKind {
   types: TypeKey[];
 }
 type Rng = { one<T>(list: readonly T[]): T; int(n: number): number };
-type TypeKey = "pupil" | "minutes" | "letter" | "note" | "contract" | "invoice" | "confidential";
 
 const schoolYear = (year: number) => `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
 
@@ -188,21 +177,10 @@ const FILE_KINDS = [
   { ext: "txt", mediaType: "text/plain" },
 ] as const;
 const BLOBS_PER_KIND = 8;
+/** Threads writing documents' texts beside the one writing rows. */
+const TEXT_THREADS = Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
-// ---- the organisation
-
-/** The people and rules of the bench archive, beyond the test world's alice, bob, carl and erik. */
-export interface BenchWorld extends World {
-  /** Everyone who may own or change something, the world's caseworkers first. */
-  people: Array<{ id: string; name: string; email: string }>;
-  templatesByKind: Record<CaseKind["key"], string>;
-  accessGroupsByKind: Record<CaseKind["key"], string>;
-  /** Narrows documents inside visible cases: alice is not in it. */
-  confidentialGroup: string;
-  /** The groups tasks may be assigned to, by the kind of case they work on (alice is in PPR-teamet: pupil and special). */
-  groupsByKind: Record<CaseKind["key"], string>;
-  typesByKey: Record<TypeKey, string>;
-}
+// ---- who signs in, and what the archive holds
 
 /** Someone who may sign in to the bench archive. */
 export interface BenchUser {
@@ -211,7 +189,7 @@ export interface BenchUser {
   password: string;
 }
 
-/** Who signs in to the bench (alice), and what the archive holds for her. */
+/** Who signs in to the bench (alice, and a school secretary for search), and what the archive holds for them. */
 export interface ArchiveFacts {
   benchUser: BenchUser;
   /** Erik, an external partner who sees no case at all: the listings' worst case. */
@@ -235,7 +213,27 @@ export interface ArchiveFacts {
   /** The case alice sees with the most documents (for ?caseId=), and a typical one. */
   bigCase: { id: string; number: string; documents: number };
   typicalCase: { id: string; number: string; documents: number };
+  /** A school secretary in two of the 51 access groups (alice, in PPR, is in fourteen), and the cases she sees. */
+  secretaryUser: BenchUser;
+  secretaryVisibleCases: number;
+  text: TextFacts;
+  search: SearchFacts;
 }
+
+/** The documents' texts (each current version's content), in words and bytes. */
+export interface TextFacts {
+  documents: number;
+  words: number;
+  bytes: number;
+  mean: number;
+  p10: number;
+  median: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+type BulkFacts = Omit<ArchiveFacts, "search">;
 
 export interface BenchArchive {
   /** A fresh data directory with the archive, the service's to open and write (remove it afterwards). */
@@ -282,8 +280,8 @@ export async function cacheDir(size: ArchiveSize = BENCH_ARCHIVE_SIZE): Promise<
 }
 
 /**
- * The bench archive in a fresh data directory: generated once into the cache (under a minute or two),
- * then copied from it. The caller starts a service on `dataDir` and removes it when done.
+ * The bench archive in a fresh data directory: generated once into the cache (the better part of an hour,
+ * most of it the search index), then copied from it. The caller starts a service on `dataDir` and removes it when done.
  */
 export async function benchArchive(size: ArchiveSize = BENCH_ARCHIVE_SIZE, log: (line: string) => void = () => {}): Promise<BenchArchive> {
   const cache = await cacheDir(size);
@@ -336,97 +334,6 @@ const kindBounds = (() => {
   return CASE_KINDS.map((k) => (sum += k.share) / CASE_KINDS.reduce((n, c) => n + c.share, 0));
 })();
 
-async function buildOrganisation(db: Executor, world: World): Promise<BenchWorld> {
-  // buildWorld does not return its groups' ids; they are found by the names it gives them.
-  const groupNamed = async (name: string) => (await db.selectFrom("groups").select("id").where("name", "=", name).executeTakeFirstOrThrow()).id;
-  const office = await groupNamed("Skolekontoret");
-  const boardGroup = await groupNamed("Bestyrelsessekretariatet");
-  const extra: Array<{ id: string; name: string; email: string }> = [];
-  for (let i = 0; i < 36; i++) {
-    const first = FIRST_NAMES[i % FIRST_NAMES.length];
-    const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
-    const email = `${first}.${last}.${i}@skole.dk`.toLowerCase().replaceAll("æ", "ae").replaceAll("ø", "oe").replaceAll("å", "aa");
-    const u = await createUser(db, null, { email, name: `${first} ${last}`, role: "caseworker" });
-    extra.push({ id: u.id, name: u.name, email: u.email });
-  }
-  const ids = extra.map((u) => u.id);
-  // Alice works with pupils and special needs; everyone else in one or two departments.
-  const ppr = await createGroup(db, null, "PPR-teamet", [world.users.alice, ...ids.slice(0, 5)]);
-  const hr = await createGroup(db, null, "Personaleafdelingen", ids.slice(5, 11));
-  const finance = await createGroup(db, null, "Økonomiafdelingen", ids.slice(11, 17));
-  const sfo = await createGroup(db, null, "SFO-ledelsen", ids.slice(17, 23));
-  const operations = await createGroup(db, null, "Teknisk service", ids.slice(23, 29));
-  await db
-    .insertInto("group_members")
-    .values([...ids.slice(29, 36).map((user_id) => ({ group_id: office, user_id })), ...ids.slice(0, 3).map((user_id) => ({ group_id: boardGroup, user_id }))])
-    .execute();
-  const special = await createAccessGroup(db, null, "Specialundervisning", "Special needs", { groupIds: [ppr.id] });
-  const personnel = await createAccessGroup(db, null, "Personalesager", "Personnel", { groupIds: [hr.id] });
-  const financeAg = await createAccessGroup(db, null, "Økonomi", "Finance", { groupIds: [finance.id] });
-  const sfoAg = await createAccessGroup(db, null, "SFO", "After-school care", { groupIds: [sfo.id] });
-  const operationsAg = await createAccessGroup(db, null, "Bygninger og drift", "Buildings", { groupIds: [operations.id] });
-  const confidential = await createAccessGroup(db, null, "Fortrolige elevsager", "Confidential pupils' documents", {
-    userIds: [world.users.carl, ...ids.slice(0, 2)],
-  });
-  const fiveAfterCreate = await createRetentionRule(db, null, { name: "5 år efter oprettelse", kind: "after_document_created", years: 5 });
-  const contract = await createDocumentType(db, null, { name: "Ansættelsesbrev", category: "Personale", retentionRuleId: world.rules.fiveAfterClose });
-  const invoice = await createDocumentType(db, null, { name: "Bilag", category: "Regnskab", retentionRuleId: fiveAfterCreate.id });
-  const confidentialNote = await createDocumentType(db, null, {
-    name: "Fortroligt notat",
-    category: "Notat",
-    retentionRuleId: world.rules.fiveAfterClose,
-    accessGroupId: confidential.id,
-  });
-  await createJournalEntry(db, null, { code: "17.01.10", title: "Specialundervisning", parentCode: "17.01" });
-  await createJournalEntry(db, null, { code: "81.03.00", title: "Ansættelse af personale" });
-  await createJournalEntry(db, null, { code: "00.32.00", title: "Budget og regnskab" });
-  await createJournalEntry(db, null, { code: "17.05.00", title: "SFO og fritidshjem" });
-  await createJournalEntry(db, null, { code: "82.02.00", title: "Bygningers drift og vedligehold" });
-  const template = async (name: string, accessGroupId: string, journalCode: string, documentTypeIds: string[]) =>
-    (await createTemplate(db, null, { name, accessGroupId, journalCode, fields: [], documentTypeIds })).id;
-  const t = world.types;
-  const templatesByKind = {
-    pupil: world.templates.pupil,
-    special: await template("Specialundervisningssag", special.id, "17.01.10", [t.pupil, t.note, t.letter, confidentialNote.id]),
-    board: world.templates.board,
-    personnel: await template("Personalesag", personnel.id, "81.03.00", [contract.id, t.letter, t.note]),
-    finance: await template("Økonomisag", financeAg.id, "00.32.00", [invoice.id, t.note, t.letter]),
-    sfo: await template("SFO-sag", sfoAg.id, "17.05.00", [t.pupil, t.letter, t.note]),
-    operations: await template("Driftssag", operationsAg.id, "82.02.00", [t.letter, t.note, invoice.id]),
-  };
-  const names = await db
-    .selectFrom("users")
-    .select(["id", "name", "email"])
-    .where("id", "in", [world.users.alice, world.users.bob, world.users.carl])
-    .execute();
-  const byId = new Map(names.map((n) => [n.id, n]));
-  return {
-    ...world,
-    people: [...[world.users.alice, world.users.bob, world.users.carl].map((id) => byId.get(id)!), ...extra],
-    templatesByKind,
-    accessGroupsByKind: {
-      pupil: world.accessGroups.school,
-      special: special.id,
-      board: world.accessGroups.board,
-      personnel: personnel.id,
-      finance: financeAg.id,
-      sfo: sfoAg.id,
-      operations: operationsAg.id,
-    },
-    confidentialGroup: confidential.id,
-    groupsByKind: {
-      pupil: ppr.id,
-      special: ppr.id,
-      board: boardGroup,
-      personnel: hr.id,
-      finance: finance.id,
-      sfo: sfo.id,
-      operations: operations.id,
-    },
-    typesByKey: { ...world.types, contract: contract.id, invoice: invoice.id, confidential: confidentialNote.id },
-  };
-}
-
 /** Generates the archive into `dataDir` (which must not exist yet): the organisation, then the bulk. */
 export async function generateArchive(
   dataDir: string,
@@ -442,21 +349,29 @@ export async function generateArchive(
     world = await opened.db.transaction().execute((trx) => buildOrganisation(trx, base));
     await givePassword(opened.db, world.users.alice);
     await givePassword(opened.db, world.users.erik);
+    await givePassword(opened.db, world.secretary.id);
   } finally {
     await opened.close();
   }
   const blobs = await writeBlobs(dataDir);
   phase("organisation, people and blobs through the service's own functions");
-  const facts = bulkInsert(loadConfig({ DATA_DIR: dataDir }).databaseFile, world, size, blobs, phase);
-  return { world, facts };
+  const bulk = await bulkInsert(loadConfig({ DATA_DIR: dataDir }).databaseFile, world, size, blobs, phase);
+  const search = await buildSearchIndex(dataDir, world, log, phase);
+  return { world, facts: { ...bulk, search } };
 }
 
 interface SharedBlob {
   sha256: string;
   size: number;
+  text: string;
 }
 
-/** A few tiny files per kind, stored through the real blob store: a million versions share them. */
+/**
+ * A few tiny files per kind, stored through the real blob store: the versions before a document's current
+ * one share them. A current version names its own text's sha256 instead, and no blob holds it: a million
+ * small files would take minutes to copy and remove for every run, and no benchmark reads them. Opening a
+ * document's current file on the bench archive therefore answers that its content is missing.
+ */
 async function writeBlobs(dataDir: string): Promise<SharedBlob[][]> {
   const store = diskBlobStore(loadConfig({ DATA_DIR: dataDir }).blobDir);
   const out: SharedBlob[][] = [];
@@ -465,7 +380,7 @@ async function writeBlobs(dataDir: string): Promise<SharedBlob[][]> {
     for (let i = 0; i < BLOBS_PER_KIND; i++) {
       const bytes = Buffer.from(`IMS Case bench-indhold (${kind.ext} ${i + 1})\nDette dokument er genereret til ydelsesmålinger.\n`.repeat(1 + i), "utf8");
       const stored = await store.put(Readable.from([bytes]), 1 << 20);
-      list.push({ sha256: stored.sha256, size: stored.size });
+      list.push({ sha256: stored.sha256, size: stored.size, text: bytes.toString("utf8") });
     }
     out.push(list);
   }
@@ -483,23 +398,16 @@ export const benchDocumentId = (i: number) => idOf("d0c00000", i);
  * (sorting once is far quicker than growing them row by row); the planner's statistics are gathered as the
  * service itself gathers them.
  */
-function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: SharedBlob[][], phase: (done: string) => void): ArchiveFacts {
+async function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: SharedBlob[][], phase: (done: string) => void): Promise<BulkFacts> {
   const draw = random(20261202);
   const rng: Rng = { one: (list) => list[Math.floor(draw() * list.length)], int: (n) => Math.floor(draw() * n) };
   const people = world.people;
   const alice = 0;
-  // Who works on which kind of case, by index into `people` (0 alice, 1 bob, 2 carl, then the extra 36 from 3).
-  const extra = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => 3 + a + k);
-  const staff: Record<CaseKind["key"], number[]> = {
-    pupil: [alice, 2, ...extra(29, 36)],
-    special: [alice, ...extra(0, 5)],
-    board: [1, ...extra(0, 3)],
-    personnel: extra(5, 11),
-    finance: extra(11, 17),
-    sfo: extra(17, 23),
-    operations: extra(23, 29),
-  };
+  const secretary = people.findIndex((p) => p.id === world.secretary.id);
+  // Who works on which kind of case at which school, by index into `people`.
+  const staff = (kind: KindKey, school: number) => world.staffByKind[kind][school];
   const aliceKinds = new Set(["pupil", "special"]);
+  const secretaryKinds = new Set(["pupil", "sfo"]);
   const rules: Record<TypeKey, RetentionRule> = {
     pupil: rule("after_case_closed", 5),
     minutes: rule("permanent", null),
@@ -528,6 +436,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
   const responsible = new Int16Array(N);
   const critical = new Uint8Array(N);
   const person = new Uint16Array(N);
+  const schoolOf = new Uint8Array(N);
   const docCount = new Uint32Array(N);
   const span = ARCHIVE_NOW - ARCHIVE_START - 30 * 86400_000;
   for (let i = 0; i < N; i++) {
@@ -539,7 +448,8 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     // Four in ten cases are closed, some months or years after they opened.
     const closes = created[i] + (30 + draw() * 1000) * 86400_000;
     closedAt[i] = draw() < 0.45 && closes < ARCHIVE_NOW ? closes : NaN;
-    const team = staff[CASE_KINDS[k].key];
+    schoolOf[i] = Math.floor(draw() * SCHOOLS.length);
+    const team = staff(CASE_KINDS[k].key, schoolOf[i]);
     owner[i] = team[Math.floor(draw() * team.length)];
     responsible[i] = draw() < 0.5 ? team[Math.floor(draw() * team.length)] : -1;
     // Alice is responsible for a few cases outside her access groups: she sees them through that alone.
@@ -548,6 +458,8 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     person[i] = Math.floor(draw() * FIRST_NAMES.length * LAST_NAMES.length);
   }
   const sees = (i: number) => aliceKinds.has(CASE_KINDS[kindOf[i]].key) || owner[i] === alice || responsible[i] === alice;
+  const secretarySees = (i: number) =>
+    (schoolOf[i] === 1 && secretaryKinds.has(CASE_KINDS[kindOf[i]].key)) || owner[i] === secretary || responsible[i] === secretary;
   // The visible case with the most documents: a pupil case half way through the archive.
   const big = Math.floor(N / 2);
   kindOf[big] = 0;
@@ -619,6 +531,14 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${bulkTables.map(() => "?").join(", ")})`)
     .all(...bulkTables) as Array<{ name: string; sql: string }>;
   for (const ix of indexes) db.exec(`drop index "${ix.name}"`);
+  // The search triggers would note each row in search_dirty as it goes in, and each text every document
+  // holding its content, by a scan of versions while its index is dropped: they are dropped too, and
+  // search_dirty is filled once at the end, as the migrations fill it.
+  const triggers = db.prepare("select name, sql from sqlite_master where type = 'trigger' and name like 'search_%'").all() as Array<{
+    name: string;
+    sql: string;
+  }>;
+  for (const t of triggers) db.exec(`drop trigger "${t.name}"`);
 
   const insertCase = rowsInto(db, "cases", [
     ...["id", "number", "title", "status", "start_date", "end_date", "owner_id", "responsible_id", "template_id", "journal_code", "access_group_id"],
@@ -655,6 +575,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     aliceOpenTasks: 0,
     aliceNotifications: 0,
     aliceUnread: 0,
+    secretaryVisibleCases: 0,
   };
   db.transaction(() => {
     for (let i = 0; i < N; i++) {
@@ -679,7 +600,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
         responsible[i] >= 0 ? people[responsible[i]].id : null,
         world.templatesByKind[kind.key],
         journalCodes[kind.key],
-        world.accessGroupsByKind[kind.key],
+        world.accessGroupsByKind[kind.key][schoolOf[i]],
         critical[i],
         "{}",
         iso(created[i]),
@@ -695,6 +616,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
         if (critical[i]) facts.criticalVisibleCases++;
         if (closed) facts.closedVisibleCases++;
       }
+      if (secretarySees(i)) facts.secretaryVisibleCases++;
     }
     insertCase.flush();
     insertWord.flush();
@@ -702,41 +624,53 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
 
   phase(`${N.toLocaleString("en")} cases with their title words`);
   const everyone = people.map((_, k) => k);
-  const aliceGroups = new Set([world.accessGroupsByKind.pupil, world.accessGroupsByKind.special]);
-  const BATCH = 100_000;
-  for (let start = 0; start < D; start += BATCH) {
-    db.transaction(() => {
-      for (let n = start; n < Math.min(start + BATCH, D); n++) {
-        const k = order[n];
-        const c = docCase[k];
-        const kind = c >= 0 ? CASE_KINDS[kindOf[c]] : rng.one(CASE_KINDS);
-        const team = staff[kind.key];
-        const year = new Date(docCreated[k]).getUTCFullYear();
-        const id = benchDocumentId(n);
-        const title = rng.one(kind.documentTitles)(rng, year, c >= 0 ? personName(c) : `${rng.one(FIRST_NAMES)} ${rng.one(LAST_NAMES)}`);
-        // The first type is the usual one; a confidential note now and then narrows who sees the document.
-        let type = draw() < 0.6 ? kind.types[0] : rng.one(kind.types);
-        if (type === "confidential" && draw() < 0.5) type = "note";
-        const typeId = world.typesByKey[type];
-        const ownerIndex = c >= 0 ? (draw() < 0.5 ? owner[c] : rng.one(team)) : rng.one(everyone);
-        const ownerId = people[ownerIndex].id;
-        let accessGroup: string | null = type === "confidential" ? world.confidentialGroup : null;
-        // Floating: shared with the department it came from, or only the uploader's own.
-        if (c < 0 && draw() < 0.6) accessGroup = world.accessGroupsByKind[kind.key];
-        const changed = docChanged[k] > docCreated[k];
-        const changedBy = changed ? people[rng.one(team)].id : ownerId;
-        const fileKind = Math.floor(draw() * FILE_KINDS.length);
-        const file = FILE_KINDS[fileKind];
-        const blob = blobs[fileKind][Math.floor(draw() * BLOBS_PER_KIND)];
-        const filename = `${title.replace(/[^\p{L}\p{N} .–-]+/gu, "").slice(0, 80)}.${file.ext}`;
-        const versions = changed ? (draw() < 0.15 ? 3 : 2) : 1;
-        for (let v = 0; v < versions; v++) {
-          const at = v === 0 ? docCreated[k] : v === versions - 1 ? docChanged[k] : (docCreated[k] + docChanged[k]) / 2;
-          insertVersion.run(`${id}.${v}`, id, id, 1, v, filename, null, file.mediaType, blob.size, blob.sha256, v === 0 ? ownerId : changedBy, iso(at), "");
-        }
-        facts.versions += versions;
-        const closedOn = c >= 0 && !Number.isNaN(closedAt[c]) ? iso(closedAt[c]).slice(0, 10) : null;
-        insertDocument.run(
+  const aliceGroups = new Set(world.alice.accessGroups);
+  const insertText = rowsInto(db, "content_texts", ["sha256", "status", "reason", "text", "truncated", "extracted_at"], 50, "insert or ignore");
+  // Each document's text (its current version's content) is written in worker threads, a batch or two ahead
+  // of the rows this thread writes; versions before the current one keep pointing at the few shared blobs.
+  const writers = textWriters(kindTitleWords(), TEXT_THREADS);
+  const wordsOfDocument = new Uint32Array(D);
+  let textBytes = 0;
+  /** The rows of documents `start` to `end` and the requests for their texts, drawn in document order. */
+  const planDocuments = (start: number, end: number) => {
+    const rows: Array<{ document: unknown[]; versions: unknown[][]; at: string }> = [];
+    const requests: TextRequest[] = [];
+    for (let n = start; n < end; n++) {
+      const k = order[n];
+      const c = docCase[k];
+      const kind = c >= 0 ? CASE_KINDS[kindOf[c]] : rng.one(CASE_KINDS);
+      const school = c >= 0 ? schoolOf[c] : rng.int(SCHOOLS.length);
+      const team = staff(kind.key, school);
+      const year = new Date(docCreated[k]).getUTCFullYear();
+      const id = benchDocumentId(n);
+      const about = c >= 0 ? personName(c) : `${rng.one(FIRST_NAMES)} ${rng.one(LAST_NAMES)}`;
+      const title = rng.one(kind.documentTitles)(rng, year, about);
+      // The first type is the usual one; a confidential note now and then narrows who sees the document.
+      let type = draw() < 0.6 ? kind.types[0] : rng.one(kind.types);
+      if (type === "confidential" && draw() < 0.5) type = "note";
+      const typeId = world.typesByKey[type];
+      const ownerIndex = c >= 0 ? (draw() < 0.5 ? owner[c] : rng.one(team)) : rng.one(everyone);
+      const ownerId = people[ownerIndex].id;
+      let accessGroup: string | null = type === "confidential" ? world.confidentialGroup : null;
+      // Floating: shared with the department it came from, or only the uploader's own.
+      if (c < 0 && draw() < 0.6) accessGroup = world.accessGroupsByKind[kind.key][school];
+      const changed = docChanged[k] > docCreated[k];
+      const changedBy = changed ? people[rng.one(team)].id : ownerId;
+      const fileKind = Math.floor(draw() * FILE_KINDS.length);
+      const file = FILE_KINDS[fileKind];
+      const blob = blobs[fileKind][Math.floor(draw() * BLOBS_PER_KIND)];
+      const filename = `${title.replace(/[^\p{L}\p{N} .–-]+/gu, "").slice(0, 80)}.${file.ext}`;
+      const versions = changed ? (draw() < 0.15 ? 3 : 2) : 1;
+      const versionRows: unknown[][] = [];
+      for (let v = 0; v < versions; v++) {
+        const at = v === 0 ? docCreated[k] : v === versions - 1 ? docChanged[k] : (docCreated[k] + docChanged[k]) / 2;
+        // The current version's size and sha256 are its text's, filled in once the text is written.
+        versionRows.push([`${id}.${v}`, id, id, 1, v, filename, null, file.mediaType, blob.size, blob.sha256, v === 0 ? ownerId : changedBy, iso(at), ""]);
+      }
+      facts.versions += versions;
+      const closedOn = c >= 0 && !Number.isNaN(closedAt[c]) ? iso(closedAt[c]).slice(0, 10) : null;
+      rows.push({
+        document: [
           id,
           title,
           draw() < 0.7 ? "final" : "draft",
@@ -753,12 +687,51 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
           iso(docChanged[k]),
           changedBy,
           versions,
-        );
-        if (c < 0 && (ownerIndex === alice || (accessGroup !== null && aliceGroups.has(accessGroup)))) facts.visibleFloating++;
-      }
+        ],
+        versions: versionRows,
+        at: iso(docChanged[k]),
+      });
+      const personal = kind.key === "pupil" || kind.key === "special" || kind.key === "personnel" || kind.key === "sfo";
+      requests.push({ n, kind: kind.key, type, title, person: personal ? about : null, author: people[ownerIndex].name, year });
+      if (c < 0 && (ownerIndex === alice || (accessGroup !== null && aliceGroups.has(accessGroup)))) facts.visibleFloating++;
+    }
+    return { start, rows, texts: writers.write(requests) };
+  };
+  const writeDocuments = (start: number, rows: ReturnType<typeof planDocuments>["rows"], texts: WrittenTexts) => {
+    db.transaction(() => {
+      rows.forEach((row, j) => {
+        const current = row.versions[row.versions.length - 1];
+        current[8] = Buffer.byteLength(texts.texts[j], "utf8");
+        current[9] = texts.sha256[j];
+        for (const v of row.versions) insertVersion.run(...v);
+        insertDocument.run(...row.document);
+        insertText.run(texts.sha256[j], "done", null, texts.texts[j], 0, row.at);
+        wordsOfDocument[start + j] = texts.words[j];
+        textBytes += current[8] as number;
+      });
       insertVersion.flush();
       insertDocument.flush();
+      insertText.flush();
     })();
+  };
+  const BATCH = 20_000;
+  const ahead: Array<ReturnType<typeof planDocuments>> = [];
+  let planned = 0;
+  const planNext = () => {
+    ahead.push(planDocuments(planned, Math.min(planned + BATCH, D)));
+    planned += BATCH;
+  };
+  try {
+    while (planned < D && ahead.length <= TEXT_THREADS) planNext();
+    while (ahead.length) {
+      const batch = ahead.shift()!;
+      const texts = await batch.texts;
+      // The next batch goes to the writers before this one is written, so they never wait for this thread.
+      if (planned < D) planNext();
+      writeDocuments(batch.start, batch.rows, texts);
+    }
+  } finally {
+    await writers.close();
   }
 
   // Alice used some of her cases lately: the save flow's suggestions put them first.
@@ -789,6 +762,7 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     alice,
     staff,
     kindOf,
+    schoolOf,
     created,
     closedAt,
     owner,
@@ -801,6 +775,25 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
   phase(`${size.tasks.toLocaleString("en")} tasks, ${size.notifications.toLocaleString("en")} notifications`);
   for (const ix of indexes) db.exec(ix.sql);
   phase(`${indexes.length} indexes built`);
+  db.transaction(() => {
+    // The shared blobs (older versions) are read too: their bytes are text.
+    for (const blob of blobs.flat()) insertText.run(blob.sha256, "done", null, blob.text, 0, iso(ARCHIVE_START));
+    insertText.flush();
+    for (const [kind, select] of [
+      ["case", "select id from cases"],
+      ["document", "select id from documents"],
+      ["task", "select id from tasks"],
+      ["contact", "select id from contacts where merged_into is null"],
+    ])
+      db.exec(`insert or ignore into search_dirty (kind, object_id) select '${kind}', id from (${select})`);
+    for (const t of triggers) db.exec(t.sql);
+    // Every file has been read, as the backfill the migration queued would have found by its end.
+    db.prepare("update jobs set state = 'done' where kind = ? and state = 'pending'").run(BACKFILL_TEXT_JOB);
+  })();
+  const unread = db.prepare("select count(*) as n from versions where sha256 not in (select sha256 from content_texts)").get() as { n: number };
+  const pending = db.prepare("select count(*) as n from jobs where state = 'pending' and kind like 'text.%'").get() as { n: number };
+  if (unread.n || pending.n) throw new Error(`the bench archive has ${unread.n} versions without text and ${pending.n} text jobs pending`);
+  phase(`every version's text in content_texts (${(textBytes / 1e9).toFixed(2)} GB), search_dirty filled, triggers back`);
   // As the service does on opening (dialect.ts): statistics for the planner, sampled.
   db.pragma("analysis_limit = 400");
   db.exec("analyze");
@@ -835,7 +828,35 @@ function bulkInsert(file: string, world: BenchWorld, size: ArchiveSize, blobs: S
     aliceUnread: facts.aliceUnread,
     bigCase: { id: benchCaseId(big), number: caseNumber(big), documents: docCount[big] },
     typicalCase: { id: benchCaseId(typical), number: caseNumber(typical), documents: docCount[typical] },
+    secretaryUser: { id: world.secretary.id, email: world.secretary.email, password: PASSWORD },
+    secretaryVisibleCases: facts.secretaryVisibleCases,
+    text: textStatistics(wordsOfDocument, textBytes),
   };
+}
+
+/** How long the documents' texts are, in words: what the search index is built from. */
+function textStatistics(words: Uint32Array, bytes: number): TextFacts {
+  const sorted = words.slice().sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  let total = 0;
+  for (const w of words) total += w;
+  return { documents: words.length, words: total, bytes, mean: total / words.length, p10: at(0.1), median: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+}
+
+/** The words each kind of case's titles are made of (its case and document titles, drawn a few hundred times). */
+function kindTitleWords(): Record<KindKey, string[]> {
+  const draw = random(7);
+  const rng: Rng = { one: (list) => list[Math.floor(draw() * list.length)], int: (n) => Math.floor(draw() * n) };
+  return Object.fromEntries(
+    CASE_KINDS.map((kind) => {
+      const titles: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        titles.push(kind.caseTitle(rng, 2020, "Anna Jensen"));
+        for (const title of kind.documentTitles) titles.push(title(rng, 2020, "Anna Jensen"));
+      }
+      return [kind.key, wordsOfTitles(titles).filter((w) => !["anna", "jensen"].includes(w))];
+    }),
+  ) as Record<KindKey, string[]>;
 }
 
 interface TaskLayout {
@@ -845,8 +866,9 @@ interface TaskLayout {
   world: BenchWorld;
   people: BenchWorld["people"];
   alice: number;
-  staff: Record<CaseKind["key"], number[]>;
+  staff(kind: KindKey, school: number): number[];
   kindOf: Uint8Array;
+  schoolOf: Uint8Array;
   created: Float64Array;
   closedAt: Float64Array;
   owner: Uint8Array;
@@ -878,7 +900,7 @@ function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void
   const { draw, rng, people, alice } = l;
   const N = l.kindOf.length;
   const D = l.docCaseById.length;
-  const aliceGroup = l.world.groupsByKind.pupil;
+  const aliceGroups = new Set(l.world.alice.groups);
   const insertTask = rowsInto(db, "tasks", [
     ...["id", "title", "description", "case_id", "document_id", "assignee_type", "assignee_id", "start_date", "deadline", "status"],
     ...["created_at", "created_by", "changed_at", "completed_at", "revision"],
@@ -890,12 +912,12 @@ function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void
       // A task on a floating document concerns no case: give it a case's team anyway, by a random case.
       const c = onDocument ? (l.docCaseById[n] >= 0 ? l.docCaseById[n] : Math.floor(draw() * N)) : Math.floor(draw() * N);
       const kind = CASE_KINDS[l.kindOf[c]].key;
-      const team = l.staff[kind];
+      const team = l.staff(kind, l.schoolOf[c]);
       const end = Number.isNaN(l.closedAt[c]) ? ARCHIVE_NOW : l.closedAt[c];
       const at = l.created[c] + draw() * (end - l.created[c]);
       const u = draw();
       const assignee: [string | null, string | null] =
-        u < 0.1 ? [null, null] : u < 0.25 ? ["group", l.world.groupsByKind[kind]] : ["user", people[rng.one(team)].id];
+        u < 0.1 ? [null, null] : u < 0.25 ? ["group", l.world.groupsByKind[kind][l.schoolOf[c]]] : ["user", people[rng.one(team)].id];
       const done = Number.isFinite(l.closedAt[c]) || draw() < 0.6;
       const deadline = draw() < 0.85 ? iso(at + (draw() * 60 - 10) * 86400_000).slice(0, 10) : null;
       const by = people[rng.one(team)].id;
@@ -916,7 +938,7 @@ function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void
         done ? iso(Math.min(end, at + draw() * 20 * 86400_000)) : null,
         done ? 1 : 0,
       );
-      const forAlice = assignee[1] === people[alice].id || assignee[1] === aliceGroup;
+      const forAlice = assignee[1] === people[alice].id || (assignee[1] !== null && aliceGroups.has(assignee[1]));
       const aliceSees = onDocument ? l.docVisibleToAlice(n) : l.sees(c);
       if (forAlice && aliceSees && !done) l.facts.aliceOpenTasks++;
     }
@@ -938,7 +960,7 @@ function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void
         // Most cases are changed where their people work; one in a hundred of alice's is on a case she cannot see.
         const c = Math.floor(draw() * N);
         const kind = CASE_KINDS[l.kindOf[c]].key;
-        const team = l.staff[kind];
+        const team = l.staff(kind, l.schoolOf[c]);
         const r = draw();
         const recipient = r < 0.4 ? l.owner[c] : r < 0.6 && l.responsible[c] >= 0 ? l.responsible[c] : r < 0.61 ? alice : rng.one(team);
         let actor = rng.one(team);
@@ -971,9 +993,9 @@ function tasksAndNotifications(db: SqliteDatabase.Database, l: TaskLayout): void
  * Inserts rows into `table` many to a statement (fewer calls into SQLite than one statement per row), the
  * last few on `flush`, which must be called inside the transaction that added them.
  */
-function rowsInto(db: SqliteDatabase.Database, table: string, columns: string[], perStatement = 50) {
+function rowsInto(db: SqliteDatabase.Database, table: string, columns: string[], perStatement = 50, verb: "insert" | "insert or ignore" = "insert") {
   const row = `(${columns.map(() => "?").join(", ")})`;
-  const statement = (rows: number) => db.prepare(`insert into ${table} (${columns.join(", ")}) values ${Array(rows).fill(row).join(", ")}`);
+  const statement = (rows: number) => db.prepare(`${verb} into ${table} (${columns.join(", ")}) values ${Array(rows).fill(row).join(", ")}`);
   const many = statement(perStatement);
   const one = statement(1);
   let values: unknown[] = [];

@@ -7,9 +7,13 @@ import type { World } from "../support/world.ts";
 import { measureTaskpane } from "./taskpane.ts";
 import { insertManyCases } from "./many-cases.ts";
 import { benchArchive, BENCH_ARCHIVE_SIZE } from "./archive.ts";
+import { extractionRows, measureExtraction } from "./extraction.ts";
+import { measureSearchCsv } from "./search-csv.ts";
+import { measureSearch, searchCsvRows, searchIndexRows, searchRows } from "./search.ts";
 import { measureWeb, webRows } from "./web.ts";
 
-// npm run bench: the archive service as its own process in a temp directory, measured in one run.
+// npm run bench: the archive service as its own process in a temp directory, measured in one run; the parts
+// may be named to run only those (npm run bench -- search).
 
 const CLIENTS = 8;
 const SAVE_SECONDS = 30;
@@ -19,6 +23,9 @@ const SUGGEST_RUNS = 30;
 const BIG = 300 * MB;
 const WEB_REQUESTS = 200;
 const DASHBOARD_LOADS = 20;
+const SEARCH_RUNS = 200;
+const EXTRACTION_PASSES = 20;
+const CSV_ROWS = 100_000;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -69,9 +76,8 @@ async function bigUpload(svc: ChildService, label: string, save: () => ReturnTyp
   return { label, seconds, mbPerSecond: BIG / MB / seconds, peak, growth: peak - baseline };
 }
 
-async function main() {
-  const began = performance.now();
-  process.stdout.write(`IMS Case bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ""}\n`);
+/** The service on 100,000 cases of its own: health, saves, suggest, big uploads and the task pane. */
+async function measureService(): Promise<Array<[string, string, string]>> {
   let world!: World;
   const t0 = performance.now();
   const { dataDir } = await prepareDataDir(async (opened, w) => {
@@ -143,10 +149,44 @@ async function main() {
     await svc.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  return rows;
+}
 
-  // The web view on the bench archive, in a service of its own: the lists and the dashboard.
+/** Which parts run: all, or those named (`npm run bench -- search web`). */
+const PARTS = ["service", "extraction", "web", "search"] as const;
+const named = process.argv.slice(2);
+for (const part of named) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`no bench part "${part}"; the parts are ${PARTS.join(", ")}`);
+const wanted = (part: (typeof PARTS)[number]) => named.length === 0 || named.includes(part);
+
+async function main() {
+  const began = performance.now();
+  process.stdout.write(`IMS Case bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ""}\n`);
+  const rows: Array<[string, string, string]> = [];
+  if (wanted("service")) rows.push(...(await measureService()));
+  if (wanted("extraction")) {
+    process.stdout.write(`  text extraction: the corpus files ${EXTRACTION_PASSES} times through the extraction pool …\n`);
+    rows.push(...extractionRows(await measureExtraction(EXTRACTION_PASSES)));
+  }
+  if (wanted("web") || wanted("search")) await measureArchive(rows);
+  if (wanted("search")) {
+    process.stdout.write(`  CSV export of ${CSV_ROWS.toLocaleString("en")} rows, at full speed and to a slow client …\n`);
+    rows.push(...searchCsvRows(await measureSearchCsv(CSV_ROWS)));
+  }
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);
+  process.stdout.write(
+    `\n(total ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")})\n`,
+  );
+}
+
+/** The web view and search on the bench archive, in a service of its own: the lists, the dashboard, search. */
+async function measureArchive(rows: Array<[string, string, string]>): Promise<void> {
   const { cases, documents } = BENCH_ARCHIVE_SIZE;
-  process.stdout.write(`  web view on ${cases.toLocaleString("en")} cases and ${documents.toLocaleString("en")} documents …\n`);
+  process.stdout.write(`  bench archive: ${cases.toLocaleString("en")} cases and ${documents.toLocaleString("en")} documents …\n`);
   const archive = await benchArchive(BENCH_ARCHIVE_SIZE, (l) => process.stdout.write(`  ${l}\n`));
   process.stdout.write(
     `  ${archive.generatedSeconds === null ? "cached archive" : `archive generated in ${archive.generatedSeconds.toFixed(1)} s;`} copied in ${archive.copiedSeconds.toFixed(1)} s (${(archive.databaseBytes / MB).toFixed(0)} MB)\n`,
@@ -154,26 +194,23 @@ async function main() {
   let webSvc: ChildService | undefined;
   try {
     webSvc = await startChildService(archive.dataDir);
-    process.stdout.write(`  web view endpoints, ${WEB_REQUESTS} requests each; dashboard, ${DASHBOARD_LOADS} cold loads in headless Chromium …\n`);
-    const web = await measureWeb(webSvc, archive, { requests: WEB_REQUESTS, loads: DASHBOARD_LOADS });
     const f = archive.facts;
-    rows.push(
-      [
-        "bench archive",
-        `${(f.cases / 1000).toFixed(0)}k cases, ${(f.documents / 1e6).toFixed(1)}M documents, ${(f.tasks / 1000).toFixed(0)}k tasks, ${(f.notifications / 1e6).toFixed(1)}M notifications`,
-        `${f.versions.toLocaleString("en")} versions; ${archive.generatedSeconds === null ? "cached" : `generated in ${archive.generatedSeconds.toFixed(1)} s`}; alice sees ${f.visibleCases.toLocaleString("en")} cases, ${f.mineCases.toLocaleString("en")} hers`,
-      ],
-      ...webRows(web),
-    );
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-    process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);
-    process.stdout.write(
-      `\n(total ${((performance.now() - began) / 1000).toFixed(0)} s; load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")})\n`,
-    );
+    const w = archive.world;
+    const accessGroups = new Set([...Object.values(w.accessGroupsByKind).flat(), w.confidentialGroup, w.accessGroups.partners]).size;
+    rows.push([
+      "bench archive",
+      `${(f.cases / 1000).toFixed(0)}k cases, ${(f.documents / 1e6).toFixed(1)}M documents, ${(f.tasks / 1000).toFixed(0)}k tasks, ${(f.notifications / 1e6).toFixed(1)}M notifications`,
+      `${f.versions.toLocaleString("en")} versions; ${w.people.length} staff and an external partner in ${accessGroups} access groups; ${archive.generatedSeconds === null ? "cached" : `generated in ${archive.generatedSeconds.toFixed(1)} s`}; alice sees ${f.visibleCases.toLocaleString("en")} cases, ${f.mineCases.toLocaleString("en")} hers; the secretary ${f.secretaryVisibleCases.toLocaleString("en")}`,
+    ]);
+    if (wanted("web")) {
+      process.stdout.write(`  web view endpoints, ${WEB_REQUESTS} requests each; dashboard, ${DASHBOARD_LOADS} cold loads in headless Chromium …\n`);
+      rows.push(...webRows(await measureWeb(webSvc, archive, { requests: WEB_REQUESTS, loads: DASHBOARD_LOADS })));
+    }
+    if (wanted("search")) {
+      const { selective, broad } = f.search;
+      process.stdout.write(`  search "${selective.q}" and "${broad.q}" as a school secretary, ${SEARCH_RUNS} runs each way …\n`);
+      rows.push(...searchIndexRows(archive), ...searchRows(await measureSearch(webSvc, archive, SEARCH_RUNS)));
+    }
   } finally {
     await webSvc?.stop();
     fs.rmSync(archive.dataDir, { recursive: true, force: true });

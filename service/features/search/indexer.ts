@@ -217,9 +217,9 @@ export async function indexStale(db: Db, { max = Infinity, stopping, onProgress 
     if (!n) break;
     done += n;
     onProgress?.(done);
-    // SQLite answers synchronously: without a turn of the event loop between batches, a backlog of the whole
-    // archive would hold up every request until it was through.
-    await new Promise((resolve) => setImmediate(resolve));
+    // SQLite answers synchronously: without a turn of the event loop between full batches, a backlog of the
+    // whole archive would hold up every request until it was through. A catch-up of one batch runs in one go.
+    if (n === BATCH) await new Promise((resolve) => setImmediate(resolve));
   }
   return done;
 }

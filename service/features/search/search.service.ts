@@ -156,7 +156,18 @@ export function rankedCases(db: Db, actor: Actor, m: Matcher, { limit, offset = 
 }
 
 export function rankedDocuments(db: Db, actor: Actor, m: Matcher, { limit, offset = 0 }: HitPage): Promise<DocumentHit[]> {
-  return documentsMatching(db, actor, m)
+  // Ranked first, then joined: only the page's rows read their case, their file's text and their mail. Joined
+  // before the ranking, every visible hit would read its text and carry it through the sort.
+  const page = documentsMatching(db, actor, m)
+    .select("documents.id")
+    .select(score("documents.changed_at").as("score"))
+    .orderBy("score")
+    .orderBy("documents.id")
+    .limit(limit)
+    .offset(offset);
+  return db
+    .selectFrom(page.as("page"))
+    .innerJoin("documents", "documents.id", "page.id")
     .leftJoin("cases as c", "c.id", "documents.case_id")
     .leftJoin("versions as v", "v.id", "documents.current_version_id")
     .leftJoin("content_texts as t", (join) => join.onRef("t.sha256", "=", "v.sha256").on("t.status", "=", "done"))
@@ -171,11 +182,8 @@ export function rankedDocuments(db: Db, actor: Actor, m: Matcher, { limit, offse
       "c.title as case_title",
     ])
     .select(sql<string | null>`substr(coalesce(t.text, mail_messages.body_text), 1, ${SNIPPET_SOURCE})`.as("body"))
-    .select(score("documents.changed_at").as("score"))
-    .orderBy("score")
+    .orderBy("page.score")
     .orderBy("documents.id")
-    .limit(limit)
-    .offset(offset)
     .execute()
     .then((rows) =>
       rows.map((d) => {

@@ -15,6 +15,7 @@ import { auditRefusalsAfterRollback } from "./features/access/access.ts";
 import { mountRoutes, route, type AnyRoute } from "./http/route.ts";
 import { adminRoutes } from "./features/admin/admin.controller.ts";
 import { signInRoutes } from "./features/auth/sign-in.controller.ts";
+import { ssoRoutes } from "./features/auth/sso/sso.controller.ts";
 import { auditRoutes } from "./features/audit/audit.controller.ts";
 import { caseRoutes } from "./features/cases/cases.controller.ts";
 import { peopleRoutes } from "./features/users/people.controller.ts";
@@ -97,6 +98,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...auditRoutes(ctx),
     ...adminRoutes(ctx),
     ...signInRoutes(ctx),
+    ...ssoRoutes(ctx),
   ];
 
   app.use("/api", authenticate(ctx, authenticators));

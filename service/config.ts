@@ -1,4 +1,5 @@
 import path from "node:path";
+import { loadSsoConfig, type SsoConfig } from "./config-sso.ts";
 
 /** Sign-in with Google ID tokens (the Gmail add-on's identity token). */
 export interface GoogleSignInConfig {
@@ -44,6 +45,8 @@ export interface Config {
   publicUrl: string;
   /** Sign-in with Google ID tokens, from GOOGLE_CLIENT_ID and GOOGLE_CERTS_URL; undefined when not configured. */
   googleSignIn: GoogleSignInConfig | undefined;
+  /** Single sign-on with Microsoft Entra ID and Google (config-sso.ts); every part undefined or empty when not configured. */
+  sso: SsoConfig;
   /** Tests (IMS_VALIDATE_RESPONSES=true): every JSON answer is checked against its route's response schema; a mismatch is a 500. */
   validateResponses: boolean;
   /** Whether the service runs background jobs itself (IMS_RUN_JOBS, default true); false leaves them to `npm run worker`. */
@@ -155,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ...(env.GOOGLE_HOSTED_DOMAIN?.trim() ? { hostedDomain: env.GOOGLE_HOSTED_DOMAIN.trim().toLowerCase() } : {}),
         }
       : undefined,
+    sso: loadSsoConfig(env),
   };
 }

@@ -6,6 +6,7 @@ import type {
   DeviceSignInTable,
   IdentityLinkRequestTable,
   UserIdentityTable,
+  SsoStateTable,
   UserInviteTable,
   UserPasswordTable,
   WebSessionTable,
@@ -53,6 +54,7 @@ export interface Database {
   web_sessions: WebSessionTable;
   device_sign_ins: DeviceSignInTable;
   user_identities: UserIdentityTable;
+  sso_states: SsoStateTable;
   identity_link_requests: IdentityLinkRequestTable;
   access_groups: AccessGroupTable;
   access_group_members: AccessGroupMemberTable;

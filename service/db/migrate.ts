@@ -21,6 +21,7 @@ import * as notifications from "./migrations/2026_12_02_130_notifications.ts";
 import * as search from "./migrations/2026_12_02_140_search.ts";
 import * as searchContent from "./migrations/2026_12_02_150_search_content.ts";
 import * as savedSearches from "./migrations/2026_12_02_160_saved_searches.ts";
+import * as singleSignOn from "./migrations/2026_12_03_170_single_sign_on.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_140_search": search,
   "2026_12_02_150_search_content": searchContent,
   "2026_12_02_160_saved_searches": savedSearches,
+  "2026_12_03_170_single_sign_on": singleSignOn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,8 @@ import { NetworkError, type HttpRequest, type Transport } from "./transport.ts";
 import type { ContactCase, ContactDocument } from "./schemas/contacts.ts";
 import { advancedSearchQueryString } from "./search-query.ts";
 import type { AssignableGroup, TaskListStatus } from "./schemas/tasks.ts";
-import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, WebSessions } from "./schemas/auth.ts";
+import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, SignedOut, WebSessions } from "./schemas/auth.ts";
+import type { SsoProviders } from "./schemas/sso.ts";
 import type {
   AccessGroup,
   AdvancedSearch,
@@ -317,6 +318,11 @@ export class ImsClient {
     return this.json("GET", "/api/auth/sessions");
   }
 
+  /** Signs the web view out; a session opened with Microsoft also gets where to sign out of Microsoft (the service answered 204 or 200). */
+  async signOut(): Promise<SignedOut> {
+    return (await this.json<SignedOut | undefined>("POST", "/api/auth/sign-out")) ?? { providerSignOut: null };
+  }
+
   /** Ends a web session, or signs an add-in out (its credential is refused from then on). */
   async endSession(id: string): Promise<void> {
     await this.send("DELETE", `/api/auth/sessions/${encodeURIComponent(id)}`);
@@ -325,6 +331,11 @@ export class ImsClient {
   /** The web view, signed in: a one-time code for the Office add-in that asked with this PKCE challenge (S256). */
   deviceCode(client: OfficeClient, challenge: string): Promise<DeviceCode> {
     return this.json("POST", "/api/auth/devices/codes", { client, challenge });
+  }
+
+  /** Which single sign-on the service offers (Microsoft Entra ID, Google) and what a task pane asks Entra for. Needs no credential. */
+  ssoProviders(): Promise<SsoProviders> {
+    return this.json("GET", "/api/auth/sso");
   }
 
   /** The Office add-in: its code and the verifier behind the challenge, for its own credential. Needs no credential. */

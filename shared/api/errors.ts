@@ -60,6 +60,9 @@ export const PROBLEM_MESSAGES = {
   device_code_expired: "problem.device_code_expired",
   link_request_expired: "problem.link_request_expired",
   identity_known: "problem.identity_known",
+  tenant_not_allowed: "problem.tenant_not_allowed",
+  // Single sign-on: a verified account that is no user's (and may not become one).
+  unknown_identity: "problem.unknown_identity",
   not_found: "error.notFound",
   // Cases
   case_closed: "problem.case_closed",
@@ -179,6 +182,8 @@ export const PROBLEM_MESSAGES = {
 /** Codes the shared client makes up itself, for answers the service should not have given. */
 export const CLIENT_PROBLEM_MESSAGES = {
   no_upload_location: "error.server",
+  // The task pane signed in with Microsoft, but Entra ID gives no token until the person signs in again.
+  sso_interaction_required: "error.unauthorized",
 } as const satisfies Record<string, MessageKey>;
 
 export type ProblemCode = keyof typeof PROBLEM_MESSAGES;

@@ -34,7 +34,10 @@ export const problemsDa = {
   "problem.session_required": "Et tilføjelsesprogram skal logges ind fra IMS Case i browseren, af en person, der er logget ind dér.",
   "problem.device_code_expired": "Login tog for lang tid eller er allerede brugt. Vælg Log ind i tilføjelsesprogrammet igen.",
   "problem.link_request_expired": "Linket er udløbet eller allerede brugt. Vælg Log ind i Gmail igen.",
-  "problem.identity_known": "Google-kontoen kan allerede logge ind i IMS Case og skal ikke forbindes.",
+  "problem.identity_known": "Kontoen er allerede knyttet til en bruger i IMS Case og kan ikke forbindes igen.",
+  "problem.tenant_not_allowed": "Microsoft-lejeren (tenant) er ikke en af dem, IMS Case er sat op til (ENTRA_TENANTS).",
+  "problem.unknown_identity":
+    "Kontoen er ikke knyttet til en bruger i IMS Case. Bed en administrator om at oprette dig, eller log ind med din adgangskode og forbind kontoen under Sessioner.",
   // Cases.
   "problem.case_closed": "Sagen er lukket. Genåbn den, før du gemmer i den eller ændrer den.",
   "problem.mail_already_filed": "Mailen er allerede gemt i denne sag. Åbn den gemte mail, eller vælg at gemme den igen.",
@@ -144,7 +147,10 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.session_required": "An add-in must be signed in from IMS Case in the browser, by a person signed in there.",
   "problem.device_code_expired": "Signing in took too long or has been used already. Choose Sign in in the add-in again.",
   "problem.link_request_expired": "The link has expired or has been used already. Choose Sign in in Gmail again.",
-  "problem.identity_known": "The Google account can sign in to IMS Case already and needs no connection.",
+  "problem.identity_known": "The account is linked to an IMS Case user already and cannot be linked again.",
+  "problem.tenant_not_allowed": "The Microsoft tenant is not one IMS Case is set up for (ENTRA_TENANTS).",
+  "problem.unknown_identity":
+    "The account is not linked to an IMS Case user. Ask an administrator to add you, or sign in with your password and link the account under Sessions.",
   "problem.case_closed": "The case is closed. Reopen it before saving to it or changing it.",
   "problem.mail_already_filed": "The mail is already filed in this case. Open the filed mail, or choose to save it again.",
   "problem.case_active": "The case is not closed, so it cannot be reopened.",

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildManifests, manifestVersion, normalizeBaseUrl } from "../../manifests/build-manifests.ts";
+import { buildManifests, manifestVersion, normalizeBaseUrl, ssoFromEnv } from "../../manifests/build-manifests.ts";
 import { fixture } from "../support/fixtures.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -13,10 +13,32 @@ const XSD = fixture("schemas/office-manifest-xsd/OfficeAppManifestV1_1.xsd");
 const BASE_URL = "https://arkiv.kommune.example/ims";
 const ORIGIN = "https://arkiv.kommune.example";
 
-function xmllint(file: string): { ok: boolean; output: string } {
-  const run = spawnSync("xmllint", ["--noout", "--nonet", "--schema", XSD, file], { encoding: "utf8" });
+function xmllint(file: string, xsd = XSD): { ok: boolean; output: string } {
+  const run = spawnSync("xmllint", ["--noout", "--nonet", "--schema", xsd, file], { encoding: "utf8" });
   if (run.error) throw new Error(`xmllint is needed for this test (Debian: apt-get install libxml2-utils): ${run.error.message}`);
   return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+}
+
+/**
+ * The 2020 schemas with the one later addition single sign-on needs in Outlook: <WebApplicationInfo> at the end of the
+ * mail VersionOverrides 1.1 (where Microsoft documents it, and its own SSO sample's schema fix puts it), typed as in
+ * the task pane schema. Written to `dir`; returns the main schema's path there.
+ */
+function schemasWithMailWebApplicationInfo(dir: string): string {
+  const from = path.dirname(XSD);
+  fs.cpSync(from, dir, { recursive: true });
+  const taskPane = fs.readFileSync(path.join(from, "TaskPaneAppVersionOverridesV1_0.xsd"), "utf8");
+  const types = /<xs:complexType name="WebApplicationScopes">[\s\S]*?<xs:complexType name="WebApplicationInfo">[\s\S]*?<\/xs:complexType>/.exec(taskPane)?.[0];
+  if (!types) throw new Error("no WebApplicationInfo in the task pane schema");
+  const mailFile = path.join(dir, "MailAppVersionOverridesV1_1.xsd");
+  const mail = fs.readFileSync(mailFile, "utf8");
+  const element = '<xs:element name="WebApplicationInfo" type="WebApplicationInfo" minOccurs="0" maxOccurs="1"/>\n      ';
+  const patched = mail
+    .replace('<xs:complexType name="VersionOverridesV1_1">', `${types.replace(/ odoc:omit="true"/g, "")}\n\n  <xs:complexType name="VersionOverridesV1_1">`)
+    .replace('<xs:any id="VersionOverrides"', `${element}<xs:any id="VersionOverrides"`);
+  expect(patched.match(/name="WebApplicationInfo"/g)).to.have.length(2);
+  fs.writeFileSync(mailFile, patched);
+  return path.join(dir, path.basename(XSD));
 }
 
 /** Every attribute value and text node that is an http(s) URL, except namespace declarations. */
@@ -179,6 +201,68 @@ describe("Office add-in manifests", () => {
       const size = Number(/(\d+)/.exec(file)![1]);
       expect(pngSize(path.join(repo, "addins", "assets", file)), file).to.deep.equal({ width: size, height: size });
     }
+  });
+
+  describe("with single sign-on (ENTRA_CLIENT_ID)", () => {
+    const clientId = "3e171395-e09a-4bc8-8202-29e647b0c324";
+    let ssoDir: string;
+    before(async () => {
+      ssoDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-manifests-sso-"));
+      await buildManifests({ baseUrl: `${BASE_URL}/`, outDir: ssoDir, sso: ssoFromEnv({ ENTRA_CLIENT_ID: clientId }) });
+    });
+    after(() => fs.rmSync(ssoDir, { recursive: true, force: true }));
+    const read = (name: string) => fs.readFileSync(path.join(ssoDir, name), "utf8");
+    const info = (xml: string) => /<WebApplicationInfo>([\s\S]*?)<\/WebApplicationInfo>/.exec(xml)?.[1] ?? "";
+
+    it("without it neither manifest has WebApplicationInfo", () => {
+      expect(outlook).not.to.contain("WebApplicationInfo");
+      expect(office).not.to.contain("WebApplicationInfo");
+      expect(ssoFromEnv({})).to.equal(undefined);
+    });
+
+    it("both name the app registration, the API at api://<host>/<client id>, and openid and profile", () => {
+      for (const xml of [read("outlook.xml"), read("office.xml")]) {
+        const block = info(xml);
+        expect(block).to.contain(`<Id>${clientId}</Id>`);
+        expect(block).to.contain(`<Resource>api://arkiv.kommune.example/${clientId}</Resource>`);
+        expect([...block.matchAll(/<Scope>([^<]*)<\/Scope>/g)].map(([, v]) => v)).to.deep.equal(["openid", "profile"]);
+      }
+      // Outlook reads it from VersionOverrides 1.1; Word, Excel and PowerPoint from VersionOverrides 1.0.
+      expect(overrideScopes(read("outlook.xml"))[1]).to.contain("<WebApplicationInfo>");
+      expect(overrideScopes(read("outlook.xml"))[0]).not.to.contain("<WebApplicationInfo>");
+    });
+
+    it("ENTRA_APP_ID_URI names the resource when the registration's application id URI is set", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-manifests-sso-"));
+      try {
+        const sso = ssoFromEnv({ ENTRA_CLIENT_ID: clientId, ENTRA_APP_ID_URI: `api://ims.kommune.example/${clientId}` });
+        await buildManifests({ baseUrl: BASE_URL, outDir: dir, sso });
+        expect(fs.readFileSync(path.join(dir, "office.xml"), "utf8")).to.contain(`<Resource>api://ims.kommune.example/${clientId}</Resource>`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      await buildManifests({ baseUrl: BASE_URL, outDir: ssoDir, sso: { clientId: "not-a-guid" } }).then(
+        () => expect.fail("a client id that is no GUID was taken"),
+        (err: Error) => expect(err.message).to.match(/ENTRA_CLIENT_ID.*GUID/),
+      );
+    });
+
+    it("office.xml validates against the 2020 schemas; outlook.xml against them with Outlook's later WebApplicationInfo", () => {
+      const officeResult = xmllint(path.join(ssoDir, "office.xml"));
+      expect(officeResult.ok, officeResult.output).to.equal(true);
+      // The 2020 mail schema predates WebApplicationInfo in Outlook: it refuses it, the schema with it accepts it.
+      expect(xmllint(path.join(ssoDir, "outlook.xml")).output).to.match(/WebApplicationInfo.*not expected/);
+      const schemas = fs.mkdtempSync(path.join(os.tmpdir(), "ims-manifests-xsd-"));
+      try {
+        const outlookResult = xmllint(path.join(ssoDir, "outlook.xml"), schemasWithMailWebApplicationInfo(schemas));
+        expect(outlookResult.ok, outlookResult.output).to.equal(true);
+        const misplaced = path.join(ssoDir, "misplaced.xml");
+        fs.writeFileSync(misplaced, read("outlook.xml").replace(/(<\/Resources>\s*)(<WebApplicationInfo>[\s\S]*?<\/WebApplicationInfo>\s*)/, "$2$1"));
+        expect(xmllint(misplaced, path.join(schemas, path.basename(XSD))).ok, "WebApplicationInfo before Resources").to.equal(false);
+      } finally {
+        fs.rmSync(schemas, { recursive: true, force: true });
+      }
+    });
   });
 
   it("refuses a base URL Office would not load: plain http, or one with a query", () => {

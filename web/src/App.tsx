@@ -44,6 +44,7 @@ export const router = createBrowserRouter([
       { path: "soeg", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Search.tsx"))).Search }) },
       { path: "soeg/avanceret", lazy: async () => ({ Component: (await withPageTexts(import("./pages/AdvancedSearch.tsx"))).AdvancedSearch }) },
       { path: "flydende", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Inbox.tsx"))).Inbox }) },
+      { path: "sessioner", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Sessions.tsx"))).Sessions }) },
       { path: "forbind/:client", lazy: async () => ({ Component: (await withPageTexts(import("./pages/DeviceSignIn.tsx"))).DeviceSignIn }) },
       { path: "parter", lazy: async () => ({ Component: (await withPageTexts(import("./pages/Contacts.tsx"))).Contacts }) },
       { path: "parter/:id", lazy: async () => ({ Component: (await withPageTexts(import("./pages/ContactPage.tsx"))).ContactPage }) },

@@ -6,7 +6,8 @@ export const client = new ImsClient({ baseUrl: window.location.origin, transport
 /** Signs in with e-mail and password; the session comes back as a cookie the page cannot read. */
 export const signIn = (email: string, password: string) => client.json<SignedIn>("POST", "/api/auth/sign-in", { email, password });
 
-export const signOut = () => client.json<void>("POST", "/api/auth/sign-out");
+/** Signs out; after a session opened with Microsoft, the answer says where to sign out of Microsoft too. */
+export const signOut = () => client.signOut();
 
 export const changePassword = (currentPassword: string, newPassword: string) =>
   client.json<void>("POST", "/api/auth/password", { currentPassword, newPassword });

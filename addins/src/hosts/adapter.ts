@@ -11,7 +11,10 @@ export interface FiledMark {
 
 export interface ConnectionSettings {
   serviceUrl: string;
-  /** The add-in's credential from signing in through the web view, or an API token pasted by a developer; "" when signed out. */
+  /** How the pane signs in: with Microsoft Entra ID (no stored credential: msal asks Office for tokens), through the web view
+   *  (`token` + `deviceId`), or with a pasted API token. Settings from before single sign-on have none and are read by their fields. */
+  method?: "microsoft" | "device" | "token";
+  /** The add-in's credential from signing in through the web view, or an API token pasted by a developer; "" when signed out or with Microsoft. */
   token: string;
   /** The web view's sign-in: which of the person's sessions this is (to sign out), and whose. */
   deviceId?: string;

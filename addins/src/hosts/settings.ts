@@ -10,6 +10,7 @@ function parse(value: unknown): ConnectionSettings | null {
   return {
     serviceUrl: v.serviceUrl,
     token: v.token,
+    ...(v.method === "microsoft" || v.method === "device" || v.method === "token" ? { method: v.method } : {}),
     ...(typeof v.deviceId === "string" ? { deviceId: v.deviceId } : {}),
     ...(typeof v.signedInAs === "string" ? { signedInAs: v.signedInAs } : {}),
   };

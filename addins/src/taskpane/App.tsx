@@ -12,7 +12,7 @@ import { DoneStep, SavingStep } from "./components/ProgressStep.tsx";
 import { SettingsScreen } from "./components/SettingsScreen.tsx";
 import { TypeStep } from "./components/TypeStep.tsx";
 import { WebViewLink } from "./components/WebViewLink.tsx";
-import { clientFor, defaultServiceUrl } from "./connection.ts";
+import { clientFor, defaultServiceUrl, isSignedIn, methodOf } from "./connection.ts";
 import { useTexts } from "./i18n.tsx";
 import type { PaneKey } from "./texts.ts";
 import { useSaveFlow } from "./useSaveFlow.ts";
@@ -23,7 +23,7 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** The pane: settings until it is signed in (or a developer's token works), then the search field and the save flow. */
+/** The pane: settings until it is signed in (with Microsoft, through the web view, or a developer's token), then the search field and the save flow. */
 export function App({ adapter }: { adapter: HostAdapter }) {
   const s = useStyles();
   const { t } = useTexts();
@@ -48,11 +48,14 @@ export function App({ adapter }: { adapter: HostAdapter }) {
   }, [keep, settings]);
 
   if (settings === undefined) return <Spinner label={t("app.loading")} />;
-  if (!settings?.token || editing) {
+  const signedIn = isSignedIn(settings);
+  // A new sign-in (or a sign-out) starts the screens below afresh.
+  const signInKey = settings ? `${settings.serviceUrl}|${methodOf(settings) ?? ""}|${settings.token}` : "";
+  if (!signedIn || editing) {
     return (
       <main className={s.pane}>
         <SettingsScreen
-          key={settings?.token ?? ""}
+          key={signInKey}
           initial={settings ?? { serviceUrl: defaultServiceUrl(), token: "" }}
           host={adapter.host}
           webView={adapter.webView}
@@ -61,7 +64,7 @@ export function App({ adapter }: { adapter: HostAdapter }) {
             setNotice(undefined);
             await keep(next);
           }}
-          onCancel={settings?.token && editing ? () => setEditing(false) : undefined}
+          onCancel={signedIn && editing ? () => setEditing(false) : undefined}
         />
       </main>
     );
@@ -76,7 +79,7 @@ export function App({ adapter }: { adapter: HostAdapter }) {
           {t("settings.title")}
         </Button>
       </header>
-      <SignedIn key={`${settings.serviceUrl}|${settings.token}`} adapter={adapter} settings={settings} onSignedOut={signedOut} />
+      <SignedIn key={signInKey} adapter={adapter} settings={settings} onSignedOut={signedOut} />
     </main>
   );
 }

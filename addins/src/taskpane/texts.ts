@@ -1,4 +1,4 @@
-// The pane's own texts for signing in through the web view, opening pages of it and searching it; the save flow's texts
+// The pane's own texts for signing in (with Microsoft, or through the web view), opening pages of it and searching it; the save flow's texts
 // are shared (shared/i18n). Danish first; every key in both languages.
 export const da = {
   "pane.signIn": "Log ind",
@@ -7,6 +7,16 @@ export const da = {
   "pane.signIn.cancelled": "Du blev ikke logget ind. Vælg Log ind for at prøve igen.",
   "pane.signIn.again": "Du er logget ud af IMS Case, eller din adgang er blevet afbrudt. Log ind igen.",
   "pane.signOut": "Log ud",
+  "pane.signIn.microsoft": "Log ind med Microsoft",
+  "pane.signIn.microsoft.explain": "Log ind med din Microsoft 365-konto, som du bruger i {host}. Du kan også logge ind gennem IMS Case.",
+  "pane.signIn.microsoft.waiting": "Logger ind med Microsoft …",
+  "pane.signIn.microsoft.as": "Logget ind med Microsoft som {name}",
+  "pane.sso.fallback": "Log ind gennem IMS Case",
+  "pane.sso.unavailable": "{host} kunne ikke logge dig ind med Microsoft. Log ind gennem IMS Case i stedet.",
+  "pane.sso.cancelled": "Du blev ikke logget ind med Microsoft. Prøv igen, eller log ind gennem IMS Case.",
+  "pane.sso.unknownIdentity":
+    "Din Microsoft-konto er ikke knyttet til en bruger i IMS Case. Log ind gennem IMS Case med din bruger, og knyt kontoen til den dér – eller bed en administrator om adgang.",
+  "pane.sso.refused": "IMS Case godtog ikke dit Microsoft-login. Log ind gennem IMS Case i stedet, eller bed en administrator se på opsætningen.",
   "pane.developer": "For udviklere: indsæt et API-token",
   "pane.openCase": "Åbn sagen i IMS Case",
   "pane.openDocument": "Åbn dokumentet i IMS Case",
@@ -35,6 +45,16 @@ export const en: Record<PaneKey, string> = {
   "pane.signIn.cancelled": "You were not signed in. Choose Sign in to try again.",
   "pane.signIn.again": "You are signed out of IMS Case, or your access was ended. Sign in again.",
   "pane.signOut": "Sign out",
+  "pane.signIn.microsoft": "Sign in with Microsoft",
+  "pane.signIn.microsoft.explain": "Sign in with the Microsoft 365 account you use in {host}. You can also sign in through IMS Case.",
+  "pane.signIn.microsoft.waiting": "Signing in with Microsoft …",
+  "pane.signIn.microsoft.as": "Signed in with Microsoft as {name}",
+  "pane.sso.fallback": "Sign in through IMS Case",
+  "pane.sso.unavailable": "{host} could not sign you in with Microsoft. Sign in through IMS Case instead.",
+  "pane.sso.cancelled": "You were not signed in with Microsoft. Try again, or sign in through IMS Case.",
+  "pane.sso.unknownIdentity":
+    "Your Microsoft account is not linked to a user in IMS Case. Sign in through IMS Case with your user and link the account to it there, or ask an administrator for access.",
+  "pane.sso.refused": "IMS Case did not accept your Microsoft sign-in. Sign in through IMS Case instead, or ask an administrator to check the setup.",
   "pane.developer": "For developers: paste an API token",
   "pane.openCase": "Open the case in IMS Case",
   "pane.openDocument": "Open the document in IMS Case",

@@ -7,6 +7,7 @@ import { partyRoleRoutes } from "./party-roles.admin.ts";
 import { retentionRuleRoutes } from "./retention-rules.admin.ts";
 import { templateRoutes } from "./templates.admin.ts";
 import { userRoutes } from "./users.admin.ts";
+import { userIdentityRoutes } from "./user-identities.admin.ts";
 
 // Administration is a floor above the domains: each file here declares one domain's admin routes, and
 // composes domain services where a change crosses domains (a new retention rule re-dates documents).
@@ -15,6 +16,7 @@ import { userRoutes } from "./users.admin.ts";
 export function adminRoutes(ctx: AppContext): AnyRoute[] {
   return [
     ...userRoutes(ctx),
+    ...userIdentityRoutes(ctx),
     ...accessGroupRoutes(ctx),
     ...retentionRuleRoutes(ctx),
     ...documentTypeRoutes(ctx),

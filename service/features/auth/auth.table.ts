@@ -38,6 +38,8 @@ export interface WebSessionTable {
   /** The absolute end of the session, whatever its use. */
   expires_at: string;
   revoked_at: string | null;
+  /** The user_identities row the session was opened with (single sign-on); null for a password. */
+  identity_id: string | null;
 }
 /** An Office add-in signed in as a person through the web view (migration 2026_12_02_100). */
 export interface DeviceSignInTable {
@@ -79,4 +81,18 @@ export interface IdentityLinkRequestTable {
   expires_at: string;
   used_at: string | null;
   used_by: string | null;
+}
+/** A web sign-in at an identity provider in progress (migration 2026_12_03_170): what the callback checks and needs. */
+export interface SsoStateTable {
+  state_hash: string;
+  provider: string;
+  mode: "sign-in" | "link";
+  /** link: the signed-in person the account is to be linked to. */
+  user_id: string | null;
+  code_verifier: string;
+  nonce: string;
+  /** A path in the web view to land on afterwards. */
+  return_to: string;
+  created_at: string;
+  expires_at: string;
 }

@@ -17,6 +17,7 @@ import {
   Invitation,
   PasswordChange,
   SignedIn,
+  SignedOut,
   SignIn,
   TemporaryPassword,
   WebSessions,
@@ -26,6 +27,7 @@ import { acceptInvitation, changePassword, inviteUser, setTemporaryPassword, sig
 import { cookieName, revokeOwnSession, sessionsOf, type OpenedSession } from "./web-sessions.ts";
 import { confirmIdentityLink, devicesOf, issueDeviceCode, pendingIdentityLink, redeemDeviceCode, revokeDevice, startIdentityLink } from "./device-sign-in.ts";
 import { googleIdTokenVerifier } from "./google-id-token.ts";
+import { linkedAccountsOf, providerSignOut } from "./sso/web-sign-in.ts";
 
 const client = (req: Request): Client => ({ userAgent: req.get("User-Agent") ?? undefined, ip: req.ip });
 
@@ -87,12 +89,17 @@ export function signInRoutes(ctx: AppContext) {
       method: "post",
       path: "/api/auth/sign-out",
       tag: "auth",
-      summary: "Sign out: the session ends and its cookie is cleared",
-      responses: { 204: { description: "Signed out" } },
+      summary: "Sign out: the session ends and its cookie is cleared; a session opened with Microsoft also gets where to sign out there",
+      responses: {
+        200: { description: "Signed out of a session opened with Microsoft: the tenant's sign-out address, to offer", schema: SignedOut },
+        204: { description: "Signed out" },
+      },
       async handle({ actor, req, res }) {
         const sessionId = res.locals.sessionId as string | undefined;
         if (sessionId) await signOut(ctx, actor, sessionId);
         clearSessionCookie(req, res);
+        const provider = sessionId ? await providerSignOut(ctx, sessionId) : null;
+        return provider ? { providerSignOut: provider } : undefined;
       },
     }),
     route({
@@ -112,12 +119,15 @@ export function signInRoutes(ctx: AppContext) {
       method: "get",
       path: "/api/auth/sessions",
       tag: "auth",
-      summary: "One's own signed-in sessions, and the add-ins signed in as oneself",
+      summary: "One's own signed-in sessions, the add-ins signed in as oneself, and the Microsoft and Google accounts linked to oneself",
       responses: { 200: { description: "Sessions and add-ins", schema: WebSessions } },
       async handle({ actor, res }) {
         const items = await sessionsOf(ctx.db, actor.userId, ctx.config.sessions);
-        const devices = await devicesOf(ctx.db, actor.userId);
-        return { items: items.map((s) => ({ ...s, current: s.id === res.locals.sessionId })), devices };
+        const identities = await linkedAccountsOf(ctx, actor.userId);
+        // A Microsoft account is no add-in: it is listed among the linked accounts only.
+        const microsoft = new Set(identities.filter((i) => i.provider === "microsoft").map((i) => i.id));
+        const devices = (await devicesOf(ctx.db, actor.userId)).filter((d) => !microsoft.has(d.id));
+        return { items: items.map((s) => ({ ...s, current: s.id === res.locals.sessionId })), devices, identities };
       },
     }),
     route({

@@ -26,14 +26,16 @@ export interface OpenedSession {
   expiresAt: string;
 }
 
+/** `method`: how the person signed in (password, invite, microsoft, google), with the identity (user_identities) a single sign-on used. */
 export async function openSession(
   db: Executor,
   userId: string,
-  method: string,
+  via: string | { method: string; identityId: string },
   client: { userAgent?: string; ip?: string },
   limits: SessionLimits,
   now = new Date(),
 ): Promise<OpenedSession> {
+  const { method, identityId } = typeof via === "string" ? { method: via, identityId: null } : via;
   const token = randomBytes(32).toString("base64url");
   const at = now.toISOString();
   const session = { id: randomUUID(), token, expiresAt: new Date(now.getTime() + limits.maxMs).toISOString() };
@@ -56,6 +58,7 @@ export async function openSession(
       last_seen_at: at,
       expires_at: session.expiresAt,
       revoked_at: null,
+      ...(identityId ? { identity_id: identityId } : {}),
     })
     .execute();
   return session;

@@ -129,11 +129,15 @@ export async function renameGroupRow(db: Executor, id: string, name: string): Pr
   await db.updateTable("groups").set({ name }).where("id", "=", id).execute();
 }
 
+/** The group's members become `userIds`: the others' rows go, new ones come; a member who stays keeps their row (and whether the directory conferred it). */
 export async function replaceGroupMembers(db: Executor, groupId: string, userIds: string[]): Promise<void> {
-  await db.deleteFrom("group_members").where("group_id", "=", groupId).execute();
+  let leaving = db.deleteFrom("group_members").where("group_id", "=", groupId);
+  if (userIds.length) leaving = leaving.where("user_id", "not in", userIds);
+  await leaving.execute();
   if (userIds.length)
     await db
       .insertInto("group_members")
       .values(userIds.map((user_id) => ({ group_id: groupId, user_id })))
+      .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
       .execute();
 }

@@ -19,6 +19,8 @@ export interface GroupTable {
 export interface GroupMemberTable {
   group_id: string;
   user_id: string;
+  /** 1: conferred by the identity provider's group (IMS_SSO_GROUPS) at sign-in, and taken away there when the directory drops it. */
+  via_sso: Generated<number>;
 }
 export interface ApiTokenTable {
   id: string;

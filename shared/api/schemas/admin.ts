@@ -34,6 +34,27 @@ export const UserPage = page(User);
 export const ApiToken = z.strictObject({ id: Id, label: z.string(), createdAt: Timestamp, lastUsedAt: Timestamp.nullable(), revokedAt: Timestamp.nullable() });
 export type ApiToken = z.infer<typeof ApiToken>;
 /** An issued token: the secret is in this answer only. */
+/** An account at an identity provider that signs in as the user (issuer + subject; the address only to recognise it). */
+export const UserIdentity = z.strictObject({
+  id: Id,
+  provider: z.enum(["microsoft", "google", "other"]),
+  issuer: z.string(),
+  subject: z.string(),
+  email: z.string().nullable(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+});
+export type UserIdentity = z.infer<typeof UserIdentity>;
+export const UserIdentities = items(UserIdentity);
+const Guid = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a GUID such as 00000000-0000-0000-0000-000000000000");
+/** A Microsoft Entra account an administrator links to a user: the tenant id and the user's object id, both from the Entra admin center. */
+export const NewUserIdentity = z.strictObject({ provider: z.literal("microsoft"), tenantId: Guid, objectId: Guid });
+export type NewUserIdentity = z.input<typeof NewUserIdentity>;
+export const IdentityParams = z.object({ id: Id, identityId: Id });
 export const IssuedToken = ApiToken.extend({ userId: Id, token: z.string() });
 export type IssuedToken = z.infer<typeof IssuedToken>;
 export const ApiTokens = items(ApiToken);

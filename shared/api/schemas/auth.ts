@@ -48,7 +48,19 @@ export const DeviceSignIn = z.strictObject({
   createdAt: Timestamp,
   lastUsedAt: Timestamp.nullable(),
 });
-export const WebSessions = z.strictObject({ items: z.array(WebSession), devices: z.array(DeviceSignIn) });
+/** An account at Microsoft Entra ID or Google that signs in as oneself (single sign-on; for Google also the Gmail add-on). */
+export const LinkedAccount = z.strictObject({
+  id: Id,
+  provider: z.enum(["microsoft", "google"]),
+  /** The account's e-mail address, as the provider named it. */
+  account: z.string().nullable(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+});
+export const WebSessions = z.strictObject({ items: z.array(WebSession), devices: z.array(DeviceSignIn), identities: z.array(LinkedAccount) });
+/** Signed out of a session opened with Microsoft: where to sign out of Microsoft too (it comes back to the sign-in page). */
+export const ProviderSignOut = z.strictObject({ provider: z.literal("microsoft"), url: z.string() });
+export const SignedOut = z.strictObject({ providerSignOut: ProviderSignOut.nullable() });
 /** The Gmail add-on, with a Google ID token no IMS Case user answers to, asks for a link a person confirms in the web view. */
 export const GoogleLinkStart = z.strictObject({ idToken: z.string().min(20).max(8192) });
 /** `path`: the web view's page that confirms it, relative to the service the add-on talks to. */
@@ -69,6 +81,9 @@ export type DeviceCode = z.infer<typeof DeviceCode>;
 export type DeviceCredential = z.infer<typeof DeviceCredential>;
 export type DeviceSignIn = z.infer<typeof DeviceSignIn>;
 export type WebSessions = z.infer<typeof WebSessions>;
+export type LinkedAccount = z.infer<typeof LinkedAccount>;
+export type ProviderSignOut = z.infer<typeof ProviderSignOut>;
+export type SignedOut = z.infer<typeof SignedOut>;
 export type GoogleLinkRequest = z.infer<typeof GoogleLinkRequest>;
 export type GoogleLinkPending = z.infer<typeof GoogleLinkPending>;
 export type GoogleLinked = z.infer<typeof GoogleLinked>;

@@ -1,5 +1,6 @@
 import * as cases from "./cases.ts";
 import * as devices from "./devices.ts";
+import * as sessions from "./sessions.ts";
 import * as documents from "./documents.ts";
 import * as filing from "./filing.ts";
 import * as search from "./search.ts";
@@ -16,6 +17,7 @@ export const da = {
   ...documents.da,
   ...filing.da,
   ...devices.da,
+  ...sessions.da,
   ...search.da,
   ...advancedSearch.da,
   ...tasks.da,
@@ -29,6 +31,7 @@ export const en: Record<keyof typeof da, string> = {
   ...documents.en,
   ...filing.en,
   ...devices.en,
+  ...sessions.en,
   ...search.en,
   ...advancedSearch.en,
   ...tasks.en,

@@ -8,16 +8,18 @@ import {
   Input,
   makeStyles,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   Spinner,
   Text,
 } from "@fluentui/react-components";
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { messageFor, type Message } from "../../../../shared/index.ts";
 import { HostError, type ConnectionSettings, type HostName, type WebViewPort } from "../../hosts/adapter.ts";
-import { clientFor } from "../connection.ts";
+import { clientFor, methodOf, microsoftSignInFor } from "../connection.ts";
 import { useTexts } from "../i18n.tsx";
 import { signInThroughWebView, signOut } from "../sign-in.ts";
+import { ssoProblemOf, type MicrosoftSignIn, type SsoProblem } from "../sso.ts";
 import type { PaneKey } from "../texts.ts";
 import { ProblemBar } from "./ProblemBar.tsx";
 
@@ -41,26 +43,47 @@ export interface SettingsScreenProps {
 }
 
 /**
- * The service's address and signing in: "Log ind" opens the web view's sign-in in Office's dialog, "Log ud"
- * revokes the pane's credential and forgets it. A developer may paste an API token instead.
+ * The service's address and signing in: "Log ind med Microsoft" where the service and Office offer it (sso.ts),
+ * "Log ind" opens the web view's sign-in in Office's dialog, "Log ud" forgets the sign-in (and revokes the web
+ * view's credential). A developer may paste an API token instead.
  */
 export function SettingsScreen({ initial, host, webView, notice, onSaved, onCancel }: SettingsScreenProps) {
   const s = useStyles();
   const { t } = useTexts();
   const [serviceUrl, setServiceUrl] = useState(initial.serviceUrl);
   // A credential from signing in stays out of the developer's field; a pasted token shows there.
-  const pasted = initial.token && !initial.deviceId ? initial.token : "";
+  const pasted = methodOf(initial) === "token" ? initial.token : "";
   const [token, setToken] = useState(pasted);
   const [problem, setProblem] = useState<Message | null>(null);
+  const [ssoProblem, setSsoProblem] = useState<SsoProblem | null>(null);
   const [info, setInfo] = useState<PaneKey | undefined>(notice);
-  const [busy, setBusy] = useState<"signIn" | "signOut" | "token" | null>(null);
+  const [busy, setBusy] = useState<"signIn" | "microsoft" | "signOut" | "token" | null>(null);
+  const [microsoft, setMicrosoft] = useState<MicrosoftSignIn | null>(null);
   const url = serviceUrl.trim().replace(/\/+$/, "");
   const urlValid = /^https?:\/\/[^\s/]+/.test(url);
-  const signedIn = Boolean(initial.token && initial.deviceId);
+  const method = methodOf(initial);
+  const signedIn = method === "device" || method === "microsoft";
 
-  const attempt = async (what: "signIn" | "signOut" | "token", work: () => Promise<void>) => {
+  // Whether the service offers Microsoft sign-in, asked for the address shown (again when it is edited); msal loads only if it does.
+  const [askedUrl, setAskedUrl] = useState(urlValid ? url : "");
+  const askProviders = useCallback(() => urlValid && setAskedUrl(url), [url, urlValid]);
+  useEffect(() => {
+    if (!askedUrl) return;
+    let current = true;
+    setMicrosoft(null);
+    microsoftSignInFor(askedUrl).then(
+      (found) => current && setMicrosoft(found && found.way ? found : null),
+      () => current && setMicrosoft(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [askedUrl]);
+
+  const attempt = async (what: "signIn" | "microsoft" | "signOut" | "token", work: () => Promise<void>) => {
     setBusy(what);
     setProblem(null);
+    setSsoProblem(null);
     setInfo(undefined);
     try {
       await work();
@@ -75,6 +98,20 @@ export function SettingsScreen({ initial, host, webView, notice, onSaved, onCanc
       const next = await signInThroughWebView(webView, url, host);
       if (!next) return setInfo("pane.signIn.cancelled");
       await onSaved(next);
+    });
+  // Office's prompt only from here, the person's click; then the service must know whom the token names.
+  const signInWithMicrosoft = (signIn: MicrosoftSignIn) =>
+    attempt("microsoft", async () => {
+      try {
+        await signIn.interactive();
+        const next: ConnectionSettings = { serviceUrl: url, token: "", method: "microsoft" };
+        const me = await clientFor(next).me();
+        await onSaved({ ...next, signedInAs: me.name });
+      } catch (err) {
+        const refusal = ssoProblemOf(err);
+        if (!refusal) throw err;
+        setSsoProblem(refusal);
+      }
     });
   const saveToken = () =>
     attempt("token", async () => {
@@ -94,6 +131,25 @@ export function SettingsScreen({ initial, host, webView, notice, onSaved, onCanc
         </MessageBar>
       )}
       {problem && <ProblemBar message={problem} testId="settings-problem" />}
+      {ssoProblem && (
+        <MessageBar intent="error" layout="multiline" data-testid="sso-problem">
+          <MessageBarBody>
+            <Text block data-testid="problem-text">
+              {t(ssoProblem.key, { host: HOST_NAMES[host] })}
+            </Text>
+            {ssoProblem.detail && (
+              <Text block size={200} data-testid="problem-detail">
+                {t("error.detail", { detail: ssoProblem.detail })}
+              </Text>
+            )}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => void signIn()} disabled={busy !== null || !urlValid} data-testid="sso-fallback">
+              {t("pane.sso.fallback")}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       <form
         className={s.section}
         onSubmit={(e) => {
@@ -102,12 +158,21 @@ export function SettingsScreen({ initial, host, webView, notice, onSaved, onCanc
         }}
       >
         <Field label={t("settings.serviceUrl")} required validationMessage={urlValid ? undefined : t("settings.invalidUrl")}>
-          <Input type="url" value={serviceUrl} onChange={(_, d) => setServiceUrl(d.value)} disabled={signedIn} data-testid="service-url" />
+          <Input
+            type="url"
+            value={serviceUrl}
+            onChange={(_, d) => setServiceUrl(d.value)}
+            onBlur={askProviders}
+            disabled={signedIn}
+            data-testid="service-url"
+          />
         </Field>
         {signedIn ? (
-          <Text data-testid="signed-in-as">{t("settings.signedInAs", { name: initial.signedInAs ?? "" })}</Text>
+          <Text data-testid="signed-in-as">
+            {t(method === "microsoft" ? "pane.signIn.microsoft.as" : "settings.signedInAs", { name: initial.signedInAs ?? "" })}
+          </Text>
         ) : (
-          <Text>{t("pane.signIn.explain", { host: HOST_NAMES[host] })}</Text>
+          <Text>{t(microsoft ? "pane.signIn.microsoft.explain" : "pane.signIn.explain", { host: HOST_NAMES[host] })}</Text>
         )}
         <div className={s.actions}>
           {signedIn ? (
@@ -120,9 +185,21 @@ export function SettingsScreen({ initial, host, webView, notice, onSaved, onCanc
               {t("pane.signOut")}
             </Button>
           ) : (
-            <Button type="submit" appearance="primary" disabled={busy !== null || !urlValid} data-testid="sign-in">
-              {t("pane.signIn")}
-            </Button>
+            <>
+              {microsoft && (
+                <Button
+                  appearance="primary"
+                  disabled={busy !== null || !urlValid}
+                  onClick={() => void signInWithMicrosoft(microsoft)}
+                  data-testid="sign-in-microsoft"
+                >
+                  {t("pane.signIn.microsoft")}
+                </Button>
+              )}
+              <Button type="submit" appearance={microsoft ? "secondary" : "primary"} disabled={busy !== null || !urlValid} data-testid="sign-in">
+                {t(microsoft ? "pane.sso.fallback" : "pane.signIn")}
+              </Button>
+            </>
           )}
           {onCancel && (
             <Button onClick={onCancel} disabled={busy !== null} data-testid="settings-back">
@@ -131,6 +208,7 @@ export function SettingsScreen({ initial, host, webView, notice, onSaved, onCanc
           )}
         </div>
         {busy === "signIn" && <Spinner size="tiny" label={t("pane.signIn.waiting")} />}
+        {busy === "microsoft" && <Spinner size="tiny" label={t("pane.signIn.microsoft.waiting")} />}
       </form>
       <Accordion collapsible defaultOpenItems={pasted ? ["developer"] : []}>
         <AccordionItem value="developer">

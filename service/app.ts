@@ -23,6 +23,7 @@ import { documentRoutes } from "./features/documents/documents.controller.ts";
 import { referenceRoutes } from "./features/reference.controller.ts";
 import { dashboardRoutes } from "./features/dashboard/dashboard.controller.ts";
 import { uploadsRouter } from "./features/uploads/uploads.controller.ts";
+import { graphImportRoutes } from "./features/uploads/graph.controller.ts";
 import { uploadsOpenApiPaths } from "./features/uploads/uploads.openapi.ts";
 import { mailRoutes } from "./features/mail/mail.controller.ts";
 import { contactRoutes } from "./features/contacts/contacts.controller.ts";
@@ -99,6 +100,7 @@ export function createApp(ctx: AppContext, authenticators: Authenticator[] = [ap
     ...adminRoutes(ctx),
     ...signInRoutes(ctx),
     ...ssoRoutes(ctx),
+    ...graphImportRoutes(ctx),
   ];
 
   app.use("/api", authenticate(ctx, authenticators));

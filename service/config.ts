@@ -7,8 +7,8 @@ export interface GoogleSignInConfig {
   clientId: string;
   /** Where Google publishes the keys its ID tokens are signed with, as a PEM map keyed by key id (oauth2/v1/certs). */
   certsUrl: string;
-  /** When set, only accounts of this Google Workspace domain (the token's `hd` claim) may sign in. */
-  hostedDomain?: string;
+  // Which Workspace domains may sign in (GOOGLE_HOSTED_DOMAINS, or the older GOOGLE_HOSTED_DOMAIN) is sso.googleRealms: one rule for the
+  // add-on and the web view.
 }
 
 /** Everything the service reads from its environment, resolved once at start. */
@@ -155,7 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? {
           clientId: env.GOOGLE_CLIENT_ID,
           certsUrl: certsUrl(env.GOOGLE_CERTS_URL),
-          ...(env.GOOGLE_HOSTED_DOMAIN?.trim() ? { hostedDomain: env.GOOGLE_HOSTED_DOMAIN.trim().toLowerCase() } : {}),
         }
       : undefined,
     sso: loadSsoConfig(env),

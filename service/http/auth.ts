@@ -48,6 +48,8 @@ export function authenticate(ctx: AppContext, authenticators: Authenticator[], t
     const found = await identify(ctx, authenticators, { headers: req.headers, bearer, ip: address });
     if ("actor" in found) {
       res.locals.actor = found.actor;
+      // Which authenticator let the request in ("microsoft": an Entra access token, which Graph fetches are exchanged from).
+      res.locals.via = found.via;
       return next();
     }
     const overLimit = await failures.failed(address);

@@ -1,4 +1,6 @@
-import { Problem } from "./problem.ts";
+import type { Request } from "express";
+import { IdempotencyKey } from "../../shared/api/schemas/documents.ts";
+import { badRequest, Problem } from "./problem.ts";
 
 const ENTITY_TAG = /(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"/g;
 
@@ -32,4 +34,13 @@ export function preconditionFailed(what: string, currentEtag: string, state: Rec
 export function overtaken(what: string, ifMatch: string | undefined, current: { etag: string; state: Record<string, unknown> } | undefined): Problem {
   if (current && ifMatch !== undefined && ifMatch.trim() !== "*") return preconditionFailed(what, current.etag, current.state);
   return new Problem(409, "concurrent_change", `The ${what} was changed by someone else at the same moment; fetch it again and retry.`);
+}
+
+/** The request's Idempotency-Key: a retry with the same key answers what the first request did. Undefined without one. */
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.get("Idempotency-Key");
+  if (key === undefined) return undefined;
+  const r = IdempotencyKey.safeParse(key);
+  if (!r.success) throw badRequest("invalid_idempotency_key", "The Idempotency-Key header must be 8–200 printable characters without spaces.");
+  return r.data;
 }

@@ -5,6 +5,7 @@ import { advancedSearchQueryString } from "./search-query.ts";
 import type { AssignableGroup, TaskListStatus } from "./schemas/tasks.ts";
 import type { DeviceCode, DeviceCredential, GoogleLinked, GoogleLinkPending, GoogleLinkRequest, OfficeClient, SignedOut, WebSessions } from "./schemas/auth.ts";
 import type { SsoProviders } from "./schemas/sso.ts";
+import type { GraphImport, GraphImportRequest } from "./schemas/graph.ts";
 import type {
   AccessGroup,
   AdvancedSearch,
@@ -243,6 +244,14 @@ export class ImsClient {
   /** Saves a document from finished uploads; the idempotency key makes a retried save return the first document. */
   saveDocument(input: NewDocumentFromUploads, idempotencyKey: string): Promise<DocumentDetails> {
     return this.entity("POST", "/api/documents", input, { "Idempotency-Key": idempotencyKey });
+  }
+
+  /**
+   * Has the service fetch a mail or file from Microsoft Graph on the signed-in person's behalf into a finished upload, for a save to
+   * name (POST /api/uploads/graph; the pane must be signed in with Microsoft). A retry with the same key answers the same upload.
+   */
+  importFromGraph(input: GraphImportRequest, idempotencyKey?: string): Promise<GraphImport> {
+    return this.json("POST", "/api/uploads/graph", input, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {});
   }
 
   /** New content for a document, only if it is still as the client last saw it (If-Match with its ETag). */

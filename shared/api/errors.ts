@@ -101,6 +101,13 @@ export const PROBLEM_MESSAGES = {
   aborted: "problem.aborted",
   incomplete_body: "problem.aborted",
   too_large: "error.tooLarge",
+  // Mail and files fetched from Microsoft Graph on the person's behalf (Outlook without Mailbox 1.14, Excel on the web)
+  graph_needs_microsoft: "problem.graph_needs_microsoft",
+  graph_forbidden: "problem.graph_forbidden",
+  graph_not_found: "problem.graph_not_found",
+  graph_unavailable: "problem.graph_unavailable",
+  graph_failed: "problem.graph_failed",
+  graph_not_configured: "problem.graph_not_configured",
   too_many_files: "problem.too_many_files",
   metadata_too_large: "problem.metadata_too_large",
   missing_filename: "problem.missing_filename",

@@ -1,4 +1,5 @@
 import { ApiError, type ImsClient } from "./client.ts";
+import type { GraphSource } from "./schemas/graph.ts";
 import { base64, utf8 } from "./encoding.ts";
 import { defaultRetry, isTransient, withRetry, type RetryPolicy } from "./retry.ts";
 
@@ -12,6 +13,28 @@ export interface ContentSource {
   read(offset: number, length: number): Promise<Uint8Array>;
   /** Releases the host's handle (Office's file must be closed whatever happens). */
   close?(): Promise<void>;
+}
+
+/**
+ * Content the service fetches itself into a finished upload, where the host cannot hand the bytes over (Outlook without Mailbox 1.14,
+ * Excel on the web): the save names the upload it answers instead of sending slices.
+ */
+export interface ServiceImport {
+  filename: string;
+  mediaType: string;
+  /** Asks the service for the content; a retry with the same key answers the same upload. */
+  importInto(client: ImsClient, idempotencyKey: string): Promise<{ uploadId: string; size: number; filename: string }>;
+}
+
+/** Where a part of a save comes from: bytes the host hands over, or content the service fetches itself. */
+export type PartSource = ContentSource | ServiceImport;
+
+/** Whether the part is fetched by the service rather than sent by the client. */
+export const isServiceImport = (source: PartSource): source is ServiceImport => "importInto" in source;
+
+/** A mail or file the service fetches from Microsoft Graph on the signed-in person's behalf (POST /api/uploads/graph). */
+export function graphSource(source: GraphSource, filename: string, mediaType: string): ServiceImport {
+  return { filename, mediaType, importInto: (client, key) => client.importFromGraph({ source, filename, mediaType }, key) };
 }
 
 export interface UploadOptions {

@@ -1,6 +1,6 @@
 import { ApiError, type ImsClient } from "../api/client.ts";
 import { messageFor } from "../api/errors.ts";
-import { uploadResumable, type ContentSource } from "../api/resumable.ts";
+import { isServiceImport, uploadResumable, type PartSource } from "../api/resumable.ts";
 import { defaultRetry, withRetry, type RetryPolicy } from "../api/retry.ts";
 import type { DocumentDetails, MailLookupResult } from "../api/types.ts";
 import { translator, type Language } from "../i18n/index.ts";
@@ -12,11 +12,11 @@ import { validateFields, validateForSave } from "./validation.ts";
 // The flow's conversations with the service. Each takes a state and returns the next one; UIs call
 // them and render what comes back.
 
-/** Where the bytes come from; the host adapter implements it (Office slices, Gmail raw message, Drive export). */
+/** Where the bytes come from; the host adapter implements it (Office slices, Gmail raw message, Drive export, or the service's fetch from Graph). */
 export interface SaveSources {
-  main(): Promise<ContentSource>;
-  attachment(id: string): Promise<ContentSource>;
-  pdf?(): Promise<ContentSource>;
+  main(): Promise<PartSource>;
+  attachment(id: string): Promise<PartSource>;
+  pdf?(): Promise<PartSource>;
 }
 
 export interface SaveOptions {
@@ -102,7 +102,7 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
   let current = saving(state, 0, 1);
   options.onState?.(current);
   // Parts are opened one at a time and closed right after their upload: Office keeps at most two files open.
-  type Part = { role: "main" | "attachment" | "document" | "pdf"; id?: string; filename?: string; size: number; get: () => Promise<ContentSource> };
+  type Part = { role: "main" | "attachment" | "document" | "pdf"; id?: string; filename?: string; size: number; get: () => Promise<PartSource> };
   const parts: Part[] = [{ role: "main", size: state.capture.size ?? 0, get: () => sources.main() }];
   if (!state.asNewVersion) {
     for (const a of choices) {
@@ -118,12 +118,31 @@ export async function save(client: ImsClient, state: FlowState, sources: SaveSou
   try {
     const uploads: string[] = [];
     let done = 0;
-    for (const part of parts) {
+    for (const [index, part] of parts.entries()) {
       const source = await part.get();
+      const total = () => parts.reduce((n, p) => n + p.size, 0) || 1;
+      if (isServiceImport(source)) {
+        // The service fetches it (Graph); the key is the save's, so a retried save finds the upload its first try left.
+        const key = `${state.idempotencyKey}/import/${index}`;
+        const imported = await withRetry(
+          () => source.importInto(client, key),
+          retry,
+          (attempt) => {
+            current = saving(current, done, total(), attempt);
+            options.onState?.(current);
+          },
+        );
+        part.size = imported.size;
+        part.filename = imported.filename || source.filename;
+        uploads.push(imported.uploadId);
+        done += part.size;
+        current = saving(current, done, total(), 0);
+        options.onState?.(current);
+        continue;
+      }
       try {
         part.size = source.size;
         part.filename = source.filename;
-        const total = () => parts.reduce((n, p) => n + p.size, 0) || 1;
         uploads.push(
           await uploadResumable(client, source, {
             chunkSize: options.chunkSize,

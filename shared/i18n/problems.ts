@@ -72,6 +72,14 @@ export const problemsDa = {
   "problem.upload_offset_conflict": "Overførslen kom ud af takt. Gem igen; den fortsætter, hvor den slap.",
   "problem.upload_complete": "Overførslen er allerede færdig. Gem den som dokument i stedet for at opgive den.",
   "problem.upload_refused": "IMS Case afviste overførslen af filen. Prøv igen; sker det igen, så kontakt en administrator.",
+  "problem.graph_needs_microsoft":
+    "IMS Case kan kun hente mailen eller filen fra Microsoft 365, når tilføjelsen er logget ind med Microsoft. Log ind med Microsoft under Indstillinger.",
+  "problem.graph_forbidden":
+    "Microsoft 365 ville ikke udlevere mailen eller filen til IMS Case. En administrator skal give IMS Case adgang til Microsoft Graph (administratorsamtykke).",
+  "problem.graph_not_found": "Mailen eller filen findes ikke i Microsoft 365 (flyttet eller slettet?). Åbn den igen, og prøv igen.",
+  "problem.graph_unavailable": "Microsoft 365 kan ikke nås lige nu. Prøv igen om lidt.",
+  "problem.graph_failed": "Microsoft 365 udleverede ikke mailen eller filen. Prøv igen om lidt; sker det igen, så kontakt en administrator.",
+  "problem.graph_not_configured": "IMS Case er ikke sat op til at hente fra Microsoft 365. Kontakt en administrator.",
   "problem.aborted": "Overførslen blev afbrudt undervejs. Prøv igen.",
   "problem.too_many_files": "Der er for mange filer på én gang. Gem færre vedhæftede filer ad gangen.",
   "problem.metadata_too_large": "Oplysningerne om dokumentet fylder for meget. Forkort titel og kommentar.",
@@ -182,6 +190,14 @@ export const problemsEn: Record<keyof typeof problemsDa, string> = {
   "problem.upload_offset_conflict": "The upload got out of step. Save again; it continues where it stopped.",
   "problem.upload_complete": "The upload is already complete. Save it as a document instead of abandoning it.",
   "problem.upload_refused": "IMS Case refused the upload of the file. Try again; if it happens again, contact an administrator.",
+  "problem.graph_needs_microsoft":
+    "IMS Case can only fetch the mail or file from Microsoft 365 when the add-in is signed in with Microsoft. Sign in with Microsoft in Settings.",
+  "problem.graph_forbidden":
+    "Microsoft 365 would not hand the mail or file over to IMS Case. An administrator must grant IMS Case access to Microsoft Graph (admin consent).",
+  "problem.graph_not_found": "The mail or file is not in Microsoft 365 (moved or deleted?). Open it again and try again.",
+  "problem.graph_unavailable": "Microsoft 365 cannot be reached right now. Try again shortly.",
+  "problem.graph_failed": "Microsoft 365 did not hand the mail or file over. Try again shortly; if it happens again, contact an administrator.",
+  "problem.graph_not_configured": "IMS Case is not set up to fetch from Microsoft 365. Contact an administrator.",
   "problem.aborted": "The transfer was interrupted. Try again.",
   "problem.too_many_files": "Too many files at once. Save fewer attachments at a time.",
   "problem.metadata_too_large": "The document's details are too long. Shorten the title and the comment.",

@@ -9,6 +9,13 @@ import { officeWebView } from "../../addins/src/hosts/web-view.ts";
 import { pkcePair, webViewLink } from "../../addins/src/taskpane/sign-in.ts";
 import { installFakeOffice, type FakeDialogControl, type FakeMail } from "../support/fake-office.ts";
 import { corpus } from "../support/fixtures.ts";
+import { isServiceImport, type ContentSource, type PartSource } from "../../shared/api/resumable.ts";
+
+/** The bytes the host hands over itself (not a fetch the service makes from Graph). */
+function bytes(source: PartSource): ContentSource {
+  if (isServiceImport(source)) expect.fail(`expected the host's own bytes, got a fetch by the service of ${source.filename}`);
+  return source;
+}
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const g = globalThis as unknown as Record<string, unknown>;
@@ -75,11 +82,11 @@ describe("the Outlook adapter", () => {
     const adapter = outlookAdapter();
     const c = await adapter.capture();
     const sources = adapter.sources(c);
-    const main = await sources.main();
+    const main = bytes(await sources.main());
     expect(sha(await readAll(main, 1000))).to.equal(sha(eml));
-    const xlsx = await sources.attachment("a2");
+    const xlsx = bytes(await sources.attachment("a2"));
     expect(sha(await readAll(xlsx, 4096))).to.equal(sha(Buffer.from(m.attachments[1].content, "base64")));
-    const item = await sources.attachment("a3");
+    const item = bytes(await sources.attachment("a3"));
     expect(item.mediaType).to.equal("message/rfc822");
     expect(Buffer.from(await item.read(0, item.size)).toString()).to.equal("Subject: inner\r\n\r\nhej\r\n");
   });
@@ -96,6 +103,33 @@ describe("the Outlook adapter", () => {
       expect(err).to.be.instanceOf(HostError);
       expect((err as HostError).userMessage.key).to.equal("error.requirementMailbox");
     }
+  });
+
+  it("without Mailbox 1.14 but signed in with Microsoft, the service fetches the message from Graph by its REST id, and no limit is shown", async () => {
+    const m = { ...mail(), itemId: "AAMkAD/item+1=" };
+    const microsoft = { serviceUrl: "https://imscase.skole.dk", token: "eyJ.entra.token", method: "microsoft" };
+    const log = installFakeOffice(g, {
+      host: "Outlook",
+      requirementSets: { Mailbox: "1.8" },
+      mail: m,
+      stored: { roaming: { "imsCase.connection": microsoft } },
+    });
+    const adapter = outlookAdapter();
+    expect(adapter.notices("microsoft")).to.deep.equal([]);
+    expect(adapter.notices("token")).to.deep.equal([{ key: "error.requirementMailbox" }]);
+    const c = await adapter.capture();
+    const main = await adapter.sources(c).main();
+    if (!isServiceImport(main)) return expect.fail("expected a fetch by the service");
+    expect(main).to.include({ filename: c.filename, mediaType: "message/rfc822" });
+    expect(log.calls.find((x) => x.name === "convertToRestId")?.args).to.deep.equal(["AAMkAD/item+1=", "v2.0"]);
+    expect(log.calls.some((x) => x.name === "getAsFileAsync")).to.equal(false);
+    // What the pane then asks the service for, with the save's key.
+    const asked: unknown[] = [];
+    const client = { importFromGraph: async (input: unknown, key?: string) => (asked.push([input, key]), { uploadId: "u-1", size: 7, filename: c.filename }) };
+    expect(await main.importInto(client as never, "save-1/import/0")).to.include({ uploadId: "u-1" });
+    expect(asked).to.deep.equal([
+      [{ source: { kind: "message", id: "AAMkAD-item_1=" }, filename: c.filename, mediaType: "message/rfc822" }, "save-1/import/0"],
+    ]);
   });
 
   it("marks a saved mail with the category and the document id, and recognises it when opened again", async () => {
@@ -138,7 +172,7 @@ describe("the Word, Excel and PowerPoint adapter", () => {
     const c = await adapter.capture();
     expect(c.filename).to.equal("Indstillingsnotat.docx");
     expect(c.title).to.equal("Indstillingsnotat");
-    const source = await adapter.sources(c).main();
+    const source = bytes(await adapter.sources(c).main());
     expect(source.size).to.equal(tenMb.length);
     // Read as the resumable upload does, in pieces that do not line up with Office's slices.
     const got = await readAll(source, 3 * 1024 * 1024 + 17);
@@ -153,7 +187,7 @@ describe("the Word, Excel and PowerPoint adapter", () => {
   it("reads an earlier slice again when an upload resumes from an earlier offset", async () => {
     installFakeOffice(g, { host: "PowerPoint", document: { url: "https://x/Præsentation.pptx", fileBase64: tenMb.toString("base64") } });
     const adapter = documentAdapter("powerpoint");
-    const source = await adapter.sources(await adapter.capture()).main();
+    const source = bytes(await adapter.sources(await adapter.capture()).main());
     const late = await source.read(9 * 1024 * 1024, 1024);
     const early = await source.read(100, 1024);
     await source.close!();
@@ -169,7 +203,7 @@ describe("the Word, Excel and PowerPoint adapter", () => {
     });
     const adapter = documentAdapter("word");
     const c = await adapter.capture();
-    const source = await adapter.sources(c).main();
+    const source = bytes(await adapter.sources(c).main());
     const err = await source.read(0, 1024).catch((e) => e);
     await source.close!();
     expect(err).to.be.instanceOf(HostError);
@@ -190,9 +224,40 @@ describe("the Word, Excel and PowerPoint adapter", () => {
     const c = await adapter.capture();
     expect(c.filename).to.equal("Budgetark.pdf");
     expect(c.mediaType).to.equal("application/pdf");
-    const source = await adapter.sources(c).main();
+    const source = bytes(await adapter.sources(c).main());
     expect(Buffer.from(await source.read(0, source.size)).equals(pdf)).to.equal(true);
     await source.close!();
+  });
+
+  it("Excel on the web signed in with Microsoft saves the workbook itself: the service fetches it from Graph by its address, the PDF still on offer", async () => {
+    const url = "https://skole.sharepoint.com/sites/kontor/Delte dokumenter/Budgetark.xlsx";
+    installFakeOffice(g, {
+      host: "Excel",
+      platform: "OfficeOnline",
+      document: { url, fileBase64: "", pdfBase64: Buffer.from("%PDF-1.4\n").toString("base64") },
+    });
+    const store = new Map([["imsCase.connection", JSON.stringify({ serviceUrl: "https://imscase.skole.dk", token: "eyJ.entra", method: "microsoft" })]]);
+    g.localStorage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    try {
+      const adapter = documentAdapter("excel");
+      expect(adapter.notices("microsoft")).to.deep.equal([]);
+      expect(adapter.notices("device")).to.deep.equal([{ key: "error.excelWebPdfOnly" }]);
+      const c = await adapter.capture();
+      expect(c).to.include({ filename: "Budgetark.xlsx", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", pdfAvailable: true });
+      const sources = adapter.sources(c);
+      const main = await sources.main();
+      if (!isServiceImport(main)) return expect.fail("expected a fetch by the service");
+      const asked: unknown[] = [];
+      await main.importInto({ importFromGraph: async (input: unknown) => (asked.push(input), { uploadId: "u", size: 1, filename: "" }) } as never, "k");
+      expect(asked).to.deep.equal([{ source: { kind: "share", url }, filename: "Budgetark.xlsx", mediaType: c.mediaType }]);
+      expect(sources.pdf).to.be.a("function");
+
+      // Signed in otherwise, the PDF is what can be saved.
+      store.set("imsCase.connection", JSON.stringify({ serviceUrl: "https://imscase.skole.dk", token: "ims_x", method: "token" }));
+      expect(await adapter.capture()).to.include({ filename: "Budgetark.pdf", mediaType: "application/pdf" });
+    } finally {
+      delete g.localStorage;
+    }
   });
 
   it("remembers the document id and ETag in the file and offers a new version next time", async () => {

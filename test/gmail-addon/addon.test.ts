@@ -293,7 +293,8 @@ describe("Gem i IMS Case as a Google Workspace add-on: the built dist/Code.js ru
   });
 
   it("signs in with the user's Google ID token from ScriptApp.getIdentityToken() when no development token is set", () => {
-    const d = open({ properties: { IMS_API_TOKEN: "" }, identityToken: () => h.idToken("Alice@skole.dk") });
+    // An account of the school's Google Workspace (hd): its verified address finds the user the first time. A consumer account's would not.
+    const d = open({ properties: { IMS_API_TOKEN: "" }, identityToken: () => h.idToken("Alice@skole.dk", { hd: "skole.dk" }) });
     const s = d.openMail(danish);
     expect(s.card.name, textOf(s.card)).to.equal("case");
     expect(d.gas.scriptApp.getIdentityToken.called).to.equal(true);

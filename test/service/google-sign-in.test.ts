@@ -92,14 +92,18 @@ async function startLocalGoogle(): Promise<LocalGoogle> {
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-/** The claims of an ID token Google issues to the add-on for `email`, as `ScriptApp.getIdentityToken()` returns it. */
+/**
+ * The claims of an ID token Google issues to the add-on for `email`, as `ScriptApp.getIdentityToken()` returns it: by default an account of
+ * the school's Google Workspace (`hd` skole.dk), one account per address (`sub`). `hd: undefined` makes it a consumer account.
+ */
 function googleClaims(email: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
     iss: "https://accounts.google.com",
     azp: CLIENT_ID,
     aud: CLIENT_ID,
-    sub: "110169484474386276334",
+    sub: `g-${email.toLowerCase()}`,
+    hd: "skole.dk",
     email,
     email_verified: true,
     iat: now,
@@ -174,6 +178,45 @@ describe("sign-in with a Google ID token", () => {
 
     const logins = (await auditSince(before)).filter((e) => e.action === "auth.login");
     expect(logins).to.deep.equal([{ action: "auth.login", actorId: w.users.alice, details: { via: "google" } }]);
+  });
+
+  it("the first sign-in of a Workspace account by its verified address links the account (issuer + subject) to the user, audited", async () => {
+    const identities = await svc.ctx.db
+      .selectFrom("user_identities")
+      .select(["user_id", "issuer", "subject", "email"])
+      .where("user_id", "=", w.users.alice)
+      .execute();
+    expect(identities).to.deep.equal([{ user_id: w.users.alice, issuer: "https://accounts.google.com", subject: "g-alice@skole.dk", email: "alice@skole.dk" }]);
+    const links = (
+      await svc.ctx.db.selectFrom("audit_events").selectAll().where("action", "=", "auth.identity.link").where("object_id", "=", w.users.alice).execute()
+    ).map((e) => ({ actorId: e.actor_id, details: JSON.parse(e.details) as Record<string, unknown> }));
+    expect(links).to.have.length(1);
+    expect(links[0].actorId).to.equal(null);
+    expect(links[0].details).to.include({ issuer: "https://accounts.google.com", subject: "g-alice@skole.dk", email: "alice@skole.dk", via: "sign-in" });
+  });
+
+  it("a linked account is its subject, not its address: with another address in the token it still signs in as the same user", async () => {
+    const res = await me(signed(googleClaims("alice.ny@skole.dk", { sub: "g-alice@skole.dk" }))).expect(200);
+    expect(res.body.id).to.equal(w.users.alice);
+  });
+
+  it("another Google account with the address of a user who has a Google account already is refused (a reused address)", async () => {
+    const before = await lastSeq();
+    const res = await me(signed(googleClaims("alice@skole.dk", { sub: "g-recycled" }))).expect(401);
+    expect(res.body.code).to.equal("unknown_user");
+    expect(res.body.detail).to.contain("signs in with another Google account");
+    const events = await auditSince(before);
+    expect(events.map((e) => e.action)).to.deep.equal(["auth.refused"]);
+    expect(events[0].details).to.include({ via: "google", reason: "address_reused", email: "alice@skole.dk" });
+  });
+
+  it("a consumer Google account (no hd) is never signed in by its address alone, verified or not: it is refused until linked", async () => {
+    // Before single sign-on, any verified address signed in as its user when no domain was configured.
+    const res = await me(signed(googleClaims("carl@skole.dk", { hd: undefined }))).expect(401);
+    expect(res.body.code).to.equal("unknown_user");
+    expect(res.body.detail).to.contain("carl@skole.dk");
+    const identities = await svc.ctx.db.selectFrom("user_identities").select("id").where("user_id", "=", w.users.carl).execute();
+    expect(identities).to.deep.equal([]);
   });
 
   it("the e-mail address is matched without regard to case, and the bare issuer name is accepted too", async () => {
@@ -260,11 +303,13 @@ describe("sign-in with a Google ID token", () => {
       .expect(401)
       .expect("Content-Type", /application\/problem\+json/);
     expect(res.body.code).to.equal("unknown_user");
-    expect(res.body.detail).to.equal("No IMS Case user has the e-mail address ukendt@skole.dk; ask an administrator to add you.");
+    expect(res.body.detail).to.equal(
+      "No IMS Case user answers to the Google account ukendt@skole.dk; ask an administrator to add you, or sign in and connect this account to your user (Log ind).",
+    );
     const events = await auditSince(before);
     expect(events).to.have.length(1);
     expect(events[0]).to.deep.include({ action: "auth.refused", actorId: null });
-    expect(events[0].details).to.include({ via: "google", reason: "unknown_user", email: "ukendt@skole.dk" });
+    expect(events[0].details).to.include({ via: "google", reason: "unknown_identity", email: "ukendt@skole.dk" });
   });
 
   it("a deactivated user is refused as unknown_user from the next request, and let back in when reactivated", async () => {
@@ -276,7 +321,7 @@ describe("sign-in with a Google ID token", () => {
     await admin("patch", `/api/admin/users/${dorte.id}`).send({ active: false }).expect(200);
     const res = await me(token).expect(401);
     expect(res.body.code).to.equal("unknown_user");
-    expect(res.body.detail).to.equal("The IMS Case user with the e-mail address dorte@skole.dk is deactivated; ask an administrator to reactivate you.");
+    expect(res.body.detail).to.equal("The IMS Case user the Google account dorte@skole.dk is linked to is deactivated; ask an administrator.");
 
     await admin("patch", `/api/admin/users/${dorte.id}`).send({ active: true }).expect(200);
     expect((await me(token).expect(200)).body.id).to.equal(dorte.id);
@@ -296,6 +341,16 @@ describe("sign-in with a Google ID token", () => {
     expect(() => loadConfig({ ...env, GOOGLE_CERTS_URL: "not a url" })).to.throw("must be a URL");
     expect(loadConfig(env).googleSignIn).to.deep.equal({ clientId: CLIENT_ID, certsUrl: "https://www.googleapis.com/oauth2/v1/certs" });
     expect(loadConfig({}).googleSignIn).to.equal(undefined);
+  });
+
+  it("GOOGLE_HOSTED_DOMAIN (one domain, the older name) and GOOGLE_HOSTED_DOMAINS set the same rule as the web view's Google sign-in", () => {
+    const env = { GOOGLE_CLIENT_ID: CLIENT_ID };
+    expect(loadConfig({ ...env, GOOGLE_HOSTED_DOMAIN: " Skole.dk " }).sso.googleRealms.domains).to.deep.equal([{ id: "skole.dk", createRole: null }]);
+    expect(loadConfig({ ...env, GOOGLE_HOSTED_DOMAINS: "skole.dk:caseworker, partner.dk" }).sso.googleRealms.domains).to.deep.equal([
+      { id: "skole.dk", createRole: "caseworker" },
+      { id: "partner.dk", createRole: null },
+    ]);
+    expect(loadConfig({ ...env, GOOGLE_HOSTED_DOMAIN: "skole.dk" }).googleSignIn).to.not.have.property("hostedDomain");
   });
 
   describe("when Google's keys cannot be fetched", () => {
@@ -355,15 +410,101 @@ describe("sign-in with a Google ID token", () => {
       expect(ok.body.email).to.equal("alice@skole.dk");
       const consumer = await request(restricted.url)
         .get("/api/me")
-        .auth(signed(googleClaims("alice@skole.dk")), { type: "bearer" })
+        .auth(signed(googleClaims("alice@skole.dk", { hd: undefined, sub: "g-alice-consumer" })), { type: "bearer" })
         .expect(401);
       expect(consumer.body.code).to.equal("invalid_token");
       expect(consumer.body.detail).to.contain("Google Workspace domain skole.dk");
       const other = await request(restricted.url)
         .get("/api/me")
-        .auth(signed(googleClaims("alice@skole.dk", { hd: "andet.dk" })), { type: "bearer" })
+        .auth(signed(googleClaims("alice@skole.dk", { hd: "andet.dk", sub: "g-alice-andet" })), { type: "bearer" })
         .expect(401);
       expect(other.body.code).to.equal("invalid_token");
+    });
+
+    it("an account of another domain may not even ask for a link", async () => {
+      const res = await request(restricted.url)
+        .post("/api/auth/google-links")
+        .send({ idToken: signed(googleClaims("ny@gmail.com", { hd: undefined })) })
+        .expect(401);
+      expect(res.body.code).to.equal("invalid_token");
+      expect(res.body.detail).to.contain("Google Workspace domain skole.dk");
+    });
+  });
+
+  describe("Workspace domains with a role for new users, and directory groups (GOOGLE_HOSTED_DOMAINS, IMS_SSO_GROUPS)", () => {
+    let open: TestService;
+    const openMe = (claims: Record<string, unknown>) => request(open.url).get("/api/me").auth(signed(claims), { type: "bearer" });
+    const groupsOf = async (userId: string) =>
+      (
+        await open.ctx.db
+          .selectFrom("group_members")
+          .innerJoin("groups", "groups.id", "group_members.group_id")
+          .select(["groups.name", "group_members.via_sso"])
+          .where("user_id", "=", userId)
+          .orderBy("groups.name")
+          .execute()
+      ).map((r) => `${r.name}${r.via_sso ? " (directory)" : ""}`);
+
+    before(async () => {
+      open = await startTestService({
+        GOOGLE_CLIENT_ID: CLIENT_ID,
+        GOOGLE_CERTS_URL: google.certsUrl,
+        GOOGLE_HOSTED_DOMAINS: "skole.dk:caseworker, partner.dk",
+        IMS_SSO_GROUPS: "google:laerere@skole.dk=Lærere, google:kontor@skole.dk=Kontoret",
+      });
+      for (const name of ["Lærere", "Kontoret"]) {
+        await request(open.url).post("/api/admin/groups").auth(ADMIN_TOKEN, { type: "bearer" }).send({ name }).expect(201);
+      }
+    });
+    after(() => open?.dispose());
+
+    it("an unknown account of a domain with a role becomes a user with that role at its first sign-in, and is found again by its subject", async () => {
+      const first = await openMe(googleClaims("Ny.Laerer@skole.dk", { name: "Ny Lærer" })).expect(200);
+      expect(first.body).to.include({ email: "ny.laerer@skole.dk", name: "Ny Lærer", role: "caseworker" });
+      const again = await openMe(googleClaims("ny.laerer@skole.dk")).expect(200);
+      expect(again.body.id).to.equal(first.body.id);
+      const created = await open.ctx.db
+        .selectFrom("audit_events")
+        .select("details")
+        .where("action", "=", "auth.identity.link")
+        .where("object_id", "=", first.body.id)
+        .execute();
+      expect(created).to.have.length(1);
+      expect(JSON.parse(created[0].details)).to.include({
+        issuer: "https://accounts.google.com",
+        subject: "g-ny.laerer@skole.dk",
+        email: "ny.laerer@skole.dk",
+        via: "created",
+      });
+    });
+
+    it("an unknown account of a domain without a role is refused, and nobody is created", async () => {
+      const res = await openMe(googleClaims("gaest@partner.dk", { hd: "partner.dk" })).expect(401);
+      expect(res.body.code).to.equal("unknown_user");
+      expect(await open.ctx.db.selectFrom("users").select("id").where("email", "=", "gaest@partner.dk").execute()).to.deep.equal([]);
+    });
+
+    it("a consumer account is refused, naming the domains", async () => {
+      const res = await openMe(googleClaims("someone@gmail.com", { hd: undefined })).expect(401);
+      expect(res.body.code).to.equal("invalid_token");
+      expect(res.body.detail).to.contain("one of the Google Workspace domains skole.dk, partner.dk");
+    });
+
+    it("groups in the token confer the mapped IMS Case groups, updated at the next sign-in; a membership made by hand stays", async () => {
+      const claims = (groups: string[] | undefined) => googleClaims("gruppe@skole.dk", { groups });
+      const user = (await openMe(claims(["Laerere@skole.dk", "ukendt@skole.dk"])).expect(200)).body as { id: string };
+      expect(await groupsOf(user.id)).to.deep.equal(["Lærere (directory)"]);
+
+      const kontoret = await open.ctx.db.selectFrom("groups").select("id").where("name", "=", "Kontoret").executeTakeFirstOrThrow();
+      await open.ctx.db.insertInto("group_members").values({ group_id: kontoret.id, user_id: user.id, via_sso: 0 }).execute();
+      await openMe(claims(["kontor@skole.dk"])).expect(200);
+      expect(await groupsOf(user.id)).to.deep.equal(["Kontoret"]);
+
+      // A token that carries no groups claim changes nothing.
+      await openMe(claims(undefined)).expect(200);
+      expect(await groupsOf(user.id)).to.deep.equal(["Kontoret"]);
+      await openMe(claims([])).expect(200);
+      expect(await groupsOf(user.id)).to.deep.equal(["Kontoret"]);
     });
   });
 });

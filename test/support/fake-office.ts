@@ -190,6 +190,7 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
       AttachmentType: { File: "file", Item: "item", Cloud: "cloud" },
       AttachmentContentFormat: { Base64: "base64", Url: "url", Eml: "eml", ICalendar: "iCalendar" },
       CategoryColor: { Preset4: "Preset4" },
+      RestVersion: { v1_0: "v1.0", v2_0: "v2.0", Beta: "beta" },
     },
     context: {
       host: options.host,
@@ -202,6 +203,11 @@ export function installFakeOffice(target: Record<string, unknown>, options: Fake
       document,
       mailbox: item && {
         item,
+        // EWS ids carry '/' and '+', REST ids '-' and '_' in their place (Office's own conversion).
+        convertToRestId: (itemId: string, version: string) => {
+          log.calls.push({ name: "convertToRestId", args: [itemId, version] });
+          return itemId.replace(/\//g, "-").replace(/\+/g, "_");
+        },
         masterCategories: {
           getAsync: (...args: unknown[]) => done("masterCategories.getAsync", args, cb(args), log.masterCategories),
           addAsync: (cats: Array<{ displayName: string; color: string }>, ...args: unknown[]) => {

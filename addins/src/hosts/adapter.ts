@@ -54,8 +54,11 @@ export interface HostAdapter {
   markFiled(result: SaveResult): Promise<void>;
   /** The mark left by an earlier save, if any. */
   filedMark(): Promise<FiledMark | null>;
-  /** Limits of this host worth telling the user up front. */
-  notices(): Message[];
+  /**
+   * Limits of this host worth telling the user up front, for a pane signed in by `method` (signed in with Microsoft, Graph
+   * fetches what the host cannot hand over, so those limits are none).
+   */
+  notices(method?: ConnectionSettings["method"]): Message[];
   readonly settings: SettingsStore;
   readonly webView: WebViewPort;
 }

@@ -1,5 +1,5 @@
-import { safeFilename, titleFromFileName, type Capture, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
-import { HostError, type FiledMark, type HostAdapter, type HostName } from "./adapter.ts";
+import { graphSource, safeFilename, titleFromFileName, type Capture, type Message, type SaveResult, type SaveSources } from "../../../shared/index.ts";
+import { HostError, type ConnectionSettings, type FiledMark, type HostAdapter, type HostName } from "./adapter.ts";
 import { filenameFromUrl } from "./filenames.ts";
 import { officeCall } from "./office-async.ts";
 import { openOfficeFile } from "./office-file.ts";
@@ -56,6 +56,15 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
     };
   }
 
+  const settings = localSettingsStore();
+
+  /**
+   * Where the host cannot hand the file over (Excel on the web), a pane signed in with Microsoft has the service fetch it from
+   * Microsoft Graph by the document's SharePoint/OneDrive address; otherwise the PDF rendition is what can be saved.
+   */
+  const graphCan = (method: ConnectionSettings["method"]) => !caps().file && method === "microsoft" && /^https:\/\//i.test(Office.context.document.url ?? "");
+  const viaGraph = async () => graphCan((await settings.load())?.method);
+
   function readMark(): FiledMark | null {
     const raw = Office.context.document.settings.get(SETTING) as FiledMark | null;
     return raw && typeof raw.documentId === "string" ? raw : null;
@@ -64,25 +73,26 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
   return {
     host,
     displayLanguage: Office.context.displayLanguage,
-    settings: localSettingsStore(),
+    settings,
     webView: officeWebView(),
 
-    notices(): Message[] {
-      return caps().file ? [] : [{ key: "error.excelWebPdfOnly" }];
+    notices(method): Message[] {
+      return caps().file || graphCan(method) ? [] : [{ key: "error.excelWebPdfOnly" }];
     },
 
     async capture(): Promise<Capture> {
       const n = names();
       const c = caps();
       const mark = readMark();
+      const file = c.file || (await viaGraph());
       return {
         kind: "document",
         title: n.title,
         // Where only a PDF can be had, the PDF is what gets saved.
-        filename: c.file ? n.filename : n.pdfName,
-        mediaType: c.file ? n.mediaType : "application/pdf",
+        filename: file ? n.filename : n.pdfName,
+        mediaType: file ? n.mediaType : "application/pdf",
         attachments: [],
-        pdfAvailable: c.file && c.pdf,
+        pdfAvailable: file && c.pdf,
         existingDocumentId: mark?.documentId,
         existingEtag: mark?.etag,
       };
@@ -91,15 +101,19 @@ export function documentAdapter(host: Exclude<HostName, "outlook">): HostAdapter
     sources(capture): SaveSources {
       const c = caps();
       const n = names();
+      // The capture chose the file itself where the host cannot hand it over: Graph fetches it (see viaGraph).
+      const fromGraph = !c.file && capture.mediaType !== "application/pdf";
       return {
-        main: () =>
-          c.file
+        main: async () => {
+          if (fromGraph) return graphSource({ kind: "share", url: Office.context.document.url }, capture.filename, capture.mediaType);
+          return c.file
             ? openOfficeFile(Office.FileType.Compressed, capture.filename, capture.mediaType)
-            : openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf"),
+            : openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf");
+        },
         attachment: async () => {
           throw new HostError({ key: "error.office", params: { detail: "documents have no attachments" } });
         },
-        ...(c.file && c.pdf ? { pdf: () => openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf") } : {}),
+        ...((c.file || fromGraph) && c.pdf ? { pdf: () => openOfficeFile(Office.FileType.Pdf, n.pdfName, "application/pdf") } : {}),
       };
     },
 

@@ -1,5 +1,6 @@
 import {
   bytesSource,
+  graphSource,
   messageIdsIn,
   parseHeaderBlock,
   safeFilename,
@@ -9,8 +10,9 @@ import {
   type Message,
   type SaveResult,
   type SaveSources,
+  type ServiceImport,
 } from "../../../shared/index.ts";
-import { HostError, type FiledMark, type HostAdapter } from "./adapter.ts";
+import { HostError, type FiledMark, type HostAdapter, type SettingsStore } from "./adapter.ts";
 import { base64ToBytes, officeCall } from "./office-async.ts";
 import { roamingSettingsStore } from "./settings.ts";
 import { officeWebView } from "./web-view.ts";
@@ -23,11 +25,15 @@ type ReadItem = Office.MessageRead;
 const supports = (version: string) => Office.context.requirements.isSetSupported("Mailbox", version);
 
 /**
- * Where Mailbox 1.14 is missing the MIME has to come from Microsoft Graph on the service
- * (GET /me/messages/{id}/$value with the user's token). Sign-in with Entra ID completes this seam.
+ * Where Mailbox 1.14 is missing the MIME comes from Microsoft Graph through the service (GET /me/messages/{id}/$value on the
+ * person's behalf, POST /api/uploads/graph). Only a pane signed in with Microsoft carries a token the service can exchange for
+ * Graph's; signed in otherwise, Outlook's limit stands.
  */
-export async function fetchMimeThroughService(_itemId: string): Promise<Uint8Array> {
-  throw new HostError({ key: "error.requirementMailbox" });
+export async function fetchMimeThroughService(itemId: string, filename: string, settings: SettingsStore): Promise<ServiceImport> {
+  if ((await settings.load())?.method !== "microsoft") throw new HostError({ key: "error.requirementMailbox" });
+  // Graph names messages by their REST id, not by the EWS id Outlook's item carries.
+  const id = Office.context.mailbox.convertToRestId(itemId, Office.MailboxEnums.RestVersion.v2_0);
+  return graphSource({ kind: "message", id }, filename, "message/rfc822");
 }
 
 /** Outlook in read mode: the open message as .eml, its attachments, headers for threading. */
@@ -38,15 +44,17 @@ export function outlookAdapter(): HostAdapter {
     return i;
   };
 
+  const settings = roamingSettingsStore();
+
   return {
     host: "outlook",
     displayLanguage: Office.context.displayLanguage,
-    settings: roamingSettingsStore(),
+    settings,
     webView: officeWebView(),
 
-    notices() {
+    notices(method) {
       const out: Message[] = [];
-      if (!supports("1.14")) out.push({ key: "error.requirementMailbox" });
+      if (!supports("1.14") && method !== "microsoft") out.push({ key: "error.requirementMailbox" });
       if (!supports("1.8")) out.push({ key: "error.requirementAttachments" });
       return out;
     },
@@ -98,9 +106,8 @@ export function outlookAdapter(): HostAdapter {
       return {
         async main() {
           const mail = item();
-          const bytes = supports("1.14")
-            ? base64ToBytes(await officeCall<string>((cb) => mail.getAsFileAsync(cb)))
-            : await fetchMimeThroughService(mail.itemId);
+          if (!supports("1.14")) return fetchMimeThroughService(mail.itemId, capture.filename, settings);
+          const bytes = base64ToBytes(await officeCall<string>((cb) => mail.getAsFileAsync(cb)));
           return bytesSource(bytes, capture.filename, "message/rfc822");
         },
         async attachment(id) {

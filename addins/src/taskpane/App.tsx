@@ -92,12 +92,24 @@ function SignedIn({ adapter, settings, onSignedOut }: { adapter: HostAdapter; se
   return (
     <>
       <PaneSearch client={client} serviceUrl={settings.serviceUrl} webView={adapter.webView} onSignedOut={onSignedOut} />
-      <Flow adapter={adapter} client={client} serviceUrl={settings.serviceUrl} onSignedOut={onSignedOut} />
+      <Flow adapter={adapter} client={client} serviceUrl={settings.serviceUrl} method={settings.method} onSignedOut={onSignedOut} />
     </>
   );
 }
 
-function Flow({ adapter, client, serviceUrl, onSignedOut }: { adapter: HostAdapter; client: ImsClient; serviceUrl: string; onSignedOut(): void }) {
+function Flow({
+  adapter,
+  client,
+  serviceUrl,
+  method,
+  onSignedOut,
+}: {
+  adapter: HostAdapter;
+  client: ImsClient;
+  serviceUrl: string;
+  method: ConnectionSettings["method"];
+  onSignedOut(): void;
+}) {
   const { t, language, say } = useTexts();
   const flow = useSaveFlow(adapter, client, language);
   const [groups, setGroups] = useState<AccessGroup[]>([]);
@@ -106,7 +118,7 @@ function Flow({ adapter, client, serviceUrl, onSignedOut }: { adapter: HostAdapt
     client.accessGroups().then(setGroups, () => setGroups([]));
   }, [client]);
   const groupName = useMemo(() => (id: string | null) => groups.find((g) => g.id === id)?.name ?? null, [groups]);
-  const notices = useMemo(() => adapter.notices(), [adapter]);
+  const notices = useMemo(() => adapter.notices(method), [adapter, method]);
   const { state } = flow;
   const refusedNow = isSignedOut(flow.loadFailure) || isSignedOut(state?.failure);
   useEffect(() => {

@@ -4,8 +4,8 @@ import type { AppContext } from "../../context.ts";
 import { Problem } from "../../http/problem.ts";
 import type { Authentication, Authenticator, CredentialRequest } from "./authenticator.ts";
 import { recordCredentialUse } from "./sessions.ts";
-import { findUserByEmail } from "../users/users.service.ts";
-import { linkedIdentityUser } from "./device-sign-in.ts";
+import type { ExternalAccount } from "./sso/account.ts";
+import { signInAccount } from "./sso/identity.ts";
 
 /** Why the library refused a token, from its error message; the message itself may carry the whole token. */
 const reasons: [RegExp, string, string][] = [
@@ -59,13 +59,21 @@ export interface GoogleAccount {
   email: string;
 }
 
-/** What a Google ID token proves: the account; a refusal when it is a JWT but not acceptable; null when it is no JWT at all (another authenticator's). */
-export type GoogleVerification = { account: GoogleAccount } | { refused: Problem; details: Record<string, unknown> } | null;
+/**
+ * What a Google ID token proves: the account (`account` as link requests store it, `external` as identity.ts decides who it is); a refusal
+ * when it is a JWT but not acceptable; null when it is no JWT at all (another authenticator's).
+ */
+export type GoogleVerification = { account: GoogleAccount; external: ExternalAccount } | { refused: Problem; details: Record<string, unknown> } | null;
+
+const groupsOf = (v: unknown) => (Array.isArray(v) ? v.filter((g): g is string => typeof g === "string").map((g) => g.toLowerCase()) : null);
 
 /**
  * Checks a Google ID token (the Workspace add-on's `ScriptApp.getIdentityToken()`). google-auth-library
  * checks the RS256 signature against Google's published keys, expiry (with its clock skew), issuer and
- * audience; this adds a verified e-mail address and, when configured, the Workspace domain.
+ * audience; this adds a verified e-mail address and, when GOOGLE_HOSTED_DOMAINS names any, one of those
+ * Workspace domains (config.sso.googleRealms, the same rule as the web view's Google sign-in). The domain is
+ * checked here, not only in identity.ts, because the add-on's link requests (device-sign-in.ts) start from
+ * this verification too: an account of another domain may not even ask to be linked.
  */
 export function googleIdTokenVerifier(config: GoogleSignInConfig): (token: string, ctx: AppContext) => Promise<GoogleVerification> {
   const client = new OAuth2Client({
@@ -114,17 +122,37 @@ export function googleIdTokenVerifier(config: GoogleSignInConfig): (token: strin
 
     // A verified address alone does not prove the account is the organisation's: a consumer Google
     // account can verify a work address. Google's `hd` claim names the Workspace domain that owns it.
-    if (config.hostedDomain && payload.hd?.toLowerCase() !== config.hostedDomain) {
+    const hd = payload.hd?.toLowerCase() ?? "";
+    const domains = ctx.config.sso.googleRealms.domains.map((d) => d.id);
+    if (domains.length && !domains.includes(hd)) {
       log.warn({ reason: "wrong_hosted_domain", sub: payload.sub, hd: payload.hd ?? null }, "Google ID token refused");
-      return invalid("wrong_hosted_domain", `the account does not belong to the Google Workspace domain ${config.hostedDomain}`);
+      const which = domains.length > 1 ? `one of the Google Workspace domains ${domains.join(", ")}` : `the Google Workspace domain ${domains[0]}`;
+      return invalid("wrong_hosted_domain", `the account does not belong to ${which}`);
     }
-    return { account: { issuer: GOOGLE_ISSUER, subject: payload.sub, email: payload.email.toLowerCase() } };
+    const email = payload.email.toLowerCase();
+    return {
+      account: { issuer: GOOGLE_ISSUER, subject: payload.sub, email },
+      external: {
+        provider: "google",
+        issuer: GOOGLE_ISSUER,
+        subject: payload.sub,
+        realm: hd,
+        email,
+        emailVerified: true,
+        name: payload.name?.trim() || null,
+        groups: groupsOf((payload as TokenPayload & { groups?: unknown }).groups),
+      },
+    };
   };
 }
 
 /**
- * Signs in with a Google ID token: a Google account someone linked to themselves in the web view signs in as
- * them (device-sign-in.ts); any other maps by its verified e-mail address to an active IMS Case user.
+ * Signs in with a Google ID token by the same rules as the web view's single sign-on (sso/identity.ts): the
+ * account is Google's issuer and subject, linked to its user once — by the person in the web view (a link
+ * request, device-sign-in.ts), by an administrator, or at its first sign-in when it is an account of a
+ * Workspace domain whose verified address is a user's — or a new user where GOOGLE_HOSTED_DOMAINS gives the
+ * domain a role. An address alone never signs in a consumer account. Refusals keep the add-on's code,
+ * 401 unknown_user: the add-on answers it with "Log ind", which asks for a link.
  */
 export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenticator {
   const verify = googleIdTokenVerifier(config);
@@ -134,25 +162,19 @@ export function googleIdTokenAuthenticator(config: GoogleSignInConfig): Authenti
       if (!request.bearer) return null;
       const verified = await verify(request.bearer, ctx);
       if (!verified || "refused" in verified) return verified;
-      const { account } = verified;
+      const { email } = verified.account;
 
-      const linked = await linkedIdentityUser(ctx.db, account.issuer, account.subject);
-      if (linked?.active === false) {
-        const detail = `The IMS Case user this Google account (${account.email}) is linked to is deactivated; ask an administrator to reactivate you.`;
-        return { refused: new Problem(401, "unknown_user", detail), details: { reason: "inactive_user", email: account.email, linked: true } };
+      const who = await signInAccount(ctx, verified.external);
+      if ("refused" in who) {
+        const reason = who.details.reason;
+        const detail =
+          reason === "unknown_identity"
+            ? `No IMS Case user answers to the Google account ${email}; ask an administrator to add you, or sign in and connect this account to your user (Log ind).`
+            : who.refused.detail;
+        return { refused: new Problem(401, "unknown_user", detail), details: { ...who.details, email } };
       }
-      if (linked) return { userId: linked.userId, newSession: await recordCredentialUse(ctx.db, linked.userId, "google") };
-
-      const user = await findUserByEmail(ctx.db, account.email);
-      if (user?.active !== 1) {
-        const detail = user
-          ? `The IMS Case user with the e-mail address ${account.email} is deactivated; ask an administrator to reactivate you.`
-          : `No IMS Case user has the e-mail address ${account.email}; ask an administrator to add you.`;
-        return { refused: new Problem(401, "unknown_user", detail), details: { reason: user ? "inactive_user" : "unknown_user", email: account.email } };
-      }
-
       // Google ID tokens are fresh every hour, so a session is the user's, not the token's.
-      return { userId: user.id, newSession: await recordCredentialUse(ctx.db, user.id, "google") };
+      return { userId: who.userId, newSession: await recordCredentialUse(ctx.db, who.userId, "google") };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AppContext } from "../../context.ts";
 import { sendStoredFile } from "../../http/download.ts";
 import { storedFileResponses } from "../../http/openapi.ts";
 import { receiveMultipart, type ReceivedFile } from "../../http/multipart.ts";
+import { idempotencyKey } from "../../http/preconditions.ts";
 import { decodeCursor, toPage } from "../../http/pagination.ts";
 import { badRequest, notFound, Problem, validationProblem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
@@ -29,7 +30,6 @@ import {
   DocumentIdParams,
   DocumentPatch,
   FileIntoCase,
-  IdempotencyKey,
   NewAttachmentMetadata,
   NewComment,
   NewDocumentFromUpload,
@@ -76,14 +76,6 @@ const inlineAsked = (query: { inline?: string }) => query.inline === "1" || quer
 function parseWith<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
   const r = schema.safeParse(json);
   if (!r.success) throw validationProblem(r.error, "metadata");
-  return r.data;
-}
-
-function idempotencyKey(req: Request): string | undefined {
-  const key = req.get("Idempotency-Key");
-  if (key === undefined) return undefined;
-  const r = IdempotencyKey.safeParse(key);
-  if (!r.success) throw badRequest("invalid_idempotency_key", "The Idempotency-Key header must be 8–200 printable characters without spaces.");
   return r.data;
 }
 

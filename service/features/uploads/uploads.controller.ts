@@ -11,6 +11,8 @@ import { isUploadId, uploadOwner } from "./uploads.service.ts";
 import { tusProblem } from "./tus-problems.ts";
 
 export const UPLOADS_PATH = "/api/uploads";
+/** POST: an upload fetched from Microsoft Graph (graph.controller.ts); no tus upload is called "graph". */
+export const GRAPH_IMPORT_PATH = `${UPLOADS_PATH}/graph`;
 // Headers only this router sets: whose upload it is, and which upload was checked. Whatever a client
 // sends under these names is removed first.
 const USER_HEADER = "x-ims-upload-user";
@@ -125,7 +127,8 @@ export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Pro
     asChecked(req, actor, method, UPLOADS_PATH);
     await run(req, res, method);
   });
-  router.all(`${UPLOADS_PATH}/:id`, async (req, res) => {
+  router.all(`${UPLOADS_PATH}/:id`, async (req, res, next) => {
+    if (req.path === GRAPH_IMPORT_PATH) return next();
     const actor = signedIn(res);
     const id = req.params.id;
     // Someone else's upload is not there for this user, whatever the method.

@@ -95,7 +95,8 @@ function signedIdToken(key: KeyObject, claims: Record<string, unknown>): string 
     iss: "https://accounts.google.com",
     azp: CLIENT_ID,
     aud: CLIENT_ID,
-    sub: "1101694844743862",
+    // One Google account per address, as at Google: the service knows an account by its subject, not its address.
+    sub: `g-${String(claims.email).toLowerCase()}`,
     email_verified: true,
     iat: now,
     exp: now + 3600,

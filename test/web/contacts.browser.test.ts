@@ -360,6 +360,8 @@ describe("contacts and parties in Chromium: PARTER, a contact's page, parties on
     await row.waitFor();
     expect(await row.locator('[data-field="role"]').innerText()).to.equal("Elev");
     expect(await parties.getByTestId("parties-done").innerText()).to.equal("Karen Hansen er tilføjet som elev.");
+    // Focus moves once the section has re-rendered (a frame later): wait for it, then say where it is.
+    await page.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === id, "party-contact", { timeout: 10_000 }).catch(() => undefined);
     expect(await focused()).to.equal("party-contact");
     expect(await parties.getByTestId("party-contact").inputValue()).to.equal("");
     expect((await partiesOf("cases", kurtsCase.id)).map((p) => p.contact.id)).to.deep.equal([karen.id]);

@@ -247,6 +247,8 @@ describe("the tasks in Chromium: case and document pages, the dashboard, OPGAVER
     const row = section.locator("tbody tr", { hasText: "Evaluering af projektafslutning" });
     await row.waitFor();
     // Focus went back to the button that opened the dialog.
+    // Focus moves once the section has re-rendered (a frame later): wait for it, then say where it is.
+    await page.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === id, "task-new", { timeout: 10_000 }).catch(() => undefined);
     expect(await focused()).to.equal("task-new");
     expect(await row.locator("td").nth(2).innerText()).to.equal("Alice Sagsbehandler");
     await screenshot(page, "web-tasks-8-document-section");

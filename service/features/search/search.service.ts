@@ -11,16 +11,30 @@ import { matchExpression, parseQuery, termsOfParts } from "./search-text.ts";
 import { hasHit, hitPattern, snippetOf } from "./snippet.ts";
 
 // Free-text search over tasks, cases, documents and contacts. The access filter is part of the one query
-// that matches, ranks and counts, so nothing the caller may not see is ranked, counted or snippeted.
+// that matches, scores and counts, so nothing the caller may not see is ranked, counted or snippeted.
 // Ranking is FTS5's bm25 (a title hit weighs most, then details, then content), tempered by age: of two
 // equal hits the newer comes first, and a document ten years old needs twice the relevance. Numbers and
 // codes are also found by any part of them (the trigram index), for the kinds that have them.
+//
+// A broad word is ranked among its newest matches, not all of them. FTS5 computes bm25 for every match
+// before it can sort, and the access filter reads every match's row: for "elev", in 300,000 of a million
+// documents, that took seconds however few hits are shown. FTS5 walks a word's matches newest first and
+// stops when told (ORDER BY rowid DESC LIMIT), so the search walks them so, the access filter in the same
+// walk, until it has WINDOW the caller may see; those it ranks as above, and their number is the count up to
+// the cap. A word with fewer visible matches than that is ranked over all of them, exactly as before; a
+// broad word's best old hit may stay off the page until another word narrows the search. "Newest" is the
+// order of search_rows' rowid, which re-indexing keeps: the order objects are made in, and for the archive
+// that was there when the index was built, their age (migration 180 numbered it oldest first). Its cost is the rows walked:
+// about WINDOW times how many matches it takes to find one the caller may see — small for what people
+// search their own work for, the whole doclist for a word common only where the caller may not look. The
+// CSV export still ranks every hit.
 
 /** bm25 weights of the title, meta and body columns. */
 const WEIGHTS = sql.raw("8.0, 3.0, 1.0");
 /** What a hit on part of a number weighs against bm25's (negative, lower is better): more than a word in a title. */
 const CODE_RANK = -50;
-const recency = (changedAt: string) => sql.raw(`(1.0 / (1.0 + (julianday('now') - julianday(${changedAt})) / 3650.0))`);
+/** Visible matches a search ranks, newest first; one more than the count's cap, as the same walk counts them. */
+const WINDOW = SEARCH_COUNT_CAP + 1;
 /** Index rows brought up to date before a search: enough for what people change between two searches. */
 const CATCH_UP = 2000;
 /** Characters of a document's text a snippet is looked for in. */
@@ -66,108 +80,104 @@ export function matcherOf(q: string): Matcher | null {
   return { match, codes, pattern: hitPattern(termsOfParts(parts)) };
 }
 
-/**
- * The rows of one FTS5 table that match, with their bm25 rank; with `codes`, also the rows whose numbers hold
- * every code typed (and whose words hold the rest), ranked above word hits.
- */
-function hitsOf(fts: Fts, m: Matcher, withCodes: boolean): RawBuilder<{ rowid: number; rank: number }> {
+/** Rows of an FTS5 table that match, with their rank (lower is better): a source of hits. */
+type Hits = RawBuilder<{ rowid: number; rank: number }>;
+
+/** The rows of one FTS5 table whose words match, with their bm25 rank. */
+function wordHits(fts: Fts, m: Matcher): Hits {
   const table = sql.table(fts);
-  const words = sql`SELECT rowid, bm25(${table}, ${WEIGHTS}) AS rank FROM ${table} WHERE ${table} MATCH ${m.match}`;
-  if (!withCodes || !m.codes) return sql`(${words})`;
-  const rest = m.codes.rest ? sql`AND rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${m.codes.rest})` : sql``;
-  return sql`(SELECT rowid, min(rank) AS rank FROM (${words} UNION ALL SELECT rowid, ${CODE_RANK} FROM fts_codes WHERE fts_codes MATCH ${m.codes.match} ${rest}) GROUP BY rowid)`;
+  return sql`(SELECT rowid, bm25(${table}, ${WEIGHTS}) AS rank FROM ${table} WHERE ${table} MATCH ${m.match})`;
 }
 
-const visibleCase = (actor: Actor) => (eb: ExpressionBuilder<Database, "cases">) => caseVisibleTo(actor)(eb);
+/** The rows whose numbers hold every code typed (and whose words in `fts` hold the rest), ranked above word hits. */
+function codeHits(fts: Fts, codes: NonNullable<Matcher["codes"]>): Hits {
+  const table = sql.table(fts);
+  const rest = codes.rest ? sql`AND rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${codes.rest})` : sql``;
+  return sql`(SELECT rowid, ${CODE_RANK} AS rank FROM fts_codes WHERE fts_codes MATCH ${codes.match} ${rest})`;
+}
 
-function casesMatching(db: Db, actor: Actor, m: Matcher) {
+/** Every hit of one FTS5 table: word hits and, with `withCodes`, code hits, a row found both ways once with its better rank. */
+function hitsOf(fts: Fts, m: Matcher, withCodes: boolean): Hits {
+  const words = wordHits(fts, m);
+  if (!withCodes || !m.codes) return words;
+  return sql`(SELECT rowid, min(rank) AS rank FROM (SELECT * FROM ${words} UNION ALL SELECT * FROM ${codeHits(fts, m.codes)}) GROUP BY rowid)`;
+}
+
+/** How `matching` checks access: `walk` when the query walks the hits in order and stops early (checked row by row). */
+interface MatchingOptions {
+  walk?: boolean;
+}
+
+const visibleCase = (actor: Actor, { walk = false }: MatchingOptions = {}) => caseVisibleTo(actor, { checkPerRow: walk });
+
+function casesMatching(db: Db, actor: Actor, hits: Hits, options?: MatchingOptions) {
   return db
-    .selectFrom(hitsOf("fts_cases", m, true).as("hits"))
+    .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
     .innerJoin("cases", "cases.id", "search_rows.object_id")
-    .where((eb) => visibleCase(actor)(eb as unknown as ExpressionBuilder<Database, "cases">));
+    .where((eb) => visibleCase(actor, options)(eb as unknown as ExpressionBuilder<Database, "cases">));
 }
 
-function documentsMatching(db: Db, actor: Actor, m: Matcher) {
+function documentsMatching(db: Db, actor: Actor, hits: Hits) {
   return db
-    .selectFrom(hitsOf("fts_documents", m, false).as("hits"))
+    .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
     .innerJoin("documents", "documents.id", "search_rows.object_id")
     .where((eb) => documentVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "documents">));
 }
 
-function tasksMatching(db: Db, actor: Actor, m: Matcher) {
+function tasksMatching(db: Db, actor: Actor, hits: Hits) {
   return db
-    .selectFrom(hitsOf("fts_tasks", m, false).as("hits"))
+    .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
     .innerJoin("tasks", "tasks.id", "search_rows.object_id")
     .where((eb) => taskVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "tasks">));
 }
 
-function contactsMatching(db: Db, actor: Actor, m: Matcher) {
+function contactsMatching(db: Db, actor: Actor, hits: Hits) {
   return db
-    .selectFrom(hitsOf("fts_contacts", m, true).as("hits"))
+    .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
     .innerJoin("contacts", "contacts.id", "search_rows.object_id")
     .where("contacts.merged_into", "is", null)
     .where((eb) => contactVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "contacts">));
 }
 
-type Matching = ReturnType<typeof casesMatching | typeof documentsMatching | typeof tasksMatching | typeof contactsMatching>;
+/** Relevance tempered by age, reckoned from `now` (an ISO time): a hit ten years old needs twice the relevance. */
+const score = (changedAt: string, now: string) => sql<number>`hits.rank * (1.0 / (1.0 + (julianday(${now}) - julianday(${sql.ref(changedAt)})) / 3650.0))`;
 
-/** How many rows a query has, counted up to the cap and no further (a broad word costs no more than the cap). */
-async function countUpToCap(db: Db, query: Matching) {
-  const hits = (query as ReturnType<typeof casesMatching>).select(sql<number>`1`.as("one")).limit(SEARCH_COUNT_CAP + 1);
-  const { n } = await db
-    .selectFrom(hits.as("hits"))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return { count: Math.min(Number(n), SEARCH_COUNT_CAP), capped: Number(n) > SEARCH_COUNT_CAP };
+/** Orders rows as `ids` lists them (the details of a page are read in one query, in no particular order). */
+function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
 }
 
-const score = (changedAt: string) => sql<number>`hits.rank * ${recency(changedAt)}`;
+// The hits of a page, read by id once ranked; the access filter is asked again with them, so no row reaches
+// a page but through it.
 
-/** A page of ranked hits: `limit` of them, after `offset` (for the CSV export, which reads them all). */
-export interface HitPage {
-  limit: number;
-  offset?: number;
-}
-
-export function rankedCases(db: Db, actor: Actor, m: Matcher, { limit, offset = 0 }: HitPage): Promise<CaseHit[]> {
-  return casesMatching(db, actor, m)
+export async function caseHits(db: Db, actor: Actor, m: Matcher, ids: string[]): Promise<CaseHit[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("cases")
     .select(["cases.id", "cases.number", "cases.title", "cases.status", "cases.changed_at", "cases.journal_code"])
-    .select(score("cases.changed_at").as("score"))
-    .orderBy("score")
-    .orderBy("cases.id")
-    .limit(limit)
-    .offset(offset)
-    .execute()
-    .then((rows) =>
-      rows.map((c) => {
-        const title = snippetOf(`${c.number} ${c.title}`, m.pattern);
-        return {
-          case: { id: c.id, number: c.number, title: c.title },
-          status: c.status,
-          changedAt: c.changed_at,
-          snippet: hasHit(title) ? title : snippetOf(c.journal_code, m.pattern),
-        };
-      }),
-    );
+    .where("cases.id", "in", ids)
+    .where(visibleCase(actor))
+    .execute();
+  return inOrderOf(ids, rows).map((c) => {
+    const title = snippetOf(`${c.number} ${c.title}`, m.pattern);
+    return {
+      case: { id: c.id, number: c.number, title: c.title },
+      status: c.status,
+      changedAt: c.changed_at,
+      snippet: hasHit(title) ? title : snippetOf(c.journal_code, m.pattern),
+    };
+  });
 }
 
-export function rankedDocuments(db: Db, actor: Actor, m: Matcher, { limit, offset = 0 }: HitPage): Promise<DocumentHit[]> {
-  // Ranked first, then joined: only the page's rows read their case, their file's text and their mail. Joined
-  // before the ranking, every visible hit would read its text and carry it through the sort.
-  const page = documentsMatching(db, actor, m)
-    .select("documents.id")
-    .select(score("documents.changed_at").as("score"))
-    .orderBy("score")
-    .orderBy("documents.id")
-    .limit(limit)
-    .offset(offset);
-  return db
-    .selectFrom(page.as("page"))
-    .innerJoin("documents", "documents.id", "page.id")
+export async function documentHits(db: Db, actor: Actor, m: Matcher, ids: string[]): Promise<DocumentHit[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("documents")
     .leftJoin("cases as c", "c.id", "documents.case_id")
     .leftJoin("versions as v", "v.id", "documents.current_version_id")
     .leftJoin("content_texts as t", (join) => join.onRef("t.sha256", "=", "v.sha256").on("t.status", "=", "done"))
@@ -182,25 +192,25 @@ export function rankedDocuments(db: Db, actor: Actor, m: Matcher, { limit, offse
       "c.title as case_title",
     ])
     .select(sql<string | null>`substr(coalesce(t.text, mail_messages.body_text), 1, ${SNIPPET_SOURCE})`.as("body"))
-    .orderBy("page.score")
-    .orderBy("documents.id")
-    .execute()
-    .then((rows) =>
-      rows.map((d) => {
-        const title = snippetOf(d.title, m.pattern);
-        return {
-          document: { id: d.id, title: d.title },
-          case: d.case_id ? { id: d.case_id, number: d.case_number ?? "", title: d.case_title ?? "" } : null,
-          status: d.status,
-          changedAt: d.changed_at,
-          snippet: hasHit(title) || !d.body ? title : snippetOf(d.body, m.pattern),
-        };
-      }),
-    );
+    .where("documents.id", "in", ids)
+    .where(documentVisibleTo(actor))
+    .execute();
+  return inOrderOf(ids, rows).map((d) => {
+    const title = snippetOf(d.title, m.pattern);
+    return {
+      document: { id: d.id, title: d.title },
+      case: d.case_id ? { id: d.case_id, number: d.case_number ?? "", title: d.case_title ?? "" } : null,
+      status: d.status,
+      changedAt: d.changed_at,
+      snippet: hasHit(title) || !d.body ? title : snippetOf(d.body, m.pattern),
+    };
+  });
 }
 
-export function rankedTasks(db: Db, actor: Actor, m: Matcher, { limit, offset = 0 }: HitPage): Promise<TaskHit[]> {
-  return tasksMatching(db, actor, m)
+export async function taskHits(db: Db, actor: Actor, m: Matcher, ids: string[]): Promise<TaskHit[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("tasks")
     .leftJoin("cases as c", "c.id", "tasks.case_id")
     .select([
       "tasks.id",
@@ -213,72 +223,99 @@ export function rankedTasks(db: Db, actor: Actor, m: Matcher, { limit, offset = 
       "c.number as case_number",
       "c.title as case_title",
     ])
-    .select(score("tasks.changed_at").as("score"))
-    .orderBy("score")
-    .orderBy("tasks.id")
-    .limit(limit)
-    .offset(offset)
-    .execute()
-    .then((rows) =>
-      rows.map((t) => {
-        const title = snippetOf(t.title, m.pattern);
-        return {
-          task: { id: t.id, title: t.title },
-          case: t.case_id ? { id: t.case_id, number: t.case_number ?? "", title: t.case_title ?? "" } : null,
-          status: t.status,
-          deadline: t.deadline,
-          changedAt: t.changed_at,
-          snippet: hasHit(title) || !t.description ? title : snippetOf(t.description, m.pattern),
-        };
-      }),
-    );
+    .where("tasks.id", "in", ids)
+    .where(taskVisibleTo(actor))
+    .execute();
+  return inOrderOf(ids, rows).map((t) => {
+    const title = snippetOf(t.title, m.pattern);
+    return {
+      task: { id: t.id, title: t.title },
+      case: t.case_id ? { id: t.case_id, number: t.case_number ?? "", title: t.case_title ?? "" } : null,
+      status: t.status,
+      deadline: t.deadline,
+      changedAt: t.changed_at,
+      snippet: hasHit(title) || !t.description ? title : snippetOf(t.description, m.pattern),
+    };
+  });
 }
 
-export function rankedContacts(db: Db, actor: Actor, m: Matcher, { limit, offset = 0 }: HitPage): Promise<ContactHit[]> {
-  return contactsMatching(db, actor, m)
+export async function contactHits(db: Db, actor: Actor, m: Matcher, ids: string[]): Promise<ContactHit[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("contacts")
     .select(["contacts.id", "contacts.name", "contacts.kind", "contacts.changed_at"])
     .select((eb) =>
       eb.selectFrom("contact_emails").select("email").whereRef("contact_emails.contact_id", "=", "contacts.id").orderBy("position").limit(1).as("email"),
     )
-    .select(score("contacts.changed_at").as("score"))
-    .orderBy("score")
-    .orderBy("contacts.id")
-    .limit(limit)
-    .offset(offset)
-    .execute()
-    .then((rows) =>
-      rows.map((c) => ({
-        contact: { id: c.id, name: c.name, kind: c.kind },
-        email: c.email ?? null,
-        changedAt: c.changed_at,
-        snippet: snippetOf(c.name, m.pattern),
-      })),
-    );
+    .where("contacts.id", "in", ids)
+    .where("contacts.merged_into", "is", null)
+    .where(contactVisibleTo(actor))
+    .execute();
+  return inOrderOf(ids, rows).map((c) => ({
+    contact: { id: c.id, name: c.name, kind: c.kind },
+    email: c.email ?? null,
+    changedAt: c.changed_at,
+    snippet: snippetOf(c.name, m.pattern),
+  }));
 }
 
-/** Each group: what matches (to count), its best hits, and the table its objects are in. */
+/** Each group: its FTS5 table, whether numbers and codes find it, what matches, its hits by id, and the table its objects are in. */
 const GROUPS = {
-  tasks: { matching: tasksMatching, ranked: rankedTasks, table: "tasks" },
-  cases: { matching: casesMatching, ranked: rankedCases, table: "cases" },
-  documents: { matching: documentsMatching, ranked: rankedDocuments, table: "documents" },
-  contacts: { matching: contactsMatching, ranked: rankedContacts, table: "contacts" },
+  tasks: { fts: "fts_tasks", codes: false, matching: tasksMatching, hits: taskHits, table: "tasks" },
+  cases: { fts: "fts_cases", codes: true, matching: casesMatching, hits: caseHits, table: "cases" },
+  documents: { fts: "fts_documents", codes: false, matching: documentsMatching, hits: documentHits, table: "documents" },
+  contacts: { fts: "fts_contacts", codes: true, matching: contactsMatching, hits: contactHits, table: "contacts" },
 } as const;
 
 /**
- * The ids of one group's hits, best first, a page at a time (for the CSV export, which reads them all): no
- * snippets and nothing but the id is read, and ages are reckoned from `now`, so every page ranks alike.
+ * Ids and scores of one group's hits from `hits` that the caller may see, best first, a page of `limit` after
+ * `offset` — or, with `newest`, the first `limit` of them newest first (the search's window).
+ */
+function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { limit: number; offset?: number; now: string; newest?: boolean }) {
+  const { matching, table } = GROUPS[kind];
+  const id = sql.ref(`${table}.id`);
+  const query = (matching(db, actor, hits, { walk: page.newest }) as ReturnType<typeof casesMatching>)
+    .select(sql<string>`${id}`.as("id"))
+    .select(score(`${table}.changed_at`, page.now).as("score"));
+  const ordered = page.newest ? query.orderBy("hits.rowid", "desc") : query.orderBy("score").orderBy(id);
+  return ordered
+    .limit(page.limit)
+    .offset(page.offset ?? 0)
+    .execute();
+}
+
+/**
+ * One group's best `limit` hits the caller may see, ranked within its newest WINDOW (see the top of the file),
+ * and how many there are, up to the cap. Word hits and code hits are walked apart (their union could not be
+ * walked in order); an object found both ways keeps its better score, and if either walk filled the window
+ * there are more than the cap.
+ */
+async function bestOfNewest(db: Db, actor: Actor, kind: SearchKind, m: Matcher, limit: number) {
+  const { fts, codes } = GROUPS[kind];
+  const now = new Date().toISOString();
+  const sources = [wordHits(fts, m), ...(codes && m.codes ? [codeHits(fts, m.codes)] : [])];
+  const best = new Map<string, number>();
+  for (const hits of sources)
+    for (const { id, score } of await scoredIds(db, actor, kind, hits, { limit: WINDOW, now, newest: true }))
+      best.set(id, Math.min(score, best.get(id) ?? Infinity));
+  // As the ranking in SQL orders them: by score, then by id (SQLite compares ids bytewise; they are ASCII).
+  const ranked = [...best].sort(([a, x], [b, y]) => x - y || (a < b ? -1 : a > b ? 1 : 0));
+  return { count: Math.min(best.size, SEARCH_COUNT_CAP), capped: best.size > SEARCH_COUNT_CAP, ids: ranked.slice(0, limit).map(([id]) => id) };
+}
+
+/** A page of ranked hits: `limit` of them, after `offset` (for the CSV export, which reads them all). */
+export interface HitPage {
+  limit: number;
+  offset?: number;
+}
+
+/**
+ * The ids of one group's hits, best first, a page at a time (for the CSV export, which reads them all): every
+ * hit is ranked, no snippets and nothing but the id is read, and ages are reckoned from `now`, so every page ranks alike.
  */
 export async function rankedIds(db: Db, actor: Actor, kind: SearchKind, m: Matcher, { limit, offset = 0, now }: HitPage & { now: string }): Promise<string[]> {
-  const { matching, table } = GROUPS[kind];
-  const changedAt = sql.ref(`${table}.changed_at`);
-  const id = sql.ref(`${table}.id`);
-  const rows = await (matching(db, actor, m) as ReturnType<typeof casesMatching>)
-    .select(sql<string>`${id}`.as("id"))
-    .orderBy(sql`hits.rank * (1.0 / (1.0 + (julianday(${now}) - julianday(${changedAt})) / 3650.0))`)
-    .orderBy(id)
-    .limit(limit)
-    .offset(offset)
-    .execute();
+  const { fts, codes } = GROUPS[kind];
+  const rows = await scoredIds(db, actor, kind, hitsOf(fts, m, codes), { limit, offset, now });
   return rows.map((r) => r.id);
 }
 
@@ -296,9 +333,8 @@ export async function search(db: Db, actor: Actor, { q, kind, limit }: SearchOpt
   const m = matcherOf(q);
   const group = async <K extends SearchKind>(k: K) => {
     if (!m || (kind && kind !== k)) return { count: 0, capped: false, items: [] };
-    const { matching, ranked } = GROUPS[k];
-    const [count, items] = await Promise.all([countUpToCap(db, matching(db, actor, m)), ranked(db, actor, m, { limit })]);
-    return { ...count, items };
+    const { count, capped, ids } = await bestOfNewest(db, actor, k, m, limit);
+    return { count, capped, items: await GROUPS[k].hits(db, actor, m, ids) };
   };
   const [tasks, cases, documents, contacts] = await Promise.all([group("tasks"), group("cases"), group("documents"), group("contacts")]);
   return { q, tasks, cases, documents, contacts } as SearchResults;

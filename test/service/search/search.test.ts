@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import request from "supertest";
 import type { SearchResults } from "../../../shared/api/types.ts";
+import { indexStale } from "../../../service/features/search/indexer.ts";
 import { bearer } from "../../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/service.ts";
 import { buildWorld, type World } from "../../support/world.ts";
+import { insertCases } from "./search-scene.ts";
+import { up as numberOldestFirst } from "../../../service/db/migrations/2026_12_03_180_search_rows_in_creation_order.ts";
 
 describe("free-text search (GET /api/search)", () => {
   let svc: TestService;
@@ -219,5 +222,60 @@ describe("free-text search (GET /api/search)", () => {
       .expect(200);
     expect(caseTitles(await find(w.tokens.bob, "lundgaard"))).to.include("Skovrejsning ved Østergård");
     expect(caseTitles(await find(w.tokens.bob, "skovfoged"))).to.not.include("Skovrejsning ved Østergård");
+  });
+
+  it("ranks a broad word within the newest 1,001 matches the caller may see, best first, and counts them up to 1,000", async () => {
+    const db = svc.ctx.db;
+    // Index rows are numbered as objects are first indexed: each step is indexed before the next is made.
+    const step = async (n: number, c: Parameters<typeof insertCases>[2]) => {
+      const made = await insertCases(db, n, c);
+      await indexStale(db);
+      return made;
+    };
+    const alices = { ownerId: w.users.alice, templateId: w.templates.pupil, accessGroupId: w.accessGroups.school };
+    const [oldBest] = await step(1, { ...alices, prefix: "Tidlig", titleOf: () => "Havnebad havnebad ved lystbådehavnen" });
+    const older = await step(1200, { ...alices, prefix: "Aeldre", titleOf: (i) => `Havnebad, notat ${i}` });
+    // The board's cases fit the word best of all, and Alice may not see them.
+    const boards = { ownerId: w.users.bob, templateId: w.templates.board, accessGroupId: w.accessGroups.board };
+    const bobs = await step(1200, { ...boards, prefix: "Bestyrelse", titleOf: () => "Havnebad havnebad" });
+    const newest = await step(300, { ...alices, prefix: "Nyere", titleOf: (i) => (i % 100 === 50 ? "Havnebad havnebad" : `Havnebad, notat ${i}`) });
+
+    const alice = await find(w.tokens.alice, "havnebad", { kind: "cases", limit: 10 });
+    expect([alice.cases.count, alice.cases.capped]).to.deep.equal([1000, true]);
+    const shown = alice.cases.items.map((h) => h.case.id);
+    expect(shown).to.have.length(10);
+    expect(shown.every((id) => older.includes(id) || newest.includes(id))).to.equal(true);
+    // Among her newest matches, the ones that fit best come first.
+    expect(shown.slice(0, 3)).to.have.members([newest[50], newest[150], newest[250]]);
+    // An old best hit lies beyond the window: another of its words brings it up.
+    expect(shown).to.not.include(oldBest);
+    expect((await find(w.tokens.alice, "havnebad lystbådehavnen", { kind: "cases" })).cases.items.map((h) => h.case.id)).to.deep.equal([oldBest]);
+
+    const bob = await find(w.tokens.bob, "havnebad", { kind: "cases", limit: 10 });
+    expect([bob.cases.count, bob.cases.capped]).to.deep.equal([1000, true]);
+    expect(bob.cases.items.every((h) => bobs.includes(h.case.id))).to.equal(true);
+    expect((await find(w.tokens.erik, "havnebad")).cases).to.deep.include({ count: 0, capped: false });
+  });
+  it("an archive indexed for the first time is numbered oldest first, whatever order its ids come in, so the window holds the newest", async () => {
+    const db = svc.ctx.db;
+    const alices = { ownerId: w.users.alice, templateId: w.templates.pupil, accessGroupId: w.accessGroups.school };
+    // As before the upgrade: cases noted for indexing, none indexed yet; made in one order, dated in the other.
+    const ids = await insertCases(db, 40, { ...alices, prefix: "Opgradering", titleOf: (i) => `Vandløbsrestaurering ${i}` });
+    for (const [i, id] of ids.entries()) {
+      const at = new Date(Date.UTC(2015, 0, 1) + (ids.length - i) * 86_400_000).toISOString();
+      await db.updateTable("cases").set({ created_at: at }).where("id", "=", id).execute();
+    }
+    await db.deleteFrom("search_rows").where("object_id", "in", ids).execute();
+    await numberOldestFirst(db);
+    await indexStale(db);
+    const rows = await db
+      .selectFrom("search_rows")
+      .innerJoin("cases", "cases.id", "search_rows.object_id")
+      .select(["search_rows.rowid", "cases.id"])
+      .where("cases.id", "in", ids)
+      .orderBy("search_rows.rowid")
+      .execute();
+    expect(rows.map((r) => r.id)).to.deep.equal([...ids].reverse());
+    expect((await find(w.tokens.alice, "vandløbsrestaurering", { kind: "cases" })).cases.count).to.equal(40);
   });
 });

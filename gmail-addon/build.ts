@@ -84,8 +84,14 @@ export async function buildAddon(options: AddonBuildOptions = {}): Promise<Addon
   fs.mkdirSync(outDir, { recursive: true });
   const codeFile = path.join(outDir, "Code.js");
   const manifestFile = path.join(outDir, "appsscript.json");
-  fs.writeFileSync(codeFile, code);
-  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Written beside and renamed into place: a build running at the same time, or clasp, never reads half a file.
+  const writeWhole = (file: string, text: string) => {
+    const partial = `${file}.${process.pid}.partial`;
+    fs.writeFileSync(partial, text);
+    fs.renameSync(partial, file);
+  };
+  writeWhole(codeFile, code);
+  writeWhole(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { codeFile, manifestFile, code, manifest, globals: names };
 }
 

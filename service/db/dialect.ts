@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, sql, SqliteDialect, type RawBuilder } from "kysely";
+import { CompiledQuery, Kysely, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type RawBuilder } from "kysely";
 import type { Database, Executor } from "./database.ts";
 
 // The one place that knows which SQL engine is underneath. Everything SQLite-only lives here.
@@ -15,6 +15,26 @@ export interface OpenedDatabase {
   /** A consistent copy of the whole database in `destFile` (a new file), taken while others go on writing. */
   backup(destFile: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Transactions take the write lock when they begin (BEGIN IMMEDIATE). With a second process on the database (a worker), a
+ * transaction begun deferred that reads and then writes fails at once with SQLITE_BUSY when the other process committed in
+ * between: its snapshot cannot become a write, and no busy timeout helps. Begun immediate, it waits its turn (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(settings);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
 
 export function openSqlite(file: string, options: { readOnly?: boolean } = {}): OpenedDatabase {
@@ -37,7 +57,7 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     native.pragma("optimize = 0x10002");
   }
   native.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: options.readOnly ? new SqliteDialect({ database: native }) : new ImmediateSqliteDialect({ database: native }) });
   return {
     db,
     async integrityCheck() {

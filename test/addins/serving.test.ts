@@ -3,40 +3,20 @@ import express from "express";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import pino from "pino";
 import request from "supertest";
-import webpack, { type Configuration } from "webpack";
 import { addinsStatic } from "../../service/app.ts";
 import { problemHandler } from "../../service/http/problem.ts";
+import { ensureAddinsBuilt } from "../support/browser.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const built = path.join(repo, "dist", "addins");
-
-/** `npm run build:addins` through webpack's Node API, for a fresh clone where dist/addins is missing. */
-async function buildAddins(): Promise<void> {
-  const { default: configure } = (await import(pathToFileURL(path.join(repo, "webpack.config.js")).href)) as {
-    default: (env: Record<string, unknown>, argv: { mode: string }) => Promise<Configuration>;
-  };
-  const compiler = webpack(await configure({}, { mode: "production" }));
-  await new Promise<void>((resolve, reject) =>
-    compiler.run((err, stats) => {
-      compiler.close(() => {
-        if (err) reject(err);
-        else if (stats?.hasErrors()) reject(new Error(stats.toString("errors-only")));
-        else resolve();
-      });
-    }),
-  );
-}
 
 describe("the archive service serves the Office add-ins under /addins/", () => {
   let svc: TestService;
 
   before(async function () {
     this.timeout(300_000);
-    if (!fs.existsSync(path.join(built, "taskpane.html"))) await buildAddins();
+    ensureAddinsBuilt();
     svc = await startTestService();
   });
 

@@ -24,17 +24,49 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Builds the add-ins once per test run when dist/addins is missing or older than their sources. */
-export function ensureAddinsBuilt(): void {
-  const html = path.join(REPO, "dist/addins/taskpane.html");
-  const newest = (dir: string): number =>
-    fs
-      .readdirSync(dir, { withFileTypes: true })
-      .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
-  const built = fs.existsSync(html) ? fs.statSync(html).mtimeMs : 0;
-  if (built > Math.max(newest(path.join(REPO, "addins/src")), newest(path.join(REPO, "shared")))) return;
-  execFileSync("npx", ["webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
+const newest = (dir: string): number =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+
+/** Whether `built` (a file webpack writes last) is newer than every source of the build. */
+function builtFresh(built: string): boolean {
+  if (!fs.existsSync(built)) return false;
+  const sources = Math.max(...["web", "addins/src", "shared"].map((d) => newest(path.join(REPO, d))), fs.statSync(path.join(REPO, "webpack.config.js")).mtimeMs);
+  return fs.statSync(built).mtimeMs > sources;
 }
+
+const LOCK = path.join(REPO, "dist/.build-lock");
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * Builds dist/web and dist/addins (one webpack run) unless they are newer than their sources. Test files running side by
+ * side (mocha --parallel) may all want it at once: one builds, under a lock directory, and the others wait and find it built.
+ */
+export function ensureBuilt(): void {
+  const marks = [path.join(REPO, "dist/web/index.html"), path.join(REPO, "dist/addins/taskpane.html")];
+  if (marks.every(builtFresh)) return;
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      // A lock left by a run that was killed mid-build.
+      if (Date.now() - fs.statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > STALE_LOCK_MS) fs.rmSync(LOCK, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!marks.every(builtFresh)) execFileSync("npx", ["webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** The add-ins built (with the web view: one webpack run). */
+export const ensureAddinsBuilt = ensureBuilt;
 
 let fakeOfficeBundle: string | undefined;
 

@@ -1,12 +1,9 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import type { Db } from "../../service/db/database.ts";
 import { hashPassword } from "../../service/features/auth/passwords.ts";
-import { launchChromium, REPO } from "./browser.ts";
+import { ensureBuilt, launchChromium } from "./browser.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
 import { buildWorld, type World } from "./world.ts";
 
@@ -18,27 +15,8 @@ export const PASSWORD = "Skolekontoret-2026!";
 /** The dates the web view shows: "08. jan. 2020 14:35". */
 export const DANISH_MOMENT = /^\d{2}\. \p{L}{3}\.? \d{4} \d{2}:\d{2}$/u;
 
-/**
- * Builds dist/web (with the add-ins: one webpack run) when it is missing or older than its sources or the build's configuration. A lock
- * file keeps two test runs on one machine from building into the same directory at once.
- */
-export function ensureWebBuilt(): void {
-  const html = path.join(REPO, "dist/web/index.html");
-  const newest = (dir: string): number =>
-    fs
-      .readdirSync(dir, { withFileTypes: true })
-      .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
-  const built = fs.existsSync(html) ? fs.statSync(html).mtimeMs : 0;
-  const sources = Math.max(newest(path.join(REPO, "web")), newest(path.join(REPO, "shared")), fs.statSync(path.join(REPO, "webpack.config.js")).mtimeMs);
-  if (built > sources) return;
-  buildLocked();
-}
-
-/** One webpack run at a time into dist/ (two test files, or two people's runs, may want it at once). */
-export function buildLocked(): void {
-  fs.mkdirSync(path.join(REPO, "dist"), { recursive: true });
-  execFileSync("flock", [path.join(REPO, "dist/.build-lock"), "npx", "webpack", "--mode", "production"], { cwd: REPO, stdio: "pipe" });
-}
+/** dist/web built (with the add-ins: one webpack run), see ensureBuilt. */
+export const ensureWebBuilt = ensureBuilt;
 
 /** Gives a user a password they may sign in with (no change required). */
 export async function givePassword(db: Db, userId: string, password = PASSWORD): Promise<void> {

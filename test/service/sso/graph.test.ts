@@ -302,6 +302,7 @@ describe("Graph: a 40 MB message through the service process", function () {
     expect(res.status, `${res.body.toString()}\n${svc.output()}`).to.equal(201);
     expect(res.json()).to.include({ size: message.size, mediaType: "message/rfc822" });
     expect(samples).to.be.greaterThan(1);
+    console.log(`      40 MB from Graph: service RSS +${((peak - baseline) / MB).toFixed(1)} MB (${samples} samples)`);
     expect(peak - baseline, `RSS ${baseline} → ${peak}`).to.be.below(RSS_BOUND);
     expect(fs.statSync(path.join(svc.dataDir, "uploads", res.json().uploadId)).size).to.equal(message.size);
 

@@ -17,6 +17,38 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/** Prepared statements kept for reuse, the most recently used last. */
+const STATEMENTS_KEPT = 500;
+
+/**
+ * The database as Kysely's driver sees it, with its prepared statements kept by their SQL and reused: preparing (parsing and
+ * planning) a statement costs more than running a small one, and the same few hundred statements run again and again. A
+ * statement still being iterated (a streamed query) is not handed out twice; another is prepared beside it.
+ */
+export function withStatementCache(native: SqliteDatabase.Database): { prepare(sql: string): SqliteDatabase.Statement; close(): void } {
+  const kept = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(text) {
+      const found = kept.get(text);
+      if (found && !found.busy) {
+        kept.delete(text);
+        kept.set(text, found);
+        return found;
+      }
+      const statement = native.prepare(text);
+      if (!found) {
+        kept.set(text, statement);
+        if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      }
+      return statement;
+    },
+    close() {
+      kept.clear();
+      native.close();
+    },
+  };
+}
+
 /**
  * Transactions take the write lock when they begin (BEGIN IMMEDIATE). With a second process on the database (a worker), a
  * transaction begun deferred that reads and then writes fails at once with SQLITE_BUSY when the other process committed in
@@ -57,7 +89,8 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     native.pragma("optimize = 0x10002");
   }
   native.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: options.readOnly ? new SqliteDialect({ database: native }) : new ImmediateSqliteDialect({ database: native }) });
+  const database = withStatementCache(native);
+  const db = new Kysely<Database>({ dialect: options.readOnly ? new SqliteDialect({ database }) : new ImmediateSqliteDialect({ database }) });
   return {
     db,
     async integrityCheck() {

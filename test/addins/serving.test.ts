@@ -10,7 +10,6 @@ import { problemHandler } from "../../service/http/problem.ts";
 import { ensureAddinsBuilt } from "../support/browser.ts";
 import { startTestService, type TestService } from "../support/service.ts";
 
-
 describe("the archive service serves the Office add-ins under /addins/", () => {
   let svc: TestService;
 

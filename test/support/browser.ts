@@ -32,7 +32,10 @@ const newest = (dir: string): number =>
 /** Whether `built` (a file webpack writes last) is newer than every source of the build. */
 function builtFresh(built: string): boolean {
   if (!fs.existsSync(built)) return false;
-  const sources = Math.max(...["web", "addins/src", "shared"].map((d) => newest(path.join(REPO, d))), fs.statSync(path.join(REPO, "webpack.config.js")).mtimeMs);
+  const sources = Math.max(
+    ...["web", "addins/src", "shared"].map((d) => newest(path.join(REPO, d))),
+    fs.statSync(path.join(REPO, "webpack.config.js")).mtimeMs,
+  );
   return fs.statSync(built).mtimeMs > sources;
 }
 

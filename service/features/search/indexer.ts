@@ -191,6 +191,8 @@ const BATCH = 500;
  * runs stays noted (it is deleted only as it was read).
  */
 async function indexBatch(db: Db, limit: number): Promise<number> {
+  // Nothing stale, the usual case before a search: answered without a transaction, which would take the write lock.
+  if (!(await db.selectFrom("search_dirty").select("kind").limit(1).executeTakeFirst())) return 0;
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom("search_dirty").selectAll().limit(limit).execute();
     for (const { kind, object_id } of stale) {

@@ -43,7 +43,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   await releaseAllClaims(ctx);
   // With IMS_RUN_JOBS=false the jobs are left to `npm run worker` processes, which claim them with leases.
   const runner = config.runJobs ? startJobRunner(ctx, jobHandlers, { leaseMs: config.jobLeaseMs }) : undefined;
-  const indexer = config.runJobs ? startSearchIndexer(ctx.db, log) : undefined;
+  // Here the indexer shares the thread with the requests: short batches, and at most half the time while a backlog (the
+  // archive after the upgrade) is worked through, so requests are answered between them.
+  const indexer = config.runJobs ? startSearchIndexer(ctx.db, log, { batch: 50, pace: 0.5 }) : undefined;
   await ensureAdmin(ctx.db, config, log);
   if (config.seedDemo) await seedDemo(ctx);
   const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));

@@ -33,7 +33,8 @@ export async function startWorker(config: Config, options: WorkerOptions = {}): 
     keepProcessAlive: true,
   });
   runner.kick();
-  const indexer = startSearchIndexer(archive.ctx.db, log);
+  // A worker process has no requests to answer: it indexes batch after batch, short enough that the service's writes are not kept waiting long.
+  const indexer = startSearchIndexer(archive.ctx.db, log, { batch: 100 });
   let stopped: Promise<void> | undefined;
   return {
     ctx: archive.ctx,

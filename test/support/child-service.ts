@@ -154,6 +154,16 @@ export async function createCase(svc: { url: string }, token: string, templateId
 
 export const MB = 1024 * 1024;
 
+/** Waits until the service's search indexer has nothing stale left (a backlog, such as cases inserted before it started). */
+export async function searchIndexed(dataDir: string): Promise<void> {
+  const opened = openDataDir(dataDir);
+  try {
+    while (await opened.db.selectFrom("search_dirty").select("kind").limit(1).executeTakeFirst()) await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    await opened.close();
+  }
+}
+
 /**
  * Resolves once the service has no job left to run (what its saves queued: reading their text, say), so a
  * measurement that follows sees neither that work nor the extraction threads it starts.

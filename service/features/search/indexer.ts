@@ -206,22 +206,33 @@ async function indexBatch(db: Db, limit: number): Promise<number> {
 export interface CatchUpOptions {
   /** Re-index at most this many (a search does not wait for a whole backlog); all when omitted. */
   max?: number;
+  /** Objects a transaction re-indexes (default 500). */
+  batch?: number;
+  /**
+   * The share of the time spent indexing while a backlog is worked through, between 0 and 1 (default 1: batch after batch).
+   * The service's own indexer answers requests between its batches: after a batch that took t ms it waits t × (1 / pace − 1).
+   */
+  pace?: number;
   /** Checked between batches: stop early, leaving the rest noted. */
   stopping?: () => boolean;
   onProgress?: (done: number) => void;
 }
 
 /** Re-indexes what is stale, batch by batch, until nothing is (or `max` is reached); returns how many. */
-export async function indexStale(db: Db, { max = Infinity, stopping, onProgress }: CatchUpOptions = {}): Promise<number> {
+export async function indexStale(db: Db, { max = Infinity, batch = BATCH, pace = 1, stopping, onProgress }: CatchUpOptions = {}): Promise<number> {
   let done = 0;
   while (done < max && !stopping?.()) {
-    const n = await indexBatch(db, Math.min(BATCH, max - done));
+    const started = performance.now();
+    const n = await indexBatch(db, Math.min(batch, max - done));
     if (!n) break;
     done += n;
     onProgress?.(done);
     // SQLite answers synchronously: without a turn of the event loop between full batches, a backlog of the
     // whole archive would hold up every request until it was through. A catch-up of one batch runs in one go.
-    if (n === BATCH) await new Promise((resolve) => setImmediate(resolve));
+    if (n === batch) {
+      const rest = pace < 1 ? (performance.now() - started) * (1 / pace - 1) : 0;
+      await new Promise((resolve) => (rest > 0 ? setTimeout(resolve, rest) : setImmediate(resolve)));
+    }
   }
   return done;
 }
@@ -236,13 +247,17 @@ export interface SearchIndexer {
  * progress while a large backlog (the whole archive, after the upgrade) is worked through. Stopping between
  * batches loses nothing: what is not yet indexed stays noted in search_dirty.
  */
-export function startSearchIndexer(db: Db, log: Logger, intervalMs = 2000): SearchIndexer {
+export function startSearchIndexer(
+  db: Db,
+  log: Logger,
+  { intervalMs = 2000, batch, pace }: { intervalMs?: number } & Pick<CatchUpOptions, "batch" | "pace"> = {},
+): SearchIndexer {
   let running: Promise<void> | null = null;
   let stopped = false;
-  const onProgress = (done: number) => done % 10_000 < BATCH && log.info({ indexed: done }, "search index: catching up");
+  const onProgress = (done: number) => done % 10_000 < (batch ?? BATCH) && log.info({ indexed: done }, "search index: catching up");
   const tick = () => {
     if (running || stopped) return;
-    running = indexStale(db, { stopping: () => stopped, onProgress })
+    running = indexStale(db, { batch, pace, stopping: () => stopped, onProgress })
       .then((done) => void (done >= 10_000 && log.info({ indexed: done }, "search index: up to date")))
       .catch((err) => log.error({ err }, "search indexing failed"))
       .finally(() => (running = null));

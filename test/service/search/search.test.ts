@@ -278,4 +278,19 @@ describe("free-text search (GET /api/search)", () => {
     expect(rows.map((r) => r.id)).to.deep.equal([...ids].reverse());
     expect((await find(w.tokens.alice, "vandløbsrestaurering", { kind: "cases" })).cases.count).to.equal(40);
   });
+  it("a backlog indexed in short, paced batches lets other work run between them, and is indexed in full", async () => {
+    const db = svc.ctx.db;
+    const alices = { ownerId: w.users.alice, templateId: w.templates.pupil, accessGroupId: w.accessGroups.school };
+    const ids = await insertCases(db, 60, { ...alices, prefix: "Efterslæb", titleOf: (i) => `Skolehavebestyrelse ${i}` });
+    const progress: number[] = [];
+    const seenBetween: number[] = [];
+    const other = setInterval(() => seenBetween.push(progress.at(-1) ?? 0), 0);
+    const done = await indexStale(db, { batch: 10, pace: 0.5, onProgress: (n) => progress.push(n) });
+    clearInterval(other);
+    expect(done).to.equal(60);
+    expect(progress).to.deep.equal([10, 20, 30, 40, 50, 60]);
+    // Other work ran while the backlog was only partly indexed.
+    expect(seenBetween.some((n) => n > 0 && n < 60)).to.equal(true);
+    expect((await find(w.tokens.alice, "skolehavebestyrelse", { kind: "cases" })).cases.count).to.equal(ids.length);
+  });
 });

@@ -1,6 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createCase, MB, prepareDataDir, sampleRss, searchIndexed, startChildService, type ChildService } from "../support/child-service.ts";
 import { GeneratedContent, saveMultipart, saveViaTus, send } from "../support/payload.ts";
 import type { World } from "../support/world.ts";
@@ -76,6 +79,38 @@ async function bigUpload(svc: ChildService, label: string, save: () => ReturnTyp
   return { label, seconds, mbPerSecond: BIG / MB / seconds, peak, growth: peak - baseline };
 }
 
+/**
+ * The pipeline an upload is held against (issue 14): the same 300 MB read from a file, hashed with sha256, written to
+ * another file in the same directory and fsynced, by bare Node streams; MB/s.
+ */
+async function barePipeline(dir: string, content: GeneratedContent): Promise<number> {
+  const source = path.join(dir, "bench-pipeline.in");
+  const target = path.join(dir, "bench-pipeline.out");
+  await pipeline(Readable.from(content.chunks()), fs.createWriteStream(source));
+  try {
+    const t = performance.now();
+    const hash = createHash("sha256");
+    const out = await fs.promises.open(target, "w");
+    try {
+      await pipeline(
+        fs.createReadStream(source, { highWaterMark: 1 * MB }),
+        new Transform({ transform: (chunk: Buffer, _enc, done) => (hash.update(chunk), done(null, chunk)) }),
+        new Writable({
+          write: (chunk: Buffer, _enc, done) => void out.write(chunk).then(() => done(), done),
+          final: (done) => void out.sync().then(() => done(), done),
+        }),
+      );
+    } finally {
+      await out.close();
+    }
+    hash.digest("hex");
+    return content.size / MB / ((performance.now() - t) / 1000);
+  } finally {
+    fs.rmSync(source, { force: true });
+    fs.rmSync(target, { force: true });
+  }
+}
+
 /** The service on 100,000 cases of its own: health, saves, suggest, big uploads and the task pane. */
 async function measureService(): Promise<Array<[string, string, string]>> {
   let world!: World;
@@ -125,6 +160,8 @@ async function measureService(): Promise<Array<[string, string, string]>> {
       await bigUpload(svc, "tus, 4 MB slices", resumable(new GeneratedContent(BIG, "bench-tus"))),
     ];
 
+    const bare = await barePipeline(dataDir, new GeneratedContent(BIG, "bench-pipeline"));
+
     process.stdout.write(`  task pane: size and first render in headless Chromium …\n`);
     const pane = await measureTaskpane(svc.url, token);
 
@@ -146,6 +183,12 @@ async function measureService(): Promise<Array<[string, string, string]>> {
         `${b.seconds.toFixed(1)} s`,
         `${b.mbPerSecond.toFixed(0)} MB/s; peak RSS ${(b.peak / MB).toFixed(0)} MB (+${(b.growth / MB).toFixed(1)} MB)`,
       ]),
+      ["300 MB bare Node read → sha256 → write → fsync, same disk", `${bare.toFixed(0)} MB/s`, "what the uploads are held against"],
+      ...big.map((b, i): [string, string, string] => {
+        const goal = i === 0 ? 0.5 : 0.4;
+        const ratio = b.mbPerSecond / bare;
+        return [`300 MB ${b.label} ÷ bare pipeline`, `${ratio.toFixed(2)}×`, `goal ≥ ${goal}×: ${ratio >= goal ? "met" : "MISSED"}`];
+      }),
       ["task pane JavaScript", `${pane.gzipKiB.toFixed(1)} KiB gzip`, `${pane.rawKiB.toFixed(1)} KiB minified`],
       [`task pane first render (${pane.runs} cold loads)`, `p50 ${ms(pane.p50)}`, `p95 ${ms(pane.p95)}; navigation start → case search shown with data`],
     );

@@ -9,7 +9,7 @@ import { InteractionRequired, MicrosoftSignIn, SsoUnavailable, ssoProblemOf, typ
 import { da, en } from "../../addins/src/taskpane/texts.ts";
 import { ApiError, messageFor } from "../../shared/index.ts";
 import type { SsoMicrosoft } from "../../shared/api/schemas/sso.ts";
-import { startLocalIdp, type IdpAccount, type LocalIdp } from "../support/local-idp.ts";
+import { linkEntraAccount, startLocalIdp, type IdpAccount, type LocalIdp } from "../support/local-idp.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -272,18 +272,7 @@ describe("task pane single sign-on against the service and a local Entra ID", fu
     alice = idp.addAccount({ realm: idp.tenants.a, subject: randomUUID(), email: "alice@skole.dk", name: "Alice Sagsbehandler" });
     stranger = idp.addAccount({ realm: idp.tenants.a, subject: randomUUID(), email: "stranger@skole.dk", name: "Ukendt Person" });
     // Alice's Microsoft account is linked to her user (as the web view's link, or a first Microsoft sign-in, would leave it).
-    await svc.ctx.db
-      .insertInto("user_identities")
-      .values({
-        id: randomUUID(),
-        user_id: w.users.alice,
-        issuer: idp.entraIssuer(idp.tenants.a),
-        subject: alice.subject,
-        email: alice.email,
-        created_at: new Date().toISOString(),
-        last_used_at: null,
-      })
-      .execute();
+    await linkEntraAccount(svc.ctx.db, idp, w.users.alice, alice);
   });
   after(async () => {
     await svc?.dispose();

@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import type { FakeOfficeLog, FakeOfficeOptions } from "../support/fake-office.ts";
 import { ensureAddinsBuilt, fakeOfficeScript, launchChromium, screenshot, takeCspViolations } from "../support/browser.ts";
-import { startLocalIdp, type IdpAccount, type LocalIdp } from "../support/local-idp.ts";
+import { linkEntraAccount, startLocalIdp, type IdpAccount, type LocalIdp } from "../support/local-idp.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { ensureWebBuilt } from "../support/web.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -128,18 +128,7 @@ describe("the task pane signs in with Microsoft by nested app authentication (Ch
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     alice = idp.addAccount({ realm: idp.tenants.a, subject: randomUUID(), email: "alice@skole.dk", name: "Alice Sagsbehandler" });
     stranger = idp.addAccount({ realm: idp.tenants.a, subject: randomUUID(), email: "stranger@skole.dk", name: "Ukendt Person" });
-    await svc.ctx.db
-      .insertInto("user_identities")
-      .values({
-        id: randomUUID(),
-        user_id: w.users.alice,
-        issuer: idp.entraIssuer(idp.tenants.a),
-        subject: alice.subject,
-        email: alice.email,
-        created_at: new Date().toISOString(),
-        last_used_at: null,
-      })
-      .execute();
+    await linkEntraAccount(svc.ctx.db, idp, w.users.alice, alice);
     kase = (
       await request(svc.url)
         .post("/api/cases")

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import express from "express";
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from "jose";
+import type { Db } from "../../service/db/database.ts";
 import Provider, { type ClientMetadata, type ErrorOut, type KoaContextWithOIDC } from "oidc-provider";
 
 // Microsoft Entra ID and Google, as far as IMS Case talks to them, on this machine: a full OpenID provider
@@ -148,6 +149,22 @@ async function signWith(key: SigningKey | "none", claims: Record<string, unknown
   const header = { alg: "RS256", typ: "JWT", kid: key.kid, ...opts.header } as { alg: string; kid?: string; typ?: string };
   const privateKey = await importJWK(key.privateJwk, "RS256");
   return new SignJWT(body).setProtectedHeader(header).sign(privateKey);
+}
+
+/** Links a Microsoft account of the local issuer to an IMS Case user, as the web view's link or a first sign-in would leave it. */
+export async function linkEntraAccount(db: Db, idp: LocalIdp, userId: string, account: IdpAccount): Promise<void> {
+  await db
+    .insertInto("user_identities")
+    .values({
+      id: randomUUID(),
+      user_id: userId,
+      issuer: idp.entraIssuer(account.realm),
+      subject: account.subject,
+      email: account.email,
+      created_at: new Date().toISOString(),
+      last_used_at: null,
+    })
+    .execute();
 }
 
 export async function startLocalIdp(): Promise<LocalIdp> {

@@ -3,12 +3,11 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
-import type { Db } from "../../../service/db/database.ts";
 import { graphContentUrl, graphTokenOnBehalfOf, openGraphContent, shareIdOf } from "../../../service/features/auth/sso/graph.ts";
 import { importUploadId } from "../../../service/features/uploads/graph-import.ts";
 import { freePort, jobsSettled, MB, prepareDataDir, sampleRss, startChildService, type ChildService } from "../../support/child-service.ts";
 import { startGraphStub, type GraphStub } from "../../support/graph-stub.ts";
-import { startLocalIdp, type IdpAccount, type LocalIdp } from "../../support/local-idp.ts";
+import { linkEntraAccount, startLocalIdp, type IdpAccount, type LocalIdp } from "../../support/local-idp.ts";
 import { downloadSha256, send } from "../../support/payload.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/service.ts";
 import { buildWorld, type World } from "../../support/world.ts";
@@ -31,14 +30,6 @@ import {
 
 const GRAPH_SCOPES = "https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Files.Read.All";
 
-async function linkIdentity(db: Db, userId: string, idp: LocalIdp, account: IdpAccount): Promise<void> {
-  const identity = { id: randomUUID(), user_id: userId, issuer: idp.entraIssuer(account.realm), subject: account.subject, email: account.email };
-  await db
-    .insertInto("user_identities")
-    .values({ ...identity, created_at: new Date().toISOString(), last_used_at: null })
-    .execute();
-}
-
 /** What the upload store holds besides its own bookkeeping: every upload's bytes, by id. */
 const storedUploads = (uploadDir: string) => (fs.existsSync(uploadDir) ? fs.readdirSync(uploadDir).filter((f) => !f.endsWith(".json")) : []);
 
@@ -57,7 +48,7 @@ describe("Graph: mail and files fetched on the user's behalf into an upload", fu
     svc = await startTestService(idp.env({ ENTRA_GRAPH_URL: stub.url, MAX_UPLOAD_MB: "5" }));
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     alice = idp.addAccount({ realm: idp.tenants.a, subject: randomUUID(), email: "alice@skole.dk", name: "Alice Sagsbehandler" });
-    await linkIdentity(svc.ctx.db, w.users.alice, idp, alice);
+    await linkEntraAccount(svc.ctx.db, idp, w.users.alice, alice);
     aliceToken = await idp.entraAccessToken(alice);
   });
   after(async () => {
@@ -271,7 +262,7 @@ describe("Graph: a 40 MB message through the service process", function () {
     stub = await startGraphStub(idp);
     subject = randomUUID();
     const account = idp.addAccount({ realm: idp.tenants.a, subject, email: "alice@skole.dk", name: "Alice Sagsbehandler" });
-    const prepared = await prepareDataDir(async (opened, world) => linkIdentity(opened.db, world.users.alice, idp, account));
+    const prepared = await prepareDataDir(async (opened, world) => linkEntraAccount(opened.db, idp, world.users.alice, account));
     w = prepared.world;
     svc = await startChildService(prepared.dataDir, { ...idp.env({ ENTRA_GRAPH_URL: stub.url }), MAX_UPLOAD_MB: "100" });
     token = await idp.entraAccessToken(account);

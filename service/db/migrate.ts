@@ -23,6 +23,7 @@ import * as searchContent from "./migrations/2026_12_02_150_search_content.ts";
 import * as savedSearches from "./migrations/2026_12_02_160_saved_searches.ts";
 import * as singleSignOn from "./migrations/2026_12_03_170_single_sign_on.ts";
 import * as searchRowsInCreationOrder from "./migrations/2026_12_03_180_search_rows_in_creation_order.ts";
+import * as searchRowsAccess from "./migrations/2026_12_03_190_search_rows_access.ts";
 
 // Migrations are listed here rather than read from disk, so bundling and tsx behave the same.
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_02_160_saved_searches": savedSearches,
   "2026_12_03_170_single_sign_on": singleSignOn,
   "2026_12_03_180_search_rows_in_creation_order": searchRowsInCreationOrder,
+  "2026_12_03_190_search_rows_access": searchRowsAccess,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,7 @@ import { loadConfig } from "../../service/config.ts";
 import type { Db } from "../../service/db/database.ts";
 import { openSqlite } from "../../service/db/dialect.ts";
 import type { Actor } from "../../service/features/access/actor.ts";
-import { matcherOf, search } from "../../service/features/search/search.service.ts";
+import { bestOfNewest, matcherOf, search } from "../../service/features/search/search.service.ts";
 import { SEARCH_COUNT_CAP } from "../../shared/api/schemas/search.ts";
 import type { ChildService } from "../support/child-service.ts";
 import { send } from "../support/payload.ts";
@@ -14,11 +14,16 @@ import { signInSession } from "./web.ts";
 
 // Issue 12's search benchmarks on the bench archive, for a school secretary in two of the 51 access groups
 // (so the access filter matters: she may see about one document in seventeen). A selective query (a rare
-// word) and a broad one (a common word) are each asked three ways, one after another in turn so that the
-// machine's other load falls on all alike: the service's documents search called directly on the database
-// (what GET /api/search?kind=documents runs: ranked hits and the count, with the access filter in the
-// query), the raw FTS5 query for the same terms (ranking and a count capped the same, no access filter, no
-// joins), and the whole HTTP request. The grouped search (all four groups) is asked over HTTP.
+// word) and a broad one (a common word) are each asked four ways, one after another in turn so that the
+// machine's other load falls on all alike:
+// - the ranked search with the access filter, on the database: the best ids by score and the count, which is
+//   what the raw query computes without the filter (bestOfNewest in search.service.ts);
+// - the raw FTS5 query for the same terms: ranking and a count capped the same, no access filter, no joins;
+// - the service's whole documents search on the database (what GET /api/search?kind=documents runs): the
+//   ranked search, then the page's details and snippets, read from the documents, their cases and texts;
+// - the whole HTTP request.
+// The ratio to the raw query is of the ranked search, like for like; the whole search and the request are
+// held to the goal in milliseconds. The grouped search (all four groups) is asked over HTTP.
 
 export const SEARCH_GOALS = { selectiveP95Ms: 20, broadP95Ms: 150, overRaw: 1.5, exportGrowthMb: 64 };
 /** Hits per group: what the search page asks for (PER_GROUP in web/src/pages/Search.tsx) and the raw query returns. */
@@ -34,7 +39,8 @@ export interface QueryMeasures {
   label: "selective" | "broad";
   query: BenchQuery;
   goalP95: number;
-  /** The service's documents search on the database, the raw FTS5 query, and GET /api/search?kind=documents. */
+  /** The ranked search with the access filter, the service's whole documents search on the database, the raw FTS5 query, and GET /api/search?kind=documents. */
+  ranked: Timing;
   direct: Timing;
   raw: Timing;
   http: Timing;
@@ -93,7 +99,8 @@ async function measureQuery(db: Db, actor: Actor, svc: ChildService, session: st
   };
   const q = encodeURIComponent(query.q);
   const answer = await search(db, actor, { q: query.q, kind: "documents", limit: LIMIT });
-  const [direct, raw, http, grouped] = await inTurn(runs, [
+  const [ranked, direct, raw, http, grouped] = await inTurn(runs, [
+    () => bestOfNewest(db, actor, "documents", m, LIMIT),
     () => search(db, actor, { q: query.q, kind: "documents", limit: LIMIT }),
     () => rawFts(db, m.match),
     () => get(`/api/search?q=${q}&kind=documents&limit=${LIMIT}`),
@@ -103,6 +110,7 @@ async function measureQuery(db: Db, actor: Actor, svc: ChildService, session: st
     label,
     query,
     goalP95: label === "selective" ? SEARCH_GOALS.selectiveP95Ms : SEARCH_GOALS.broadP95Ms,
+    ranked: timing(ranked),
     direct: timing(direct),
     raw: timing(raw),
     http: timing(http),
@@ -165,12 +173,16 @@ export function searchIndexRows(archive: BenchArchive): Array<[string, string, s
 export function searchRows(m: SearchMeasures): Array<[string, string, string]> {
   return m.queries.flatMap((r): Array<[string, string, string]> => {
     const what = `${r.label} "${r.query.q}" (${r.query.documents.toLocaleString("en")} documents, ${r.count}${r.capped ? "+" : ""} hers)`;
-    const ratio = (t: Timing) => t.p95 / r.raw.p95;
-    const against = (t: Timing) =>
-      `goal p95 ≤ ${r.goalP95} ms: ${met(t.p95 <= r.goalP95)}; ${ratio(t).toFixed(2)}× raw FTS5 (goal ≤ ${SEARCH_GOALS.overRaw}×: ${met(ratio(t) <= SEARCH_GOALS.overRaw)}); p50 ${ms(t.p50)}, max ${ms(t.max)}`;
+    const ratio = r.ranked.p95 / r.raw.p95;
+    const goal = (t: Timing) => `goal p95 ≤ ${r.goalP95} ms: ${met(t.p95 <= r.goalP95)}; p50 ${ms(t.p50)}, max ${ms(t.max)}`;
     return [
-      [`search ${what}: service query on the db`, `p95 ${ms(r.direct.p95)}`, against(r.direct)],
-      [`search ${r.label}: GET /api/search?kind=documents`, `p95 ${ms(r.http.p95)}`, against(r.http)],
+      [
+        `search ${what}: ranked with the access filter, on the db`,
+        `p95 ${ms(r.ranked.p95)}`,
+        `${ratio.toFixed(2)}× raw FTS5 (goal ≤ ${SEARCH_GOALS.overRaw}×: ${met(ratio <= SEARCH_GOALS.overRaw)}); ${goal(r.ranked)}; best ${LIMIT} ids and the count`,
+      ],
+      [`search ${r.label}: the service's whole search on the db`, `p95 ${ms(r.direct.p95)}`, `${goal(r.direct)}; with the page's details and snippets`],
+      [`search ${r.label}: GET /api/search?kind=documents`, `p95 ${ms(r.http.p95)}`, goal(r.http)],
       [
         `search ${r.label}: raw FTS5 query, same terms`,
         `p95 ${ms(r.raw.p95)}`,

@@ -71,6 +71,25 @@ export function documentVisibleTo(actor: Actor) {
   };
 }
 
+/**
+ * A case's or a document's row in the search index (search_rows), by the copy of its access fields that
+ * triggers keep equal to the live rows in the same transaction (migration 190): the rules of caseVisibleTo and
+ * documentVisibleTo on one row, so a search checks each match where it reads it. Not for tasks or contacts.
+ */
+export function searchRowVisibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, "search_rows">): Expression<SqlBool> => {
+    if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    return eb.and([
+      eb.or([eb("search_rows.own_group_id", "is", null), inGroups("search_rows.own_group_id", actor, eb)]),
+      eb.or([
+        inGroups("search_rows.access_group_id", actor, eb),
+        eb("search_rows.owner_id", "=", actor.userId),
+        eb("search_rows.responsible_id", "=", actor.userId),
+      ]),
+    ]);
+  };
+}
+
 export const scopedCases = (db: Executor, actor: Actor, options?: CaseScopeOptions) => db.selectFrom("cases").where(caseVisibleTo(actor, options));
 export const scopedDocuments = (db: Executor, actor: Actor) => db.selectFrom("documents").where(documentVisibleTo(actor));
 

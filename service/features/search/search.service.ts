@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type RawBuilder } from "kysely";
 import { SEARCH_COUNT_CAP } from "../../../shared/api/schemas/search.ts";
 import type { CaseHit, ContactHit, DocumentHit, SearchKind, SearchResults, TaskHit } from "../../../shared/api/types.ts";
 import type { Database, Db } from "../../db/database.ts";
-import { caseVisibleTo, documentVisibleTo } from "../access/access.ts";
+import { caseVisibleTo, documentVisibleTo, searchRowVisibleTo } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { contactVisibleTo } from "../contacts/contacts.service.ts";
 import { taskVisibleTo } from "../tasks/tasks.service.ts";
@@ -11,7 +11,9 @@ import { matchExpression, parseQuery, termsOfParts } from "./search-text.ts";
 import { hasHit, hitPattern, snippetOf } from "./snippet.ts";
 
 // Free-text search over tasks, cases, documents and contacts. The access filter is part of the one query
-// that matches, scores and counts, so nothing the caller may not see is ranked, counted or snippeted.
+// that matches, scores and counts, so nothing the caller may not see is ranked, counted or snippeted. A case
+// or document is checked on its index row, whose copy of the access fields triggers keep equal to the live
+// rows in the same transaction (migration 190); the hits of a page are checked again on the live rows.
 // Ranking is FTS5's bm25 (a title hit weighs most, then details, then content), tempered by age: of two
 // equal hits the newer comes first, and a document ten years old needs twice the relevance. Numbers and
 // codes are also found by any part of them (the trigram index), for the kinds that have them.
@@ -103,27 +105,22 @@ function hitsOf(fts: Fts, m: Matcher, withCodes: boolean): Hits {
   return sql`(SELECT rowid, min(rank) AS rank FROM (SELECT * FROM ${words} UNION ALL SELECT * FROM ${codeHits(fts, m.codes)}) GROUP BY rowid)`;
 }
 
-/** How `matching` checks access: `walk` when the query walks the hits in order and stops early (checked row by row). */
-interface MatchingOptions {
-  walk?: boolean;
-}
-
-const visibleCase = (actor: Actor, { walk = false }: MatchingOptions = {}) => caseVisibleTo(actor, { checkPerRow: walk });
-
-function casesMatching(db: Db, actor: Actor, hits: Hits, options?: MatchingOptions) {
+// Cases and documents are checked on their index row, which the walk reads anyway (searchRowVisibleTo); the
+// live row is joined for its age, and only for matches the caller may see, so a match elsewhere costs one lookup.
+function casesMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .innerJoin("cases", "cases.id", "search_rows.object_id")
-    .where((eb) => visibleCase(actor, options)(eb as unknown as ExpressionBuilder<Database, "cases">));
+    .where((eb) => searchRowVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "search_rows">))
+    .innerJoin("cases", "cases.id", "search_rows.object_id");
 }
 
 function documentsMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .innerJoin("documents", "documents.id", "search_rows.object_id")
-    .where((eb) => documentVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "documents">));
+    .where((eb) => searchRowVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "search_rows">))
+    .innerJoin("documents", "documents.id", "search_rows.object_id");
 }
 
 function tasksMatching(db: Db, actor: Actor, hits: Hits) {
@@ -161,7 +158,7 @@ export async function caseHits(db: Db, actor: Actor, m: Matcher, ids: string[]):
     .selectFrom("cases")
     .select(["cases.id", "cases.number", "cases.title", "cases.status", "cases.changed_at", "cases.journal_code"])
     .where("cases.id", "in", ids)
-    .where(visibleCase(actor))
+    .where(caseVisibleTo(actor))
     .execute();
   return inOrderOf(ids, rows).map((c) => {
     const title = snippetOf(`${c.number} ${c.title}`, m.pattern);
@@ -274,7 +271,7 @@ const GROUPS = {
 function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { limit: number; offset?: number; now: string; newest?: boolean }) {
   const { matching, table } = GROUPS[kind];
   const id = sql.ref(`${table}.id`);
-  const query = (matching(db, actor, hits, { walk: page.newest }) as ReturnType<typeof casesMatching>)
+  const query = (matching(db, actor, hits) as ReturnType<typeof casesMatching>)
     .select(sql<string>`${id}`.as("id"))
     .select(score(`${table}.changed_at`, page.now).as("score"));
   const ordered = page.newest ? query.orderBy("hits.rowid", "desc") : query.orderBy("score").orderBy(id);
@@ -290,7 +287,7 @@ function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { l
  * walked in order); an object found both ways keeps its better score, and if either walk filled the window
  * there are more than the cap.
  */
-async function bestOfNewest(db: Db, actor: Actor, kind: SearchKind, m: Matcher, limit: number) {
+export async function bestOfNewest(db: Db, actor: Actor, kind: SearchKind, m: Matcher, limit: number) {
   const { fts, codes } = GROUPS[kind];
   const now = new Date().toISOString();
   const sources = [wordHits(fts, m), ...(codes && m.codes ? [codeHits(fts, m.codes)] : [])];

@@ -5,6 +5,16 @@ export interface SearchRowTable {
   rowid: Generated<number>;
   kind: SearchObjectKind;
   object_id: string;
+  // A case's or document's access, copied from the live rows by triggers in the transaction that changes them
+  // (migration 190); null for tasks and contacts. Read only through searchRowVisibleTo (access.ts).
+  /** The case's access group; an unfiled document's own. */
+  access_group_id: string | null;
+  /** A filed document's own access group, which narrows its case's. */
+  own_group_id: string | null;
+  /** The case's owner; an unfiled document's. */
+  owner_id: string | null;
+  /** The case's responsible. */
+  responsible_id: string | null;
 }
 export type SearchObjectKind = "case" | "document" | "task" | "contact";
 /** Objects whose index row is stale, noted by triggers in the transaction that changed them. */

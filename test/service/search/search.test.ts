@@ -7,6 +7,7 @@ import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/s
 import { buildWorld, type World } from "../../support/world.ts";
 import { insertCases } from "./search-scene.ts";
 import { up as numberOldestFirst } from "../../../service/db/migrations/2026_12_03_180_search_rows_in_creation_order.ts";
+import * as accessCopies from "../../../service/db/migrations/2026_12_03_190_search_rows_access.ts";
 
 describe("free-text search (GET /api/search)", () => {
   let svc: TestService;
@@ -154,6 +155,77 @@ describe("free-text search (GET /api/search)", () => {
     expect((await find(w.tokens.admin, "kvælstofudledningerne")).documents.count).to.equal(0);
     const rows = await svc.ctx.db.selectFrom("search_rows").select("object_id").where("object_id", "=", ids.pupilDoc).execute();
     expect(rows).to.deep.equal([]);
+  });
+
+  it("takes an access change into account at the next search, with nothing re-indexed: a case's responsible, a document's own group, a document filed", async () => {
+    // The index rows' copy of the access fields is kept by triggers in the changing transaction; search_dirty
+    // is emptied after each change, so no re-indexing could be what the searches see.
+    const patch = async (path: string, token: string, body: object) => {
+      const res = await request(svc.url).patch(path).auth(token, bearer).send(body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      await svc.ctx.db.deleteFrom("search_dirty").execute();
+    };
+    const seen = async (token: string) => {
+      const r = await find(token, "vandløbsregulering");
+      return { cases: r.cases.count, documents: documentTitles(r).sort() };
+    };
+    const caseId = await newCase(w.tokens.alice, "Vandløbsregulering i Egå Engsø");
+    const filed = await saveDocument(w.tokens.alice, caseId, "Vandløbsregulering, notat", w.types.note);
+    const res = await request(svc.url)
+      .post("/api/documents")
+      .auth(w.tokens.alice, bearer)
+      .field("metadata", JSON.stringify({ documentTypeId: w.types.note, title: "Vandløbsregulering, kladde" }))
+      .attach("file", Buffer.from("kladde\n"), { filename: "kladde.txt", contentType: "text/plain" });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const unfiled = res.body.id;
+    await indexStale(svc.ctx.db);
+
+    expect(await seen(w.tokens.alice)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, kladde", "Vandløbsregulering, notat"] });
+    expect(await seen(w.tokens.carl)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, notat"] });
+    expect(await seen(w.tokens.bob)).to.deep.equal({ cases: 0, documents: [] });
+
+    // Bob made responsible: he sees the case and what is filed on it.
+    await patch(`/api/cases/${caseId}`, w.tokens.alice, { responsibleId: w.users.bob });
+    expect(await seen(w.tokens.bob)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, notat"] });
+
+    // The document narrowed to the board's group: only who sees the case and is in that group.
+    await patch(`/api/documents/${filed}`, w.tokens.admin, { accessGroupId: w.accessGroups.board });
+    expect(await seen(w.tokens.alice)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, kladde"] });
+    expect(await seen(w.tokens.carl)).to.deep.equal({ cases: 1, documents: [] });
+    expect(await seen(w.tokens.bob)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, notat"] });
+    await patch(`/api/documents/${filed}`, w.tokens.admin, { accessGroupId: null });
+    expect(await seen(w.tokens.carl)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, notat"] });
+
+    // Alice's unfiled draft filed on the board's case: it follows that case now, not its owner.
+    const filedOn = await request(svc.url).post(`/api/documents/${unfiled}/file`).auth(w.tokens.admin, bearer).send({ caseId: ids.boardCase });
+    expect(filedOn.status, JSON.stringify(filedOn.body)).to.be.oneOf([200, 204]);
+    await svc.ctx.db.deleteFrom("search_dirty").execute();
+    expect(await seen(w.tokens.alice)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, notat"] });
+    expect(await seen(w.tokens.bob)).to.deep.equal({ cases: 1, documents: ["Vandløbsregulering, kladde", "Vandløbsregulering, notat"] });
+
+    // Bob no longer responsible: the case and its document are gone from his search, the board's case's stays.
+    await patch(`/api/cases/${caseId}`, w.tokens.alice, { responsibleId: null });
+    expect(await seen(w.tokens.bob)).to.deep.equal({ cases: 0, documents: ["Vandløbsregulering, kladde"] });
+  });
+
+  it("an archive indexed before the index rows carried access gets them copied by the upgrade, as the triggers keep them", async () => {
+    const db = svc.ctx.db;
+    await indexStale(db);
+    const copies = () =>
+      db
+        .selectFrom("search_rows")
+        .select(["kind", "object_id", "access_group_id", "own_group_id", "owner_id", "responsible_id"])
+        .where("kind", "in", ["case", "document"])
+        .orderBy("rowid")
+        .execute();
+    const kept = await copies();
+    expect(kept.length).to.be.greaterThan(4);
+    expect(kept.every((r) => r.access_group_id !== null || r.owner_id !== null)).to.equal(true);
+    const before = await Promise.all([w.tokens.alice, w.tokens.bob, w.tokens.carl].map((t) => find(t, "vandløbsregulering")));
+    await accessCopies.down(db);
+    await accessCopies.up(db);
+    expect(await copies()).to.deep.equal(kept);
+    expect(await Promise.all([w.tokens.alice, w.tokens.bob, w.tokens.carl].map((t) => find(t, "vandløbsregulering")))).to.deep.equal(before);
   });
 
   it("limits a group with kind, and counts up to 1,000", async () => {

@@ -61,10 +61,14 @@ export interface ChildService {
   output(): string;
 }
 
-/** Starts `node --import tsx service/main.ts` on a free port over `dataDir` and waits until /api/health answers. */
+/**
+ * Starts `node --import tsx service/main.ts` on a free port over `dataDir` and waits until /api/health answers.
+ * CHILD_NODE_OPTIONS adds options Node refuses in NODE_OPTIONS, for profiling the service under a benchmark
+ * (`CHILD_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- service`).
+ */
 export async function startChildService(dataDir: string, env: Record<string, string> = {}): Promise<ChildService> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "service/main.ts"], {
+  const child = spawn(process.execPath, [...(process.env.CHILD_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? []), "--import", "tsx", "service/main.ts"], {
     cwd: REPO,
     env: {
       ...process.env,

@@ -33,14 +33,16 @@ function toView(t: DocumentTypeRow, rule: RetentionRule): DocumentTypeView {
 }
 
 export async function listDocumentTypes(db: Executor, ids?: string[]): Promise<DocumentTypeView[]> {
-  let q = db.selectFrom("document_types").selectAll().orderBy("name");
-  if (ids) {
-    if (ids.length === 0) return [];
-    q = q.where("id", "in", ids);
-  }
-  const [types, rules] = await Promise.all([q.execute(), listRetentionRules(db)]);
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  return types.map((t) => toView(t, byId.get(t.retention_rule_id)!));
+  if (ids?.length === 0) return [];
+  let q = db
+    .selectFrom("document_types")
+    .innerJoin("retention_rules as rule", "rule.id", "document_types.retention_rule_id")
+    .selectAll("document_types")
+    .select(["rule.name as rule_name", "rule.kind as rule_kind", "rule.years as rule_years"])
+    .orderBy("document_types.name");
+  if (ids) q = q.where("document_types.id", "in", ids);
+  const rows = await q.execute();
+  return rows.map((t) => toView(t, { id: t.retention_rule_id, name: t.rule_name, kind: t.rule_kind, years: t.rule_years }));
 }
 
 /** An active document type with its rule, or 422 naming what to fix. */

@@ -111,7 +111,7 @@ function casesMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .where((eb) => searchRowVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "search_rows">))
+    .where(searchRowVisibleTo(actor))
     .innerJoin("cases", "cases.id", "search_rows.object_id");
 }
 
@@ -119,7 +119,7 @@ function documentsMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .where((eb) => searchRowVisibleTo(actor)(eb as unknown as ExpressionBuilder<Database, "search_rows">))
+    .where(searchRowVisibleTo(actor))
     .innerJoin("documents", "documents.id", "search_rows.object_id");
 }
 
@@ -270,6 +270,7 @@ const GROUPS = {
  */
 function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { limit: number; offset?: number; now: string; newest?: boolean }) {
   const { matching, table } = GROUPS[kind];
+  if (page.newest && (kind === "cases" || kind === "documents")) return newestOnIndexRows(db, actor, kind, hits, page);
   const id = sql.ref(`${table}.id`);
   const query = (matching(db, actor, hits) as ReturnType<typeof casesMatching>)
     .select(sql<string>`${id}`.as("id"))
@@ -279,6 +280,19 @@ function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { l
     .limit(page.limit)
     .offset(page.offset ?? 0)
     .execute();
+}
+
+/**
+ * The walk of scoredIds for cases and documents, written as one SQL text: every search takes it, and building
+ * it with the query builder cost more than running it (a selective word: 0.2 ms to run, 0.4 ms in all).
+ */
+async function newestOnIndexRows(db: Db, actor: Actor, kind: "cases" | "documents", hits: Hits, page: { limit: number; now: string }) {
+  const { rows } = await sql<{ id: string; score: number }>`
+    SELECT o.id AS id, ${score("o.changed_at", page.now)} AS score
+    FROM ${hits} AS hits JOIN search_rows ON search_rows.rowid = hits.rowid JOIN ${sql.table(kind)} AS o ON o.id = search_rows.object_id
+    WHERE ${searchRowVisibleTo(actor)}
+    ORDER BY hits.rowid DESC LIMIT ${page.limit}`.execute(db);
+  return rows;
 }
 
 /**

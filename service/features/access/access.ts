@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { ErrorRequestHandler } from "express";
 import type { Database, Db, Executor } from "../../db/database.ts";
-import { withoutIndex } from "../../db/dialect.ts";
+import { inValues, withoutIndex } from "../../db/dialect.ts";
 import type { CaseRow } from "../cases/cases.table.ts";
 import type { DocumentRow } from "../documents/documents.table.ts";
 import { notFound, Problem } from "../../http/problem.ts";
@@ -79,9 +79,9 @@ export function documentVisibleTo(actor: Actor) {
  */
 export function searchRowVisibleTo(actor: Actor): RawBuilder<SqlBool> {
   if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
-  const groups = sql`(SELECT value FROM json_each(${JSON.stringify(actor.accessGroupIds)}))`;
-  return sql<SqlBool>`((search_rows.own_group_id IS NULL OR search_rows.own_group_id IN ${groups})
-    AND (search_rows.access_group_id IN ${groups} OR search_rows.owner_id = ${actor.userId} OR search_rows.responsible_id = ${actor.userId}))`;
+  const inGroups = (column: string) => inValues(column, actor.accessGroupIds);
+  return sql<SqlBool>`((search_rows.own_group_id IS NULL OR ${inGroups("search_rows.own_group_id")})
+    AND (${inGroups("search_rows.access_group_id")} OR search_rows.owner_id = ${actor.userId} OR search_rows.responsible_id = ${actor.userId}))`;
 }
 
 export const scopedCases = (db: Executor, actor: Actor, options?: CaseScopeOptions) => db.selectFrom("cases").where(caseVisibleTo(actor, options));

@@ -1,6 +1,11 @@
+import SqliteDatabase from "better-sqlite3";
 import { expect } from "chai";
-import { sql } from "kysely";
+import { Kysely, sql, SqliteDialect, type CompiledQuery } from "kysely";
 import request from "supertest";
+import type { Database } from "../../service/db/database.ts";
+import { requireVisibleDocument } from "../../service/features/access/access.ts";
+import { loadActor } from "../../service/features/auth/load-actor.ts";
+import { referencesOf } from "../../service/features/documents/documents.repository.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
@@ -57,5 +62,46 @@ describe("document listings name who changed each document", () => {
     const details = plan.rows.map((r) => r.detail).join("\n");
     expect(details).to.contain("documents_floating_owner");
     expect(details).to.not.contain("TEMP B-TREE");
+  });
+
+  it("a document's references check the document at the other end on its own row, not against every document one may see", async () => {
+    const c = await request(svc.url)
+      .post("/api/cases")
+      .auth(w.tokens.alice, { type: "bearer" })
+      .send({ templateId: w.templates.pupil, title: "Henvisninger", metadata: { elevnummer: "H-1" } })
+      .expect(201);
+    const save = async (title: string) =>
+      (
+        await request(svc.url)
+          .post("/api/documents")
+          .auth(w.tokens.alice, { type: "bearer" })
+          .field("metadata", JSON.stringify({ documentTypeId: w.types.letter, caseId: c.body.id, title }))
+          .attach("file", Buffer.from(title), { filename: `${title}.txt`, contentType: "text/plain" })
+          .expect(201)
+      ).body.id as string;
+    const [a, b] = [await save("Spørgsmål"), await save("Svar")];
+    await request(svc.url)
+      .post(`/api/documents/${b}/references`)
+      .auth(w.tokens.alice, { type: "bearer" })
+      .send({ toDocumentId: a, kind: "reply_to" })
+      .expect(201);
+    // A second connection to the same file that records what it runs, so SQLite can be asked for each plan.
+    const ran: CompiledQuery[] = [];
+    const native = new SqliteDatabase(svc.config.databaseFile, { readonly: true });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), log: (e) => void ran.push(e.query) });
+    try {
+      const actor = (await loadActor(db, w.users.alice))!;
+      const doc = await requireVisibleDocument(db, actor, b);
+      ran.length = 0;
+      const refs = await referencesOf(db, actor, doc);
+      expect(refs.outgoing.map((r) => r.document_id)).to.deep.equal([a]);
+      expect(ran).to.have.length(2);
+      for (const q of ran) {
+        const plan = (native.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as Array<{ detail: string }>).map((r) => r.detail);
+        expect(plan.join(" | ")).to.not.match(/LIST SUBQUERY|SCAN documents/);
+      }
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Updateable } from "kysely";
 import type { Executor } from "../../db/database.ts";
 import { withoutIndex } from "../../db/dialect.ts";
-import { caseVisibleTo, scopedCases, scopedDocuments, type Visible } from "../access/access.ts";
+import { caseVisibleTo, documentVisibleTo, scopedCases, scopedDocuments, type Visible } from "../access/access.ts";
 import { isAdmin, type Actor } from "../access/actor.ts";
 import { queueTextExtraction } from "../search/extraction.ts";
 import type { DocumentRow, DocumentTable, VersionRow, VersionTable } from "./documents.table.ts";
@@ -118,20 +118,21 @@ export async function historyOf(db: Executor, doc: Visible<DocumentRow>) {
 
 /** References from and to the document, limited to the other documents the actor may see too. */
 export async function referencesOf(db: Executor, actor: Actor, doc: Visible<DocumentRow>) {
-  const visibleIds = scopedDocuments(db, actor).select("documents.id");
+  // The other end is checked on its own row (joined as "documents"), not by collecting every document the actor may see.
+  const otherVisible = documentVisibleTo(actor);
   const outgoing = await db
     .selectFrom("document_references")
     .innerJoin("documents", "documents.id", "document_references.to_document_id")
     .select(["document_references.id", "document_references.kind", "document_references.created_at", "documents.id as document_id", "documents.title"])
     .where("document_references.from_document_id", "=", doc.id)
-    .where("document_references.to_document_id", "in", visibleIds)
+    .where(otherVisible)
     .execute();
   const incoming = await db
     .selectFrom("document_references")
     .innerJoin("documents", "documents.id", "document_references.from_document_id")
     .select(["document_references.id", "document_references.kind", "document_references.created_at", "documents.id as document_id", "documents.title"])
     .where("document_references.to_document_id", "=", doc.id)
-    .where("document_references.from_document_id", "in", visibleIds)
+    .where(otherVisible)
     .execute();
   return { outgoing, incoming };
 }

@@ -1,7 +1,7 @@
 import type { ReferenceKind } from "../../../shared/api/schemas/documents.ts";
 import type { Db } from "../../db/database.ts";
 import { notFound, Problem, unprocessable } from "../../http/problem.ts";
-import { requireVisibleDocument, scopedDocuments } from "../access/access.ts";
+import { documentVisibleTo, requireVisibleDocument } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { requireMayComment, requireMayReference } from "../access/policy.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -60,10 +60,11 @@ export async function removeReference(db: Db, actor: Actor, fromId: string, refe
     // A reference to a document the actor may not see is not shown to them, so it cannot be removed by them either.
     const ref = await trx
       .selectFrom("document_references")
-      .selectAll()
-      .where("id", "=", referenceId)
-      .where("from_document_id", "=", from.id)
-      .where("to_document_id", "in", scopedDocuments(trx, actor).select("documents.id"))
+      .innerJoin("documents", "documents.id", "document_references.to_document_id")
+      .selectAll("document_references")
+      .where("document_references.id", "=", referenceId)
+      .where("document_references.from_document_id", "=", from.id)
+      .where(documentVisibleTo(actor))
       .executeTakeFirst();
     if (!ref) throw notFound("The reference");
     await trx.deleteFrom("document_references").where("id", "=", referenceId).execute();

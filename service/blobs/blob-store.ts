@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 /** Thrown when content passes the configured maximum; nothing is kept. */
@@ -39,6 +39,11 @@ export class BlobMissing extends Error {
 export interface BlobStore {
   /** Streams content into the store; resolves once it is durable under its sha256. */
   put(content: Readable, maxBytes: number): Promise<StoredBlob>;
+  /**
+   * Takes in a complete file of `size` bytes that lies on local disk (a finished resumable upload), which stays where it is.
+   * The disk store links it in when it is on the same disk, hashing it as it reads it once, instead of writing a copy.
+   */
+  putFile(file: string, size: number): Promise<StoredBlob>;
   /** Removes a blob this request created if nothing references it, after a failed save. */
   discard(blob: StoredBlob, referenced: (sha256: string) => Promise<boolean>): Promise<void>;
   /** The blob's size, or null when the store has no such blob. */
@@ -65,6 +70,20 @@ async function fsyncPath(p: string, flags = "r"): Promise<void> {
   }
 }
 
+/** A stream that writes to an open file, each chunk whole, and leaves the file open (for its fsync). */
+function writerTo(handle: fsp.FileHandle): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, done) {
+      const rest = async (from: number): Promise<void> => {
+        const { bytesWritten } = await handle.write(chunk, from);
+        if (from + bytesWritten < chunk.length) await rest(from + bytesWritten);
+      };
+      rest(0).then(() => done(), done);
+    },
+  });
+}
+
 /** Content-addressed files under `root/ab/cd/<sha256>`; temporary files in `root/../tmp` on the same disk. */
 export function diskBlobStore(root: string): BlobStore {
   const tmpDir = path.join(path.dirname(root), "tmp");
@@ -76,10 +95,22 @@ export function diskBlobStore(root: string): BlobStore {
     return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   };
 
+  /** Directories known to exist (and to be durable in their parent); at most 65,536 of them. */
+  const made = new Set<string>();
+  async function makeDir(dir: string): Promise<void> {
+    if (made.has(dir)) return;
+    // A directory made now must be durable in its parent too, or a power cut could lose it with the blob in it.
+    const first = await fsp.mkdir(dir, { recursive: true });
+    if (first) {
+      for (let d = dir; d.length >= first.length; d = path.dirname(d)) await fsyncPath(path.dirname(d));
+    }
+    made.add(dir);
+  }
+
   async function commit(tmp: string, sha256: string): Promise<boolean> {
     const final = pathOf(sha256);
     const dir = path.dirname(final);
-    await fsp.mkdir(dir, { recursive: true });
+    await makeDir(dir);
     try {
       await fsp.access(final);
       // Identical content is stored once. Touch it so a concurrent sweep's grace period starts over.
@@ -90,7 +121,12 @@ export function diskBlobStore(root: string): BlobStore {
     } catch {
       // not there yet
     }
-    await fsp.rename(tmp, final);
+    await fsp.rename(tmp, final).catch(async (err: NodeJS.ErrnoException) => {
+      // Its directory was removed behind the store's back (a restore by hand): made again.
+      if (err.code !== "ENOENT" || !made.delete(dir)) throw err;
+      await makeDir(dir);
+      await fsp.rename(tmp, final);
+    });
     await fsyncPath(dir);
     return true;
   }
@@ -109,9 +145,54 @@ export function diskBlobStore(root: string): BlobStore {
         },
       });
       try {
-        const out = fs.createWriteStream(tmp, { flags: "wx" });
-        await pipeline(content, meter, out);
-        await fsyncPath(tmp, "r+");
+        // One handle for writing and the fsync.
+        const handle = await fsp.open(tmp, "wx");
+        try {
+          await pipeline(content, meter, writerTo(handle));
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        const sha256 = hash.digest("hex");
+        return { sha256, size, created: await commit(tmp, sha256) };
+      } catch (err) {
+        await fsp.rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async putFile(file, size) {
+      const tmp = path.join(tmpDir, `${randomUUID()}.part`);
+      try {
+        await fsp.link(file, tmp);
+      } catch (err) {
+        // Another disk (or a file system without hard links): copied as any content is.
+        if (!["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+        return this.put(fs.createReadStream(file, { highWaterMark: 1 << 20 }), size);
+      }
+      try {
+        // The link is the same file, complete, that no longer changes: made durable while it is read once to hash it.
+        const handle = await fsp.open(tmp, "r");
+        const hash = createHash("sha256");
+        let read = 0;
+        try {
+          // Written when the upload was: made as new as content just put, so the sweep's grace period starts now.
+          const now = new Date();
+          await handle.utimes(now, now);
+          const synced = handle.sync();
+          try {
+            for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+              read += chunk.length;
+              if (read > size) throw new BlobTooLarge(size);
+              hash.update(chunk);
+            }
+          } finally {
+            await synced;
+          }
+          if (read !== size) throw new Error(`the file has ${read} bytes, not the ${size} expected`);
+        } finally {
+          await handle.close();
+        }
         const sha256 = hash.digest("hex");
         return { sha256, size, created: await commit(tmp, sha256) };
       } catch (err) {

@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import sinon from "sinon";
 import request from "supertest";
 import { text } from "node:stream/consumers";
 import { BlobMissing, BlobTooLarge, diskBlobStore } from "../../service/blobs/blob-store.ts";
@@ -33,6 +36,48 @@ describe("the content-addressed blob store", () => {
     expect([a.created, b.created]).to.deep.equal([true, false]);
     expect(fs.readFileSync(blobFile(path.join(dir, "blobs"), a.sha256), "utf8")).to.equal("Indstillingsnotat");
     expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+  });
+
+  it("takes in a finished file on the same disk as a link, not a copy: hashed, durable, fresh for the sweep, the file left where it was", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const upload = path.join(dir, "upload");
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, "Skolebestyrelsens referat ");
+    fs.writeFileSync(upload, bytes);
+    age(upload, 86_400);
+    const blob = await store.putFile(upload, bytes.length);
+    expect(blob).to.deep.equal({ sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length, created: true });
+    const stored = blobFile(path.join(dir, "blobs"), blob.sha256);
+    expect(fs.statSync(stored).ino).to.equal(fs.statSync(upload).ino);
+    expect(Date.now() - fs.statSync(stored).mtimeMs).to.be.below(60_000);
+    expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+    // Removing the upload afterwards leaves the blob.
+    fs.rmSync(upload);
+    expect(fs.readFileSync(stored).equals(bytes)).to.equal(true);
+    // The same content again is stored once.
+    fs.writeFileSync(upload, bytes);
+    expect((await store.putFile(upload, bytes.length)).created).to.equal(false);
+  });
+
+  it("refuses a file of another size than the one declared and keeps nothing; on another disk it copies", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const upload = path.join(dir, "upload");
+    fs.writeFileSync(upload, "Elevens handleplan");
+    let refused: unknown;
+    await store.putFile(upload, 5).catch((err) => (refused = err));
+    expect(refused).to.be.instanceOf(BlobTooLarge);
+    await store.putFile(upload, 100).catch((err) => (refused = err));
+    expect(String(refused)).to.match(/18 bytes, not the 100 expected/);
+    expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(dir, "blobs"))).to.deep.equal([]);
+    const link = sinon.stub(fsp, "link").rejects(Object.assign(new Error("EXDEV: cross-device link not permitted"), { code: "EXDEV" }));
+    try {
+      const blob = await store.putFile(upload, 18);
+      const stored = blobFile(path.join(dir, "blobs"), blob.sha256);
+      expect(fs.readFileSync(stored, "utf8")).to.equal("Elevens handleplan");
+      expect(fs.statSync(stored).ino).to.not.equal(fs.statSync(upload).ino);
+    } finally {
+      link.restore();
+    }
   });
 
   it("hands out a blob as a stream, whole or a range of it, and tells its size", async () => {

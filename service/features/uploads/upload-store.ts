@@ -15,6 +15,8 @@ export interface UploadStore {
   getUpload(id: string): Promise<Upload>;
   /** The bytes received so far, or null when the upload is gone. */
   content(id: string): Promise<Readable | null>;
+  /** Where the upload's bytes lie, when the store keeps them in a file on local disk (null otherwise, or for no such upload). */
+  localFile(id: string): string | null;
   /** Removes the upload and what tus keeps about it. */
   remove(id: string): Promise<void>;
 }
@@ -25,9 +27,14 @@ export interface UploadStore {
  * which would end the process; the router makes it first instead.
  */
 class DiskUploadStore extends FileStore implements UploadStore {
+  localFile(id: string): string | null {
+    return path.basename(id) !== id || id.startsWith(".") ? null : path.join(this.directory, id);
+  }
+
   async content(id: string): Promise<Readable | null> {
-    if (path.basename(id) !== id || id.startsWith(".")) return null;
-    const handle = await fsp.open(path.join(this.directory, id), "r").catch((err: NodeJS.ErrnoException) => {
+    const file = this.localFile(id);
+    if (!file) return null;
+    const handle = await fsp.open(file, "r").catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") return null;
       throw err;
     });

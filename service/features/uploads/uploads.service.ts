@@ -4,7 +4,7 @@ import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import { fileNameOf, mediaTypeOf } from "../../http/multipart.ts";
 import type { Actor } from "../access/actor.ts";
 import type { IncomingContent } from "../documents/documents.service.ts";
-import { uploadStore } from "./upload-store.ts";
+import { uploadStore, type UploadStore } from "./upload-store.ts";
 
 /** The body of one of tus's errors ({status_code, body}), which is how they are told apart. */
 const tusError = (err: unknown) => (err as { body?: unknown } | null)?.body;
@@ -72,10 +72,7 @@ export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Pr
       throw new Problem(409, "upload_incomplete", `The upload has ${upload?.offset ?? 0} of ${upload?.size ?? "?"} bytes; finish it before saving.`);
     }
     const { filename, original } = fileNameOf(upload.metadata?.filename ?? undefined);
-    const bytes = await store.content(id);
-    if (!bytes) throw notFound("The upload");
-    // Bytes beyond the declared size would be a different upload than the one tus finished.
-    const blob = await ctx.blobs.put(bytes, upload.size);
+    const blob = await takeContent(ctx, store, id, upload.size);
     return {
       content: { blob, filename, originalFilename: original, mediaType: mediaTypeOf(upload.metadata?.filetype ?? undefined) },
       async release() {
@@ -89,6 +86,23 @@ export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Pr
     await dropClaim(ctx, id, at);
     throw err;
   }
+}
+
+/**
+ * The finished upload's bytes into the blob store. Kept in a file on local disk, they are handed over as that file (the disk
+ * blob store links it in rather than writing a copy); otherwise streamed. Either way bytes beyond the declared size would be
+ * a different upload than the one tus finished, and are refused.
+ */
+async function takeContent(ctx: AppContext, store: UploadStore, id: string, size: number) {
+  const file = store.localFile(id);
+  if (file) {
+    return ctx.blobs.putFile(file, size).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === "ENOENT" ? notFound("The upload") : err;
+    });
+  }
+  const bytes = await store.content(id);
+  if (!bytes) throw notFound("The upload");
+  return ctx.blobs.put(bytes, size);
 }
 
 /** Claims the uploads one save names; if one cannot be claimed, those already taken are given back. */

@@ -169,15 +169,16 @@ export async function searchIndexed(dataDir: string): Promise<void> {
 }
 
 /**
- * Resolves once the service has no job left to run (what its saves queued: reading their text, say), so a
- * measurement that follows sees neither that work nor the extraction threads it starts.
+ * Resolves once the service has no job left to run (what its saves queued: reading their text, say) and its search index
+ * has caught up with them, so a measurement that follows sees neither that work nor the extraction threads it starts.
  */
 export async function jobsSettled(dataDir: string): Promise<void> {
   const opened = openDataDir(dataDir);
   try {
     for (;;) {
       const pending = await opened.db.selectFrom("jobs").select("id").where("state", "=", "pending").limit(1).executeTakeFirst();
-      if (!pending) return;
+      const stale = pending ?? (await opened.db.selectFrom("search_dirty").select("kind").limit(1).executeTakeFirst());
+      if (!stale) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {

@@ -144,6 +144,10 @@ export function diskBlobStore(root: string): BlobStore {
           done(null, chunk);
         },
       });
+      // Until the pipeline listens, an error of the content (a request body broken off while the file is
+      // opened) must not go unheard; the pipeline then sees the stream errored and fails with it.
+      const heard = () => {};
+      content.on("error", heard);
       try {
         // One handle for writing and the fsync.
         const handle = await fsp.open(tmp, "wx");
@@ -158,6 +162,8 @@ export function diskBlobStore(root: string): BlobStore {
       } catch (err) {
         await fsp.rm(tmp, { force: true });
         throw err;
+      } finally {
+        content.off("error", heard);
       }
     },
 

@@ -121,6 +121,9 @@ export function receiveMultipart<M>(
     });
 
     bb.on("file", (name, stream, info) => {
+      // busboy destroys a part's stream when the body breaks off, perhaps while the metadata is still being
+      // checked: its error is the request's (busboy's own "error" fails it), never the process's.
+      stream.on("error", () => {});
       const work = (async () => {
         if (failed) throw failed;
         if (!spec.fileFields.includes(name))

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import sinon from "sinon";
 import request from "supertest";
 import { text } from "node:stream/consumers";
@@ -100,6 +100,18 @@ describe("the content-addressed blob store", () => {
     const store = diskBlobStore(path.join(dir, "blobs"));
     const err = await store.put(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000).catch((e) => e);
     expect(err).to.be.instanceOf(BlobTooLarge);
+    expect(fs.readdirSync(path.join(dir, "blobs"))).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
+  });
+
+  it("fails with the content's error when the content breaks off before it is read (a request cut short), and keeps nothing", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const content = new PassThrough();
+    const put = store.put(content, 1000);
+    // Broken off while the store still opens its file: an error no one listened for would end the process.
+    content.destroy(new Error("Unexpected end of form"));
+    const err = await put.catch((e) => e);
+    expect(err).to.be.instanceOf(Error).with.property("message", "Unexpected end of form");
     expect(fs.readdirSync(path.join(dir, "blobs"))).to.deep.equal([]);
     expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
   });

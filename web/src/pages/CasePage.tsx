@@ -1,4 +1,4 @@
-import { Badge, Button, makeStyles, Text, tokens } from "@fluentui/react-components";
+import { Badge, Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router";
@@ -185,6 +185,9 @@ function CaseView({ c, me, number, reload }: { c: CaseSummary; me: Me; number: s
             }}
             onCancel={() => setEditing(false)}
           />
+        ) : templates.isPending || plan.isPending ? (
+          // Until the template and the journal plan are read, "no template" or a bare code would be said wrongly.
+          <Spinner label={t("web.loading")} />
         ) : (
           <CaseDetails c={c} template={template} plan={plan.data ?? []} nameOf={nameOf} />
         )}

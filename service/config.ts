@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   databaseFile: string;
   blobDir: string;
+  /** Content in an S3-compatible object store instead of blobDir, when S3_ENDPOINT (or S3_BUCKET, for AWS itself) is set. */
+  s3: S3Config | undefined;
   uploadDir: string;
   maxUploadBytes: number;
   blobGraceSeconds: number;
@@ -65,6 +67,42 @@ export interface Config {
   inviteMs: number;
   /** Demo users' passwords from IMS_DEMO_PASSWORD_<LOGIN>, keyed by login in lower case. */
   demoPasswords: Record<string, string>;
+}
+
+/**
+ * An S3-compatible object store (MinIO, Ceph, AWS S3): S3_BUCKET, S3_ENDPOINT (left out for AWS), S3_REGION, S3_PREFIX, and the
+ * credentials in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or, left out, the AWS SDK's own chain: AWS_* variables, a role).
+ */
+export interface S3Config {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  prefix: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
+  if (!env.S3_ENDPOINT && !env.S3_BUCKET) return undefined;
+  if (!env.S3_BUCKET) throw new Error("S3_BUCKET must name the bucket the archive's content goes in, since S3_ENDPOINT is set");
+  if (env.S3_ENDPOINT) {
+    let url: URL;
+    try {
+      url = new URL(env.S3_ENDPOINT);
+    } catch {
+      throw new Error(`S3_ENDPOINT must be a URL, got "${env.S3_ENDPOINT}"`);
+    }
+    if (!["http:", "https:"].includes(url.protocol)) throw new Error(`S3_ENDPOINT must be an http or https URL, got "${env.S3_ENDPOINT}"`);
+  }
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) throw new Error("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither");
+  const prefix = env.S3_PREFIX ?? "";
+  if (prefix && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(prefix)) throw new Error(`S3_PREFIX must be a path ending in "/", got "${prefix}"`);
+  return {
+    endpoint: env.S3_ENDPOINT || undefined,
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION || "us-east-1",
+    prefix,
+    credentials: env.S3_ACCESS_KEY_ID ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY! } : undefined,
+  };
 }
 
 const GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
@@ -115,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, "ims-case.sqlite"),
     blobDir: path.join(dataDir, "blobs"),
+    s3: s3Config(env),
     uploadDir: path.join(dataDir, "uploads"),
     maxUploadBytes: integer("MAX_UPLOAD_MB", env.MAX_UPLOAD_MB, 200) * 1024 * 1024,
     blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import { diskBlobStore } from "./blobs/blob-store.ts";
+import { S3Client } from "@aws-sdk/client-s3";
+import { diskBlobStore, type BlobStore } from "./blobs/blob-store.ts";
+import { s3BlobStore } from "./blobs/s3-store.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { openSqlite, type OpenedDatabase } from "./db/dialect.ts";
@@ -25,7 +27,7 @@ export async function openArchive(config: Config, log: Logger, jobs: AppContext[
   await migrateToLatest(opened.db);
   // Checkpoints of the chain are signed in the background.
   const audit = await openAuditTrail(opened.db, config, log);
-  const ctx: AppContext = { config, db: audit.db, blobs: diskBlobStore(config.blobDir), log, jobs };
+  const ctx: AppContext = { config, db: audit.db, blobs: blobStoreOf(config), log, jobs };
   return {
     ctx,
     opened,
@@ -35,4 +37,18 @@ export async function openArchive(config: Config, log: Logger, jobs: AppContext[
       await opened.close();
     },
   };
+}
+
+/** The content store the configuration names: an S3-compatible object store, or files under the data directory. */
+export function blobStoreOf(config: Pick<Config, "blobDir" | "s3">): BlobStore {
+  const { s3 } = config;
+  if (!s3) return diskBlobStore(config.blobDir);
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    // Path-style addressing (endpoint/bucket/key), which every S3-compatible server takes; AWS itself uses virtual hosts.
+    forcePathStyle: s3.endpoint !== undefined,
+    credentials: s3.credentials,
+  });
+  return s3BlobStore({ client, bucket: s3.bucket, prefix: s3.prefix });
 }

@@ -21,6 +21,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  if (config.s3) {
+    process.stderr.write(
+      `the archive's content is in the object store (bucket ${config.s3.bucket}), not in ${config.blobDir}: this backup copies content from disk only. Back up the bucket with the object store's own tools (versioning or replication) and the database with its own; see "Running at scale" in README.md\n`,
+    );
+    return 2;
+  }
   process.stdout.write(`backing up ${config.dataDir} to ${path.resolve(dest)}\n`);
   try {
     const done = await backupArchive(config, dest, (line) => process.stdout.write(`  ${line}\n`));

@@ -50,6 +50,10 @@ async function main(): Promise<number> {
       return 0;
     }
     const config = loadConfig(args.dataDir ? { ...process.env, DATA_DIR: args.dataDir } : process.env);
+    if (config.s3) {
+      process.stderr.write(`S3_BUCKET is set: a backup is restored into a data directory whose content lies on disk; unset the S3_ variables to restore\n`);
+      return 2;
+    }
     process.stdout.write(`restoring ${path.resolve(args.src)} into ${config.dataDir}\n`);
     report(await restoreArchive(args.src, config, { checkpointFiles: args.checkpoints, progress }), `restored into ${config.dataDir}`);
     return 0;

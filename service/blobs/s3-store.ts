@@ -1,0 +1,208 @@
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { PassThrough, Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+  type S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { BlobMissing, BlobTooLarge, type BlobStore, type StoredBlob } from "./blob-store.ts";
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Parts of a multipart upload: S3's minimum is 5 MiB; 8 MiB keeps a 200 MB file to 25 parts, two in flight. */
+const PART_BYTES = 8 * 1024 * 1024;
+/** A temporary object older than this belongs to no upload still running (in any process): removed at start. */
+const ABANDONED_MS = 24 * 60 * 60 * 1000;
+
+export interface S3Location {
+  client: S3Client;
+  bucket: string;
+  /** Prepended to every key, so one bucket can hold several archives ("" by default). */
+  prefix?: string;
+}
+
+const notThere = (err: unknown) => {
+  const e = err as S3ServiceException;
+  return e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * Content-addressed objects in an S3-compatible store under `<prefix>blobs/ab/cd/<sha256>`. Content is streamed (in parts,
+ * each sent with its SHA-256 for the store to check) to a temporary key while it is hashed, then copied to its name and the
+ * temporary object removed: a blob's key never shows a partial object, and the copy's checksum, where the store reports one,
+ * is compared with the hash. Any process can read any blob; nothing lies on a local disk.
+ */
+export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobStore {
+  const blobsPrefix = `${prefix}blobs/`;
+  const tmpPrefix = `${prefix}tmp/`;
+  const keyOf = (sha256: string) => {
+    if (!SHA256.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return `${blobsPrefix}${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  };
+
+  async function head(key: string) {
+    try {
+      return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      if (notThere(err)) return null;
+      throw err;
+    }
+  }
+
+  const remove = (key: string) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+
+  /** Copies `from` onto `to` with its SHA-256 computed by the store; a copy onto itself refreshes its age for the sweep. */
+  async function copy(from: string, to: string, sha256: string): Promise<void> {
+    const { CopyObjectResult } = await client.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: to,
+        CopySource: `${bucket}/${from}`,
+        ChecksumAlgorithm: "SHA256",
+        MetadataDirective: "REPLACE",
+        Metadata: { sha256 },
+      }),
+    );
+    const reported = CopyObjectResult?.ChecksumSHA256;
+    if (reported && Buffer.from(reported, "base64").toString("hex") !== sha256) {
+      if (from !== to) await remove(to);
+      throw new Error(`the object store holds other bytes under ${sha256} than were sent (its checksum is ${reported})`);
+    }
+  }
+
+  async function commit(tmp: string, sha256: string, size: number): Promise<boolean> {
+    const key = keyOf(sha256);
+    try {
+      const there = await head(key);
+      if (there) {
+        // Identical content is stored once; copied onto itself so that a concurrent sweep's grace period starts over.
+        await copy(key, key, sha256);
+        return false;
+      }
+      await copy(tmp, key, sha256);
+      const stored = await head(key);
+      if (stored?.ContentLength !== size) throw new Error(`the object store holds ${stored?.ContentLength ?? "no"} bytes under ${sha256}, not ${size}`);
+      return true;
+    } finally {
+      await remove(tmp);
+    }
+  }
+
+  const store: BlobStore = {
+    async put(content, maxBytes) {
+      const tmp = `${tmpPrefix}${randomUUID()}`;
+      const hash = createHash("sha256");
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (size > maxBytes) return done(new BlobTooLarge(maxBytes));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      const body = new PassThrough({ highWaterMark: 1 << 20 });
+      const upload = new Upload({
+        client,
+        params: { Bucket: bucket, Key: tmp, Body: body, ChecksumAlgorithm: "SHA256" },
+        partSize: PART_BYTES,
+        queueSize: 2,
+      });
+      try {
+        // A failed read (too large, a request cut short) aborts the upload, its parts discarded; a failed upload stops the read.
+        const sending = upload.done();
+        sending.catch((err: Error) => body.destroy(err));
+        const reading = pipeline(content, meter, body).catch(async (err) => {
+          await upload.abort().catch(() => {});
+          throw err;
+        });
+        const [read, sent] = await Promise.allSettled([reading, sending]);
+        if (read.status === "rejected") throw read.reason;
+        if (sent.status === "rejected") throw sent.reason;
+        const sha256 = hash.digest("hex");
+        return { sha256, size, created: await commit(tmp, sha256, size) };
+      } catch (err) {
+        await remove(tmp).catch(() => {});
+        throw err;
+      }
+    },
+
+    async putFile(file, size) {
+      const blob: StoredBlob = await store.put(fs.createReadStream(file, { highWaterMark: 1 << 20 }), size);
+      if (blob.size !== size) {
+        await store.discard(blob, async () => false);
+        throw new Error(`the file has ${blob.size} bytes, not the ${size} expected`);
+      }
+      return blob;
+    },
+
+    async discard(blob, referenced) {
+      if (!blob.created || (await referenced(blob.sha256))) return;
+      await remove(keyOf(blob.sha256));
+    },
+
+    async stat(sha256) {
+      const found = await head(keyOf(sha256));
+      return found && { size: found.ContentLength ?? 0 };
+    },
+
+    async open(sha256, range) {
+      if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && 0 <= range.start && range.start <= range.end)) {
+        throw new RangeError(`not a byte range: ${range.start}-${range.end}`);
+      }
+      try {
+        const { Body } = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: keyOf(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        );
+        return Body as Readable;
+      } catch (err) {
+        throw notThere(err) ? new BlobMissing(sha256) : err;
+      }
+    },
+
+    async clearTemporaryFiles() {
+      // Other processes share the store and may be uploading: only what no upload can still be writing is removed.
+      let removed = 0;
+      for await (const object of listed(tmpPrefix)) {
+        if (Date.now() - (object.LastModified?.getTime() ?? 0) < ABANDONED_MS) continue;
+        await remove(object.Key!);
+        removed++;
+      }
+      return removed;
+    },
+
+    async sweep(referenced, graceSeconds) {
+      const cutoff = Date.now() - graceSeconds * 1000;
+      let removed = 0;
+      for await (const object of listed(blobsPrefix)) {
+        const name = object.Key!.slice(object.Key!.lastIndexOf("/") + 1);
+        if (!SHA256.test(name) || (object.LastModified?.getTime() ?? 0) > cutoff) continue;
+        if (await referenced(name)) continue;
+        await remove(object.Key!);
+        removed++;
+      }
+      for await (const object of listed(tmpPrefix)) {
+        if ((object.LastModified?.getTime() ?? 0) <= cutoff) await remove(object.Key!);
+      }
+      return removed;
+    },
+  };
+
+  /** Every object under a prefix, a page of keys at a time. */
+  async function* listed(under: string) {
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: under, ContinuationToken: token }));
+      yield* page.Contents ?? [];
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  return store;
+}

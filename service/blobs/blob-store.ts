@@ -61,6 +61,28 @@ export interface BlobStore {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** Passes content on while it counts and hashes it; fails with BlobTooLarge past `maxBytes`. */
+export class Meter extends Transform {
+  size = 0;
+  readonly #hash = createHash("sha256");
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, chunk?: Buffer) => void) {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) return done(new BlobTooLarge(this.maxBytes));
+    this.#hash.update(chunk);
+    done(null, chunk);
+  }
+
+  /** The sha256 of everything passed, once the content has ended. */
+  sha256(): string {
+    return this.#hash.digest("hex");
+  }
+}
+
 async function fsyncPath(p: string, flags = "r"): Promise<void> {
   const handle = await fsp.open(p, flags);
   try {
@@ -134,16 +156,7 @@ export function diskBlobStore(root: string): BlobStore {
   return {
     async put(content, maxBytes) {
       const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-      const hash = createHash("sha256");
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(new BlobTooLarge(maxBytes));
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
+      const meter = new Meter(maxBytes);
       // Until the pipeline listens, an error of the content (a request body broken off while the file is
       // opened) must not go unheard; the pipeline then sees the stream errored and fails with it.
       const heard = () => {};
@@ -157,8 +170,8 @@ export function diskBlobStore(root: string): BlobStore {
         } finally {
           await handle.close();
         }
-        const sha256 = hash.digest("hex");
-        return { sha256, size, created: await commit(tmp, sha256) };
+        const sha256 = meter.sha256();
+        return { sha256, size: meter.size, created: await commit(tmp, sha256) };
       } catch (err) {
         await fsp.rm(tmp, { force: true });
         throw err;

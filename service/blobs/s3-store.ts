@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { PassThrough, Transform, type Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   CopyObjectCommand,
@@ -12,7 +12,7 @@ import {
   type S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { BlobMissing, BlobTooLarge, type BlobStore, type StoredBlob } from "./blob-store.ts";
+import { BlobMissing, Meter, type BlobStore, type StoredBlob } from "./blob-store.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Parts of a multipart upload: S3's minimum is 5 MiB; 8 MiB keeps a 200 MB file to 25 parts, two in flight. */
@@ -97,16 +97,7 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
   const store: BlobStore = {
     async put(content, maxBytes) {
       const tmp = `${tmpPrefix}${randomUUID()}`;
-      const hash = createHash("sha256");
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(new BlobTooLarge(maxBytes));
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
+      const meter = new Meter(maxBytes);
       const body = new PassThrough({ highWaterMark: 1 << 20 });
       const upload = new Upload({
         client,
@@ -125,8 +116,8 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
         const [read, sent] = await Promise.allSettled([reading, sending]);
         if (read.status === "rejected") throw read.reason;
         if (sent.status === "rejected") throw sent.reason;
-        const sha256 = hash.digest("hex");
-        return { sha256, size, created: await commit(tmp, sha256, size) };
+        const sha256 = meter.sha256();
+        return { sha256, size: meter.size, created: await commit(tmp, sha256, meter.size) };
       } catch (err) {
         await remove(tmp).catch(() => {});
         throw err;

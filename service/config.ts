@@ -17,6 +17,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL instead of the SQLite file, when DATABASE_URL (postgres://…) is set. */
+  databaseUrl: string | undefined;
   blobDir: string;
   /** Content in an S3-compatible object store instead of blobDir, when S3_ENDPOINT (or S3_BUCKET, for AWS itself) is set. */
   s3: S3Config | undefined;
@@ -79,6 +81,20 @@ export interface S3Config {
   region: string;
   prefix: string;
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.DATABASE_URL;
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`DATABASE_URL must be a postgres:// URL, got "${value.replace(/\/\/[^@/]*@/, "//…@")}"`);
+  }
+  if (!["postgres:", "postgresql:"].includes(url.protocol))
+    throw new Error(`DATABASE_URL must be a postgres:// URL; ${url.protocol}// is not a database IMS Case runs on`);
+  return value;
 }
 
 function s3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
@@ -152,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || "0.0.0.0",
     dataDir,
     databaseFile: path.join(dataDir, "ims-case.sqlite"),
+    databaseUrl: databaseUrl(env),
     blobDir: path.join(dataDir, "blobs"),
     s3: s3Config(env),
     uploadDir: path.join(dataDir, "uploads"),

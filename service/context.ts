@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
+import type { RateLimits } from "./db/dialect.ts";
 import type { BlobStore } from "./blobs/blob-store.ts";
 
 /** What every feature service may use: configuration, the database, the blob store and the log. */
@@ -11,4 +12,6 @@ export interface AppContext {
   log: Logger;
   /** Background work: `kick` asks the runner to look for due jobs now (after a commit that queued one). */
   jobs: { kick(): void };
+  /** Where rate limiters keep their counts: shared by every service process on the database. */
+  rateLimits: RateLimits;
 }

@@ -4,7 +4,7 @@ import { diskBlobStore, type BlobStore } from "./blobs/blob-store.ts";
 import { s3BlobStore } from "./blobs/s3-store.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { openSqlite, type OpenedDatabase } from "./db/dialect.ts";
+import { openDatabase, type OpenedDatabase } from "./db/dialect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { openAuditTrail, type AuditTrail } from "./features/audit/audit-trail.ts";
 
@@ -23,11 +23,12 @@ export interface OpenedArchive {
  * that process's job runner to look for work.
  */
 export async function openArchive(config: Config, log: Logger, jobs: AppContext["jobs"]): Promise<OpenedArchive> {
-  const opened = openSqlite(config.databaseFile);
+  const opened = openDatabase(config);
   await migrateToLatest(opened.db);
+  await opened.afterMigrations();
   // Checkpoints of the chain are signed in the background.
   const audit = await openAuditTrail(opened.db, config, log);
-  const ctx: AppContext = { config, db: audit.db, blobs: blobStoreOf(config), log, jobs };
+  const ctx: AppContext = { config, db: audit.db, blobs: blobStoreOf(config), log, jobs, rateLimits: opened.rateLimits };
   return {
     ctx,
     opened,

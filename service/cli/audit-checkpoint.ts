@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config.ts";
-import { openSqlite } from "../db/dialect.ts";
+import { openDatabase } from "../db/dialect.ts";
 import { auditFiles } from "../features/audit/audit-files.ts";
 import { readChainTrust } from "../features/audit/chain-key.ts";
 import { appendCheckpoint, readSigningKey, signVerifiedHead, startingPoint } from "../features/audit/checkpoints.ts";
@@ -25,7 +25,7 @@ function outFile(args: string[]): string | undefined {
 async function main(): Promise<number> {
   const config = loadConfig();
   const out = outFile(process.argv.slice(2));
-  if (!fs.existsSync(config.databaseFile)) {
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
     process.stderr.write(`error: no database at ${config.databaseFile} (set DATA_DIR to the service's data directory)\n`);
     return 2;
   }
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const own = auditFiles(config.auditDir).checkpoints;
-  const opened = openSqlite(config.databaseFile, { readOnly: true });
+  const opened = openDatabase(config, { readOnly: true });
   try {
     const { from } = await startingPoint(opened.db, own, signing);
     const signed = await signVerifiedHead(opened.db, trust, signing, from);

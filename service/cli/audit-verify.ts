@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config.ts";
-import { openSqlite } from "../db/dialect.ts";
+import { openDatabase } from "../db/dialect.ts";
 import { auditFiles } from "../features/audit/audit-files.ts";
 import { verifyArchive } from "../features/audit/verify-archive.ts";
 import { runCommand } from "./run-command.ts";
@@ -27,11 +27,11 @@ function checkpointFiles(args: string[]): string[] {
 async function main(): Promise<number> {
   const config = loadConfig();
   const files = checkpointFiles(process.argv.slice(2));
-  if (!fs.existsSync(config.databaseFile)) {
+  if (!config.databaseUrl && !fs.existsSync(config.databaseFile)) {
     process.stderr.write(`error: no database at ${config.databaseFile} (set DATA_DIR to the service's data directory)\n`);
     return 2;
   }
-  const opened = openSqlite(config.databaseFile, { readOnly: true });
+  const opened = openDatabase(config, { readOnly: true });
   try {
     const report = await verifyArchive(opened.db, config, { checkpointFiles: files });
     const newest = report.newestCheckpoint;

@@ -1,21 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { CompiledQuery, Kysely, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type RawBuilder, type SqlBool } from "kysely";
+import { CompiledQuery, Kysely, PostgresAdapter, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type RawBuilder, type SqlBool } from "kysely";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Config } from "../config.ts";
 import type { Database, Executor } from "./database.ts";
+import type { Engine, OpenedDatabase } from "./opened.ts";
+import { AUDIT_LOCK, openPostgres } from "./postgres.ts";
 
-// The one place that knows which SQL engine is underneath. Everything SQLite-only lives here.
+// The one place that knows which SQL engine is underneath: SQLite, embedded (the default), or PostgreSQL (DATABASE_URL). Everything
+// SQLite-only lives here, everything PostgreSQL-only in postgres.ts; the helpers below give what differs one name for both.
 
-export interface OpenedDatabase {
-  db: Kysely<Database>;
-  /** Storage-level consistency check ("ok" when healthy). */
-  integrityCheck(): Promise<string>;
-  /** Periodic upkeep: refreshes the planner's statistics where the data has changed a lot. */
-  maintain(): Promise<void>;
-  /** A consistent copy of the whole database in `destFile` (a new file), taken while others go on writing. */
-  backup(destFile: string): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Engine, LimiterOptions, OpenedDatabase, RateLimits } from "./opened.ts";
 
 /** Prepared statements kept for reuse, the most recently used last. */
 const STATEMENTS_KEPT = 500;
@@ -169,6 +165,15 @@ class DurableSqliteDialect extends SqliteDialect {
   }
 }
 
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file in the data directory. */
+export function openDatabase(config: Pick<Config, "databaseFile" | "databaseUrl">, options: { readOnly?: boolean } = {}): OpenedDatabase {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, options) : openSqlite(config.databaseFile, options);
+}
+
+/** Which engine a database handle or transaction runs on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on an untyped handle
+export const engineOf = (db: Executor | Kysely<any>): Engine => (db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
+
 export function openSqlite(file: string, options: { readOnly?: boolean } = {}): OpenedDatabase {
   let native: SqliteDatabase.Database;
   let inWal = false;
@@ -197,6 +202,10 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
   const db = new Kysely<Database>({ dialect: options.readOnly ? new SqliteDialect({ database }) : new DurableSqliteDialect({ database }, wal, wrote) });
   return {
     db,
+    engine: "sqlite",
+    // One service process writes a SQLite archive: its memory is every process's.
+    rateLimits: (limiter) => new RateLimiterMemory(limiter),
+    async afterMigrations() {},
     async integrityCheck() {
       const rows = native.pragma("integrity_check") as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join("; ");
@@ -224,28 +233,58 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
 }
 
 /**
- * Serialises writers of the audit chain. SQLite runs one write transaction at a time already, so nothing
- * is needed; a server database takes a transaction-scoped lock here.
+ * Serialises writers of the audit chain, inside the transaction that appends. SQLite runs one write transaction at a time
+ * already, so nothing is needed; on PostgreSQL a transaction-scoped advisory lock holds it across every process.
  */
-export async function lockAuditChain(_trx: Executor): Promise<void> {}
-
-/**
- * A column reference the query planner will not pick an index for, with the same value: for a query that
- * walks another index in order and should check this column row by row. SQLite's unary + does this.
- */
-export function withoutIndex(column: string): RawBuilder<unknown> {
-  return sql`+${sql.ref(column)}`;
+export async function lockAuditChain(trx: Executor): Promise<void> {
+  if (engineOf(trx) === "postgres") await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK)})`.execute(trx);
 }
 
-/** `column IN (values)` with the values bound as one parameter (a JSON array), however many there are. */
-export function inValues(column: string, values: readonly string[]): RawBuilder<SqlBool> {
+/**
+ * A text column's value in a form the query planner will not pick an index for: for a query that walks another index in
+ * order and should check this column row by row. Any expression does it, on both engines; `|| ''` keeps the value (and null).
+ */
+export function withoutIndex(column: string): RawBuilder<unknown> {
+  return sql`(${sql.ref(column)} || '')`;
+}
+
+/** `column IN (values)` with the values bound as one parameter (a JSON array on SQLite, an array on PostgreSQL), however many. */
+export function inValues(db: Executor, column: string, values: readonly string[]): RawBuilder<SqlBool> {
+  if (engineOf(db) === "postgres") return sql<SqlBool>`${sql.ref(column)} = ANY(${[...values]}::text[])`;
   return sql<SqlBool>`${sql.ref(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * One member of the JSON object held as text in `column`, as a value of `type`: text, a number, or a yes/no as 1 or 0
+ * (as SQLite's json_extract gives it); null where it is missing or of another type.
+ */
+export function jsonMember(engine: Engine, column: string, key: string, type: "text" | "number" | "boolean"): RawBuilder<unknown> {
+  const ref = sql.ref(column);
+  if (engine === "sqlite") return sql`json_extract(${ref}, ${`$.${key}`})`;
+  const member = sql`(${ref}::jsonb -> ${key}::text)`;
+  if (type === "number") return sql`(CASE WHEN jsonb_typeof(${member}) = 'number' THEN (${member} #>> '{}')::float8 END)`;
+  if (type === "boolean") return sql`(CASE ${member} WHEN 'true'::jsonb THEN 1 WHEN 'false'::jsonb THEN 0 END)`;
+  return sql`(${ref}::jsonb ->> ${key}::text)`;
+}
+
+/**
+ * `x LIKE pattern` (with `\` escaping), ignoring case where SQLite's LIKE does: SQLite's ignores the case of A–Z, and
+ * PostgreSQL's ILIKE of every letter, which finds what SQLite's finds and the capitalised æ, ø and å besides.
+ */
+export function likeAnyCase(engine: Engine, x: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
+  return engine === "postgres" ? sql<SqlBool>`${x} ILIKE ${pattern} ESCAPE '\\'` : sql<SqlBool>`${x} LIKE ${pattern} ESCAPE '\\'`;
 }
 
 /** The values of `column` in the rows aggregated, joined by commas into one string: for many ids, far cheaper than a row each. */
 export function commaJoined(column: string): RawBuilder<string | null> {
-  return sql<string | null>`group_concat(${sql.ref(column)}, ',')`;
+  return sql<string | null>`string_agg(${sql.ref(column)}, ',')`;
 }
+
+/**
+ * Whether a statement failed on text the engine cannot store: PostgreSQL's text holds no NUL character (U+0000), which SQLite
+ * takes. Bad input, answered as such (http/problem.ts), not a fault of the server.
+ */
+export const isUnstorableText = (err: unknown): boolean => ["22021", "22P05"].includes(String((err as { code?: unknown })?.code ?? ""));
 
 /** Whether a failed statement broke a unique constraint (SQLite says "UNIQUE constraint failed", PostgreSQL "duplicate key"). */
 export const isUniqueViolation = (err: unknown): boolean => /UNIQUE|duplicate key/i.test(String((err as Error)?.message ?? ""));

@@ -6,7 +6,7 @@ import { sessionToken } from "../features/auth/session-cookie.ts";
 import { mustChangePassword } from "../features/auth/sign-in.service.ts";
 import { ownOrigins, refuseCrossSite } from "./csrf.ts";
 import { Problem } from "./problem.ts";
-import { memoryAuthThrottle, throttleKey, type AuthThrottle } from "./throttle.ts";
+import { authThrottle, throttleKey, type AuthThrottle } from "./throttle.ts";
 
 /**
  * Sets `res.locals.actor` when the request carries a valid credential; refuses a bad one with 401. An
@@ -19,7 +19,7 @@ const MAY_BEFORE_PASSWORD_CHANGE = /^\/api\/(auth\/|me$)/;
 
 export function authenticate(ctx: AppContext, authenticators: Authenticator[], throttle?: AuthThrottle): RequestHandler {
   const limits = { failuresPerMinute: ctx.config.authFailuresPerMinute, blockSeconds: ctx.config.authBlockSeconds };
-  const failures = throttle ?? memoryAuthThrottle(limits);
+  const failures = throttle ?? authThrottle(limits, "api", ctx.rateLimits);
   const refusals = refusalAuditFor(ctx);
   /**
    * A browser's session cookie. One that names no live session (signed out, expired) is no refusal: the

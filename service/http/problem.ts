@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 import type { Logger } from "pino";
-import { isUniqueViolation } from "../db/dialect.ts";
+import { isUniqueViolation, isUnstorableText } from "../db/dialect.ts";
 import { redactedUrl } from "./request-log.ts";
 
 /** An error a client can act on: a stable `code`, an HTTP status, and a sentence a person can read. */
@@ -94,6 +94,8 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === "entity.parse.failed") problem = badRequest("malformed_json", "The request body is not valid JSON.");
     else if (err?.type === "entity.too.large") problem = new Problem(413, "too_large", "The request body is too large.");
     else if (clientErrorStatus(err)) problem = clientProblem(clientErrorStatus(err)!, err);
+    else if (isUnstorableText(err))
+      problem = badRequest("text_with_nul", "The request holds the character NUL (U+0000), which text in the archive cannot hold; remove it.");
     else {
       log.error({ err, url: redactedUrl(req.originalUrl) }, "unhandled error");
       problem = new Problem(500, "internal_error", "Something went wrong on the server; nothing was saved.");

@@ -1,10 +1,10 @@
 import { isIPv6 } from "node:net";
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimits } from "../db/dialect.ts";
 
 /**
- * Counts failed authentications per client address and says when an address must wait. The in-memory
- * implementation suits one service process; several processes behind one address share a store instead
- * (rate-limiter-flexible has Redis, Postgres, … limiters with the same calls) behind this interface.
+ * Counts failed authentications per client address and says when an address must wait. The counts are kept
+ * in memory by one service process on SQLite; several processes on PostgreSQL share them in the database
+ * (rate-limiter-flexible's Postgres limiter, with the same calls: see `RateLimits`).
  */
 export interface AuthThrottle {
   /** Milliseconds the address must wait before it may present a credential again; 0 when it may now. */
@@ -23,9 +23,9 @@ export interface ThrottleLimits {
   blockSeconds: number;
 }
 
-/** An address's failures in memory, forgotten a minute after the first (or when its block ends). */
-export function memoryAuthThrottle(limits: ThrottleLimits): AuthThrottle {
-  const limiter = new RateLimiterMemory({ points: limits.failuresPerMinute, duration: 60, blockDuration: limits.blockSeconds });
+/** An address's failures, forgotten a minute after the first (or when its block ends). `name` keeps two throttles' counts apart. */
+export function authThrottle(limits: ThrottleLimits, name: string, store: RateLimits): AuthThrottle {
+  const limiter = store({ keyPrefix: `auth-${name}`, points: limits.failuresPerMinute, duration: 60, blockDuration: limits.blockSeconds });
   return {
     async waitFor(address) {
       const state = await limiter.get(throttleKey(address));

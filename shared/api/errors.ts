@@ -152,6 +152,7 @@ export const PROBLEM_MESSAGES = {
   bad_request: CLIENT_FAULT,
   malformed_json: CLIENT_FAULT,
   malformed_path: CLIENT_FAULT,
+  text_with_nul: CLIENT_FAULT,
   unsupported_media_type: CLIENT_FAULT,
   unsupported_content_encoding: CLIENT_FAULT,
   content_length_mismatch: CLIENT_FAULT,

@@ -1,3 +1,4 @@
+import { fts5Expression } from "../../service/db/full-text.ts";
 import SqliteDatabase from "better-sqlite3";
 import { sql } from "kysely";
 import { loadConfig } from "../../service/config.ts";
@@ -153,7 +154,7 @@ export async function secretaryActor(db: Db, world: BenchWorld): Promise<Actor> 
 /** Documents a query finds in the whole archive (no access filter). */
 async function documentsFound(db: Db, q: string): Promise<number> {
   const m = matcherOf(q)!;
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM fts_documents WHERE fts_documents MATCH ${m.match}`.execute(db);
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM fts_documents WHERE fts_documents MATCH ${fts5Expression(m.match)}`.execute(db);
   return rows[0].n;
 }
 

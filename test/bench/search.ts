@@ -1,3 +1,4 @@
+import { fts5Expression } from "../../service/db/full-text.ts";
 import { sql } from "kysely";
 import { loadConfig } from "../../service/config.ts";
 import type { Db } from "../../service/db/database.ts";
@@ -102,7 +103,7 @@ async function measureQuery(db: Db, actor: Actor, svc: ChildService, session: st
   const [ranked, direct, raw, http, grouped] = await inTurn(runs, [
     () => bestOfNewest(db, actor, "documents", m, LIMIT),
     () => search(db, actor, { q: query.q, kind: "documents", limit: LIMIT }),
-    () => rawFts(db, m.match),
+    () => rawFts(db, fts5Expression(m.match)),
     () => get(`/api/search?q=${q}&kind=documents&limit=${LIMIT}`),
     () => get(`/api/search?q=${q}`),
   ]);

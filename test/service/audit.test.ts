@@ -23,9 +23,9 @@ interface CliRun {
 }
 
 /** `npm run audit:verify` as an operator runs it: the service's configuration comes from the environment. */
-function auditVerifyCli(dataDir: string): Promise<CliRun> {
+function auditVerifyCli(archiveEnv: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile("npx", ["tsx", "service/cli/audit-verify.ts"], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir } }, (err, stdout, stderr) => {
+    execFile("npx", ["tsx", "service/cli/audit-verify.ts"], { cwd: repoRoot, env: { ...process.env, ...archiveEnv } }, (err, stdout, stderr) => {
       const code = err ? Number((err as NodeJS.ErrnoException & { code?: unknown }).code ?? 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -90,7 +90,7 @@ describe("audit log", () => {
 
     it("`npm run audit:verify` reports ok with the count and the head hash", async () => {
       const rows = await auditRows();
-      const run = await auditVerifyCli(svc.dataDir);
+      const run = await auditVerifyCli(svc.archiveEnv);
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout.split("\n")[0]).to.equal(`ok: ${rows.length} events, head ${rows[rows.length - 1].hash}`);
     });
@@ -98,7 +98,7 @@ describe("audit log", () => {
     it("`npm run audit:verify` on a data directory without a database exits 2 and creates none", async () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), "ims-audit-empty-"));
       try {
-        const run = await auditVerifyCli(empty);
+        const run = await auditVerifyCli({ DATA_DIR: empty });
         expect(run.code).to.equal(2);
         expect(run.stderr).to.contain("no database");
         expect(fs.readdirSync(empty)).to.deep.equal([]);
@@ -189,7 +189,7 @@ describe("audit log", () => {
     });
   });
 
-  describe("tampering", () => {
+  describe("tampering with a copy of the SQLite file (SQLite)", () => {
     let pristine: string;
     let rows: AuditEventRow[];
     let middle: number;
@@ -246,7 +246,7 @@ describe("audit log", () => {
       expect(res.status).to.equal(409);
       expect(res.body).to.include({ status: "broken", brokenAt: seq });
       expect(res.body.reason).to.match(reason);
-      const run = await auditVerifyCli(dataDir);
+      const run = await auditVerifyCli({ DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(1);
       expect(run.stdout).to.match(new RegExp(`^broken_row \\(row ${seq}\\): `));
       expect(run.stdout).to.match(reason);
@@ -272,7 +272,7 @@ describe("audit log", () => {
       const res = await verifyOverApi(dataDir);
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ status: "ok", count: rows.length });
-      const run = await auditVerifyCli(dataDir);
+      const run = await auditVerifyCli({ DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.match(new RegExp(`^ok: ${rows.length} events, head [0-9a-f]{64}`));
     });

@@ -4,10 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { loadConfig } from "../../service/config.ts";
-import { openSqlite, type OpenedDatabase } from "../../service/db/dialect.ts";
+import { openDatabase, type OpenedDatabase } from "../../service/db/dialect.ts";
 import { migrateToLatest } from "../../service/db/migrate.ts";
 import { recordCredentialUse } from "../../service/features/auth/sessions.ts";
 import { startService, type RunningService } from "../../service/server.ts";
+import { scaleBackends } from "../support/service.ts";
 
 const minutes = (n: number, from: Date) => new Date(from.getTime() + n * 60_000);
 
@@ -19,11 +20,11 @@ describe("sign-in sessions (auth_sessions)", () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-sessions-"));
-    const file = path.join(dir, "ims-case.sqlite");
-    one = openSqlite(file);
+    const config = loadConfig({ DATA_DIR: dir, ...(await scaleBackends(path.basename(dir))) });
+    one = openDatabase(config);
     await migrateToLatest(one.db);
     // A second service process on the same database.
-    other = openSqlite(file);
+    other = openDatabase(config);
     await one.db
       .insertInto("users")
       .values({ id: "u-alice", email: "alice@skole.dk", name: "Alice", role: "caseworker", active: 1, created_at: t0.toISOString() })
@@ -76,7 +77,17 @@ describe("sign-in sessions across a restart", () => {
   let svc: RunningService | undefined;
   const start = async () => {
     await svc?.stop();
-    svc = await startService(loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", LOG_LEVEL: "silent", IMS_ADMIN_TOKEN: TOKEN }));
+    svc = await startService(
+      loadConfig({
+        DATA_DIR: dataDir,
+        ...(await scaleBackends(path.basename(dataDir))),
+        PORT: "0",
+        HOST: "127.0.0.1",
+        SEED_DEMO: "false",
+        LOG_LEVEL: "silent",
+        IMS_ADMIN_TOKEN: TOKEN,
+      }),
+    );
     return svc;
   };
   after(async () => {

@@ -58,7 +58,7 @@ interface Save {
   refused?: string;
 }
 
-describe("backup and restore: a backup taken while four clients save documents restores every acknowledged save", function () {
+describe("backup and restore: a backup taken while four clients save documents restores every acknowledged save (SQLite)", function () {
   this.timeout(240_000);
   let w: World;
   let root: string;
@@ -245,7 +245,7 @@ describe("backup and restore: a backup taken while four clients save documents r
     expect(restoredCheckpoints).to.not.include(newest);
   });
 
-  describe("restore refuses what it cannot trust, naming what is wrong, and restores nothing", () => {
+  describe("restore refuses what it cannot trust, naming what is wrong, and restores nothing (SQLite)", () => {
     it("a blob changed in the backup is refused, naming the file", async () => {
       const tampered = copyOfBackup("tampered");
       const s = saves.find((x) => x.acknowledgedBeforeBackup && x.size > 100 * KB)!;

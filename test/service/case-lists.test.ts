@@ -345,7 +345,7 @@ describe("the case list, a case by its number, and its history", () => {
   });
 });
 
-describe("the case list on 100,000 cases reads a page from an index", function () {
+describe("the case list on 100,000 cases reads a page from an index (SQLite)", function () {
   this.timeout(300_000);
   let svc: TestService;
   let w: World;

@@ -7,7 +7,7 @@ import { loadConfig } from "../../service/config.ts";
 import { startService } from "../../service/server.ts";
 import { REPO } from "../support/browser.ts";
 import { prepareDataDir } from "../support/child-service.ts";
-import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { ADMIN_TOKEN, startTestService, type TestService, scaleBackends } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,7 +137,15 @@ describe("start after a crash", function () {
     const tmp = path.join(dataDir, "tmp");
     fs.mkdirSync(tmp, { recursive: true });
     for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(tmp, `crash-${i}.part`), Buffer.alloc(100_000, i));
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", IMS_ADMIN_TOKEN: ADMIN_TOKEN, SEED_DEMO: "false", LOG_LEVEL: "silent" });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      ...(await scaleBackends(path.basename(dataDir))),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      IMS_ADMIN_TOKEN: ADMIN_TOKEN,
+      SEED_DEMO: "false",
+      LOG_LEVEL: "silent",
+    });
     const first = await startService(config);
     const user = await first.ctx.db.selectFrom("users").select("id").executeTakeFirstOrThrow();
     await first.ctx.db

@@ -56,7 +56,7 @@ describe("document listings name who changed each document", () => {
     expect(second.nextCursor).to.equal(null);
   });
 
-  it("the inbox is read off its own index, in order, without sorting", async () => {
+  it("the inbox is read off its own index, in order, without sorting (SQLite)", async () => {
     const plan = await sql<{ detail: string }>`explain query plan
       select id from documents where case_id is null and owner_id = ${w.users.carl} order by changed_at desc, id desc limit 26`.execute(svc.ctx.db);
     const details = plan.rows.map((r) => r.detail).join("\n");
@@ -64,7 +64,7 @@ describe("document listings name who changed each document", () => {
     expect(details).to.not.contain("TEMP B-TREE");
   });
 
-  it("a document's references check the document at the other end on its own row, not against every document one may see", async () => {
+  it("a document's references check the document at the other end on its own row, not against every document one may see (SQLite)", async () => {
     const c = await request(svc.url)
       .post("/api/cases")
       .auth(w.tokens.alice, { type: "bearer" })

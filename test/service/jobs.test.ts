@@ -24,7 +24,7 @@ interface WorkerProcess {
 function startWorkerProcess(svc: TestService, script: "test/support/job-worker.ts" | "service/worker.ts", env: Record<string, string> = {}): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: REPO,
-    env: { ...process.env, DATA_DIR: svc.dataDir, SEED_DEMO: "false", LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, ...svc.archiveEnv, SEED_DEMO: "false", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let tail = "";

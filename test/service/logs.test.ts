@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { scaleBackends } from "../support/service.ts";
 import sinon from "sinon";
 import request from "supertest";
 import { loadConfig } from "../../service/config.ts";
@@ -30,7 +31,14 @@ interface Session {
 async function sessionAt(level: "info" | "debug"): Promise<Session> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-logs-"));
   const lines: string[] = [];
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", LOG_LEVEL: level });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ...(await scaleBackends(path.basename(dataDir))),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SEED_DEMO: "false",
+    LOG_LEVEL: level,
+  });
   const printed: string[] = [];
   const write = sinon.stub(process.stdout, "write").callsFake((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
   let svc;

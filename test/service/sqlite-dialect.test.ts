@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 // the same file (a worker) never turns a read-then-write transaction into SQLITE_BUSY, and group commit: nothing is answered
 // before the WAL holding it is fsynced, and commits made during an fsync share the next one.
 
-describe("the SQLite dialect", () => {
+describe("the SQLite dialect (SQLite)", () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-dialect-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import request from "supertest";
-import { openSqlite } from "../../service/db/dialect.ts";
+import { openDatabase } from "../../service/db/dialect.ts";
 import { flushAuthRefusals } from "../../service/http/auth.ts";
 import { throttleKey } from "../../service/http/throttle.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
@@ -115,7 +115,7 @@ describe("throttling failed authentication", () => {
       for (let i = 0; i < 12; i++) await request(own.url).get("/api/me").set("X-Forwarded-For", "198.51.100.9").auth(BAD, { type: "bearer" });
       await own.stop();
       stopped = true;
-      const reopened = openSqlite(own.config.databaseFile);
+      const reopened = openDatabase(own.config);
       const rows = await reopened.db.selectFrom("audit_events").select("details").where("action", "=", "auth.refused").execute();
       await reopened.close();
       const refusals = rows.map((r) => JSON.parse(r.details) as Refusal);

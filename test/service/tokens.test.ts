@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { scaleBackends } from "../support/service.ts";
 import sinon from "sinon";
 import request from "supertest";
 import { loadConfig } from "../../service/config.ts";
@@ -20,7 +21,15 @@ class Restarts {
 
   async start(env: Record<string, string>): Promise<RunningService> {
     await this.svc?.stop();
-    const config = loadConfig({ DATA_DIR: this.dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", LOG_LEVEL: "silent", ...env });
+    const config = loadConfig({
+      DATA_DIR: this.dataDir,
+      ...(await scaleBackends(path.basename(this.dataDir))),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SEED_DEMO: "false",
+      LOG_LEVEL: "silent",
+      ...env,
+    });
     const chunks: string[] = [];
     const write = sinon.stub(process.stdout, "write").callsFake((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
     try {

@@ -5,10 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../service/config.ts";
-import { openSqlite, type OpenedDatabase } from "../../service/db/dialect.ts";
+import { openDatabase, type OpenedDatabase } from "../../service/db/dialect.ts";
 import { migrateToLatest } from "../../service/db/migrate.ts";
 import { send } from "./payload.ts";
-import { ADMIN_TOKEN } from "./service.ts";
+import { ADMIN_TOKEN, scaleBackends } from "./service.ts";
 import { buildWorld, type World } from "./world.ts";
 
 // The service as its own process, the way it runs in production: so its memory can be measured and it
@@ -27,15 +27,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The service's database file in a data directory, opened from the test (never while the child writes it, except to read). */
-export const openDataDir = (dataDir: string): OpenedDatabase => openSqlite(loadConfig({ DATA_DIR: dataDir }).databaseFile);
+/**
+ * The database and object store of each data directory prepared here, when the test run puts services on the scale-out
+ * backends (scale-setup.ts); a data directory not listed is on SQLite and disk.
+ */
+const backendsOf = new Map<string, Record<string, string>>();
+
+/** The environment that puts a process on the archive in `dataDir`: the directory, and its database and object store. */
+export const archiveEnvOf = (dataDir: string): Record<string, string> => ({ DATA_DIR: dataDir, ...backendsOf.get(dataDir) });
+
+/** The service's database in a data directory, opened from the test (never while the child writes it, except to read). */
+export const openDataDir = (dataDir: string): OpenedDatabase => openDatabase(loadConfig(archiveEnvOf(dataDir)));
 
 /**
  * A fresh data directory holding the test organisation (users, tokens, types, templates), written
- * straight into the SQLite file before any child service starts; `fill` may add more in the same go.
+ * straight into the database before any child service starts; `fill` may add more in the same go.
  */
 export async function prepareDataDir(fill?: (opened: OpenedDatabase, world: World) => Promise<void>): Promise<{ dataDir: string; world: World }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-child-"));
+  backendsOf.set(dataDir, await scaleBackends(path.basename(dataDir)));
   const opened = openDataDir(dataDir);
   try {
     await migrateToLatest(opened.db);
@@ -72,7 +82,7 @@ export async function startChildService(dataDir: string, env: Record<string, str
     cwd: REPO,
     env: {
       ...process.env,
-      DATA_DIR: dataDir,
+      ...archiveEnvOf(dataDir),
       PORT: String(port),
       HOST: "127.0.0.1",
       IMS_ADMIN_TOKEN: ADMIN_TOKEN,

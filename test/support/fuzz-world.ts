@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
+import { engineOf } from "../../service/db/dialect.ts";
 import type { AnyRoute } from "../../service/http/route.ts";
 import { createApp } from "../../service/app.ts";
 import { accessGroupsOf } from "../../service/features/access/access.ts";
@@ -18,7 +19,7 @@ import { KINDS, Ref, type Pool, type PoolEntry, type Resolution } from "./fuzz-v
 const GROUP_OF_DOCUMENT = "coalesce(d.access_group_id, c.access_group_id)";
 const EMPTY_POOL = Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Pool;
 /** Tables that record requests rather than the archive: refusals are audited on purpose, and every sign-in uses a session. */
-const REQUEST_RECORDS = new Set(["audit_events", "auth_sessions"]);
+const REQUEST_RECORDS = new Set(["audit_events", "auth_sessions", "rate_limits"]);
 /** Columns that change on every use of a credential, whatever the request's outcome. */
 const TOUCHED = new Set(["api_tokens.last_used_at"]);
 /** Reference data the requests may change but later requests need as it was: restored after each change. */
@@ -230,9 +231,12 @@ export class FuzzWorld {
   /** The objects requests can name, as they are now, in the order they were made. */
   async pool(): Promise<Pool> {
     if (this.cached) return this.cached;
-    const q = async (query: string): Promise<PoolEntry[]> => (await sql<PoolEntry>`${sql.raw(query)}`.execute(this.svc.ctx.db)).rows;
+    // The order rows were made in: SQLite's rowid; PostgreSQL's ctid (where the row lies), the same for rows not updated since.
+    const made = engineOf(this.svc.ctx.db) === "postgres" ? "ctid" : "rowid";
+    const q = async (query: string): Promise<PoolEntry[]> =>
+      (await sql<PoolEntry>`${sql.raw(query.replace(/\browid\b/g, made))}`.execute(this.svc.ctx.db)).rows;
     // An upload a save has claimed is on its way to becoming content; requests name the others.
-    const rows = (await sql<Row>`select * from uploads order by rowid`.execute(this.svc.ctx.db)).rows;
+    const rows = (await sql<Row>`select * from uploads order by ${sql.raw(made)}`.execute(this.svc.ctx.db)).rows;
     const uploads = rows.filter((u) => !u.claimed_at).map((u) => ({ id: String(u.id), owner: String(u.user_id) }));
     const present: PoolEntry[] = [];
     for (const u of uploads) {
@@ -317,11 +321,7 @@ export class FuzzWorld {
     // The search index follows the records in the background: brought up to date first, it is compared too
     // (a refused request notes nothing stale, so the index must not change either).
     await indexStale(db);
-    const names = (
-      await sql<{
-        name: string;
-      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db)
-    ).rows.map((r) => r.name);
+    const names = (await db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
     const tables = new Map<string, { rows: number; hash: string }>();
     for (const name of names.filter((n) => !REQUEST_RECORDS.has(n))) {
       const rows = (await this.rows(name)).map((r) => JSON.stringify(Object.entries(r).filter(([c]) => !TOUCHED.has(`${name}.${c}`)))).sort();

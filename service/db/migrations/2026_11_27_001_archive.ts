@@ -1,7 +1,8 @@
 import { Kysely, sql } from "kysely";
 
 // Portable schema: only types and constructs that SQLite and PostgreSQL share (text ids, ISO timestamps
-// as text, integers, JSON as text). Dialect-specific SQL lives in ../dialect.ts.
+// as text, integers, JSON as text; sizes in bytes as bigint, which SQLite stores as any integer and PostgreSQL
+// in 64 bits). Dialect-specific SQL lives in ../dialect.ts.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -204,7 +205,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("minor", "integer", (c) => c.notNull())
     .addColumn("filename", "text", (c) => c.notNull())
     .addColumn("media_type", "text", (c) => c.notNull())
-    .addColumn("size", "integer", (c) => c.notNull())
+    .addColumn("size", "bigint", (c) => c.notNull())
     .addColumn("sha256", "text", (c) => c.notNull())
     .addColumn("author_id", "text", (c) => c.notNull().references("users.id"))
     .addColumn("created_at", "text", (c) => c.notNull())

@@ -18,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The name as sent, when it had to be made safe; null when it was safe already.
     .addColumn("original_filename", "text")
     .addColumn("media_type", "text", (c) => c.notNull())
-    .addColumn("size", "integer", (c) => c.notNull())
+    .addColumn("size", "bigint", (c) => c.notNull())
     .addColumn("sha256", "text", (c) => c.notNull())
     .addColumn("content_id", "text")
     // For an attached message: its headers as JSON (subject, from, to, cc, sentAt, messageId).

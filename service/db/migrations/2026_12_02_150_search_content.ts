@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
+import { engineOf } from "../dialect.ts";
+import * as postgres from "../postgres-schema.ts";
 
 // Search, second part: tasks and contacts are indexed like cases and documents; case numbers, journal codes
 // and contacts' CVR and phone numbers also go into a trigram index, so part of a number finds it ("0123"
@@ -8,12 +10,6 @@ import { sql, type Kysely } from "kysely";
 // Changes that alter what another object's index row holds — a contact renamed, a document type or journal
 // plan heading retitled, a file's text extracted — mark those objects stale too.
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const table of ["fts_tasks", "fts_contacts"])
-    await sql`CREATE VIRTUAL TABLE ${sql.raw(table)} USING fts5(title, meta, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(
-      db,
-    );
-  await sql`CREATE VIRTUAL TABLE fts_codes USING fts5(codes, content='', contentless_delete=1, tokenize='trigram')`.execute(db);
-
   await db.schema
     .createTable("content_texts")
     .addColumn("sha256", "text", (c) => c.primaryKey())
@@ -23,6 +19,41 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("truncated", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("extracted_at", "text", (c) => c.notNull())
     .execute();
+  if (engineOf(db) === "postgres") await postgres.search150(db);
+  else await sqliteSearch(db);
+
+  // Cases are indexed again (their codes go into the trigram index too); tasks and contacts for the first time.
+  await sql`INSERT INTO search_dirty (kind, object_id) SELECT 'case', id FROM cases WHERE true ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO search_dirty (kind, object_id) SELECT 'task', id FROM tasks WHERE true ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO search_dirty (kind, object_id) SELECT 'contact', id FROM contacts WHERE merged_into IS NULL ON CONFLICT DO NOTHING`.execute(db);
+  // The files already in the archive are read by one job that works through them and queues itself again
+  // (service/features/search/extraction.ts), so the upgrade itself stays quick and an interrupted run resumes.
+  const at = new Date().toISOString();
+  const saved = await db.selectFrom("versions").select("id").limit(1).executeTakeFirst();
+  if (saved)
+    await db
+      .insertInto("jobs")
+      .values({
+        id: randomUUID(),
+        kind: "text.backfill",
+        payload: "{}",
+        state: "pending",
+        attempts: 0,
+        run_after: at,
+        error: null,
+        created_at: at,
+        lease_owner: null,
+        lease_until: null,
+      })
+      .execute();
+}
+
+async function sqliteSearch(db: Kysely<any>): Promise<void> {
+  for (const table of ["fts_tasks", "fts_contacts"])
+    await sql`CREATE VIRTUAL TABLE ${sql.raw(table)} USING fts5(title, meta, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(
+      db,
+    );
+  await sql`CREATE VIRTUAL TABLE fts_codes USING fts5(codes, content='', contentless_delete=1, tokenize='trigram')`.execute(db);
 
   const dirty = (kind: string, id: string) => `INSERT OR IGNORE INTO search_dirty (kind, object_id) VALUES ('${kind}', ${id});`;
   const dirtyAll = (kind: string, select: string) => `INSERT OR IGNORE INTO search_dirty (kind, object_id) ${select};`;
@@ -53,34 +84,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     ["search_text_update", "AFTER UPDATE ON content_texts", dirtyAll("document", "SELECT 'document', document_id FROM versions WHERE sha256 = new.sha256")],
   ];
   for (const [name, on, body] of triggers) await sql`CREATE TRIGGER ${sql.raw(name)} ${sql.raw(on)} BEGIN ${sql.raw(body)} END`.execute(db);
-
-  // Cases are indexed again (their codes go into the trigram index too); tasks and contacts for the first time.
-  await sql`INSERT OR IGNORE INTO search_dirty (kind, object_id) SELECT 'case', id FROM cases`.execute(db);
-  await sql`INSERT OR IGNORE INTO search_dirty (kind, object_id) SELECT 'task', id FROM tasks`.execute(db);
-  await sql`INSERT OR IGNORE INTO search_dirty (kind, object_id) SELECT 'contact', id FROM contacts WHERE merged_into IS NULL`.execute(db);
-  // The files already in the archive are read by one job that works through them and queues itself again
-  // (service/features/search/extraction.ts), so the upgrade itself stays quick and an interrupted run resumes.
-  const at = new Date().toISOString();
-  const saved = await db.selectFrom("versions").select("id").limit(1).executeTakeFirst();
-  if (saved)
-    await db
-      .insertInto("jobs")
-      .values({
-        id: randomUUID(),
-        kind: "text.backfill",
-        payload: "{}",
-        state: "pending",
-        attempts: 0,
-        run_after: at,
-        error: null,
-        created_at: at,
-        lease_owner: null,
-        lease_until: null,
-      })
-      .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (engineOf(db) === "postgres") {
+    await postgres.down150(db);
+    await db.schema.dropTable("content_texts").execute();
+    return;
+  }
   for (const name of [
     "search_task_insert",
     "search_task_update",

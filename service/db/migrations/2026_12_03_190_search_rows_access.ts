@@ -1,4 +1,6 @@
 import { sql, type Kysely } from "kysely";
+import { engineOf } from "../dialect.ts";
+import * as postgres from "../postgres-schema.ts";
 
 // Who may see a case or a document is decided by a few fields: the case's access group, owner and responsible,
 // and the document's own access group (or, unfiled, its owner). A search checked them on the live rows of every
@@ -25,6 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`UPDATE search_rows SET ${COLUMNS} = (${CASE_ACCESS}) WHERE kind = 'case'`.execute(db);
   await sql`UPDATE search_rows SET ${COLUMNS} = (${DOCUMENT_ACCESS}) WHERE kind = 'document'`.execute(db);
 
+  if (engineOf(db) === "postgres") return postgres.search190(db);
   // A row made for an object (by the indexer, or ahead of it) starts with the object's access.
   await sql`CREATE TRIGGER search_access_row AFTER INSERT ON search_rows WHEN new.kind IN ('case', 'document') BEGIN
     UPDATE search_rows SET ${COLUMNS} = (${CASE_ACCESS}) WHERE rowid = new.rowid AND kind = 'case';
@@ -44,7 +47,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ["search_access_row", "search_access_case", "search_access_document"]) await sql`DROP TRIGGER ${sql.raw(trigger)}`.execute(db);
+  if (engineOf(db) === "postgres") await postgres.down190(db);
+  else for (const trigger of ["search_access_row", "search_access_case", "search_access_document"]) await sql`DROP TRIGGER ${sql.raw(trigger)}`.execute(db);
   for (const column of ["access_group_id", "own_group_id", "owner_id", "responsible_id"])
     await sql`ALTER TABLE search_rows DROP COLUMN ${sql.raw(column)}`.execute(db);
 }

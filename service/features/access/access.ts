@@ -77,9 +77,9 @@ export function documentVisibleTo(actor: Actor) {
  * documentVisibleTo on one row, so a search checks each match where it reads it. Not for tasks or contacts.
  * Plain SQL, as the search's hot path is written (its groups bound as one parameter, so its text is the same for everyone).
  */
-export function searchRowVisibleTo(actor: Actor): RawBuilder<SqlBool> {
+export function searchRowVisibleTo(db: Executor, actor: Actor): RawBuilder<SqlBool> {
   if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
-  const inGroups = (column: string) => inValues(column, actor.accessGroupIds);
+  const inGroups = (column: string) => inValues(db, column, actor.accessGroupIds);
   return sql<SqlBool>`((search_rows.own_group_id IS NULL OR ${inGroups("search_rows.own_group_id")})
     AND (${inGroups("search_rows.access_group_id")} OR search_rows.owner_id = ${actor.userId} OR search_rows.responsible_id = ${actor.userId}))`;
 }

@@ -73,10 +73,16 @@ export async function walkChain(
   let prevHash = from.head;
   let expectedSeq = from.seq + 1;
   // From the start, rows with a seq below 1 are looked for too: a forged row may hide there.
-  let after = from.seq === 0 ? Number.MIN_SAFE_INTEGER : from.seq;
+  let after: number | undefined = from.seq === 0 ? undefined : from.seq;
   const walk: ChainWalk = { count: 0, lastSeq: from.seq, head: from.head, broken: null };
   for (;;) {
-    const rows = await db.selectFrom("audit_events").selectAll().where("seq", ">", after).orderBy("seq").limit(batchSize).execute();
+    const rows = await db
+      .selectFrom("audit_events")
+      .selectAll()
+      .$if(after !== undefined, (q) => q.where("seq", ">", after!))
+      .orderBy("seq")
+      .limit(batchSize)
+      .execute();
     for (const row of rows) {
       walk.broken ??= breakAt(row, expectedSeq, prevHash, trust);
       prevHash = row.hash;

@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppContext } from "../../context.ts";
 import { Problem } from "../../http/problem.ts";
 import { Reply, route } from "../../http/route.ts";
-import { memoryAuthThrottle, type AuthThrottle } from "../../http/throttle.ts";
+import { authThrottle, type AuthThrottle } from "../../http/throttle.ts";
 import {
   AcceptInvitation,
   DeviceCode,
@@ -50,7 +50,7 @@ const signInRefusals = {
 export function signInRoutes(ctx: AppContext) {
   const limits = { failuresPerMinute: ctx.config.authFailuresPerMinute, blockSeconds: ctx.config.authBlockSeconds };
   // Failures count per address and per account, so guessing one person's password from many addresses is slowed too.
-  const throttle = memoryAuthThrottle(limits);
+  const throttle = authThrottle(limits, "sign-in", ctx.rateLimits);
   const tooMany = (seconds: number) =>
     new Problem(
       429,

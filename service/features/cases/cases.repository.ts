@@ -143,7 +143,7 @@ async function titleMatch(db: Executor, words: string[]): Promise<CaseFilter> {
       )
     : null;
   return (qb) => {
-    let out = both ? qb.where(inValues("cases.id", both)) : qb;
+    let out = both ? qb.where(inValues(db, "cases.id", both)) : qb;
     for (const w of checked) out = out.where(hasWord(w));
     return out as typeof qb;
   };

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db, Executor } from "../../db/database.ts";
+import { removeCodes, removeWords, writeCodes, writeWords } from "../../db/full-text.ts";
 import { indexText } from "./search-text.ts";
 import type { SearchDirtyTable } from "./search.table.ts";
 
@@ -159,12 +160,12 @@ const TEXT_OF: Record<Kind, (db: Executor, id: string) => Promise<IndexedText | 
 
 /** Writes one object's index row again from the live tables, or removes it when the object is gone. */
 async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
-  const fts = sql.table(FTS[kind]);
+  const fts = FTS[kind];
   const text = await TEXT_OF[kind](db, id);
   const row = await db.selectFrom("search_rows").select("rowid").where("kind", "=", kind).where("object_id", "=", id).executeTakeFirst();
   if (row) {
-    await sql`DELETE FROM ${fts} WHERE rowid = ${row.rowid}`.execute(db);
-    await sql`DELETE FROM fts_codes WHERE rowid = ${row.rowid}`.execute(db);
+    await removeWords(db, fts, row.rowid);
+    await removeCodes(db, row.rowid);
   }
   if (!text) {
     if (row) await db.deleteFrom("search_rows").where("rowid", "=", row.rowid).execute();
@@ -178,9 +179,9 @@ async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
   const title = indexText(text.title);
   const meta = indexText(text.meta);
   const body = indexText(text.body.slice(0, Math.max(0, MAX_INDEXED_CHARS - text.title.length - text.meta.length)));
-  await sql`INSERT INTO ${fts} (rowid, title, meta, body) VALUES (${rowid}, ${title}, ${meta}, ${body})`.execute(db);
+  await writeWords(db, fts, rowid, { title, meta, body });
   const codes = text.codes?.trim();
-  if (codes) await sql`INSERT INTO fts_codes (rowid, codes) VALUES (${rowid}, ${codes.toLocaleLowerCase("da")})`.execute(db);
+  if (codes) await writeCodes(db, rowid, codes.toLocaleLowerCase("da"));
 }
 
 /** Objects re-indexed in one transaction: short enough not to hold up a save for long. */

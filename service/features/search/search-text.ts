@@ -1,9 +1,11 @@
 import { stemmer } from "@orama/stemmers/danish";
+import type { MatchNode, MatchQuery, MatchTerm } from "../../db/full-text.ts";
 
-// How text becomes what the full-text index holds, and how a query becomes an FTS5 expression. SQLite cannot
-// run a Danish stemmer inside FTS5 (better-sqlite3 registers no tokenizers), so both sides are stemmed here:
-// the index holds each word's stem, in order, and a query looks for the stems of its words. The unicode61
-// tokenizer then only splits on spaces and lower-cases; it is told to keep diacritics (æ, ø, å are letters).
+// How text becomes what the full-text index holds, and how a query becomes what the index is asked. SQLite cannot
+// run a Danish stemmer inside FTS5 (better-sqlite3 registers no tokenizers), so both sides are stemmed here, with
+// Snowball's Danish stemmer (the one PostgreSQL's `danish` configuration runs): the index holds each word's stem, in
+// order, and a query looks for the stems of its words. Both engines then only split on spaces (FTS5's unicode61,
+// keeping diacritics; PostgreSQL's `simple` configuration), so they hold the same terms and answer alike.
 
 /** Longest word kept: longer runs are not words (base64, hashes) and only bloat the index. */
 const MAX_WORD = 60;
@@ -85,7 +87,7 @@ export function parseQuery(q: string): QueryPart[] {
   return parts;
 }
 
-const quoted = (t: QueryTerm) => `"${t.stem}"${t.prefix ? " *" : ""}`;
+const asTerm = (t: QueryTerm): MatchTerm => ({ stem: t.stem, prefix: t.prefix });
 
 /** Letters a Danish stem may have lost from the end of a word ("optagelse" is indexed as "optag"). */
 const MAX_SUFFIX = 6;
@@ -96,20 +98,17 @@ const MAX_SUFFIX = 6;
  * down to three letters — every word that begins with the prefix is found, at the cost of some that share
  * only its stem.
  */
-function prefixAlone(t: QueryTerm): string {
-  if (/\p{N}/u.test(t.stem)) return quoted(t);
-  const shorter: string[] = [];
-  for (let n = Math.max(3, t.stem.length - MAX_SUFFIX); n < t.stem.length; n++) shorter.push(`"${t.stem.slice(0, n)}"`);
-  return shorter.length ? `(${[quoted(t), ...shorter].join(" OR ")})` : quoted(t);
+function prefixAlone(t: QueryTerm): MatchNode {
+  if (/\p{N}/u.test(t.stem)) return { term: asTerm(t) };
+  const shorter: MatchTerm[] = [];
+  for (let n = Math.max(3, t.stem.length - MAX_SUFFIX); n < t.stem.length; n++) shorter.push({ stem: t.stem.slice(0, n), prefix: false });
+  return shorter.length ? { anyOf: [asTerm(t), ...shorter] } : { term: asTerm(t) };
 }
 
-/**
- * The FTS5 MATCH expression for parsed parts, or null when nothing searchable remains. Every term is a
- * double-quoted string of letters and digits only, so FTS5 reads nothing in it as syntax.
- */
-export function matchExpression(parts: QueryPart[]): string | null {
+/** What the index is asked for parsed parts, or null when nothing searchable remains. */
+export function matchQuery(parts: QueryPart[]): MatchQuery | null {
   if (!parts.length) return null;
-  return parts.map((p) => ("phrase" in p ? p.phrase.map(quoted).join(" + ") : p.term.prefix ? prefixAlone(p.term) : quoted(p.term))).join(" AND ");
+  return parts.map((p) => ("phrase" in p ? { phrase: p.phrase.map(asTerm) } : p.term.prefix ? prefixAlone(p.term) : { term: asTerm(p.term) }));
 }
 
 /** Every term of the parts, phrases flattened: what a snippet highlights. */

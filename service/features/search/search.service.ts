@@ -1,13 +1,14 @@
-import { sql, type ExpressionBuilder, type RawBuilder } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import { SEARCH_COUNT_CAP } from "../../../shared/api/schemas/search.ts";
 import type { CaseHit, ContactHit, DocumentHit, SearchKind, SearchResults, TaskHit } from "../../../shared/api/types.ts";
 import type { Database, Db } from "../../db/database.ts";
+import { codeHits as codeRows, daysBetween, wordHits as wordRows, type Hits, type MatchQuery, type WordTable } from "../../db/full-text.ts";
 import { caseVisibleTo, documentVisibleTo, searchRowVisibleTo } from "../access/access.ts";
 import type { Actor } from "../access/actor.ts";
 import { contactVisibleTo } from "../contacts/contacts.service.ts";
 import { taskVisibleTo } from "../tasks/tasks.service.ts";
 import { indexStale } from "./indexer.ts";
-import { matchExpression, parseQuery, termsOfParts } from "./search-text.ts";
+import { matchQuery, parseQuery, termsOfParts } from "./search-text.ts";
 import { hasHit, hitPattern, snippetOf } from "./snippet.ts";
 
 // Free-text search over tasks, cases, documents and contacts. The access filter is part of the one query
@@ -31,8 +32,6 @@ import { hasHit, hitPattern, snippetOf } from "./snippet.ts";
 // search their own work for, the whole doclist for a word common only where the caller may not look. The
 // CSV export still ranks every hit.
 
-/** bm25 weights of the title, meta and body columns. */
-const WEIGHTS = sql.raw("8.0, 3.0, 1.0");
 /** What a hit on part of a number weighs against bm25's (negative, lower is better): more than a word in a title. */
 const CODE_RANK = -50;
 /** Visible matches a search ranks, newest first; one more than the count's cap, as the same walk counts them. */
@@ -42,21 +41,21 @@ const CATCH_UP = 2000;
 /** Characters of a document's text a snippet is looked for in. */
 const SNIPPET_SOURCE = 100_000;
 
-type Fts = "fts_cases" | "fts_documents" | "fts_tasks" | "fts_contacts";
+type Fts = WordTable;
 
 /** A query as the indexes are asked it. */
 export interface Matcher {
-  /** The FTS5 expression of every word. */
-  match: string;
-  /** For the trigram index: the numbers and codes typed (AND), and the expression of the other words (null if none). */
-  codes: { match: string; rest: string | null } | null;
+  /** Every word. */
+  match: MatchQuery;
+  /** For the trigram index: the numbers and codes typed (all must be found), and the other words (null if none). */
+  codes: { chunks: string[]; rest: MatchQuery | null } | null;
   pattern: RegExp | null;
 }
 
 /** Reads a query; null when nothing searchable is in it. */
 export function matcherOf(q: string): Matcher | null {
   const parts = parseQuery(q);
-  const match = matchExpression(parts);
+  const match = matchQuery(parts);
   if (!match) return null;
   // A chunk with a digit, three characters or more, is also looked for as part of a number ("0123", "17.01").
   const chunks = q
@@ -68,8 +67,8 @@ export function matcherOf(q: string): Matcher | null {
     .slice(0, 8);
   const codes = chunks.length
     ? {
-        match: chunks.map((c) => `"${c}"`).join(" AND "),
-        rest: matchExpression(
+        chunks,
+        rest: matchQuery(
           parseQuery(
             q
               .split(/\s+/)
@@ -82,27 +81,18 @@ export function matcherOf(q: string): Matcher | null {
   return { match, codes, pattern: hitPattern(termsOfParts(parts)) };
 }
 
-/** Rows of an FTS5 table that match, with their rank (lower is better): a source of hits. */
-type Hits = RawBuilder<{ rowid: number; rank: number }>;
-
-/** The rows of one FTS5 table whose words match, with their bm25 rank. */
-function wordHits(fts: Fts, m: Matcher): Hits {
-  const table = sql.table(fts);
-  return sql`(SELECT rowid, bm25(${table}, ${WEIGHTS}) AS rank FROM ${table} WHERE ${table} MATCH ${m.match})`;
-}
+/** The rows of one word table whose words match, with their rank. */
+const wordHits = (db: Db, fts: Fts, m: Matcher): Hits => wordRows(db, fts, m.match);
 
 /** The rows whose numbers hold every code typed (and whose words in `fts` hold the rest), ranked above word hits. */
-function codeHits(fts: Fts, codes: NonNullable<Matcher["codes"]>): Hits {
-  const table = sql.table(fts);
-  const rest = codes.rest ? sql`AND rowid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${codes.rest})` : sql``;
-  return sql`(SELECT rowid, ${CODE_RANK} AS rank FROM fts_codes WHERE fts_codes MATCH ${codes.match} ${rest})`;
-}
+const codeHits = (db: Db, fts: Fts, codes: NonNullable<Matcher["codes"]>): Hits =>
+  codeRows(db, codes.chunks, codes.rest && { table: fts, query: codes.rest }, CODE_RANK);
 
-/** Every hit of one FTS5 table: word hits and, with `withCodes`, code hits, a row found both ways once with its better rank. */
-function hitsOf(fts: Fts, m: Matcher, withCodes: boolean): Hits {
-  const words = wordHits(fts, m);
+/** Every hit of one word table: word hits and, with `withCodes`, code hits, a row found both ways once with its better rank. */
+function hitsOf(db: Db, fts: Fts, m: Matcher, withCodes: boolean): Hits {
+  const words = wordHits(db, fts, m);
   if (!withCodes || !m.codes) return words;
-  return sql`(SELECT rowid, min(rank) AS rank FROM (SELECT * FROM ${words} UNION ALL SELECT * FROM ${codeHits(fts, m.codes)}) GROUP BY rowid)`;
+  return sql`(SELECT rowid, min(rank) AS rank FROM (SELECT * FROM ${words} AS w UNION ALL SELECT * FROM ${codeHits(db, fts, m.codes)} AS c) AS both_ways GROUP BY rowid)`;
 }
 
 // Cases and documents are checked on their index row, which the walk reads anyway (searchRowVisibleTo); the
@@ -111,7 +101,7 @@ function casesMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .where(searchRowVisibleTo(actor))
+    .where(searchRowVisibleTo(db, actor))
     .innerJoin("cases", "cases.id", "search_rows.object_id");
 }
 
@@ -119,7 +109,7 @@ function documentsMatching(db: Db, actor: Actor, hits: Hits) {
   return db
     .selectFrom(hits.as("hits"))
     .innerJoin("search_rows", "search_rows.rowid", "hits.rowid")
-    .where(searchRowVisibleTo(actor))
+    .where(searchRowVisibleTo(db, actor))
     .innerJoin("documents", "documents.id", "search_rows.object_id");
 }
 
@@ -141,7 +131,7 @@ function contactsMatching(db: Db, actor: Actor, hits: Hits) {
 }
 
 /** Relevance tempered by age, reckoned from `now` (an ISO time): a hit ten years old needs twice the relevance. */
-const score = (changedAt: string, now: string) => sql<number>`hits.rank * (1.0 / (1.0 + (julianday(${now}) - julianday(${sql.ref(changedAt)})) / 3650.0))`;
+const score = (db: Db, changedAt: string, now: string) => sql<number>`hits.rank * (1.0 / (1.0 + ${daysBetween(db, now, changedAt)} / 3650.0))`;
 
 /** Orders rows as `ids` lists them (the details of a page are read in one query, in no particular order). */
 function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
@@ -274,7 +264,7 @@ function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { l
   const id = sql.ref(`${table}.id`);
   const query = (matching(db, actor, hits) as ReturnType<typeof casesMatching>)
     .select(sql<string>`${id}`.as("id"))
-    .select(score(`${table}.changed_at`, page.now).as("score"));
+    .select(score(db, `${table}.changed_at`, page.now).as("score"));
   const ordered = page.newest ? query.orderBy("hits.rowid", "desc") : query.orderBy("score").orderBy(id);
   return ordered
     .limit(page.limit)
@@ -288,9 +278,9 @@ function scoredIds(db: Db, actor: Actor, kind: SearchKind, hits: Hits, page: { l
  */
 async function newestOnIndexRows(db: Db, actor: Actor, kind: "cases" | "documents", hits: Hits, page: { limit: number; now: string }) {
   const { rows } = await sql<{ id: string; score: number }>`
-    SELECT o.id AS id, ${score("o.changed_at", page.now)} AS score
+    SELECT o.id AS id, ${score(db, "o.changed_at", page.now)} AS score
     FROM ${hits} AS hits JOIN search_rows ON search_rows.rowid = hits.rowid JOIN ${sql.table(kind)} AS o ON o.id = search_rows.object_id
-    WHERE ${searchRowVisibleTo(actor)}
+    WHERE ${searchRowVisibleTo(db, actor)}
     ORDER BY hits.rowid DESC LIMIT ${page.limit}`.execute(db);
   return rows;
 }
@@ -304,7 +294,7 @@ async function newestOnIndexRows(db: Db, actor: Actor, kind: "cases" | "document
 export async function bestOfNewest(db: Db, actor: Actor, kind: SearchKind, m: Matcher, limit: number) {
   const { fts, codes } = GROUPS[kind];
   const now = new Date().toISOString();
-  const sources = [wordHits(fts, m), ...(codes && m.codes ? [codeHits(fts, m.codes)] : [])];
+  const sources = [wordHits(db, fts, m), ...(codes && m.codes ? [codeHits(db, fts, m.codes)] : [])];
   const best = new Map<string, number>();
   for (const hits of sources)
     for (const { id, score } of await scoredIds(db, actor, kind, hits, { limit: WINDOW, now, newest: true }))
@@ -326,7 +316,7 @@ export interface HitPage {
  */
 export async function rankedIds(db: Db, actor: Actor, kind: SearchKind, m: Matcher, { limit, offset = 0, now }: HitPage & { now: string }): Promise<string[]> {
   const { fts, codes } = GROUPS[kind];
-  const rows = await scoredIds(db, actor, kind, hitsOf(fts, m, codes), { limit, offset, now });
+  const rows = await scoredIds(db, actor, kind, hitsOf(db, fts, m, codes), { limit, offset, now });
   return rows.map((r) => r.id);
 }
 

@@ -10,7 +10,7 @@ import { bearer } from "../../support/http.ts";
 import os from "node:os";
 import { loadConfig } from "../../../service/config.ts";
 import { startService } from "../../../service/server.ts";
-import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/service.ts";
+import { ADMIN_TOKEN, startTestService, type TestService, scaleBackends } from "../../support/service.ts";
 import { buildWorld, type World } from "../../support/world.ts";
 
 // Contacts as the API gives them: created and changed by staff, CPR numbers sealed and shown masked, revealed
@@ -485,7 +485,15 @@ describe("contacts in the service log", () => {
   it("a CPR number stored, looked up and revealed never reaches the log at info", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-contacts-log-"));
     const lines: string[] = [];
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", LOG_LEVEL: "info", IMS_ADMIN_TOKEN: ADMIN_TOKEN });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      ...(await scaleBackends(path.basename(dataDir))),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SEED_DEMO: "false",
+      LOG_LEVEL: "info",
+      IMS_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
     const svc = await startService(config, { logDestination: { write: (line: string) => lines.push(line) } });
     try {
       const auth = (req: request.Test) => req.auth(ADMIN_TOKEN, bearer);

@@ -17,7 +17,7 @@ import { buildWorld, type World } from "../../support/world.ts";
 const CASES = 20_000;
 const PER_PERSON = 20_000;
 
-describe("notifications are read off the person's own index, newest first, visibility checked per row", function () {
+describe("notifications are read off the person's own index, newest first, visibility checked per row (SQLite)", function () {
   this.timeout(300_000);
   let svc: TestService;
   let w: World;

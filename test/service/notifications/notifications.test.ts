@@ -274,6 +274,7 @@ describe("notifications", () => {
         .select(["action", "actor_id"])
         .where("object_id", "=", c.id)
         .where("action", "like", "case.%follow")
+        .orderBy("seq")
         .execute();
       expect(events.map((e) => [e.action, e.actor_id])).to.deep.equal([
         ["case.follow", dorte.id],

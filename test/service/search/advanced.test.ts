@@ -457,7 +457,7 @@ describe("advanced search (GET /api/search/advanced)", () => {
     });
   });
 
-  describe("query plans", () => {
+  describe("query plans (SQLite)", () => {
     // A second connection to the same file that records what it runs, so SQLite can be asked for each plan.
     let readOnly: SqliteDatabase.Database;
     let traced: Kysely<Database>;

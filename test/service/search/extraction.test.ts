@@ -143,7 +143,7 @@ describe("text extraction: the backfill of files saved before it existed", funct
   function startWorker(): ChildProcess {
     const child = spawn(process.execPath, ["--import", "tsx", "service/worker.ts"], {
       cwd: REPO,
-      env: { ...process.env, DATA_DIR: svc.dataDir, SEED_DEMO: "false", LOG_LEVEL: "warn", IMS_JOB_LEASE_SECONDS: "1" },
+      env: { ...process.env, ...svc.archiveEnv, SEED_DEMO: "false", LOG_LEVEL: "warn", IMS_JOB_LEASE_SECONDS: "1" },
       stdio: "ignore",
     });
     workers.push(child);

@@ -166,7 +166,7 @@ describe("task lists", () => {
     });
   });
 
-  describe("the plan behind 'Mine opgaver'", () => {
+  describe("the plan behind 'Mine opgaver' (SQLite)", () => {
     let alice: Actor;
     before(async () => {
       alice = (await loadActor(tw.svc.ctx.db, users().alice))!;

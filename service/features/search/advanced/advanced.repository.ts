@@ -6,7 +6,9 @@ import { conditionSql } from "./conditions.ts";
 import type { SearchField } from "./catalog.ts";
 import type { SearchPlan } from "./search-plan.ts";
 import { fieldSql, TARGETS, type AnyQuery } from "./target-sql.ts";
-import { textMatch } from "./text-match.ts";
+import { engineOf } from "../../../db/dialect.ts";
+import { daysBetween } from "../../../db/full-text.ts";
+import { isRanked, textMatch } from "./text-match.ts";
 
 // One query per search: the target's rows (or its full-text hits joined to them) with the access filter, every
 // condition, and the order, read a page at a time by keyset from where the last page ended. The count runs
@@ -26,7 +28,7 @@ const CHANGED_AT: SearchField = { id: "changedAt", type: "date" };
 /** The matching rows, unordered; `ids` narrows them further (the free-text export names its ranked rows). */
 function matching(db: Executor, actor: Actor, plan: SearchPlan, ids?: readonly string[]) {
   const t = TARGETS[plan.target];
-  const text = plan.texts.length ? textMatch(plan.target, plan.texts) : undefined;
+  const text = plan.texts.length ? textMatch(db, plan.target, plan.texts) : undefined;
   const from =
     text && "hits" in text
       ? db
@@ -37,7 +39,7 @@ function matching(db: Executor, actor: Actor, plan: SearchPlan, ids?: readonly s
   let q = t.joins(from as unknown as AnyQuery).where(t.visibleTo(actor));
   if (text === null) q = q.where(sql<SqlBool>`1 = 0`);
   else if (text && "where" in text) q = q.where(text.where);
-  for (const c of plan.conditions) q = q.where(conditionSql(c, fieldSql(plan.target, c.field)));
+  for (const c of plan.conditions) q = q.where(conditionSql(engineOf(db), c, fieldSql(engineOf(db), plan.target, c.field)));
   if (ids) q = q.where(sql.ref(`${t.table}.id`), "in", ids.length ? ids : [""]);
   return q;
 }
@@ -45,13 +47,12 @@ function matching(db: Executor, actor: Actor, plan: SearchPlan, ids?: readonly s
 /** The order a plan's pages are read in: relevance only where the text was ranked (full-text hits). */
 export function pageOrder(plan: SearchPlan, now: string): PageOrder {
   if (plan.order.by !== "relevance") return { by: "field", field: plan.order.by, dir: plan.order.dir };
-  const text = textMatch(plan.target, plan.texts);
-  return text && "hits" in text ? { by: "relevance", now } : { by: "field", field: CHANGED_AT, dir: "desc" };
+  return isRanked(plan.target, plan.texts) ? { by: "relevance", now } : { by: "field", field: CHANGED_AT, dir: "desc" };
 }
 
-/** The free-text search's rank (bm25, lower is better) tempered by age, with "now" pinned so pages agree on it. */
-const relevance = (table: string, now: string) =>
-  sql<number>`hits.rank * (1.0 / (1.0 + (julianday(${now}) - julianday(${sql.ref(`${table}.changed_at`)})) / 3650.0))`;
+/** The free-text search's rank (lower is better) tempered by age, with "now" pinned so pages agree on it. */
+const relevance = (db: Executor, table: string, now: string) =>
+  sql<number>`hits.rank * (1.0 / (1.0 + ${daysBetween(db, now, `${table}.changed_at`)} / 3650.0))`;
 
 interface SortKey {
   value: RawBuilder<unknown>;
@@ -59,10 +60,10 @@ interface SortKey {
   dir: "asc" | "desc";
 }
 
-function sortKeyOf(plan: SearchPlan, order: PageOrder): SortKey {
+function sortKeyOf(db: Executor, plan: SearchPlan, order: PageOrder): SortKey {
   const table = TARGETS[plan.target].table;
-  if (order.by === "relevance") return { value: relevance(table, order.now), nullable: false, dir: "asc" };
-  const f = fieldSql(plan.target, order.field);
+  if (order.by === "relevance") return { value: relevance(db, table, order.now), nullable: false, dir: "asc" };
+  const f = fieldSql(engineOf(db), plan.target, order.field);
   return { value: f.sortBy ?? f.cell ?? f.value, nullable: Boolean(f.nullable), dir: order.dir };
 }
 
@@ -79,8 +80,8 @@ function resumeAfter(key: SortKey, id: RawBuilder<unknown>, after: After): RawBu
 export function readRows(db: Executor, actor: Actor, plan: SearchPlan, order: PageOrder, after: After | undefined, limit: number): Promise<RawRow[]> {
   const t = TARGETS[plan.target];
   const id = sql.ref(`${t.table}.id`);
-  const key = sortKeyOf(plan, order);
-  let q = selectColumns(matching(db, actor, plan), plan).select(key.value.as("sort_value"));
+  const key = sortKeyOf(db, plan, order);
+  let q = selectColumns(db, matching(db, actor, plan), plan).select(key.value.as("sort_value"));
   if (after) q = q.where(resumeAfter(key, id, after));
   if (key.nullable) q = q.orderBy(sql`${key.value} IS NULL`);
   return q
@@ -92,16 +93,16 @@ export function readRows(db: Executor, actor: Actor, plan: SearchPlan, order: Pa
 
 /** The rows with these ids that match (and the actor may see), in no particular order. */
 export function rowsWithIds(db: Executor, actor: Actor, plan: SearchPlan, ids: readonly string[]): Promise<RawRow[]> {
-  return selectColumns(matching(db, actor, plan, ids), plan)
+  return selectColumns(db, matching(db, actor, plan, ids), plan)
     .select(sql`NULL`.as("sort_value"))
     .execute() as Promise<RawRow[]>;
 }
 
-function selectColumns(q: AnyQuery, plan: SearchPlan): AnyQuery {
+function selectColumns(db: Executor, q: AnyQuery, plan: SearchPlan): AnyQuery {
   const t = TARGETS[plan.target];
   let out = q.select(sql.ref(`${t.table}.id`).as("id")).select((t.caseId ?? sql`NULL`).as("case_id"));
   plan.columns.forEach((column, i) => {
-    const f = fieldSql(plan.target, column);
+    const f = fieldSql(engineOf(db), plan.target, column);
     out = out.select((f.cell ?? f.value).as(`c${i}`));
   });
   return out;

@@ -8,7 +8,7 @@ import { groupsByIds, usersByIds } from "../../users/users.service.ts";
 import type { RawRow } from "./advanced.repository.ts";
 import type { SearchField } from "./catalog.ts";
 import type { SearchPlan } from "./search-plan.ts";
-import { fieldSql, type LookupKind } from "./target-sql.ts";
+import { lookupOf, type LookupKind } from "./target-sql.ts";
 
 // A page's cells as a person reads them: the ids in it named (people, groups, templates, document types, the
 // parties of each row) with one lookup per kind for the whole page, never one per row. Names of people and
@@ -70,7 +70,7 @@ function cellOf(field: SearchField, value: unknown): Cell {
 export async function rowsOf(plan: SearchPlan, rows: RawRow[], names: Names): Promise<AdvancedSearchRow[]> {
   const named = await Promise.all(
     plan.columns.map(async (field, i) => {
-      const lookup = fieldSql(plan.target, field).lookup;
+      const lookup = lookupOf(plan.target, field);
       if (!lookup) return null;
       const ids = new Set(rows.map((r) => r[`c${i}`]).filter((v): v is string => typeof v === "string"));
       return ids.size ? names.of(lookup, ids) : new Map<string, string>();

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { likeAnyCase, type Engine } from "../../../db/dialect.ts";
 import type { PlannedCondition } from "./search-plan.ts";
 import type { FieldSql } from "./target-sql.ts";
 
@@ -10,15 +11,12 @@ import type { FieldSql } from "./target-sql.ts";
 /** Text a LIKE pattern takes literally: %, _ and the escape character itself escaped (the pattern ends `ESCAPE '\'`). */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** `x LIKE pattern`, with `\` escaping. */
-export const like = (x: RawBuilder<unknown>, pattern: string) => sql<SqlBool>`${x} LIKE ${pattern} ESCAPE '\\'`;
-
 /** The day after a YYYY-MM-DD day. */
 export const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 type Positive = Exclude<PlannedCondition["op"], "ne" | "empty">;
 
-function holds(c: PlannedCondition, op: Positive, x: RawBuilder<unknown>): RawBuilder<SqlBool> {
+function holds(engine: Engine, c: PlannedCondition, op: Positive, x: RawBuilder<unknown>): RawBuilder<SqlBool> {
   const v = c.operand;
   const day = c.field.type === "date";
   switch (op) {
@@ -29,9 +27,9 @@ function holds(c: PlannedCondition, op: Positive, x: RawBuilder<unknown>): RawBu
     case "lte":
       return day ? sql<SqlBool>`${x} < ${nextDay(v as string)}` : sql<SqlBool>`${x} <= ${v}`;
     case "contains":
-      return like(x, `%${likeLiteral(v as string)}%`);
+      return likeAnyCase(engine, x, `%${likeLiteral(v as string)}%`);
     case "startsWith":
-      return like(x, `${likeLiteral(v as string)}%`);
+      return likeAnyCase(engine, x, `${likeLiteral(v as string)}%`);
     case "under":
       return sql<SqlBool>`${x} IN (${sql.join(v as string[])})`;
     case "notEmpty":
@@ -40,10 +38,10 @@ function holds(c: PlannedCondition, op: Positive, x: RawBuilder<unknown>): RawBu
 }
 
 /** The condition on this field; a field with several values holds when any of them does. */
-export function conditionSql(c: PlannedCondition, field: FieldSql): RawBuilder<SqlBool> {
+export function conditionSql(engine: Engine, c: PlannedCondition, field: FieldSql): RawBuilder<SqlBool> {
   const negated = c.op === "ne" || c.op === "empty";
   const positive: Positive = c.op === "ne" ? "eq" : c.op === "empty" ? "notEmpty" : (c.op as Positive);
-  const test = (x: RawBuilder<unknown>) => holds(c, positive, x);
+  const test = (x: RawBuilder<unknown>) => holds(engine, c, positive, x);
   const p = field.anyOf ? field.anyOf(test) : test(field.value);
-  return negated ? sql<SqlBool>`NOT coalesce(${p}, 0)` : p;
+  return negated ? sql<SqlBool>`NOT coalesce(${p}, false)` : p;
 }

@@ -13,7 +13,7 @@ import { Id, IsoDate } from "../../../../shared/api/schemas/common.ts";
 import type { Executor } from "../../../db/database.ts";
 import { badRequest, validationProblem } from "../../../http/problem.ts";
 import { journalSubtree } from "../../cases/case-list.service.ts";
-import { matchExpression, parseQuery } from "../search-text.ts";
+import { matchQuery, parseQuery } from "../search-text.ts";
 import { catalogOf, type Catalog, type SearchField } from "./catalog.ts";
 
 // An advanced search read and checked once, the same way whether it comes as a query string (GET
@@ -103,10 +103,12 @@ async function operandOf(db: Executor, field: SearchField, op: SearchOperator, v
     if (value.trim() !== "") throw bad(`${op} compares with nothing; leave the value out (${field.id}:${op}:)`);
     return null;
   }
+  // No text in the archive holds NUL (PostgreSQL's cannot), so no value with one could match.
+  if (value.includes("\u0000")) throw bad("remove the character NUL (U+0000)");
   const typed = value.trim();
   switch (field.type) {
     case "text":
-      if (!matchExpression(parseQuery(value))) throw bad("write at least one word or number to search for");
+      if (!matchQuery(parseQuery(value))) throw bad("write at least one word or number to search for");
       return value;
     case "string":
       if (value === "") throw bad("write the text to compare with, or use empty");

@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { SEARCH_FIELDS, SearchTarget } from "../../../../shared/api/schemas/advanced-search.ts";
 import type { Database } from "../../../db/database.ts";
+import { jsonMember, type Engine } from "../../../db/dialect.ts";
 import { caseVisibleTo, documentVisibleTo } from "../../access/access.ts";
 import type { Actor } from "../../access/actor.ts";
 import { contactVisibleTo } from "../../contacts/contacts.service.ts";
@@ -44,7 +45,8 @@ export interface TargetSql {
   visibleTo(actor: Actor): (eb: AnyEb) => Expression<SqlBool>;
   /** The case a row is in, for a link (documents and tasks). */
   caseId: RawBuilder<unknown> | null;
-  fields: Record<string, FieldSql>;
+  /** Its fields; one whose SQL differs by engine (a member of a JSON column) as a function of the engine. */
+  fields: Record<string, FieldSql | ((engine: Engine) => FieldSql)>;
 }
 
 const col = (name: string) => sql.ref(name);
@@ -79,10 +81,10 @@ function parties(table: "case_parties" | "document_parties", key: "case_id" | "d
 /** The case a task is about: its own, or its document's. */
 const taskCase = sql`coalesce(${col("tasks.case_id")}, ${col("d.case_id")})`;
 const primaryEmail = sql`(SELECT ce.email FROM contact_emails AS ce WHERE ce.contact_id = ${col("contacts.id")} ORDER BY ce.position LIMIT 1)`;
-const city = sql`json_extract(${col("contacts.address")}, '$.city')`;
+const city = (engine: Engine) => jsonMember(engine, "contacts.address", "city", "text");
 
 /** Every fixed field of a target but its free text (text-match.ts), so none can be left out. */
-type FieldsOf<T extends SearchTarget> = Record<Exclude<keyof (typeof SEARCH_FIELDS)[T], "text">, FieldSql>;
+type FieldsOf<T extends SearchTarget> = Record<Exclude<keyof (typeof SEARCH_FIELDS)[T], "text">, FieldSql | ((engine: Engine) => FieldSql)>;
 
 const cases: FieldsOf<"cases"> = {
   number: plain("cases.number"),
@@ -129,7 +131,7 @@ const contacts: FieldsOf<"contacts"> = {
   },
   phone: plain("contacts.phone", true),
   cvr: plain("contacts.cvr", true),
-  city: { value: city, sortBy: folded(city), nullable: true },
+  city: (engine) => ({ value: city(engine), sortBy: folded(city(engine)), nullable: true }),
   createdAt: plain("contacts.created_at"),
   changedAt: plain("contacts.changed_at"),
 };
@@ -188,10 +190,16 @@ export const TARGETS: Record<SearchTarget, TargetSql> = {
 };
 
 /** How a field of a target is read: a fixed one from the table above, a case's custom field from its metadata. */
-export function fieldSql(target: SearchTarget, field: SearchField): FieldSql {
-  if (!field.metaName) return TARGETS[target].fields[field.id];
+export function fieldSql(engine: Engine, target: SearchTarget, field: SearchField): FieldSql {
+  if (!field.metaName) {
+    const fixed = TARGETS[target].fields[field.id];
+    return typeof fixed === "function" ? fixed(engine) : fixed;
+  }
   // The name is a template field's (letters, digits, _), and it is bound as a parameter all the same.
-  const value = sql`json_extract(${col("cases.metadata")}, ${`$.${field.metaName}`})`;
+  const value = jsonMember(engine, "cases.metadata", field.metaName, field.type === "number" ? "number" : field.type === "boolean" ? "boolean" : "text");
   // Text sorts by its first 200 characters (ties by id), which keeps the cursor that carries it short.
   return { value, sortBy: field.type === "string" ? sql`substr(lower(${value}), 1, 200)` : value, nullable: true };
 }
+
+/** What names the ids of a field's cells, if anything does. */
+export const lookupOf = (target: SearchTarget, field: SearchField): LookupKind | undefined => fieldSql("sqlite", target, field).lookup;

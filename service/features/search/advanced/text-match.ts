@@ -1,7 +1,10 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import type { SearchTarget } from "../../../../shared/api/schemas/advanced-search.ts";
-import { matchExpression, parseQuery } from "../search-text.ts";
-import { like, likeLiteral } from "./conditions.ts";
+import type { Executor } from "../../../db/database.ts";
+import { engineOf, likeAnyCase, type Engine } from "../../../db/dialect.ts";
+import { wordHits, type Hits } from "../../../db/full-text.ts";
+import { matchQuery, parseQuery } from "../search-text.ts";
+import { likeLiteral } from "./conditions.ts";
 
 // A search's free text (its text conditions, all of which must hold), matched per target. Cases and documents
 // go through their full-text tables with the free-text search's reading of a query (search-text.ts: stemmed
@@ -9,45 +12,45 @@ import { like, likeLiteral } from "./conditions.ts";
 // every word in their names, titles and descriptions until they have full-text tables of their own.
 
 /** Matched through a full-text table (rows `rowid`, `rank`: lower is better), or by a condition (not ranked). */
-export type TextMatch = { hits: RawBuilder<{ rowid: number; rank: number }> } | { where: RawBuilder<SqlBool> };
+export type TextMatch = { hits: Hits } | { where: RawBuilder<SqlBool> };
 
-/** bm25 weights of the title, meta and body columns: the free-text search's (search.service.ts). */
-const WEIGHTS = sql.raw("8.0, 3.0, 1.0");
-
-function fullText(table: "fts_cases" | "fts_documents", texts: readonly string[]): TextMatch | null {
-  const match = matchExpression(texts.flatMap((t) => parseQuery(t)));
-  if (!match) return null;
-  const fts = sql.table(table);
-  return { hits: sql`(SELECT rowid, bm25(${fts}, ${WEIGHTS}) AS rank FROM ${fts} WHERE ${fts} MATCH ${match})` };
+/** The free-text search's hits and rank (search.service.ts). */
+function fullText(db: Executor, table: "fts_cases" | "fts_documents", texts: readonly string[]): TextMatch | null {
+  const match = matchQuery(texts.flatMap((t) => parseQuery(t)));
+  return match && { hits: wordHits(db, table, match) };
 }
 
 /**
  * Each word of the texts (up to 16) occurs in one of the columns, as a part of a word. LIKE ignores case only
  * for A–Z, so a word is also looked for capitalised ("ærø" finds "Ærøskøbing").
  */
-function everyWordIn(columns: RawBuilder<unknown>[], texts: readonly string[]): TextMatch | null {
+function everyWordIn(engine: Engine, columns: RawBuilder<unknown>[], texts: readonly string[]): TextMatch | null {
   const found = texts.flatMap((t) => [...t.slice(0, 1000).matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0].toLocaleLowerCase("da")));
   const words = [...new Set(found)].slice(0, 16);
   if (!words.length) return null;
   const forms = (w: string) => [...new Set([w, w.charAt(0).toLocaleUpperCase("da") + w.slice(1)])];
   const anyColumn = (w: string) =>
     sql<SqlBool>`(${sql.join(
-      columns.flatMap((c) => forms(w).map((form) => like(c, `%${likeLiteral(form)}%`))),
+      columns.flatMap((c) => forms(w).map((form) => likeAnyCase(engine, c, `%${likeLiteral(form)}%`))),
       sql` OR `,
     )})`;
   return { where: sql<SqlBool>`(${sql.join(words.map(anyColumn), sql` AND `)})` };
 }
 
+/** Whether a target's free text is matched through its full-text table, and so ranked. */
+export const isRanked = (target: SearchTarget, texts: readonly string[]) =>
+  (target === "cases" || target === "documents") && matchQuery(texts.flatMap((t) => parseQuery(t))) !== null;
+
 /** How a target's free text is matched; null when the texts hold nothing to search for. The one place to move a target onto its full-text table. */
-export function textMatch(target: SearchTarget, texts: readonly string[]): TextMatch | null {
+export function textMatch(db: Executor, target: SearchTarget, texts: readonly string[]): TextMatch | null {
   switch (target) {
     case "cases":
-      return fullText("fts_cases", texts);
+      return fullText(db, "fts_cases", texts);
     case "documents":
-      return fullText("fts_documents", texts);
+      return fullText(db, "fts_documents", texts);
     case "contacts":
-      return everyWordIn([sql.ref("contacts.name_key")], texts);
+      return everyWordIn(engineOf(db), [sql.ref("contacts.name_key")], texts);
     case "tasks":
-      return everyWordIn([sql.ref("tasks.title"), sql.ref("tasks.description")], texts);
+      return everyWordIn(engineOf(db), [sql.ref("tasks.title"), sql.ref("tasks.description")], texts);
   }
 }

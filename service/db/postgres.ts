@@ -1,0 +1,84 @@
+import pg from "pg";
+import Cursor from "pg-cursor";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
+import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type TransactionSettings } from "kysely";
+import type { Database } from "./database.ts";
+import type { OpenedDatabase } from "./opened.ts";
+
+// PostgreSQL, for an archive that outgrows one process (DATABASE_URL=postgres://…). Everything PostgreSQL-only lives here
+// and in dialect.ts; the migrations and repositories are the same for both engines.
+
+/** Connections one process keeps: a request holds one for its transaction, so a few more than the requests a core runs at once. */
+const POOL_SIZE = 10;
+
+/**
+ * The lock every write transaction takes first (pg_advisory_xact_lock; released at commit or rollback). The archive was built on
+ * SQLite's one writer at a time, and its rules rely on it: a case number, a version number or an audit link is read and then
+ * written in one transaction, unchallenged. Taken here it holds across every service and worker process on the database, so
+ * the same rules hold unchanged, and reads, which take no lock, go on beside the writer.
+ */
+export const WRITE_LOCK = 0x1_4d53_0001;
+/** The audit chain's own lock, for a writer that appends outside a write transaction (lockAuditChain). */
+export const AUDIT_LOCK = 0x1_4d53_0002;
+
+/** The table rate limiters share their counts in (failed sign-ins per address, across every process). */
+const RATE_LIMITS = "rate_limits";
+
+// int8 (count(*), sums, bigserial) as a number: the archive's counts and ids stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+class SerialWritesDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await super.beginTransaction(connection, settings);
+    if (settings.accessMode !== "read only") await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+  }
+}
+
+class SerialWritesDialect extends PostgresDialect {
+  constructor(private readonly settings: ConstructorParameters<typeof PostgresDialect>[0]) {
+    super(settings);
+  }
+  override createDriver() {
+    return new SerialWritesDriver(this.settings);
+  }
+}
+
+export function openPostgres(url: string, options: { readOnly?: boolean } = {}): OpenedDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    // Inspection tools look without changing anything.
+    options: options.readOnly ? "-c default_transaction_read_only=on" : undefined,
+  });
+  // A connection the server closes (restart, failover) while idle in the pool must not end the process: the pool drops it.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new SerialWritesDialect({ pool, cursor: Cursor }) });
+  return {
+    db,
+    engine: "postgres",
+    rateLimits: (limiter) => new RateLimiterPostgres({ ...limiter, storeClient: pool, storeType: "pool", tableName: RATE_LIMITS, tableCreated: true }),
+    async afterMigrations() {
+      // rate-limiter-flexible's own table, as it would make it; made here, under the write lock, so two processes starting at
+      // once do not both try.
+      await db.transaction().execute(async (trx) => {
+        await sql`CREATE TABLE IF NOT EXISTS ${sql.table(RATE_LIMITS)} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`.execute(
+          trx,
+        );
+      });
+    },
+    async integrityCheck() {
+      // PostgreSQL checks its own pages (checksums, WAL replay); here: the server answers and the schema is readable.
+      const { rows } = await pool.query("select count(*) as n from information_schema.tables where table_schema = current_schema()");
+      return Number(rows[0]?.n) > 0 ? "ok" : "no tables";
+    },
+    async maintain() {
+      // Autovacuum keeps the statistics; nothing to do by hand.
+    },
+    async backup() {
+      throw new Error("A PostgreSQL archive is backed up with pg_dump or a base backup (README: Running at scale), not by the service.");
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

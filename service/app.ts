@@ -45,7 +45,7 @@ export interface App {
 export function createApp(ctx: AppContext, authenticators: Authenticator[] = [apiTokenAuthenticator]): App {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", ctx.config.trustProxy);
   app.use(pinoHttp({ logger: ctx.log, autoLogging: { ignore: (req) => req.url === "/api/health" }, ...requestLogOptions(ctx.log) }));
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");

@@ -47,6 +47,8 @@ export interface Config {
   demoTokens: Record<string, string>;
   logLevel: string;
   publicUrl: string;
+  /** The proxies whose X-Forwarded-For is believed (Express's "trust proxy"): loopback, or IMS_TRUST_PROXY's addresses and subnets. */
+  trustProxy: string;
   /** Sign-in with Google ID tokens, from GOOGLE_CLIENT_ID and GOOGLE_CERTS_URL; undefined when not configured. */
   googleSignIn: GoogleSignInConfig | undefined;
   /** Single sign-on with Microsoft Entra ID and Google (config-sso.ts); every part undefined or empty when not configured. */
@@ -171,7 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl(env),
     blobDir: path.join(dataDir, "blobs"),
     s3: s3Config(env),
-    uploadDir: path.join(dataDir, "uploads"),
+    // Several service processes on several hosts resume each other's uploads when they share this directory.
+    uploadDir: path.resolve(env.IMS_UPLOAD_DIR || path.join(dataDir, "uploads")),
     maxUploadBytes: integer("MAX_UPLOAD_MB", env.MAX_UPLOAD_MB, 200) * 1024 * 1024,
     blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),
     auditDir: path.resolve(env.IMS_AUDIT_DIR || path.join(dataDir, "audit")),
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    trustProxy: env.IMS_TRUST_PROXY || "loopback",
     googleSignIn: env.GOOGLE_CLIENT_ID
       ? {
           clientId: env.GOOGLE_CLIENT_ID,

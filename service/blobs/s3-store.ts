@@ -148,10 +148,21 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
         throw new RangeError(`not a byte range: ${range.start}-${range.end}`);
       }
       try {
-        const { Body } = await client.send(
+        const { Body, ContentRange } = await client.send(
           new GetObjectCommand({ Bucket: bucket, Key: keyOf(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
         );
-        return Body as Readable;
+        if (!range) return Body as Readable;
+        // A store may answer a Range with more than was asked, the whole object even (HTTP lets a server ignore Range, and
+        // s3rver answers bytes=0-0 with all of it): the range is then cut from what came, so a download never sends more
+        // than it announced.
+        const sent = /^bytes (\d+)-(\d+)\//.exec(ContentRange ?? "");
+        const [first, last] = sent ? [Number(sent[1]), Number(sent[2])] : [0, Infinity];
+        if (first === range.start && last === range.end) return Body as Readable;
+        if (first > range.start || last < range.end) {
+          (Body as Readable).destroy();
+          throw new Error(`the object store answered bytes ${ContentRange} for bytes=${range.start}-${range.end} of ${sha256}`);
+        }
+        return cut(Body as Readable, range.start - first, range.end - first);
       } catch (err) {
         throw notThere(err) ? new BlobMissing(sha256) : err;
       }
@@ -196,4 +207,27 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
   }
 
   return store;
+}
+
+/** Bytes `start` to `end` (inclusive) of a stream; the rest of it is not read. */
+function cut(whole: Readable, start: number, end: number): Readable {
+  let at = 0;
+  const out = new PassThrough();
+  whole.on("error", (err) => out.destroy(err));
+  whole.on("data", (chunk: Buffer) => {
+    const from = Math.max(0, start - at);
+    const to = Math.min(chunk.length, end + 1 - at);
+    at += chunk.length;
+    if (from < to && !out.write(chunk.subarray(from, to))) {
+      whole.pause();
+      out.once("drain", () => whole.resume());
+    }
+    if (at > end) {
+      whole.destroy();
+      out.end();
+    }
+  });
+  whole.on("end", () => out.end());
+  out.on("close", () => whole.destroy());
+  return out;
 }

@@ -14,6 +14,7 @@ import { extractionRows, measureExtraction } from "./extraction.ts";
 import { measureSearchCsv } from "./search-csv.ts";
 import { measureSearch, searchCsvRows, searchIndexRows, searchRows } from "./search.ts";
 import { measureWeb, webRows } from "./web.ts";
+import { measureScale, scaleRows } from "./scale.ts";
 
 // npm run bench: the archive service as its own process in a temp directory, measured in one run; the parts
 // may be named to run only those (npm run bench -- search).
@@ -30,6 +31,7 @@ const DASHBOARD_LOADS = 20;
 const SEARCH_RUNS = 200;
 const EXTRACTION_PASSES = 20;
 const CSV_ROWS = 100_000;
+const SCALE_SECONDS = 20;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -234,7 +236,7 @@ async function measureService(): Promise<Array<[string, string, string]>> {
 }
 
 /** Which parts run: all, or those named (`npm run bench -- search web`). */
-const PARTS = ["service", "extraction", "web", "search"] as const;
+const PARTS = ["service", "extraction", "web", "search", "scale"] as const;
 const named = process.argv.slice(2);
 for (const part of named) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`no bench part "${part}"; the parts are ${PARTS.join(", ")}`);
 const wanted = (part: (typeof PARTS)[number]) => named.length === 0 || named.includes(part);
@@ -253,6 +255,7 @@ async function main() {
     process.stdout.write(`  CSV export of ${CSV_ROWS.toLocaleString("en")} rows, at full speed and to a slow client …\n`);
     rows.push(...searchCsvRows(await measureSearchCsv(CSV_ROWS)));
   }
+  if (wanted("scale")) rows.push(...scaleRows(await measureScale(CLIENTS, SCALE_SECONDS, (l) => process.stdout.write(`  ${l}\n`))));
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   process.stdout.write(`\n${line(["measure", "value", "detail"])}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|\n${rows.map(line).join("\n")}\n`);

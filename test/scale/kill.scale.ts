@@ -4,14 +4,15 @@ import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { archiveEnvOf, createCase, jobsSettled, openDataDir, prepareDataDir, startChildService, type ChildService } from "../support/child-service.ts";
-import { downloadSha256, saveMultipart, send, type HttpReply } from "../support/payload.ts";
+import { downloadSha256, GeneratedContent, saveMultipart, saveUpload, send, tus, type HttpReply } from "../support/payload.ts";
 import { ADMIN_TOKEN } from "../support/service.ts";
 import type { World } from "../support/world.ts";
 
 // Scale-out (npm run test:scale): two service processes and one job worker on one PostgreSQL database and one object store,
 // eight clients saving, versioning and searching through both; one service is killed with SIGKILL in the middle, and the
 // clients go on through the other, retrying what was in flight with the same Idempotency-Key. Afterwards every acknowledged
-// save is intact, no retry made a second document, the audit chain verifies, and every job ran exactly once.
+// save is intact, no retry made a second document, an upload begun on the killed process is finished on the other, the audit
+// chain verifies, and every job ran exactly once.
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLIENTS = 8;
@@ -134,8 +135,33 @@ describe("scale-out: a service process killed with SIGKILL under load on Postgre
     if (now.sha256 === sha256) doc.versions.push(sha256);
   }
 
+  /**
+   * A resumable upload begun on the process that will be killed and finished on the other after the kill: any process
+   * resumes any upload (their upload directory is shared, IMS_UPLOAD_DIR).
+   */
+  async function resumedElsewhere(): Promise<void> {
+    const content = new GeneratedContent(9 * 1024 * 1024, "resumed");
+    const created = await tus.create(a.url, w.tokens.alice, content.size, "resumed.bin");
+    expect(created.status).to.equal(201);
+    const half = 4 * 1024 * 1024;
+    expect((await tus.patch(a.url, w.tokens.alice, created.id!, 0, content.chunks(0, half), half)).status).to.equal(204);
+    while (!killed) await new Promise((resolve) => setTimeout(resolve, 20));
+    const offset = await tus.offset(b.url, w.tokens.alice, created.id!);
+    expect(offset).to.equal(half);
+    expect(await tus.upload(b.url, w.tokens.alice, created.id!, content.size, half, half, (from, to) => content.chunks(from, to))).to.equal(undefined);
+    const key = `resumed-${randomUUID()}`;
+    const reply = await saveUpload(b.url, { documentTypeId: w.types.pupil, caseId, title: "Genoptaget" }, created.id!, {
+      token: w.tokens.alice,
+      idempotencyKey: key,
+    });
+    expect(reply.status, reply.body.toString()).to.equal(201);
+    const hash = createHash("sha256");
+    for await (const chunk of content.chunks()) hash.update(chunk);
+    saved.push({ key, id: reply.json().id, versions: [hash.digest("hex")] });
+  }
+
   it("every acknowledged save is intact, no retry made a second document, the audit chain verifies and every job ran once", async () => {
-    await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
+    await Promise.all([...Array.from({ length: CLIENTS }, (_, n) => client(n)), resumedElsewhere()]);
     expect(killed, "the kill came").to.equal(true);
 
     const opened = openDataDir(dataDir);

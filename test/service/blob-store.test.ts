@@ -148,7 +148,7 @@ describe("the sweep of unreferenced blobs", () => {
   });
   after(() => svc.dispose());
 
-  it("removes a deleted document's content after the grace period and keeps what versions still use", async () => {
+  it("removes a deleted document's content after the grace period and keeps what versions still use (disk)", async () => {
     const save = (text: string) =>
       request(svc.url)
         .post("/api/documents")

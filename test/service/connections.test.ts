@@ -70,7 +70,7 @@ describe("connections: slow and excess clients hold nothing for long", function 
 
   afterEach(async () => svc?.dispose());
 
-  it("a body that trickles in a byte at a time is cut after the idle timeout and its temporary file removed", async () => {
+  it("a body that trickles in a byte at a time is cut after the idle timeout and its temporary file removed (disk)", async () => {
     svc = await startTestService({ IMS_IDLE_TIMEOUT_SECONDS: "1" });
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const { socket, closed } = await connect(svc.url);
@@ -85,7 +85,7 @@ describe("connections: slow and excess clients hold nothing for long", function 
     expect(await svc.ctx.db.selectFrom("documents").select("id").execute()).to.have.length(0);
   });
 
-  it("a request still sending when the request timeout ends is cut, however steadily its bytes come", async () => {
+  it("a request still sending when the request timeout ends is cut, however steadily its bytes come (disk)", async () => {
     svc = await startTestService({ IMS_REQUEST_TIMEOUT_SECONDS: "2", IMS_IDLE_TIMEOUT_SECONDS: "10" });
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const { socket, closed } = await connect(svc.url);
@@ -99,7 +99,7 @@ describe("connections: slow and excess clients hold nothing for long", function 
     while (tmpFiles(svc).length > 0) await sleep(20);
   });
 
-  it("shutdown does not wait for a connection that trickles on: it closes it when the grace period ends", async () => {
+  it("shutdown does not wait for a connection that trickles on: it closes it when the grace period ends (disk)", async () => {
     svc = await startTestService({ IMS_SHUTDOWN_GRACE_SECONDS: "1" });
     w = await buildWorld(svc.ctx.db, ADMIN_TOKEN);
     const { socket, closed } = await connect(svc.url);
@@ -132,7 +132,7 @@ describe("connections: slow and excess clients hold nothing for long", function 
 describe("start after a crash", function () {
   this.timeout(60_000);
 
-  it("temporary files no request owns are removed and claims on finished uploads are released", async () => {
+  it("temporary files no request owns are removed and claims on finished uploads are released (disk)", async () => {
     const { dataDir } = await prepareDataDir();
     const tmp = path.join(dataDir, "tmp");
     fs.mkdirSync(tmp, { recursive: true });

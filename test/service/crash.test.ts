@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { createCase, MB, openDataDir, prepareDataDir, startChildService, type ChildService } from "../support/child-service.ts";
+import { loadConfig } from "../../service/config.ts";
+import { blobStoreOf } from "../../service/open-archive.ts";
+import { archiveEnvOf, createCase, MB, openDataDir, prepareDataDir, startChildService, type ChildService } from "../support/child-service.ts";
 import { downloadSha256, GeneratedContent, saveMultipart, saveUpload, send, tus, type HttpReply } from "../support/payload.ts";
 import type { World } from "../support/world.ts";
 
@@ -172,12 +173,16 @@ describe("crash: the service is killed with SIGKILL in the middle of concurrent 
     try {
       expect(await opened.integrityCheck()).to.equal("ok");
       const versions = await opened.db.selectFrom("versions").select(["sha256", "size"]).distinct().execute();
+      // Read from the content store the service wrote (files under the data directory, or the object store).
+      const blobs = blobStoreOf(loadConfig(archiveEnvOf(dataDir)));
       for (const v of versions) {
-        const file = path.join(dataDir, "blobs", v.sha256.slice(0, 2), v.sha256.slice(2, 4), v.sha256);
-        expect(fs.existsSync(file), `blob of version ${v.sha256}`).to.equal(true);
         const hash = createHash("sha256");
-        for await (const c of fs.createReadStream(file)) hash.update(c as Buffer);
-        expect({ sha256: hash.digest("hex"), size: fs.statSync(file).size }).to.deep.equal({ sha256: v.sha256, size: v.size });
+        let size = 0;
+        for await (const c of await blobs.open(v.sha256)) {
+          hash.update(c as Buffer);
+          size += (c as Buffer).length;
+        }
+        expect({ sha256: hash.digest("hex"), size }, `blob of version ${v.sha256}`).to.deep.equal({ sha256: v.sha256, size: v.size });
       }
       const headless = await opened.db
         .selectFrom("documents")

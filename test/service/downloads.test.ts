@@ -163,7 +163,7 @@ describe("downloading stored content", () => {
     expect(Buffer.compare(tail.body, big.subarray(2000000))).to.equal(0);
   });
 
-  it("content missing from the blob store is a server fault: 500 problem+json content_missing", async () => {
+  it("content missing from the blob store is a server fault: 500 problem+json content_missing (disk)", async () => {
     const doc = await saveText(Buffer.from("forsvinder fra lageret\n"), "væk.txt");
     const sha = doc.currentVersion.sha256;
     fs.rmSync(path.join(svc.config.blobDir, sha.slice(0, 2), sha.slice(2, 4), sha));

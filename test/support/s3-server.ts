@@ -17,6 +17,7 @@ export async function startLocalS3(bucket = "ims-case"): Promise<LocalS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "ims-s3-"));
   const port = await freePort();
   const server = new S3rver({ address: "127.0.0.1", port, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  keepDirectories(server);
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver's fixed development credentials; path-style addressing, as MinIO and Ceph take it too.
@@ -35,5 +36,20 @@ export async function startLocalS3(bucket = "ims-case"): Promise<LocalS3> {
       await server.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * s3rver removes a directory a delete left empty, also while another request is writing a new object into it, and the write
+ * stream's error then goes unhandled and ends the process (many saves at once each write and remove an object under tmp/).
+ * Its store is told to leave directories be: an S3 store has none, so nothing the tests see changes.
+ */
+function keepDirectories(server: S3rver): void {
+  const store = (server as unknown as { store: { deleteObject(bucket: string, key: string): Promise<void>; getResourcePath(...a: string[]): string } }).store;
+  store.deleteObject = async (bucket, key) => {
+    for (const kind of ["object", "object.md5", "metadata.json"])
+      await fs.promises.unlink(store.getResourcePath(bucket, key, kind)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "ENOENT") throw err;
+      });
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   CopyObjectCommand,
@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
   type S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -80,7 +81,7 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
     const key = keyOf(sha256);
     try {
       const there = await head(key);
-      if (there) {
+      if (there?.ContentLength === size) {
         // Identical content is stored once; copied onto itself so that a concurrent sweep's grace period starts over.
         await copy(key, key, sha256);
         return false;
@@ -94,33 +95,88 @@ export function s3BlobStore({ client, bucket, prefix = "" }: S3Location): BlobSt
     }
   }
 
+  /**
+   * Content that fits in one part, its hash known: one PutObject straight to its name (atomic: the name shows all of it or
+   * nothing), with its SHA-256 for the store to check, unless the name is taken already. Two requests, not the five of a
+   * large file's temporary object, copy and removal.
+   */
+  async function putWhole(bytes: Buffer, sha256: string): Promise<boolean> {
+    const key = keyOf(sha256);
+    // Taken only by all of the content: a store whose writes are not atomic (s3rver) may hold part of it under the name
+    // from a process killed mid-request, and that is written over.
+    if ((await head(key))?.ContentLength === bytes.length) {
+      await copy(key, key, sha256);
+      return false;
+    }
+    const checksum = Buffer.from(sha256, "hex").toString("base64");
+    const { ChecksumSHA256 } = await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.length, ChecksumSHA256: checksum, Metadata: { sha256 } }),
+    );
+    if (ChecksumSHA256 && ChecksumSHA256 !== checksum) {
+      await remove(key);
+      throw new Error(`the object store holds other bytes under ${sha256} than were sent (its checksum is ${ChecksumSHA256})`);
+    }
+    return true;
+  }
+
+  /** Content larger than a part: streamed in parts to a temporary key while it is hashed, then copied to its name. */
+  async function putInParts(body: Readable, meter: Meter): Promise<StoredBlob> {
+    const tmp = `${tmpPrefix}${randomUUID()}`;
+    const upload = new Upload({
+      client,
+      params: { Bucket: bucket, Key: tmp, Body: body, ChecksumAlgorithm: "SHA256" },
+      partSize: PART_BYTES,
+      queueSize: 2,
+    });
+    try {
+      await upload.done();
+      const sha256 = meter.sha256();
+      return { sha256, size: meter.size, created: await commit(tmp, sha256, meter.size) };
+    } catch (err) {
+      await upload.abort().catch(() => {});
+      await remove(tmp).catch(() => {});
+      throw err;
+    }
+  }
+
   const store: BlobStore = {
     async put(content, maxBytes) {
-      const tmp = `${tmpPrefix}${randomUUID()}`;
       const meter = new Meter(maxBytes);
-      const body = new PassThrough({ highWaterMark: 1 << 20 });
-      const upload = new Upload({
-        client,
-        params: { Bucket: bucket, Key: tmp, Body: body, ChecksumAlgorithm: "SHA256" },
-        partSize: PART_BYTES,
-        queueSize: 2,
-      });
-      try {
-        // A failed read (too large, a request cut short) aborts the upload, its parts discarded; a failed upload stops the read.
-        const sending = upload.done();
-        sending.catch((err: Error) => body.destroy(err));
-        const reading = pipeline(content, meter, body).catch(async (err) => {
-          await upload.abort().catch(() => {});
-          throw err;
-        });
-        const [read, sent] = await Promise.allSettled([reading, sending]);
-        if (read.status === "rejected") throw read.reason;
-        if (sent.status === "rejected") throw sent.reason;
+      // A failed read (too large, a request cut short) ends the iteration below with its error.
+      void pipeline(content, meter).catch(() => {});
+      const chunks = meter[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const first: Buffer[] = [];
+      let bytes = 0;
+      let next = await chunks.next();
+      while (!next.done) {
+        first.push(next.value);
+        bytes += next.value.length;
+        if (bytes > PART_BYTES) break;
+        next = await chunks.next();
+      }
+      if (next.done) {
         const sha256 = meter.sha256();
-        return { sha256, size: meter.size, created: await commit(tmp, sha256, meter.size) };
+        return { sha256, size: meter.size, created: await putWhole(Buffer.concat(first), sha256) };
+      }
+      // What the read failed with (too large, a request cut short) is the save's error, not what the upload made of it.
+      let readFailure: unknown;
+      async function* rest() {
+        yield* first;
+        try {
+          for (let more = await chunks.next(); !more.done; more = await chunks.next()) yield more.value;
+        } catch (err) {
+          readFailure = err;
+          throw err;
+        }
+      }
+      const body = Readable.from(rest(), { objectMode: false });
+      try {
+        return await putInParts(body, meter);
       } catch (err) {
-        await remove(tmp).catch(() => {});
-        throw err;
+        throw readFailure ?? err;
+      } finally {
+        // A failed upload stops the read, and with it the request's body.
+        meter.destroy();
       }
     },
 

@@ -64,11 +64,11 @@ export async function measureScale(clients: number, seconds: number, say: (line:
   say(`saves, ${clients} clients, ${seconds} s: one process on SQLite and disk …`);
   const sqlite = await measureSetup(1, clients, seconds);
   say("a throwaway PostgreSQL 15 and s3rver …");
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const postgres = await startLocalPostgres();
   const s3 = await startLocalS3();
   process.env.IMS_TEST_POSTGRES = postgres.url;
   process.env.IMS_TEST_S3 = JSON.stringify({ S3_ENDPOINT: s3.endpoint, S3_BUCKET: s3.bucket, S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER" });
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   try {
     say("one process on PostgreSQL and S3 …");
     const postgresOne = await measureSetup(1, clients, seconds);

@@ -144,7 +144,7 @@ describe("crash: the service is killed with SIGKILL in the middle of concurrent 
       if (offset === undefined) s.uploadId = undefined;
       const first = await run(s, base, undefined, offset ?? 0);
       // 200: the save had committed before the kill, only its answer was lost.
-      expect(first.status, `${s.title}: ${first.body.toString("utf8").slice(0, 300)}`).to.be.oneOf([200, 201]);
+      expect(first.status, `${s.title}: ${first.body.toString("utf8").slice(0, 300)}\n${svc!.output()}`).to.be.oneOf([200, 201]);
       expect(first.json().currentVersion.sha256, s.title).to.equal(s.sha256);
       s.acknowledged = { id: first.json().id, sha256: first.json().currentVersion.sha256 };
     }

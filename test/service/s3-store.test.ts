@@ -46,6 +46,39 @@ describe("the S3 blob store, against a local S3-compatible server", () => {
     expect(await store.stat(a.sha256)).to.deep.equal({ size: 17 });
   });
 
+  it("writes over part of a content left under its name (a process killed mid-put on a store whose writes are not atomic)", async () => {
+    for (const size of [3 * 1024 * 1024, 10 * 1024 * 1024]) {
+      const content = randomBytes(size);
+      const key = `${prefix}blobs/${sha(content).slice(0, 2)}/${sha(content).slice(2, 4)}/${sha(content)}`;
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: content.subarray(0, size - 4096) }));
+      const blob = await store.put(Readable.from([content]), 50 * 1024 * 1024);
+      expect(blob).to.deep.equal({ sha256: sha(content), size, created: true });
+      expect(sha(await buffer(await store.open(blob.sha256)))).to.equal(blob.sha256);
+    }
+  });
+
+  it("puts content that fits in one part straight under its name, in one request with its SHA-256 after one look", async () => {
+    const sent: Array<{ command: string; checksum?: string }> = [];
+    s3.client.middlewareStack.add(
+      ((next: (args: unknown) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+        const headers = (args as { request: { headers: Record<string, string> } }).request.headers;
+        sent.push({ command: context.commandName, checksum: headers["x-amz-checksum-sha256"] });
+        return next(args);
+      }) as never,
+      { step: "finalizeRequest", name: "watchCommands" },
+    );
+    try {
+      const content = randomBytes(3 * 1024 * 1024);
+      await store.put(Readable.from([content]), 50 * 1024 * 1024);
+      expect(sent).to.deep.equal([
+        { command: "HeadObjectCommand", checksum: undefined },
+        { command: "PutObjectCommand", checksum: createHash("sha256").update(content).digest("base64") },
+      ]);
+    } finally {
+      s3.client.middlewareStack.remove("watchCommands");
+    }
+  });
+
   it("sends a large file in parts and hands it back whole and by range, byte for byte", async () => {
     const content = randomBytes(19 * 1024 * 1024 + 12345);
     // Fed in uneven chunks, as a request body arrives.
@@ -87,8 +120,9 @@ describe("the S3 blob store, against a local S3-compatible server", () => {
     const send = s3.client.send.bind(s3.client);
     const lying = sinon.stub(s3.client, "send").callsFake(async (command: unknown) => {
       const answer = await send(command as never);
-      if (command instanceof CopyObjectCommand)
-        return { ...answer, CopyObjectResult: { ChecksumSHA256: createHash("sha256").update("other").digest("base64") } };
+      const other = createHash("sha256").update("other").digest("base64");
+      if (command instanceof CopyObjectCommand) return { ...answer, CopyObjectResult: { ChecksumSHA256: other } };
+      if (command instanceof PutObjectCommand) return { ...answer, ChecksumSHA256: other };
       return answer;
     });
     try {
@@ -106,6 +140,9 @@ describe("the S3 blob store, against a local S3-compatible server", () => {
   it("refuses content over the limit, and content that breaks off, and keeps nothing of either", async () => {
     const tooLarge = await store.put(Readable.from([randomBytes(600), randomBytes(600)]), 1000).catch((e) => e);
     expect(tooLarge).to.be.instanceOf(BlobTooLarge);
+    // Past the first part too, while the parts are being sent.
+    const tooLargeInParts = await store.put(Readable.from([randomBytes(9 * 1024 * 1024), randomBytes(3 * 1024 * 1024)]), 10 * 1024 * 1024).catch((e) => e);
+    expect(tooLargeInParts).to.be.instanceOf(BlobTooLarge);
     const content = new PassThrough();
     const broken = store.put(content, 10 * 1024 * 1024);
     content.write(randomBytes(6 * 1024 * 1024));

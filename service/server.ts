@@ -38,16 +38,22 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const log = options.logDestination ? pino(logOptions, options.logDestination) : pino(logOptions);
   const archive = await openArchive(config, log, { kick: () => runner?.kick() });
   const { ctx, opened } = archive;
-  // Nothing is running yet, so nothing owns a temporary file or an upload claim: a crash's leftovers go now.
-  await ctx.blobs.clearTemporaryFiles();
+  // Nothing of this process is running yet, so a crash's leftovers go now. Temporary files: on SQLite this process is the
+  // archive's only one and owns them all; on PostgreSQL other processes may be saving, and only those no save can still be
+  // writing go. Upload claims are all released, so a save cut off by a crash can be retried at once (on PostgreSQL this
+  // also frees a claim another process holds right now; claims do not yet name their process).
+  await ctx.blobs.clearTemporaryFiles(opened.engine !== "sqlite");
   await releaseAllClaims(ctx);
   // With IMS_RUN_JOBS=false the jobs are left to `npm run worker` processes, which claim them with leases.
   const runner = config.runJobs ? startJobRunner(ctx, jobHandlers, { leaseMs: config.jobLeaseMs }) : undefined;
   // Here the indexer shares the thread with the requests: short batches, and at most half the time while a backlog (the
   // archive after the upgrade) is worked through, so requests are answered between them.
   const indexer = config.runJobs ? startSearchIndexer(ctx.db, log, { batch: 50, pace: 0.5 }) : undefined;
-  await ensureAdmin(ctx.db, config, log);
-  if (config.seedDemo) await seedDemo(ctx);
+  // Several processes starting at once on a new archive make one administrator (and one set of demo data) between them.
+  await opened.exclusively(async () => {
+    await ensureAdmin(ctx.db, config, log);
+    if (config.seedDemo) await seedDemo(ctx);
+  });
   const { app, cleanUpUploads } = createApp(ctx, authenticatorsFor(config));
   const server = createHttpServer(app, config);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -53,13 +53,18 @@ export interface BlobStore {
    * with BlobMissing before any byte is promised. The caller consumes or destroys the stream.
    */
   open(sha256: string, range?: ByteRange): Promise<Readable>;
-  /** Removes every temporary file; only safe before any request runs (at start, after a crash). */
-  clearTemporaryFiles(): Promise<number>;
+  /**
+   * At start, after a crash: removes the temporary files no save can still be writing — every one when this process is the
+   * archive's only one (`shared` false), else those older than a day (other processes may be saving).
+   */
+  clearTemporaryFiles(shared?: boolean): Promise<number>;
   /** Deletes blobs that no version references and that are older than the grace period. */
   sweep(referenced: (sha256: string) => Promise<boolean>, graceSeconds: number): Promise<number>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** A temporary file older than this belongs to no save still running, in any process. */
+export const ABANDONED_MS = 24 * 60 * 60 * 1000;
 
 /** Passes content on while it counts and hashes it; fails with BlobTooLarge past `maxBytes`. */
 export class Meter extends Transform {
@@ -245,10 +250,16 @@ export function diskBlobStore(root: string): BlobStore {
       return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 16 });
     },
 
-    async clearTemporaryFiles() {
-      const names = await fsp.readdir(tmpDir);
-      await Promise.all(names.map((name) => fsp.rm(path.join(tmpDir, name), { force: true, recursive: true })));
-      return names.length;
+    async clearTemporaryFiles(shared = false) {
+      const cutoff = Date.now() - ABANDONED_MS;
+      let removed = 0;
+      for (const name of await fsp.readdir(tmpDir)) {
+        const file = path.join(tmpDir, name);
+        if (shared && ((await fsp.stat(file).catch(() => null))?.mtimeMs ?? 0) >= cutoff) continue;
+        await fsp.rm(file, { force: true, recursive: true });
+        removed++;
+      }
+      return removed;
     },
 
     async sweep(referenced, graceSeconds) {

@@ -13,13 +13,11 @@ import {
   type S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { BlobMissing, Meter, type BlobStore, type StoredBlob } from "./blob-store.ts";
+import { ABANDONED_MS, BlobMissing, Meter, type BlobStore, type StoredBlob } from "./blob-store.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Parts of a multipart upload: S3's minimum is 5 MiB; 8 MiB keeps a 200 MB file to 25 parts, two in flight. */
 const PART_BYTES = 8 * 1024 * 1024;
-/** A temporary object older than this belongs to no upload still running (in any process): removed at start. */
-const ABANDONED_MS = 24 * 60 * 60 * 1000;
 
 export interface S3Location {
   client: S3Client;

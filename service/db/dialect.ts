@@ -206,6 +206,8 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     // One service process writes a SQLite archive: its memory is every process's.
     rateLimits: (limiter) => new RateLimiterMemory(limiter),
     async afterMigrations() {},
+    // A SQLite archive has one service process.
+    exclusively: (work) => work(),
     async integrityCheck() {
       const rows = native.pragma("integrity_check") as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join("; ");

@@ -24,6 +24,8 @@ export interface OpenedDatabase {
   rateLimits: RateLimits;
   /** What the engine needs beside the migrated schema, made once the migrations have run. */
   afterMigrations(): Promise<void>;
+  /** Runs `work` while no other process on the database runs its own (start-up steps that read, then write). */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** Storage-level consistency check ("ok" when healthy). */
   integrityCheck(): Promise<string>;
   /** Periodic upkeep: refreshes the planner's statistics where the data has changed a lot. */

@@ -1,7 +1,7 @@
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { RateLimiterPostgres } from "rate-limiter-flexible";
-import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type TransactionSettings } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type QueryResult, type TransactionSettings } from "kysely";
 import type { Database } from "./database.ts";
 import type { OpenedDatabase } from "./opened.ts";
 
@@ -20,6 +20,8 @@ const POOL_SIZE = 10;
 export const WRITE_LOCK = 0x1_4d53_0001;
 /** The audit chain's own lock, for a writer that appends outside a write transaction (lockAuditChain). */
 export const AUDIT_LOCK = 0x1_4d53_0002;
+/** Held (for the session) by a process in an exclusive section: its start-up steps. */
+const EXCLUSIVE_LOCK = 0x1_4d53_0003;
 
 /** The table rate limiters share their counts in (failed sign-ins per address, across every process). */
 const RATE_LIMITS = "rate_limits";
@@ -27,10 +29,67 @@ const RATE_LIMITS = "rate_limits";
 // int8 (count(*), sums, bigserial) as a number: the archive's counts and ids stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/** Whether a statement writes: run outside a transaction, it is given one of its own that takes the write lock. */
+function writes(query: CompiledQuery): boolean {
+  const kind = query.query.kind;
+  if (kind === "InsertQueryNode" || kind === "UpdateQueryNode" || kind === "DeleteQueryNode" || kind === "MergeQueryNode") return true;
+  return kind === "RawNode" && /^\s*(insert|update|delete|merge)\b/i.test(query.sql);
+}
+
+/**
+ * A pooled connection that knows whether it is in a transaction. A write outside one (an autocommit statement) runs in a
+ * transaction of its own that takes the write lock too, so it never interleaves its row locks with a write transaction's:
+ * every write on the database runs one at a time, as on SQLite, and none can deadlock with another.
+ */
+type PostgresConnection = Parameters<PostgresDriver["releaseConnection"]>[0];
+
+class SerialConnection implements DatabaseConnection {
+  inTransaction = false;
+  constructor(readonly inner: PostgresConnection) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction || !writes(query)) return this.inner.executeQuery<R>(query);
+    await this.inner.executeQuery(CompiledQuery.raw("begin"));
+    try {
+      await this.inner.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+      const result = await this.inner.executeQuery<R>(query);
+      await this.inner.executeQuery(CompiledQuery.raw("commit"));
+      return result;
+    } catch (err) {
+      await this.inner.executeQuery(CompiledQuery.raw("rollback")).catch(() => {});
+      throw err;
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize ?? 100);
+  }
+}
+
 class SerialWritesDriver extends PostgresDriver {
+  readonly #wrapped = new WeakMap<DatabaseConnection, SerialConnection>();
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = (await super.acquireConnection()) as PostgresConnection;
+    let connection = this.#wrapped.get(inner);
+    if (!connection) this.#wrapped.set(inner, (connection = new SerialConnection(inner)));
+    return connection;
+  }
+  override async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await super.releaseConnection((connection as SerialConnection).inner);
+  }
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await super.beginTransaction(connection, settings);
-    if (settings.accessMode !== "read only") await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+    const serial = connection as SerialConnection;
+    await super.beginTransaction(serial.inner, settings);
+    serial.inTransaction = true;
+    if (settings.accessMode !== "read only") await serial.inner.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const serial = connection as SerialConnection;
+    serial.inTransaction = false;
+    await super.commitTransaction(serial.inner);
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const serial = connection as SerialConnection;
+    serial.inTransaction = false;
+    await super.rollbackTransaction(serial.inner);
   }
 }
 
@@ -65,6 +124,16 @@ export function openPostgres(url: string, options: { readOnly?: boolean } = {}):
           trx,
         );
       });
+    },
+    async exclusively(work) {
+      const held = await pool.connect();
+      try {
+        await held.query(`select pg_advisory_lock(${EXCLUSIVE_LOCK})`);
+        return await work();
+      } finally {
+        await held.query(`select pg_advisory_unlock(${EXCLUSIVE_LOCK})`).catch(() => {});
+        held.release();
+      }
     },
     async integrityCheck() {
       // PostgreSQL checks its own pages (checksums, WAL replay); here: the server answers and the schema is readable.

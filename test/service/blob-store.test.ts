@@ -38,6 +38,22 @@ describe("the content-addressed blob store", () => {
     expect(fs.readdirSync(path.join(dir, "tmp"))).to.deep.equal([]);
   });
 
+  it("at start removes every temporary file when it is the archive's only process, and only day-old ones when others share it", async () => {
+    const store = diskBlobStore(path.join(dir, "blobs"));
+    const tmp = path.join(dir, "tmp");
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    const write = (name: string, at?: Date) => {
+      fs.writeFileSync(path.join(tmp, name), "x");
+      if (at) fs.utimesSync(path.join(tmp, name), at, at);
+    };
+    write("abandoned.part", old);
+    write("being-written.part");
+    expect(await store.clearTemporaryFiles(true)).to.equal(1);
+    expect(fs.readdirSync(tmp)).to.deep.equal(["being-written.part"]);
+    expect(await store.clearTemporaryFiles()).to.equal(1);
+    expect(fs.readdirSync(tmp)).to.deep.equal([]);
+  });
+
   it("takes in a finished file on the same disk as a link, not a copy: hashed, durable, fresh for the sweep, the file left where it was", async () => {
     const store = diskBlobStore(path.join(dir, "blobs"));
     const upload = path.join(dir, "upload");

@@ -164,7 +164,15 @@ describe("streaming: 300 MB saves through the service process", function () {
       );
       const offset = await tus.offset(svc.url, w.tokens.alice, id);
       expect(offset).to.be.within(SLICE, 2 * SLICE);
-      expect(await tus.upload(svc.url, w.tokens.alice, id, content.size, offset!, SLICE, (a, b) => content.chunks(a, b))).to.equal(undefined);
+      let refused = await tus.upload(svc.url, w.tokens.alice, id, content.size, offset!, SLICE, (a, b) => content.chunks(a, b));
+      // The cut-off PATCH's last bytes may still have been landing when the offset was read: then the service answers 409
+      // and a tus client asks for the offset again, as here.
+      if (refused?.status === 409) {
+        const later = await tus.offset(svc.url, w.tokens.alice, id);
+        expect(later).to.be.within(offset!, 2 * SLICE);
+        refused = await tus.upload(svc.url, w.tokens.alice, id, content.size, later!, SLICE, (a, b) => content.chunks(a, b));
+      }
+      expect(refused).to.equal(undefined);
       const saved = await saveUpload(svc.url, metadata(), id, { token: w.tokens.alice });
       expect(saved.status, detail(saved)).to.equal(201);
       expect(saved.json().currentVersion).to.include({ sha256: await content.sha256(), size: content.size });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -46,7 +47,7 @@ export function readIfExists(file: string): Buffer | null {
  * synced and then linked into place, which fails rather than replace a key someone else wrote meanwhile.
  */
 export function writeNewFile(file: string, data: string | Buffer, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${randomUUID()}.tmp`;
   const fd = fs.openSync(tmp, "w", mode);
   try {
     fs.writeFileSync(fd, data);

@@ -60,6 +60,18 @@ export class ChainKeyRefused extends Error {}
  * only when those are all plain sha256 rows (a keyed chain whose key is gone must be restored, not rekeyed).
  */
 export async function openChainKey(db: Db, auditDir: string): Promise<{ key: ChainKey; created: boolean }> {
+  // Several processes starting at once on a new archive (a scale-out start): one makes the key, and the others, whose
+  // link into place fails because it is there, read the one it made.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loadOrMakeChainKey(db, auditDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 3) throw err;
+    }
+  }
+}
+
+async function loadOrMakeChainKey(db: Db, auditDir: string): Promise<{ key: ChainKey; created: boolean }> {
   ensureAuditDir(auditDir);
   const files = auditFiles(auditDir);
   let secret = readSecret(files.chainKey);

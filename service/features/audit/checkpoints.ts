@@ -38,6 +38,17 @@ const signedBytes = (c: Omit<Checkpoint, "signature">) =>
 
 /** The signing key pair, made at the first start. A public key without its private key is a lost key: restore it, do not replace it silently. */
 export function openSigningKey(auditDir: string): SigningKey {
+  // Processes starting at once on a new archive: the one whose key is linked into place first wins, and the others read it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return loadOrMakeSigningKey(auditDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 3) throw err;
+    }
+  }
+}
+
+function loadOrMakeSigningKey(auditDir: string): SigningKey {
   ensureAuditDir(auditDir);
   const existing = readSigningKey(auditDir);
   if (existing) return existing;
@@ -59,7 +70,14 @@ export function readSigningKey(auditDir: string): SigningKey | null {
   if (!pem) return null;
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
-  if (!fs.existsSync(files.publicKey)) writeNewFile(files.publicKey, publicKey.export({ type: "spki", format: "pem" }), 0o644);
+  if (!fs.existsSync(files.publicKey)) {
+    try {
+      writeNewFile(files.publicKey, publicKey.export({ type: "spki", format: "pem" }), 0o644);
+    } catch (err) {
+      // Written meanwhile by another process from the same private key.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
   return { privateKey, key: publicKey, id: keyIdOf(publicKey) };
 }
 

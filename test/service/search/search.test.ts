@@ -337,12 +337,16 @@ describe("free-text search (GET /api/search)", () => {
     const alices = { ownerId: w.users.alice, templateId: w.templates.pupil, accessGroupId: w.accessGroups.school };
     // As before the upgrade: cases noted for indexing, none indexed yet; made in one order, dated in the other.
     const ids = await insertCases(db, 40, { ...alices, prefix: "Opgradering", titleOf: (i) => `Vandløbsrestaurering ${i}` });
-    for (const [i, id] of ids.entries()) {
-      const at = new Date(Date.UTC(2015, 0, 1) + (ids.length - i) * 86_400_000).toISOString();
-      await db.updateTable("cases").set({ created_at: at }).where("id", "=", id).execute();
-    }
-    await db.deleteFrom("search_rows").where("object_id", "in", ids).execute();
-    await numberOldestFirst(db);
+    // In one transaction, so the service's background indexer (another connection on PostgreSQL) cannot index some of them
+    // in between: each change notes its case for indexing again, and the upgrade numbers every case noted.
+    await db.transaction().execute(async (trx) => {
+      for (const [i, id] of ids.entries()) {
+        const at = new Date(Date.UTC(2015, 0, 1) + (ids.length - i) * 86_400_000).toISOString();
+        await trx.updateTable("cases").set({ created_at: at }).where("id", "=", id).execute();
+      }
+      await trx.deleteFrom("search_rows").where("object_id", "in", ids).execute();
+      await numberOldestFirst(trx);
+    });
     await indexStale(db);
     const rows = await db
       .selectFrom("search_rows")

@@ -9,8 +9,6 @@ const BIN = "/usr/lib/postgresql/15/bin";
 export interface LocalPostgres {
   /** postgres://… of the server's `postgres` database, for creating others. */
   url: string;
-  /** The same over the server's Unix socket (loopback TCP costs a good deal more per statement on this kind of machine). */
-  socketUrl: string;
   stop(): Promise<void>;
 }
 
@@ -35,7 +33,6 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
-    socketUrl: `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(cluster)}`,
     async stop() {
       asPostgres("pg_ctl", ["-D", cluster, "-m", "immediate", "-w", "stop"]);
       fs.rmSync(directory, { recursive: true, force: true });

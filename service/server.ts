@@ -13,7 +13,7 @@ import { seedDemo } from "./seed/demo.ts";
 import { hasDueJob, startJobRunner } from "./jobs/jobs.ts";
 import { startSearchIndexer } from "./features/search/indexer.ts";
 import { jobHandlers } from "./jobs/handlers.ts";
-import { releaseAllClaims } from "./features/uploads/uploads.service.ts";
+import { releaseClaimsAtStart } from "./features/uploads/uploads.service.ts";
 import { createHttpServer, drain } from "./http/connections.ts";
 
 export interface RunningService {
@@ -40,10 +40,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const { ctx, opened } = archive;
   // Nothing of this process is running yet, so a crash's leftovers go now. Temporary files: on SQLite this process is the
   // archive's only one and owns them all; on PostgreSQL other processes may be saving, and only those no save can still be
-  // writing go. Upload claims are all released, so a save cut off by a crash can be retried at once (on PostgreSQL this
-  // also frees a claim another process holds right now; claims do not yet name their process).
+  // writing go; so with upload claims (releaseClaimsAtStart).
   await ctx.blobs.clearTemporaryFiles(opened.engine !== "sqlite");
-  await releaseAllClaims(ctx);
+  await releaseClaimsAtStart(ctx, opened.engine);
   // With IMS_RUN_JOBS=false the jobs are left to `npm run worker` processes, which claim them with leases.
   const runner = config.runJobs ? startJobRunner(ctx, jobHandlers, { leaseMs: config.jobLeaseMs }) : undefined;
   // Here the indexer shares the thread with the requests: short batches, and at most half the time while a backlog (the

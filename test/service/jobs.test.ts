@@ -76,8 +76,10 @@ describe("jobs: leased claims and the worker process", function () {
     await enqueueJob(svc.ctx.db, "test.count", { n: 1 });
     const first = await claimJob(svc.ctx.db, "runner-a", 0);
     expect(first).to.include({ lease_owner: "runner-a", attempts: 1 });
+    // A lease that ends now still holds in the millisecond it ends; past it, it has run out.
+    while (Date.now() <= Date.parse(first!.lease_until!)) await pause(1);
     const held = await claimJob(svc.ctx.db, "runner-b", 60_000);
-    // runner-a's lease (0 ms) has run out by now, so runner-b takes the job over
+    // runner-a's lease (0 ms) has run out, so runner-b takes the job over
     expect(held).to.include({ id: first!.id, lease_owner: "runner-b", attempts: 2 });
     expect(await claimJob(svc.ctx.db, "runner-c", 60_000)).to.equal(undefined);
   });

@@ -2,7 +2,11 @@ import { expect } from "chai";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import sinon from "sinon";
 import request from "supertest";
+import { engineOf } from "../../service/db/dialect.ts";
+import type { Actor } from "../../service/features/access/actor.ts";
+import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, claimUpload, releaseClaimsAtStart } from "../../service/features/uploads/uploads.service.ts";
 import { bearer, tusClient } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
 import { buildWorld, type World } from "../support/world.ts";
@@ -266,6 +270,55 @@ describe("upload security: the upload tus acts on is the one that was checked", 
       const rows = await svc.ctx.db.selectFrom("uploads").select(["id", "claimed_at"]).where("id", "in", [file, unfinished]).execute();
       expect(rows.map((r) => r.claimed_at)).to.deep.equal([null, null]);
       await api().post("/api/documents").auth(w.tokens.alice, bearer).send({ upload: file, caseId, documentTypeId: w.types.pupil }).expect(201);
+    });
+
+    const claimedAt = async (id: string) =>
+      (await svc.ctx.db.selectFrom("uploads").select("claimed_at").where("id", "=", id).executeTakeFirstOrThrow()).claimed_at;
+    const claimAgo = (id: string, ms: number) =>
+      svc.ctx.db
+        .updateTable("uploads")
+        .set({ claimed_at: new Date(Date.now() - ms).toISOString() })
+        .where("id", "=", id)
+        .execute();
+    const save = (upload: string) => api().post("/api/documents").auth(w.tokens.alice, bearer).send({ upload, caseId, documentTypeId: w.types.pupil });
+
+    it("a claim within its lease is a running save's (409); one past it is a dead process's, and the next save takes the upload over", async () => {
+      const id = await finished("en proces døde midt i gemningen");
+      await claimAgo(id, CLAIM_LEASE_MS - 10_000);
+      const refused = await save(id);
+      expect(refused.status).to.equal(409);
+      expect(refused.body.code).to.equal("upload_claimed");
+      await claimAgo(id, CLAIM_LEASE_MS + 1000);
+      await save(id).expect(201);
+    });
+
+    it("a save renews its claim while it runs, and gives it back under the renewed time", async () => {
+      const id = await finished("en langsom gemning");
+      // Only intervals made meanwhile are fake; the service's own (its job runner's) are still cleared when it asks.
+      const clock = sinon.useFakeTimers({ toFake: ["setInterval", "clearInterval"], shouldClearNativeTimers: true });
+      try {
+        const claimed = await claimUpload(svc.ctx, { userId: w.users.alice } as Actor, id);
+        const taken = await claimedAt(id);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await clock.tickAsync(CLAIM_RENEW_MS);
+        let renewed = taken;
+        while (renewed === taken) renewed = await claimedAt(id);
+        expect(renewed! > taken!, `${renewed} after ${taken}`).to.equal(true);
+        await claimed.giveBack();
+        expect(await claimedAt(id)).to.equal(null);
+      } finally {
+        clock.restore();
+      }
+      await save(id).expect(201);
+    });
+
+    it("a starting process frees every claim on SQLite, where it is the only one; on PostgreSQL it leaves the running saves' claims of other processes", async () => {
+      const id = await finished("en anden proces gemmer");
+      await claimAgo(id, 1000);
+      const engine = engineOf(svc.ctx.db);
+      await releaseClaimsAtStart(svc.ctx, engine);
+      if (engine === "sqlite") expect(await claimedAt(id)).to.equal(null);
+      else expect((await save(id)).body.code).to.equal("upload_claimed");
     });
   });
 });

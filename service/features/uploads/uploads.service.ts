@@ -1,5 +1,6 @@
 import { ERRORS } from "@tus/server";
 import type { AppContext } from "../../context.ts";
+import type { Engine } from "../../db/opened.ts";
 import { badRequest, notFound, Problem } from "../../http/problem.ts";
 import { fileNameOf, mediaTypeOf } from "../../http/multipart.ts";
 import type { Actor } from "../access/actor.ts";
@@ -10,8 +11,13 @@ import { uploadStore, type UploadStore } from "./upload-store.ts";
 const tusError = (err: unknown) => (err as { body?: unknown } | null)?.body;
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// A claim no running request can still hold: a save reads at most MAX_UPLOAD_MB from local disk.
-const STALE_CLAIM_MS = 15 * 60 * 1000;
+/**
+ * A claim is a lease: the save holding it renews it every CLAIM_RENEW_MS, so one older than CLAIM_LEASE_MS belongs to a
+ * process that died, and another save may take the upload over. On PostgreSQL other processes' saves hold claims too, so
+ * no process may free them all at its start.
+ */
+export const CLAIM_LEASE_MS = 2 * 60 * 1000;
+export const CLAIM_RENEW_MS = 30 * 1000;
 
 /** Upload ids are the UUIDs this service names uploads with; anything else names no upload. */
 export const isUploadId = (id: string | undefined): id is string => typeof id === "string" && UPLOAD_ID.test(id);
@@ -34,10 +40,16 @@ export async function uploadOwner(ctx: AppContext, id: string): Promise<string |
 const claimedElsewhere = (id: string) =>
   new Problem(409, "upload_claimed", `The upload ${id} is being saved by another request or has been saved already; save each upload once.`);
 
+/** A claim this save holds: renewed until it is dropped (the save failed) or ended (the upload is used up). */
+interface HeldClaim {
+  drop(): Promise<void>;
+  end(): void;
+}
+
 /** Takes the upload for this save, atomically: of several requests naming it at once, exactly one gets it. */
-async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<string> {
+async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<HeldClaim> {
   const at = new Date().toISOString();
-  const stale = new Date(Date.now() - STALE_CLAIM_MS).toISOString();
+  const stale = new Date(Date.now() - CLAIM_LEASE_MS).toISOString();
   const taken = await ctx.db
     .updateTable("uploads")
     .set({ claimed_at: at })
@@ -45,13 +57,33 @@ async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<str
     .where("user_id", "=", actor.userId)
     .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", stale)]))
     .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) === 1) return at;
+  if (Number(taken.numUpdatedRows) === 1) return keepClaim(ctx, id, at);
   if ((await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
   throw claimedElsewhere(id);
 }
 
-async function dropClaim(ctx: AppContext, id: string, at: string): Promise<void> {
-  await ctx.db.updateTable("uploads").set({ claimed_at: null }).where("id", "=", id).where("claimed_at", "=", at).execute();
+/** Renews the claim taken at `at` while the save runs; each renewal, and the drop, names the claim by its latest time. */
+function keepClaim(ctx: AppContext, id: string, at: string): HeldClaim {
+  let current = at;
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = async () => {
+    const next = new Date().toISOString();
+    const kept = await ctx.db.updateTable("uploads").set({ claimed_at: next }).where("id", "=", id).where("claimed_at", "=", current).executeTakeFirst();
+    if (Number(kept.numUpdatedRows) === 1) current = next;
+    else ctx.log.warn({ id }, "an upload's claim was lost while its save ran");
+  };
+  const timer = setInterval(() => {
+    renewing = renewing.then(renew).catch((err: unknown) => ctx.log.warn({ err, id }, "an upload's claim could not be renewed"));
+  }, CLAIM_RENEW_MS);
+  timer.unref();
+  return {
+    end: () => clearInterval(timer),
+    async drop() {
+      clearInterval(timer);
+      await renewing;
+      await ctx.db.updateTable("uploads").set({ claimed_at: null }).where("id", "=", id).where("claimed_at", "=", current).execute();
+    },
+  };
 }
 
 /**
@@ -60,7 +92,7 @@ async function dropClaim(ctx: AppContext, id: string, at: string): Promise<void>
  */
 export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Promise<ClaimedUpload> {
   if (!isUploadId(id) || (await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
-  const at = await takeClaim(ctx, actor, id);
+  const claim = await takeClaim(ctx, actor, id);
   try {
     const store = uploadStore(ctx.config);
     const upload = await store.getUpload(id).catch((err: unknown) => {
@@ -76,14 +108,15 @@ export async function claimUpload(ctx: AppContext, actor: Actor, id: string): Pr
     return {
       content: { blob, filename, originalFilename: original, mediaType: mediaTypeOf(upload.metadata?.filetype ?? undefined) },
       async release() {
+        claim.end();
         await ctx.db.deleteFrom("uploads").where("id", "=", id).execute();
         // What cannot be removed now expires with tus's clean-up of old uploads.
         await store.remove(id).catch((err: unknown) => ctx.log.warn({ err, id }, "a saved upload could not be removed"));
       },
-      giveBack: () => dropClaim(ctx, id, at),
+      giveBack: () => claim.drop(),
     };
   } catch (err) {
-    await dropClaim(ctx, id, at);
+    await claim.drop();
     throw err;
   }
 }
@@ -119,7 +152,11 @@ export async function claimUploads(ctx: AppContext, actor: Actor, ids: string[])
   }
 }
 
-/** At start no request is running, so no claim is held: a save cut off by a crash can be retried at once. */
-export async function releaseAllClaims(ctx: AppContext): Promise<void> {
+/**
+ * At start on SQLite this process is the archive's only one and runs no save yet, so no claim is held: a save cut off by a
+ * crash can be retried at once. On PostgreSQL other processes' saves hold claims; a dead process's run out with their lease.
+ */
+export async function releaseClaimsAtStart(ctx: AppContext, engine: Engine): Promise<void> {
+  if (engine !== "sqlite") return;
   await ctx.db.updateTable("uploads").set({ claimed_at: null }).where("claimed_at", "is not", null).execute();
 }

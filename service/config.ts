@@ -23,6 +23,8 @@ export interface Config {
   /** Content in an S3-compatible object store instead of blobDir, when S3_ENDPOINT (or S3_BUCKET, for AWS itself) is set. */
   s3: S3Config | undefined;
   uploadDir: string;
+  /** Resumable uploads in the S3 store (under `<prefix>uploads/`) rather than uploadDir: S3 is configured and IMS_UPLOAD_DIR is not set. */
+  uploadsInS3: boolean;
   maxUploadBytes: number;
   blobGraceSeconds: number;
   /** The audit chain's key, the checkpoint signing key and the checkpoints (IMS_AUDIT_DIR, default DATA_DIR/audit); keep it apart and backed up. */
@@ -173,8 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl(env),
     blobDir: path.join(dataDir, "blobs"),
     s3: s3Config(env),
-    // Several service processes on several hosts resume each other's uploads when they share this directory.
+    // Several service processes on several hosts resume each other's uploads when they share this directory, or the object store.
     uploadDir: path.resolve(env.IMS_UPLOAD_DIR || path.join(dataDir, "uploads")),
+    uploadsInS3: Boolean((env.S3_ENDPOINT || env.S3_BUCKET) && !env.IMS_UPLOAD_DIR),
     maxUploadBytes: integer("MAX_UPLOAD_MB", env.MAX_UPLOAD_MB, 200) * 1024 * 1024,
     blobGraceSeconds: integer("BLOB_GRACE_SECONDS", env.BLOB_GRACE_SECONDS, 24 * 3600),
     auditDir: path.resolve(env.IMS_AUDIT_DIR || path.join(dataDir, "audit")),

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import { S3Client } from "@aws-sdk/client-s3";
 import { diskBlobStore, type BlobStore } from "./blobs/blob-store.ts";
-import { s3BlobStore } from "./blobs/s3-store.ts";
+import { s3BlobStore, s3ClientOf } from "./blobs/s3-store.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { openDatabase, type OpenedDatabase } from "./db/dialect.ts";
@@ -44,12 +43,5 @@ export async function openArchive(config: Config, log: Logger, jobs: AppContext[
 export function blobStoreOf(config: Pick<Config, "blobDir" | "s3">): BlobStore {
   const { s3 } = config;
   if (!s3) return diskBlobStore(config.blobDir);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    // Path-style addressing (endpoint/bucket/key), which every S3-compatible server takes; AWS itself uses virtual hosts.
-    forcePathStyle: s3.endpoint !== undefined,
-    credentials: s3.credentials,
-  });
-  return s3BlobStore({ client, bucket: s3.bucket, prefix: s3.prefix });
+  return s3BlobStore({ client: s3ClientOf(s3), bucket: s3.bucket, prefix: s3.prefix });
 }

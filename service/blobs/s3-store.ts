@@ -9,10 +9,11 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
   type S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Config } from "../config.ts";
 import { ABANDONED_MS, BlobMissing, Meter, type BlobStore, type StoredBlob } from "./blob-store.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -24,6 +25,24 @@ export interface S3Location {
   bucket: string;
   /** Prepended to every key, so one bucket can hold several archives ("" by default). */
   prefix?: string;
+}
+
+const clients = new WeakMap<S3Config, S3Client>();
+
+/** The client of a configuration's object store: one for its blobs and its resumable uploads. */
+export function s3ClientOf(s3: S3Config): S3Client {
+  let client = clients.get(s3);
+  if (!client) {
+    client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      // Path-style addressing (endpoint/bucket/key), which every S3-compatible server takes; AWS itself uses virtual hosts.
+      forcePathStyle: s3.endpoint !== undefined,
+      credentials: s3.credentials,
+    });
+    clients.set(s3, client);
+  }
+  return client;
 }
 
 const notThere = (err: unknown) => {

@@ -245,6 +245,8 @@ export interface BenchArchive {
   copiedSeconds: number;
   /** The size of the database file, in bytes. */
   databaseBytes: number;
+  /** The cache directory it was copied from, where what is made from it may be kept too (scale-search.ts). */
+  cache: string;
 }
 
 interface Cached {
@@ -310,7 +312,7 @@ export async function benchArchive(size: ArchiveSize = BENCH_ARCHIVE_SIZE, log: 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
   fs.cpSync(path.join(cache, "data"), dataDir, { recursive: true });
   const databaseBytes = fs.statSync(loadConfig({ DATA_DIR: dataDir }).databaseFile).size;
-  return { dataDir, world: cached.world, facts: cached.facts, generatedSeconds, copiedSeconds: (performance.now() - t) / 1000, databaseBytes };
+  return { dataDir, world: cached.world, facts: cached.facts, generatedSeconds, copiedSeconds: (performance.now() - t) / 1000, databaseBytes, cache };
 }
 
 /** Archives of an older schema or generator, which nothing will use again (each is about a gigabyte). */

@@ -15,6 +15,7 @@ import { measureSearchCsv } from "./search-csv.ts";
 import { measureSearch, searchCsvRows, searchIndexRows, searchRows } from "./search.ts";
 import { measureWeb, webRows } from "./web.ts";
 import { measureScale, scaleRows } from "./scale.ts";
+import { measureScaleSearch, scaleSearchRows } from "./scale-search.ts";
 
 // npm run bench: the archive service as its own process in a temp directory, measured in one run; the parts
 // may be named to run only those (npm run bench -- search).
@@ -250,7 +251,7 @@ async function main() {
     process.stdout.write(`  text extraction: the corpus files ${EXTRACTION_PASSES} times through the extraction pool …\n`);
     rows.push(...extractionRows(await measureExtraction(EXTRACTION_PASSES)));
   }
-  if (wanted("web") || wanted("search")) await measureArchive(rows);
+  if (wanted("web") || wanted("search") || wanted("scale")) await measureArchive(rows);
   if (wanted("search")) {
     process.stdout.write(`  CSV export of ${CSV_ROWS.toLocaleString("en")} rows, at full speed and to a slow client …\n`);
     rows.push(...searchCsvRows(await measureSearchCsv(CSV_ROWS)));
@@ -294,6 +295,10 @@ async function measureArchive(rows: Array<[string, string, string]>): Promise<vo
       const { selective, broad } = f.search;
       process.stdout.write(`  search "${selective.q}" and "${broad.q}" as a school secretary, ${SEARCH_RUNS} runs each way …\n`);
       rows.push(...searchIndexRows(archive), ...searchRows(await measureSearch(webSvc, archive, SEARCH_RUNS)));
+    }
+    if (wanted("scale")) {
+      process.stdout.write(`  search on PostgreSQL at the archive's size against SQLite, ${SEARCH_RUNS} runs each way …\n`);
+      rows.push(...scaleSearchRows(await measureScaleSearch(archive, SEARCH_RUNS, (l) => process.stdout.write(`  ${l}\n`))));
     }
   } finally {
     await webSvc?.stop();

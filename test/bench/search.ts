@@ -76,7 +76,7 @@ async function rawFts(db: Db, match: string): Promise<number> {
 }
 
 /** Runs each of `steps` `runs` times, in turn, after a few runs not counted; the latencies of each. */
-async function inTurn(runs: number, steps: Array<() => Promise<unknown>>): Promise<number[][]> {
+export async function inTurn(runs: number, steps: Array<() => Promise<unknown>>): Promise<number[][]> {
   for (let i = 0; i < 5; i++) for (const step of steps) await step();
   const times = steps.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {

@@ -137,7 +137,7 @@ describe("scale-out: a service process killed with SIGKILL under load on Postgre
 
   /**
    * A resumable upload begun on the process that will be killed and finished on the other after the kill: any process
-   * resumes any upload (their upload directory is shared, IMS_UPLOAD_DIR).
+   * resumes any upload (the uploads are kept in the object store).
    */
   async function resumedElsewhere(): Promise<void> {
     const content = new GeneratedContent(9 * 1024 * 1024, "resumed");

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import sinon from "sinon";
 import request from "supertest";
 import { engineOf } from "../../service/db/dialect.ts";
@@ -9,6 +8,7 @@ import type { Actor } from "../../service/features/access/actor.ts";
 import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, claimUpload, releaseClaimsAtStart } from "../../service/features/uploads/uploads.service.ts";
 import { bearer, tusClient } from "../support/http.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../support/service.ts";
+import { storedUpload } from "../support/uploads.ts";
 import { buildWorld, type World } from "../support/world.ts";
 import { prepareDataDir, startChildService, type ChildService } from "../support/child-service.ts";
 
@@ -47,12 +47,12 @@ describe("upload security: the upload tus acts on is the one that was checked", 
   let w: World;
   let victim: string;
   const api = () => request(svc.url);
-  const victimFile = () => path.join(svc.config.uploadDir, victim);
-  const victimState = () => ({
-    size: fs.statSync(victimFile()).size,
-    bytes: fs.readFileSync(victimFile()),
-    info: fs.readFileSync(`${victimFile()}.json`, "utf8"),
-  });
+  // Bob's upload as the store holds it (on disk or in the object store): its length, the bytes received, its metadata.
+  const victimState = async () => {
+    const upload = await storedUpload(svc.config, victim);
+    if (!upload) throw new Error("the victim's upload is gone");
+    return { size: upload.offset, bytes: upload.bytes, info: JSON.stringify([upload.size, upload.metadata]) };
+  };
 
   async function startUpload(token: string, length = 64): Promise<string> {
     const res = await raw(svc.url, "POST", "/api/uploads", {
@@ -76,7 +76,7 @@ describe("upload security: the upload tus acts on is the one that was checked", 
   after(() => svc.dispose());
 
   it("no tus method, method override or URL trick reads, appends to or deletes another user's upload", async () => {
-    const before = victimState();
+    const before = await victimState();
     const actors = [
       { who: "the owner (another upload of Bob's)", token: w.tokens.bob },
       { who: "another caseworker", token: w.tokens.alice },
@@ -126,7 +126,7 @@ describe("upload security: the upload tus acts on is the one that was checked", 
             if (res.status >= 400 && method !== "HEAD") expect(res.headers["content-type"], what).to.match(/^application\/problem\+json/);
             // Without a token only addresses that are no route at all answer anything but 401.
             if (!actor.token) expect(res.status, what).to.be.oneOf([401, 404]);
-            const now = victimState();
+            const now = await victimState();
             expect(now.size, what).to.equal(before.size);
             expect(now.bytes.equals(before.bytes), what).to.equal(true);
             expect(now.info, what).to.equal(before.info);
@@ -139,7 +139,7 @@ describe("upload security: the upload tus acts on is the one that was checked", 
     // Bob can still finish and save his upload, byte for byte what he sent.
     const rest = Buffer.alloc(VICTIM_LENGTH - VICTIM_BYTES.length, 0x57);
     expect((await tusClient(svc.url, w.tokens.bob).patch(`/api/uploads/${victim}`, VICTIM_BYTES.length, rest)).status).to.equal(204);
-    expect(fs.readFileSync(victimFile()).equals(Buffer.concat([VICTIM_BYTES, rest]))).to.equal(true);
+    expect((await victimState()).bytes.equals(Buffer.concat([VICTIM_BYTES, rest]))).to.equal(true);
   });
 
   it("a raw upload cannot be downloaded: GET without an override answers 405 and names the allowed methods", async () => {

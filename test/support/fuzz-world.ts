@@ -6,6 +6,7 @@ import { engineOf } from "../../service/db/dialect.ts";
 import type { AnyRoute } from "../../service/http/route.ts";
 import { createApp } from "../../service/app.ts";
 import { accessGroupsOf } from "../../service/features/access/access.ts";
+import { uploadStore } from "../../service/features/uploads/upload-store.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "./service.ts";
 import { indexStale } from "../../service/features/search/indexer.ts";
 import { buildWorld, type World } from "./world.ts";
@@ -240,10 +241,11 @@ export class FuzzWorld {
     const uploads = rows.filter((u) => !u.claimed_at).map((u) => ({ id: String(u.id), owner: String(u.user_id) }));
     const present: PoolEntry[] = [];
     for (const u of uploads) {
-      const file = path.join(this.svc.config.uploadDir, u.id);
-      const info = fs.existsSync(`${file}.json`) ? (JSON.parse(fs.readFileSync(`${file}.json`, "utf8")) as { size?: number }) : undefined;
-      const offset = fs.statSync(file, { throwIfNoEntry: false })?.size;
-      if (info && offset !== undefined) present.push({ ...u, length: info.size, offset, remaining: (info.size ?? offset) - offset });
+      const upload = await uploadStore(this.svc.config)
+        .getUpload(u.id)
+        .catch(() => undefined);
+      const offset = upload?.offset;
+      if (upload && offset !== undefined) present.push({ ...u, length: upload.size, offset, remaining: (upload.size ?? offset) - offset });
     }
     this.cached = {
       case: await q('select id, access_group_id as "group" from cases order by rowid'),

@@ -3,7 +3,9 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import type { DataStore, Upload } from "@tus/server";
+import { s3ClientOf } from "../../blobs/s3-store.ts";
 import type { Config } from "../../config.ts";
+import { S3UploadStore } from "./s3-upload-store.ts";
 
 /**
  * Where resumable uploads are kept: the tus datastore behind /api/uploads, and the two things a save needs
@@ -46,13 +48,19 @@ Object.defineProperty(DiskUploadStore.prototype, "checkOrCreateDirectory", { val
 // Uploads left unfinished for a day are removed (tus's expiration extension).
 const EXPIRES_AFTER_MS = 24 * 3600 * 1000;
 
-const stores = new WeakMap<object, DiskUploadStore>();
+const stores = new WeakMap<object, UploadStore & DataStore>();
 
-/** The upload store of a configuration: the same one for the tus server and for the saves that claim its uploads. */
-export function uploadStore(config: Pick<Config, "uploadDir">): UploadStore & DataStore {
+/**
+ * The upload store of a configuration: the same one for the tus server and for the saves that claim its uploads. With an
+ * object store configured, uploads are kept there (S3UploadStore), unless IMS_UPLOAD_DIR names a directory for them.
+ */
+export function uploadStore(config: Pick<Config, "uploadDir" | "uploadsInS3" | "s3">): UploadStore & DataStore {
   let store = stores.get(config);
   if (!store) {
-    store = new DiskUploadStore({ directory: config.uploadDir, expirationPeriodInMilliseconds: EXPIRES_AFTER_MS });
+    store =
+      config.uploadsInS3 && config.s3
+        ? new S3UploadStore(s3ClientOf(config.s3), config.s3.bucket, config.s3.prefix, EXPIRES_AFTER_MS)
+        : new DiskUploadStore({ directory: config.uploadDir, expirationPeriodInMilliseconds: EXPIRES_AFTER_MS });
     stores.set(config, store);
   }
   return store;

@@ -70,7 +70,7 @@ function asChecked(req: Request, actor: Actor, method: string, url: string, id?:
  * series of PATCH requests. A finished upload is then saved with POST /api/documents {upload: id}.
  */
 export function uploadsRouter(ctx: AppContext): { router: Router; cleanUp(): Promise<number> } {
-  fs.mkdirSync(ctx.config.uploadDir, { recursive: true, mode: 0o700 });
+  if (!ctx.config.uploadsInS3) fs.mkdirSync(ctx.config.uploadDir, { recursive: true, mode: 0o700 });
   const tus = new Server({
     path: UPLOADS_PATH,
     datastore: uploadStore(ctx.config),

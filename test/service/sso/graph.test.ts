@@ -1,15 +1,17 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import request from "supertest";
 import { graphContentUrl, graphTokenOnBehalfOf, openGraphContent, shareIdOf } from "../../../service/features/auth/sso/graph.ts";
+import { loadConfig } from "../../../service/config.ts";
 import { importUploadId } from "../../../service/features/uploads/graph-import.ts";
-import { freePort, jobsSettled, MB, prepareDataDir, sampleRss, startChildService, type ChildService } from "../../support/child-service.ts";
+import { uploadStore } from "../../../service/features/uploads/upload-store.ts";
+import { archiveEnvOf, freePort, jobsSettled, MB, prepareDataDir, sampleRss, startChildService, type ChildService } from "../../support/child-service.ts";
 import { startGraphStub, type GraphStub } from "../../support/graph-stub.ts";
 import { linkEntraAccount, startLocalIdp, type IdpAccount, type LocalIdp } from "../../support/local-idp.ts";
 import { downloadSha256, send } from "../../support/payload.ts";
 import { ADMIN_TOKEN, startTestService, type TestService } from "../../support/service.ts";
+import { storedUploadIds } from "../../support/uploads.ts";
 import { buildWorld, type World } from "../../support/world.ts";
 import {
   chooseFloating,
@@ -31,7 +33,6 @@ import {
 const GRAPH_SCOPES = "https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Files.Read.All";
 
 /** What the upload store holds besides its own bookkeeping: every upload's bytes, by id. */
-const storedUploads = (uploadDir: string) => (fs.existsSync(uploadDir) ? fs.readdirSync(uploadDir).filter((f) => !f.endsWith(".json")) : []);
 
 describe("Graph: mail and files fetched on the user's behalf into an upload", function () {
   this.timeout(60_000);
@@ -184,7 +185,7 @@ describe("Graph: mail and files fetched on the user's behalf into an upload", fu
       expect(res.body).to.include({ code: "too_large" });
     }
     expect(await uploadRows()).to.deep.equal([]);
-    expect(storedUploads(svc.config.uploadDir)).to.deep.equal([]);
+    expect(await storedUploadIds(svc.config)).to.deep.equal([]);
   });
 
   it("a message Graph does not have is 404 graph_not_found; one Graph refuses (no consent) is 403 graph_forbidden; neither leaves an upload", async () => {
@@ -196,7 +197,7 @@ describe("Graph: mail and files fetched on the user's behalf into an upload", fu
     expect(refused.status, refused.text).to.equal(403);
     expect(refused.body).to.include({ code: "graph_forbidden" });
     expect(await uploadRows()).to.deep.equal([]);
-    expect(storedUploads(svc.config.uploadDir)).to.deep.equal([]);
+    expect(await storedUploadIds(svc.config)).to.deep.equal([]);
   });
 
   it("Graph sending fewer bytes than it announced is no finished upload: 503 graph_unavailable, nothing kept", async () => {
@@ -205,7 +206,7 @@ describe("Graph: mail and files fetched on the user's behalf into an upload", fu
     const res = await importing(aliceToken, { source: { kind: "message", id: "AAMkAG-short" } });
     expect(res.status, res.text).to.equal(503);
     expect(res.body).to.include({ code: "graph_unavailable" });
-    expect(storedUploads(svc.config.uploadDir)).to.deep.equal([]);
+    expect(await storedUploadIds(svc.config)).to.deep.equal([]);
   });
 
   it("a request signed in with an API token, not Microsoft, is refused with 403 graph_needs_microsoft and asks nobody", async () => {
@@ -295,7 +296,7 @@ describe("Graph: a 40 MB message through the service process", function () {
     expect(samples).to.be.greaterThan(1);
     console.log(`      40 MB from Graph: service RSS +${((peak - baseline) / MB).toFixed(1)} MB (${samples} samples)`);
     expect(peak - baseline, `RSS ${baseline} → ${peak}`).to.be.below(RSS_BOUND);
-    expect(fs.statSync(path.join(svc.dataDir, "uploads", res.json().uploadId)).size).to.equal(message.size);
+    expect((await uploadStore(loadConfig(archiveEnvOf(svc.dataDir))).getUpload(res.json().uploadId)).offset).to.equal(message.size);
 
     const saved = await send(`${svc.url}/api/documents`, {
       method: "POST",

@@ -57,6 +57,13 @@ export function wordHits(db: Executor, table: WordTable, q: MatchQuery): Hits {
   return sql`(SELECT rowid, bm25(${t}, ${sql.raw(WEIGHTS.join(", "))}) AS rank FROM ${t} WHERE ${t} MATCH ${fts5Expression(q)})`;
 }
 
+/** The rowids of a word table's rows whose words match the query, nothing ranked: a filter. */
+function wordRows(db: Executor, table: WordTable, q: MatchQuery): RawBuilder<{ rowid: number }> {
+  const t = sql.table(table);
+  if (engineOf(db) === "postgres") return sql`(SELECT rowid FROM ${t} WHERE words @@ to_tsquery('simple', ${tsqueryText(q)}))`;
+  return sql`(SELECT rowid FROM ${t} WHERE ${t} MATCH ${fts5Expression(q)})`;
+}
+
 /** `LIKE` pattern text for a literal: its %, _ and \ taken as themselves (with ESCAPE '\'). */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -66,7 +73,7 @@ const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export function codeHits(db: Executor, codes: readonly string[], rest: { table: WordTable; query: MatchQuery } | null, rank: number): Hits {
   const postgres = engineOf(db) === "postgres";
-  const restHits = rest ? sql`AND rowid IN (SELECT rowid FROM ${wordHits(db, rest.table, rest.query)} AS rest)` : sql``;
+  const restHits = rest ? sql`AND rowid IN (SELECT rowid FROM ${wordRows(db, rest.table, rest.query)} AS rest)` : sql``;
   const holds = postgres
     ? sql.join(
         codes.map((c) => sql<SqlBool>`codes LIKE ${`%${likeLiteral(c)}%`} ESCAPE '\\'`),

@@ -90,31 +90,45 @@ export interface IndexedWords {
   body: string;
 }
 
-/** Writes an object's words into a word table (after `removeWords`, when it had some). */
-export async function writeWords(db: Executor, table: WordTable, rowid: number, words: IndexedWords): Promise<void> {
+/**
+ * Writes objects' words into a word table (after `removeWords`, for those that had some). On PostgreSQL in one statement
+ * (a round trip each); SQLite's are statements in the process, each row its own (FTS5 takes rows one by one anyway).
+ */
+export async function writeWords(db: Executor, table: WordTable, rows: ReadonlyArray<{ rowid: number; words: IndexedWords }>): Promise<void> {
+  if (!rows.length) return;
   const t = sql.table(table);
   if (engineOf(db) === "postgres") {
-    const body = words.body.length > MAX_TSVECTOR_CHARS ? words.body.slice(0, words.body.lastIndexOf(" ", MAX_TSVECTOR_CHARS)) : words.body;
-    await sql`INSERT INTO ${t} (rowid, words) VALUES (${rowid},
-      setweight(to_tsvector('simple', ${words.title}), 'A') || setweight(to_tsvector('simple', ${words.meta}), 'B') || setweight(to_tsvector('simple', ${body}), 'C'))`.execute(
+    const cut = (body: string) => (body.length > MAX_TSVECTOR_CHARS ? body.slice(0, body.lastIndexOf(" ", MAX_TSVECTOR_CHARS)) : body);
+    await sql`INSERT INTO ${t} (rowid, words)
+      SELECT rowid, setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', meta), 'B') || setweight(to_tsvector('simple', body), 'C')
+      FROM unnest(${rows.map((r) => r.rowid)}::bigint[], ${rows.map((r) => r.words.title)}::text[], ${rows.map((r) => r.words.meta)}::text[],
+        ${rows.map((r) => cut(r.words.body))}::text[]) AS w (rowid, title, meta, body)`.execute(db);
+    return;
+  }
+  for (const { rowid, words } of rows)
+    await sql`INSERT INTO ${t} (rowid, title, meta, body) VALUES (${rowid}, ${words.title}, ${words.meta}, ${words.body})`.execute(db);
+}
+
+export async function removeWords(db: Executor, table: WordTable, rowids: readonly number[]): Promise<void> {
+  if (engineOf(db) === "postgres") return void (await sql`DELETE FROM ${sql.table(table)} WHERE rowid = ANY(${[...rowids]}::bigint[])`.execute(db));
+  for (const rowid of rowids) await sql`DELETE FROM ${sql.table(table)} WHERE rowid = ${rowid}`.execute(db);
+}
+
+/** Writes objects' numbers and codes (lower-case, space-separated) into the trigram index. */
+export async function writeCodes(db: Executor, rows: ReadonlyArray<{ rowid: number; codes: string }>): Promise<void> {
+  if (!rows.length) return;
+  if (engineOf(db) === "postgres") {
+    await sql`INSERT INTO fts_codes (rowid, codes) SELECT * FROM unnest(${rows.map((r) => r.rowid)}::bigint[], ${rows.map((r) => r.codes)}::text[])`.execute(
       db,
     );
     return;
   }
-  await sql`INSERT INTO ${t} (rowid, title, meta, body) VALUES (${rowid}, ${words.title}, ${words.meta}, ${words.body})`.execute(db);
+  for (const { rowid, codes } of rows) await sql`INSERT INTO fts_codes (rowid, codes) VALUES (${rowid}, ${codes})`.execute(db);
 }
 
-export async function removeWords(db: Executor, table: WordTable, rowid: number): Promise<void> {
-  await sql`DELETE FROM ${sql.table(table)} WHERE rowid = ${rowid}`.execute(db);
-}
-
-/** Writes an object's numbers and codes (lower-case, space-separated) into the trigram index. */
-export async function writeCodes(db: Executor, rowid: number, codes: string): Promise<void> {
-  await sql`INSERT INTO fts_codes (rowid, codes) VALUES (${rowid}, ${codes})`.execute(db);
-}
-
-export async function removeCodes(db: Executor, rowid: number): Promise<void> {
-  await sql`DELETE FROM fts_codes WHERE rowid = ${rowid}`.execute(db);
+export async function removeCodes(db: Executor, rowids: readonly number[]): Promise<void> {
+  if (engineOf(db) === "postgres") return void (await sql`DELETE FROM fts_codes WHERE rowid = ANY(${[...rowids]}::bigint[])`.execute(db));
+  for (const rowid of rowids) await sql`DELETE FROM fts_codes WHERE rowid = ${rowid}`.execute(db);
 }
 
 /** Days from the time in `column` (ISO text) to `later` (an ISO time), fractions included. */

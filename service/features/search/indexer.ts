@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db, Executor } from "../../db/database.ts";
-import { removeCodes, removeWords, writeCodes, writeWords } from "../../db/full-text.ts";
+import { inValues } from "../../db/dialect.ts";
+import { removeCodes, removeWords, writeCodes, writeWords, type IndexedWords } from "../../db/full-text.ts";
 import { indexText } from "./search-text.ts";
 import type { SearchDirtyTable } from "./search.table.ts";
 
@@ -25,98 +26,189 @@ interface IndexedText {
   codes?: string;
 }
 
-async function caseText(db: Executor, id: string): Promise<IndexedText | undefined> {
-  const c = await db
-    .selectFrom("cases")
-    .leftJoin("journal_plan", "journal_plan.code", "cases.journal_code")
-    .select(["cases.number", "cases.title", "cases.metadata", "cases.journal_code", "journal_plan.title as journal_title"])
-    .where("cases.id", "=", id)
-    .executeTakeFirst();
-  if (!c) return undefined;
-  const parties = await db
-    .selectFrom("case_parties")
-    .innerJoin("contacts", "contacts.id", "case_parties.contact_id")
-    .select("contacts.name")
-    .where("case_parties.case_id", "=", id)
-    .execute();
-  return {
-    title: `${c.number} ${c.title}`,
-    meta: [c.journal_code, c.journal_title ?? "", metadataText(c.metadata), ...parties.map((p) => p.name)].join("\n"),
-    body: "",
-    codes: `${c.number} ${c.journal_code}`,
-  };
+/** Each value of `rows` under its key, in the order the rows came. */
+function grouped<R, V>(rows: R[], key: (r: R) => string, value: (r: R) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const group = groups.get(k);
+    if (group) group.push(value(r));
+    else groups.set(k, [value(r)]);
+  }
+  return groups;
 }
 
-async function documentText(db: Executor, id: string): Promise<IndexedText | undefined> {
-  const d = await db
-    .selectFrom("documents")
-    .innerJoin("document_types", "document_types.id", "documents.document_type_id")
-    .select(["documents.title", "documents.category", "document_types.name as type_name"])
-    .where("documents.id", "=", id)
-    .executeTakeFirst();
-  if (!d) return undefined;
-  const [parties, attachments, mail, parts, texts] = await Promise.all([
+// Each kind's text is read for a whole batch at once, a statement a table, not a statement a table for each object: on
+// PostgreSQL each statement is a round trip, and a backlog of a million documents was a few hundred objects a second so.
+
+async function caseTexts(db: Executor, ids: string[]): Promise<Map<string, IndexedText>> {
+  const [cases, parties] = await Promise.all([
+    db
+      .selectFrom("cases")
+      .leftJoin("journal_plan", "journal_plan.code", "cases.journal_code")
+      .select(["cases.id", "cases.number", "cases.title", "cases.metadata", "cases.journal_code", "journal_plan.title as journal_title"])
+      .where(inValues(db, "cases.id", ids))
+      .execute(),
+    db
+      .selectFrom("case_parties")
+      .innerJoin("contacts", "contacts.id", "case_parties.contact_id")
+      .select(["case_parties.case_id", "contacts.name"])
+      .where(inValues(db, "case_parties.case_id", ids))
+      .execute(),
+  ]);
+  const names = grouped(
+    parties,
+    (p) => p.case_id,
+    (p) => p.name,
+  );
+  return new Map(
+    cases.map((c) => [
+      c.id,
+      {
+        title: `${c.number} ${c.title}`,
+        meta: [c.journal_code, c.journal_title ?? "", metadataText(c.metadata), ...(names.get(c.id) ?? [])].join("\n"),
+        body: "",
+        codes: `${c.number} ${c.journal_code}`,
+      },
+    ]),
+  );
+}
+
+async function documentTexts(db: Executor, ids: string[]): Promise<Map<string, IndexedText>> {
+  const [documents, parties, attachments, mails, parts, texts] = await Promise.all([
+    db
+      .selectFrom("documents")
+      .innerJoin("document_types", "document_types.id", "documents.document_type_id")
+      .select(["documents.id", "documents.title", "documents.category", "document_types.name as type_name"])
+      .where(inValues(db, "documents.id", ids))
+      .execute(),
     db
       .selectFrom("document_parties")
       .innerJoin("contacts", "contacts.id", "document_parties.contact_id")
-      .select("contacts.name")
-      .where("document_id", "=", id)
+      .select(["document_parties.document_id", "contacts.name"])
+      .where(inValues(db, "document_parties.document_id", ids))
       .execute(),
-    db.selectFrom("attachments").select("title").where("document_id", "=", id).orderBy("position").execute(),
-    db.selectFrom("mail_messages").select(["subject", "from_name", "from_address", "to", "cc", "body_text"]).where("document_id", "=", id).executeTakeFirst(),
-    db.selectFrom("mail_parts").select("filename").where("document_id", "=", id).orderBy("position").execute(),
-    currentTexts(db, id),
+    db
+      .selectFrom("attachments")
+      .select(["document_id", "title"])
+      .where(inValues(db, "document_id", ids))
+      .orderBy("document_id")
+      .orderBy("position")
+      .execute(),
+    db
+      .selectFrom("mail_messages")
+      .select(["document_id", "subject", "from_name", "from_address", "to", "cc", "body_text"])
+      .where(inValues(db, "document_id", ids))
+      .execute(),
+    db
+      .selectFrom("mail_parts")
+      .select(["document_id", "filename"])
+      .where(inValues(db, "document_id", ids))
+      .orderBy("document_id")
+      .orderBy("position")
+      .execute(),
+    currentTexts(db, ids),
   ]);
-  const meta = [d.type_name, d.category, ...parties.map((p) => p.name), ...attachments.map((a) => a.title), ...parts.map((p) => p.filename)];
-  if (mail) meta.push(mail.subject ?? "", mail.from_name ?? "", mail.from_address ?? "", addressesText(mail.to), addressesText(mail.cc));
-  // The document's own file first, then its attachments'; a mail not yet extracted has its parsed body meanwhile.
-  const ownText = texts.find((t) => t.own)?.text;
-  const body = [ownText ?? mail?.body_text ?? "", ...texts.filter((t) => !t.own).map((t) => t.text)].join("\n\n");
-  return { title: d.title, meta: meta.join("\n"), body };
+  const partiesOf = grouped(
+    parties,
+    (p) => p.document_id,
+    (p) => p.name,
+  );
+  const attachmentsOf = grouped(
+    attachments,
+    (a) => a.document_id,
+    (a) => a.title,
+  );
+  const mailOf = new Map(mails.map((m) => [m.document_id, m]));
+  const partsOf = grouped(
+    parts,
+    (p) => p.document_id,
+    (p) => p.filename,
+  );
+  const textsOf = grouped(
+    texts,
+    (t) => t.document_id,
+    (t) => t,
+  );
+  return new Map(
+    documents.map((d) => {
+      const mail = mailOf.get(d.id);
+      const meta = [d.type_name, d.category, ...(partiesOf.get(d.id) ?? []), ...(attachmentsOf.get(d.id) ?? []), ...(partsOf.get(d.id) ?? [])];
+      if (mail) meta.push(mail.subject ?? "", mail.from_name ?? "", mail.from_address ?? "", addressesText(mail.to), addressesText(mail.cc));
+      // The document's own file first, then its attachments'; a mail not yet extracted has its parsed body meanwhile.
+      const own = textsOf.get(d.id) ?? [];
+      const ownText = own.find((t) => t.own)?.text;
+      const body = [ownText ?? mail?.body_text ?? "", ...own.filter((t) => !t.own).map((t) => t.text)].join("\n\n");
+      return [d.id, { title: d.title, meta: meta.join("\n"), body }];
+    }),
+  );
 }
 
-/** The extracted text of a document's current file and its attachments' current files, the document's own first. */
-export function currentTexts(db: Executor, documentId: string) {
+/** The extracted text of each document's current file and its attachments' current files, each document's together. */
+function currentTexts(db: Executor, documentIds: string[]) {
   return db
     .selectFrom("versions")
     .innerJoin("content_texts", "content_texts.sha256", "versions.sha256")
     .leftJoin("attachments", "attachments.current_version_id", "versions.id")
     .leftJoin("documents", "documents.current_version_id", "versions.id")
-    .select(["content_texts.text", sql<boolean>`documents.id IS NOT NULL`.as("own")])
-    .where("versions.document_id", "=", documentId)
+    .select([
+      "versions.document_id",
+      sql<string>`substr(content_texts.text, 1, ${MAX_INDEXED_CHARS})`.as("text"),
+      sql<boolean>`documents.id IS NOT NULL`.as("own"),
+    ])
+    .where(inValues(db, "versions.document_id", documentIds))
     .where((eb) => eb.or([eb("documents.id", "is not", null), eb("attachments.id", "is not", null)]))
     .where("content_texts.status", "=", "done")
+    .orderBy("versions.document_id")
     .orderBy("attachments.position")
     .execute();
 }
 
-async function taskText(db: Executor, id: string): Promise<IndexedText | undefined> {
-  const t = await db
+async function taskTexts(db: Executor, ids: string[]): Promise<Map<string, IndexedText>> {
+  const tasks = await db
     .selectFrom("tasks")
     .leftJoin("cases", "cases.id", "tasks.case_id")
     .leftJoin("documents", "documents.id", "tasks.document_id")
-    .select(["tasks.title", "tasks.description", "cases.number as case_number", "cases.title as case_title", "documents.title as document_title"])
-    .where("tasks.id", "=", id)
-    .executeTakeFirst();
-  if (!t) return undefined;
-  return { title: t.title, meta: [t.case_number ?? "", t.case_title ?? "", t.document_title ?? ""].join("\n"), body: t.description };
+    .select(["tasks.id", "tasks.title", "tasks.description", "cases.number as case_number", "cases.title as case_title", "documents.title as document_title"])
+    .where(inValues(db, "tasks.id", ids))
+    .execute();
+  return new Map(
+    tasks.map((t) => [t.id, { title: t.title, meta: [t.case_number ?? "", t.case_title ?? "", t.document_title ?? ""].join("\n"), body: t.description }]),
+  );
 }
 
-async function contactText(db: Executor, id: string): Promise<IndexedText | undefined> {
-  const c = await db
-    .selectFrom("contacts")
-    .select(["name", "address", "cvr", "phone", "note"])
-    .where("id", "=", id)
-    .where("merged_into", "is", null)
-    .executeTakeFirst();
-  if (!c) return undefined;
-  const emails = await db.selectFrom("contact_emails").select("email").where("contact_id", "=", id).orderBy("position").execute();
-  return {
-    title: c.name,
-    meta: [...emails.map((e) => e.email), addressText(c.address), c.cvr ?? "", c.phone ?? ""].join("\n"),
-    body: c.note,
-    codes: [c.cvr ?? "", c.phone?.replace(/[\s-]/g, "") ?? ""].join(" "),
-  };
+async function contactTexts(db: Executor, ids: string[]): Promise<Map<string, IndexedText>> {
+  const [contacts, emails] = await Promise.all([
+    db
+      .selectFrom("contacts")
+      .select(["id", "name", "address", "cvr", "phone", "note"])
+      .where(inValues(db, "id", ids))
+      .where("merged_into", "is", null)
+      .execute(),
+    db
+      .selectFrom("contact_emails")
+      .select(["contact_id", "email"])
+      .where(inValues(db, "contact_id", ids))
+      .orderBy("contact_id")
+      .orderBy("position")
+      .execute(),
+  ]);
+  const emailsOf = grouped(
+    emails,
+    (e) => e.contact_id,
+    (e) => e.email,
+  );
+  return new Map(
+    contacts.map((c) => [
+      c.id,
+      {
+        title: c.name,
+        meta: [...(emailsOf.get(c.id) ?? []), addressText(c.address), c.cvr ?? "", c.phone ?? ""].join("\n"),
+        body: c.note,
+        codes: [c.cvr ?? "", c.phone?.replace(/[\s-]/g, "") ?? ""].join(" "),
+      },
+    ]),
+  );
 }
 
 function addressText(json: string | null): string {
@@ -151,54 +243,86 @@ function addressesText(json: string): string {
   }
 }
 
-const TEXT_OF: Record<Kind, (db: Executor, id: string) => Promise<IndexedText | undefined>> = {
-  case: caseText,
-  document: documentText,
-  task: taskText,
-  contact: contactText,
+const TEXTS_OF: Record<Kind, (db: Executor, ids: string[]) => Promise<Map<string, IndexedText>>> = {
+  case: caseTexts,
+  document: documentTexts,
+  task: taskTexts,
+  contact: contactTexts,
 };
 
-/** Writes one object's index row again from the live tables, or removes it when the object is gone. */
-async function reindex(db: Executor, kind: Kind, id: string): Promise<void> {
+/** Writes the index rows of objects of one kind again from the live tables, and removes those of objects that are gone. */
+async function reindex(db: Executor, kind: Kind, ids: string[]): Promise<void> {
   const fts = FTS[kind];
-  const text = await TEXT_OF[kind](db, id);
-  const row = await db.selectFrom("search_rows").select("rowid").where("kind", "=", kind).where("object_id", "=", id).executeTakeFirst();
-  if (row) {
-    await removeWords(db, fts, row.rowid);
-    await removeCodes(db, row.rowid);
+  const texts = await TEXTS_OF[kind](db, ids);
+  const rows = await db
+    .selectFrom("search_rows")
+    .select(["rowid", "object_id"])
+    .where("kind", "=", kind)
+    .where(inValues(db, "object_id", ids))
+    .execute();
+  const rowids = new Map(rows.map((r) => [r.object_id, r.rowid]));
+  if (rows.length) {
+    await removeWords(
+      db,
+      fts,
+      rows.map((r) => r.rowid),
+    );
+    await removeCodes(
+      db,
+      rows.map((r) => r.rowid),
+    );
   }
-  if (!text) {
-    if (row) await db.deleteFrom("search_rows").where("rowid", "=", row.rowid).execute();
-    return;
+  const gone = rows.filter((r) => !texts.has(r.object_id)).map((r) => r.rowid);
+  if (gone.length) await db.deleteFrom("search_rows").where("rowid", "in", gone).execute();
+  const fresh = ids.filter((id) => texts.has(id) && !rowids.has(id));
+  if (fresh.length) {
+    const inserted = await db
+      .insertInto("search_rows")
+      .values(fresh.map((id) => ({ kind, object_id: id })))
+      .returning(["rowid", "object_id"])
+      .execute();
+    for (const r of inserted) rowids.set(r.object_id, r.rowid);
   }
-  let rowid = row?.rowid;
-  if (rowid === undefined) {
-    const inserted = await db.insertInto("search_rows").values({ kind, object_id: id }).returning("rowid").executeTakeFirstOrThrow();
-    rowid = inserted.rowid;
+  const words: Array<{ rowid: number; words: IndexedWords }> = [];
+  const codes: Array<{ rowid: number; codes: string }> = [];
+  for (const [id, text] of texts) {
+    const rowid = rowids.get(id)!;
+    const title = indexText(text.title);
+    const meta = indexText(text.meta);
+    const body = indexText(text.body.slice(0, Math.max(0, MAX_INDEXED_CHARS - text.title.length - text.meta.length)));
+    words.push({ rowid, words: { title, meta, body } });
+    const c = text.codes?.trim();
+    if (c) codes.push({ rowid, codes: c.toLocaleLowerCase("da") });
   }
-  const title = indexText(text.title);
-  const meta = indexText(text.meta);
-  const body = indexText(text.body.slice(0, Math.max(0, MAX_INDEXED_CHARS - text.title.length - text.meta.length)));
-  await writeWords(db, fts, rowid, { title, meta, body });
-  const codes = text.codes?.trim();
-  if (codes) await writeCodes(db, rowid, codes.toLocaleLowerCase("da"));
+  await writeWords(db, fts, words);
+  await writeCodes(db, codes);
 }
 
 /** Objects re-indexed in one transaction: short enough not to hold up a save for long. */
 const BATCH = 500;
+/** Objects whose text is read and written at once: a document's text may be long (each is cut at MAX_INDEXED_CHARS). */
+const GROUP: Record<Kind, number> = { case: 250, document: 20, task: 250, contact: 250 };
+const KINDS = Object.keys(FTS) as Kind[];
 
 /**
  * Re-indexes up to `limit` stale objects in one transaction; returns how many. A row noted again while this
- * runs stays noted (it is deleted only as it was read).
+ * runs stays noted: no other write runs beside this transaction (SQLite has one writer, and PostgreSQL's write
+ * transactions take one lock), so what it deletes from the stale list is what it read.
  */
 async function indexBatch(db: Db, limit: number): Promise<number> {
   // Nothing stale, the usual case before a search: answered without a transaction, which would take the write lock.
   if (!(await db.selectFrom("search_dirty").select("kind").limit(1).executeTakeFirst())) return 0;
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom("search_dirty").selectAll().limit(limit).execute();
-    for (const { kind, object_id } of stale) {
-      await reindex(trx, kind, object_id);
-      await trx.deleteFrom("search_dirty").where("kind", "=", kind).where("object_id", "=", object_id).execute();
+    for (const kind of KINDS) {
+      const ids = stale.filter((s) => s.kind === kind).map((s) => s.object_id);
+      if (!ids.length) continue;
+      for (let i = 0; i < ids.length; i += GROUP[kind]) await reindex(trx, kind, ids.slice(i, i + GROUP[kind]));
+      await trx
+        .deleteFrom("search_dirty")
+        .where("kind", "=", kind)
+        .where(inValues(trx, "object_id", ids))
+        .execute();
     }
     return stale.length;
   });

@@ -2,7 +2,6 @@ import { Readable, Transform } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client, type S3ServiceException } from "@aws-sdk/client-s3";
 import { Upload as S3Upload } from "@aws-sdk/lib-storage";
 import { DataStore, ERRORS, Upload } from "@tus/server";
-import type { UploadStore } from "./upload-store.ts";
 
 /**
  * Resumable uploads kept in the S3-compatible store the archive's content is in, so that every service process resumes
@@ -39,7 +38,7 @@ interface Slice {
   size: number;
 }
 
-export class S3UploadStore extends DataStore implements UploadStore {
+export class S3UploadStore extends DataStore {
   private readonly root: string;
 
   constructor(

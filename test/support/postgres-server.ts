@@ -33,6 +33,14 @@ export async function startLocalPostgres({ keep }: { keep?: string } = {}): Prom
     fs.chownSync(cluster, uidOf("postgres"), gidOf("postgres"));
     asPostgres("initdb", ["-D", cluster, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]);
   }
+  // A kept cluster's server left running by a run that was stopped midway (its port is unknown now) is stopped first.
+  if (keep && fs.existsSync(path.join(cluster, "postmaster.pid"))) {
+    try {
+      asPostgres("pg_ctl", ["-D", cluster, "-m", "fast", "-w", "stop"]);
+    } catch {
+      // not running after all: a stale pid file, which the start below replaces
+    }
+  }
   const port = await freePort();
   // A kept cluster's path may be too long for a socket's (107 bytes); the port names the socket.
   const options = `-p ${port} -k ${keep ? os.tmpdir() : cluster} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB`;

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
-import type { RateLimits } from "./db/dialect.ts";
+import type { Liveness, RateLimits } from "./db/dialect.ts";
 import type { BlobStore } from "./blobs/blob-store.ts";
 
 /** What every feature service may use: configuration, the database, the blob store and the log. */
@@ -14,4 +14,6 @@ export interface AppContext {
   jobs: { kick(): void };
   /** Where rate limiters keep their counts: shared by every service process on the database. */
   rateLimits: RateLimits;
+  /** Which service processes are running, for what one holds a while (upload claims). */
+  liveness: Liveness;
 }

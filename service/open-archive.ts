@@ -27,7 +27,7 @@ export async function openArchive(config: Config, log: Logger, jobs: AppContext[
   await opened.afterMigrations();
   // Checkpoints of the chain are signed in the background.
   const audit = await openAuditTrail(opened.db, config, log);
-  const ctx: AppContext = { config, db: audit.db, blobs: blobStoreOf(config), log, jobs, rateLimits: opened.rateLimits };
+  const ctx: AppContext = { config, db: audit.db, blobs: blobStoreOf(config), log, jobs, rateLimits: opened.rateLimits, liveness: opened.liveness };
   return {
     ctx,
     opened,

@@ -11,7 +11,7 @@ import { AUDIT_LOCK, openPostgres } from "./postgres.ts";
 // The one place that knows which SQL engine is underneath: SQLite, embedded (the default), or PostgreSQL (DATABASE_URL). Everything
 // SQLite-only lives here, everything PostgreSQL-only in postgres.ts; the helpers below give what differs one name for both.
 
-export type { Engine, LimiterOptions, OpenedDatabase, RateLimits } from "./opened.ts";
+export type { Engine, LimiterOptions, Liveness, OpenedDatabase, RateLimits } from "./opened.ts";
 
 /** Prepared statements kept for reuse, the most recently used last. */
 const STATEMENTS_KEPT = 500;
@@ -208,6 +208,8 @@ export function openSqlite(file: string, options: { readOnly?: boolean } = {}): 
     async afterMigrations() {},
     // A SQLite archive has one service process.
     exclusively: (work) => work(),
+    // The archive's only process: what it held before a crash is freed when it starts again (releaseClaimsAtStart).
+    liveness: { mine: async () => "local", alive: async () => true },
     async integrityCheck() {
       const rows = native.pragma("integrity_check") as Array<{ integrity_check: string }>;
       return rows.map((r) => r.integrity_check).join("; ");

@@ -17,6 +17,14 @@ export interface LimiterOptions {
 /** Where rate limiters keep their counts (rate-limiter-flexible): one process's memory, or the database every process shares. */
 export type RateLimits = (options: LimiterOptions) => RateLimiterAbstract;
 
+/** Which running process holds something for a while (a save's claim on an upload): a mark other processes can test. */
+export interface Liveness {
+  /** This process's mark, made on first use. */
+  mine(): Promise<string>;
+  /** Whether the process whose mark this is still runs. */
+  alive(mark: string): Promise<boolean>;
+}
+
 export interface OpenedDatabase {
   db: Kysely<Database>;
   engine: Engine;
@@ -24,6 +32,8 @@ export interface OpenedDatabase {
   rateLimits: RateLimits;
   /** What the engine needs beside the migrated schema, made once the migrations have run. */
   afterMigrations(): Promise<void>;
+  /** Whether a process on the database is still running: on SQLite this process is the only one; on PostgreSQL a lock its connection holds. */
+  liveness: Liveness;
   /** Runs `work` while no other process on the database runs its own (start-up steps that read, then write). */
   exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** Storage-level consistency check ("ok" when healthy). */

@@ -1,9 +1,10 @@
+import { randomInt } from "node:crypto";
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { RateLimiterPostgres } from "rate-limiter-flexible";
 import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type QueryResult, type TransactionSettings } from "kysely";
 import type { Database } from "./database.ts";
-import type { OpenedDatabase } from "./opened.ts";
+import type { Liveness, OpenedDatabase } from "./opened.ts";
 
 // PostgreSQL, for an archive that outgrows one process (DATABASE_URL=postgres://…). Everything PostgreSQL-only lives here
 // and in dialect.ts; the migrations and repositories are the same for both engines.
@@ -22,6 +23,8 @@ export const WRITE_LOCK = 0x1_4d53_0001;
 export const AUDIT_LOCK = 0x1_4d53_0002;
 /** Held (for the session) by a process in an exclusive section: its start-up steps. */
 const EXCLUSIVE_LOCK = 0x1_4d53_0003;
+/** The first key of the two-key advisory lock a running process holds for as long as it runs: (LIVE_LOCKS, its mark). */
+const LIVE_LOCKS = 0x4d53;
 
 /** The table rate limiters share their counts in (failed sign-ins per address, across every process). */
 const RATE_LIMITS = "rate_limits";
@@ -112,6 +115,30 @@ export function openPostgres(url: string, options: { readOnly?: boolean } = {}):
   // A connection the server closes (restart, failover) while idle in the pool must not end the process: the pool drops it.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new SerialWritesDialect({ pool, cursor: Cursor }) });
+  // A process is alive while the connection holding its lock is open: when it dies, PostgreSQL closes the connection and
+  // the lock goes with it, so another process can tell at once, with no heartbeat to wait out.
+  let live: Promise<{ client: pg.PoolClient; mark: string }> | undefined;
+  const liveness: Liveness = {
+    async mine() {
+      live ??= (async () => {
+        const client = await pool.connect();
+        client.on("error", () => {});
+        const mark = String(randomInt(1, 2 ** 31 - 1));
+        await client.query("select pg_advisory_lock($1, $2)", [LIVE_LOCKS, mark]);
+        return { client, mark };
+      })();
+      return (await live).mark;
+    },
+    async alive(mark) {
+      if (!/^[0-9]{1,10}$/.test(mark)) return false;
+      const { rows } = await pool.query<{ alive: boolean }>(
+        `select exists (select 1 from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())
+           and classid = $1::oid and objid = $2::oid and objsubid = 2 and granted) as alive`,
+        [LIVE_LOCKS, mark],
+      );
+      return rows[0].alive;
+    },
+  };
   return {
     db,
     engine: "postgres",
@@ -146,7 +173,9 @@ export function openPostgres(url: string, options: { readOnly?: boolean } = {}):
     async backup() {
       throw new Error("A PostgreSQL archive is backed up with pg_dump or a base backup (README: Running at scale), not by the service.");
     },
+    liveness,
     async close() {
+      if (live) (await live.catch(() => undefined))?.client.release(true);
       await db.destroy();
     },
   };

@@ -69,7 +69,7 @@ describe("streaming: 300 MB saves through the service process", function () {
     expect(downloadPeak - baseline, `RSS while downloading ${baseline} → ${downloadPeak}`).to.be.below(RSS_BOUND);
   });
 
-  it("a 300 MB resumable upload in 4 MB slices becomes a version with the sha256 computed while sending, and RSS grows by less than 64 MB", async () => {
+  it("a 300 MB resumable upload in 4 MB slices becomes a version with the sha256 computed while sending, and RSS grows by less than 64 MB (disk)", async () => {
     const baseline = svc.rss();
     const rss = sampleRss(svc.pid);
     const sent = createHash("sha256");

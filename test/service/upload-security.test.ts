@@ -312,6 +312,23 @@ describe("upload security: the upload tus acts on is the one that was checked", 
       await save(id).expect(201);
     });
 
+    it("a claim of a running process is refused; one of a process that is gone is taken over at once on PostgreSQL (on SQLite the starting process frees it)", async () => {
+      const id = await finished("en proces der døde midt i gemningen");
+      const claimBy = (mark: string) =>
+        svc.ctx.db
+          .updateTable("uploads")
+          .set({ claimed_at: `${new Date(Date.now() - 1000).toISOString()}|${mark}` })
+          .where("id", "=", id)
+          .execute();
+      await claimBy(await svc.ctx.liveness.mine());
+      expect((await save(id)).body.code).to.equal("upload_claimed");
+      // A mark no running process holds.
+      await claimBy("2147483646");
+      expect(await svc.ctx.liveness.alive("2147483646")).to.equal(engineOf(svc.ctx.db) === "sqlite");
+      if (engineOf(svc.ctx.db) === "postgres") await save(id).expect(201);
+      else expect((await save(id)).body.code).to.equal("upload_claimed");
+    });
+
     it("a starting process frees every claim on SQLite, where it is the only one; on PostgreSQL it leaves the running saves' claims of other processes", async () => {
       const id = await finished("en anden proces gemmer");
       await claimAgo(id, 1000);

@@ -13,8 +13,9 @@ const tusError = (err: unknown) => (err as { body?: unknown } | null)?.body;
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * A claim is a lease: the save holding it renews it every CLAIM_RENEW_MS, so one older than CLAIM_LEASE_MS belongs to a
- * process that died, and another save may take the upload over. On PostgreSQL other processes' saves hold claims too, so
- * no process may free them all at its start.
+ * process that died (or lost the database), and another save may take the upload over; so may one whose process is known
+ * to be gone (its mark in the claim, ctx.liveness). On PostgreSQL other processes' saves hold claims too, so no process
+ * may free them all at its start.
  */
 export const CLAIM_LEASE_MS = 2 * 60 * 1000;
 export const CLAIM_RENEW_MS = 30 * 1000;
@@ -46,9 +47,17 @@ interface HeldClaim {
   end(): void;
 }
 
-/** Takes the upload for this save, atomically: of several requests naming it at once, exactly one gets it. */
+/** A claim's value: when it was taken or last renewed, and the mark of the process holding it (ctx.liveness). */
+const claimStamp = (mark: string) => `${new Date().toISOString()}|${mark}`;
+const holderOf = (claimedAt: string) => claimedAt.split("|")[1];
+
+/**
+ * Takes the upload for this save, atomically: of several requests naming it at once, exactly one gets it. A claim past its
+ * lease, or held by a process that no longer runs (one killed mid-save, on PostgreSQL), is taken over.
+ */
 async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<HeldClaim> {
-  const at = new Date().toISOString();
+  const mark = await ctx.liveness.mine();
+  const at = claimStamp(mark);
   const stale = new Date(Date.now() - CLAIM_LEASE_MS).toISOString();
   const taken = await ctx.db
     .updateTable("uploads")
@@ -57,17 +66,23 @@ async function takeClaim(ctx: AppContext, actor: Actor, id: string): Promise<Hel
     .where("user_id", "=", actor.userId)
     .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", stale)]))
     .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) === 1) return keepClaim(ctx, id, at);
-  if ((await uploadOwner(ctx, id)) !== actor.userId) throw notFound("The upload");
+  if (Number(taken.numUpdatedRows) === 1) return keepClaim(ctx, id, at, mark);
+  const row = await ctx.db.selectFrom("uploads").select(["user_id", "claimed_at"]).where("id", "=", id).executeTakeFirst();
+  if (row?.user_id !== actor.userId) throw notFound("The upload");
+  const holder = row.claimed_at && holderOf(row.claimed_at);
+  if (holder && holder !== mark && !(await ctx.liveness.alive(holder))) {
+    const over = await ctx.db.updateTable("uploads").set({ claimed_at: at }).where("id", "=", id).where("claimed_at", "=", row.claimed_at).executeTakeFirst();
+    if (Number(over.numUpdatedRows) === 1) return keepClaim(ctx, id, at, mark);
+  }
   throw claimedElsewhere(id);
 }
 
-/** Renews the claim taken at `at` while the save runs; each renewal, and the drop, names the claim by its latest time. */
-function keepClaim(ctx: AppContext, id: string, at: string): HeldClaim {
+/** Renews the claim taken at `at` while the save runs; each renewal, and the drop, names the claim by its latest value. */
+function keepClaim(ctx: AppContext, id: string, at: string, mark: string): HeldClaim {
   let current = at;
   let renewing: Promise<void> = Promise.resolve();
   const renew = async () => {
-    const next = new Date().toISOString();
+    const next = claimStamp(mark);
     const kept = await ctx.db.updateTable("uploads").set({ claimed_at: next }).where("id", "=", id).where("claimed_at", "=", current).executeTakeFirst();
     if (Number(kept.numUpdatedRows) === 1) current = next;
     else ctx.log.warn({ id }, "an upload's claim was lost while its save ran");

@@ -283,7 +283,7 @@ describe("Graph: a 40 MB message through the service process", function () {
     if (svc) fs.rmSync(svc.dataDir, { recursive: true, force: true });
   });
 
-  it("a 40 MB message is fetched into an upload while the service's RSS grows by less than 24 MB, and saves with its sha256", async () => {
+  it("a 40 MB message is fetched into an upload while the service's RSS grows by less than 24 MB, and saves with its sha256 (disk)", async () => {
     const message = await stub.addMessage("AAMkAG-forty", subject, SIZE);
     expect(message.size).to.be.at.least(SIZE);
     await jobsSettled(svc.dataDir);

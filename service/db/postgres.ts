@@ -119,16 +119,35 @@ export function openPostgres(url: string, options: { readOnly?: boolean } = {}):
   const db = new Kysely<Database>({ dialect: new SerialWritesDialect({ pool, cursor: Cursor }) });
   // A process is alive while the connection holding its lock is open: when it dies, PostgreSQL closes the connection and
   // the lock goes with it, so another process can tell at once, with no heartbeat to wait out.
-  let live: Promise<{ client: pg.PoolClient; mark: string }> | undefined;
+  let live: Promise<{ mark: string; lose(): void }> | undefined;
   const liveness: Liveness = {
     async mine() {
-      live ??= (async () => {
-        const client = await pool.connect();
-        client.on("error", () => {});
-        const mark = String(randomInt(1, 2 ** 31 - 1));
-        await client.query("select pg_advisory_lock($1, $2)", [LIVE_LOCKS, mark]);
-        return { client, mark };
-      })();
+      if (!live) {
+        const made: Promise<{ mark: string; lose(): void }> = (async () => {
+          const client = await pool.connect();
+          // A connection lost (the server restarted) took the lock with it: the next claim takes a new mark and lock.
+          let released = false;
+          const lost = () => {
+            if (live === made) live = undefined;
+            if (released) return;
+            released = true;
+            client.release(true);
+          };
+          client.on("error", lost);
+          const mark = String(randomInt(1, 2 ** 31 - 1));
+          try {
+            await client.query("select pg_advisory_lock($1, $2)", [LIVE_LOCKS, mark]);
+          } catch (err) {
+            lost();
+            throw err;
+          }
+          return { mark, lose: lost };
+        })();
+        live = made;
+        made.catch(() => {
+          if (live === made) live = undefined;
+        });
+      }
       return (await live).mark;
     },
     async alive(mark) {
@@ -177,7 +196,7 @@ export function openPostgres(url: string, options: { readOnly?: boolean } = {}):
     },
     liveness,
     async close() {
-      if (live) (await live.catch(() => undefined))?.client.release(true);
+      if (live) (await live.catch(() => undefined))?.lose();
       await db.destroy();
     },
   };

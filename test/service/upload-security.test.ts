@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import sinon from "sinon";
 import request from "supertest";
-import { engineOf } from "../../service/db/dialect.ts";
+import { engineOf, openDatabase } from "../../service/db/dialect.ts";
 import type { Actor } from "../../service/features/access/actor.ts";
 import { CLAIM_LEASE_MS, CLAIM_RENEW_MS, claimUpload, releaseClaimsAtStart } from "../../service/features/uploads/uploads.service.ts";
 import { bearer, tusClient } from "../support/http.ts";
@@ -327,6 +327,17 @@ describe("upload security: the upload tus acts on is the one that was checked", 
       expect(await svc.ctx.liveness.alive("2147483646")).to.equal(engineOf(svc.ctx.db) === "sqlite");
       if (engineOf(svc.ctx.db) === "postgres") await save(id).expect(201);
       else expect((await save(id)).body.code).to.equal("upload_claimed");
+    });
+
+    it("a process's mark is alive while it runs and gone once its connection closes, as another process sees it (on SQLite the one process always is)", async () => {
+      const other = openDatabase(svc.config);
+      const mark = await other.liveness.mine();
+      expect(await other.liveness.mine()).to.equal(mark);
+      expect(await svc.ctx.liveness.alive(mark)).to.equal(true);
+      await other.close();
+      if (engineOf(svc.ctx.db) === "sqlite") expect(await svc.ctx.liveness.alive(mark)).to.equal(true);
+      // PostgreSQL drops the lock as it ends the closed connection's session; the test's timeout bounds the wait.
+      else while (await svc.ctx.liveness.alive(mark)) await new Promise((resolve) => setTimeout(resolve, 20));
     });
 
     it("a starting process frees every claim on SQLite, where it is the only one; on PostgreSQL it leaves the running saves' claims of other processes", async () => {

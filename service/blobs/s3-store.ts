@@ -45,7 +45,8 @@ export function s3ClientOf(s3: S3Config): S3Client {
   return client;
 }
 
-const notThere = (err: unknown) => {
+/** Whether the store answered that the object is not there (HEAD's NotFound, GET's NoSuchKey). */
+export const notThere = (err: unknown) => {
   const e = err as S3ServiceException;
   return e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404;
 };

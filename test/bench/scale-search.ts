@@ -13,7 +13,7 @@ import { bestOfNewest, matcherOf, search } from "../../service/features/search/s
 import { startLocalPostgres } from "../support/postgres-server.ts";
 import type { BenchArchive } from "./archive.ts";
 import { secretaryActor, type BenchQuery } from "./archive-search.ts";
-import { inTurn } from "./search.ts";
+import { inTurn, timing, type Timing } from "./search.ts";
 
 // npm run bench -- scale: search on PostgreSQL at the bench archive's size (1,000,000 documents), against SQLite. The
 // archive (archive.ts) is copied row for row into a local PostgreSQL 15 whose schema the migrations made, and its search
@@ -37,11 +37,6 @@ interface PostgresCopy {
   databaseBytes: number;
 }
 
-interface Timing {
-  p50: number;
-  p95: number;
-}
-
 export interface ScaleSearchQuery {
   label: "selective" | "broad";
   query: BenchQuery;
@@ -56,12 +51,6 @@ export interface ScaleSearchMeasures {
   runs: number;
   queries: ScaleSearchQuery[];
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const timing = (times: number[]): Timing => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-};
 
 /** Every row of the archive's tables into PostgreSQL, table by table, in batches (unnest of one array a column). */
 async function copyRows(sqliteFile: string, url: string): Promise<number> {

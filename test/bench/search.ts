@@ -30,7 +30,7 @@ export const SEARCH_GOALS = { selectiveP95Ms: 20, broadP95Ms: 150, overRaw: 1.5,
 /** Hits per group: what the search page asks for (PER_GROUP in web/src/pages/Search.tsx) and the raw query returns. */
 const LIMIT = 5;
 
-interface Timing {
+export interface Timing {
   p50: number;
   p95: number;
   max: number;
@@ -59,7 +59,7 @@ export interface SearchMeasures {
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const timing = (times: number[]): Timing => {
+export const timing = (times: number[]): Timing => {
   const sorted = [...times].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] };
 };

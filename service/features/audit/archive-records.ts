@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { chunks, groupBy } from "../../db/batches.ts";
 import type { Database, Executor } from "../../db/database.ts";
 import type { AuditEventRow } from "./audit.table.ts";
 
@@ -28,23 +29,6 @@ interface VersionFacts {
   created_at: string;
 }
 
-function chunks<T>(items: T[], size = IN_LIST): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
-
 function detailsOf(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
@@ -59,7 +43,7 @@ export async function checkDeletedDocuments(db: Executor, rows: AuditEventRow[],
   const created = new Map(
     rows.filter((r) => r.action === "document.create" && r.object_type === "document" && r.object_id).map((r) => [r.object_id as string, r.seq]),
   );
-  for (const ids of chunks([...created.keys()])) {
+  for (const ids of chunks([...created.keys()], IN_LIST)) {
     const present = new Set((await db.selectFrom("documents").select("id").where("id", "in", ids).execute()).map((d) => d.id));
     const gone = ids.filter((id) => !present.has(id));
     if (!gone.length) continue;

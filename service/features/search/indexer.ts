@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db, Executor } from "../../db/database.ts";
+import { chunks, groupBy } from "../../db/batches.ts";
 import { inValues } from "../../db/dialect.ts";
 import { removeCodes, removeWords, writeCodes, writeWords, type IndexedWords } from "../../db/full-text.ts";
 import { indexText } from "./search-text.ts";
@@ -26,18 +27,6 @@ interface IndexedText {
   codes?: string;
 }
 
-/** Each value of `rows` under its key, in the order the rows came. */
-function grouped<R, V>(rows: R[], key: (r: R) => string, value: (r: R) => V): Map<string, V[]> {
-  const groups = new Map<string, V[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const group = groups.get(k);
-    if (group) group.push(value(r));
-    else groups.set(k, [value(r)]);
-  }
-  return groups;
-}
-
 // Each kind's text is read for a whole batch at once, a statement a table, not a statement a table for each object: on
 // PostgreSQL each statement is a round trip, and a backlog of a million documents was a few hundred objects a second so.
 
@@ -56,17 +45,13 @@ async function caseTexts(db: Executor, ids: string[]): Promise<Map<string, Index
       .where(inValues(db, "case_parties.case_id", ids))
       .execute(),
   ]);
-  const names = grouped(
-    parties,
-    (p) => p.case_id,
-    (p) => p.name,
-  );
+  const partiesOf = groupBy(parties, (p) => p.case_id);
   return new Map(
     cases.map((c) => [
       c.id,
       {
         title: `${c.number} ${c.title}`,
-        meta: [c.journal_code, c.journal_title ?? "", metadataText(c.metadata), ...(names.get(c.id) ?? [])].join("\n"),
+        meta: [c.journal_code, c.journal_title ?? "", metadataText(c.metadata), ...(partiesOf.get(c.id) ?? []).map((p) => p.name)].join("\n"),
         body: "",
         codes: `${c.number} ${c.journal_code}`,
       },
@@ -109,31 +94,21 @@ async function documentTexts(db: Executor, ids: string[]): Promise<Map<string, I
       .execute(),
     currentTexts(db, ids),
   ]);
-  const partiesOf = grouped(
-    parties,
-    (p) => p.document_id,
-    (p) => p.name,
-  );
-  const attachmentsOf = grouped(
-    attachments,
-    (a) => a.document_id,
-    (a) => a.title,
-  );
+  const partiesOf = groupBy(parties, (p) => p.document_id);
+  const attachmentsOf = groupBy(attachments, (a) => a.document_id);
   const mailOf = new Map(mails.map((m) => [m.document_id, m]));
-  const partsOf = grouped(
-    parts,
-    (p) => p.document_id,
-    (p) => p.filename,
-  );
-  const textsOf = grouped(
-    texts,
-    (t) => t.document_id,
-    (t) => t,
-  );
+  const partsOf = groupBy(parts, (p) => p.document_id);
+  const textsOf = groupBy(texts, (t) => t.document_id);
   return new Map(
     documents.map((d) => {
       const mail = mailOf.get(d.id);
-      const meta = [d.type_name, d.category, ...(partiesOf.get(d.id) ?? []), ...(attachmentsOf.get(d.id) ?? []), ...(partsOf.get(d.id) ?? [])];
+      const meta = [
+        d.type_name,
+        d.category,
+        ...(partiesOf.get(d.id) ?? []).map((p) => p.name),
+        ...(attachmentsOf.get(d.id) ?? []).map((a) => a.title),
+        ...(partsOf.get(d.id) ?? []).map((p) => p.filename),
+      ];
       if (mail) meta.push(mail.subject ?? "", mail.from_name ?? "", mail.from_address ?? "", addressesText(mail.to), addressesText(mail.cc));
       // The document's own file first, then its attachments'; a mail not yet extracted has its parsed body meanwhile.
       const own = textsOf.get(d.id) ?? [];
@@ -193,17 +168,13 @@ async function contactTexts(db: Executor, ids: string[]): Promise<Map<string, In
       .orderBy("position")
       .execute(),
   ]);
-  const emailsOf = grouped(
-    emails,
-    (e) => e.contact_id,
-    (e) => e.email,
-  );
+  const emailsOf = groupBy(emails, (e) => e.contact_id);
   return new Map(
     contacts.map((c) => [
       c.id,
       {
         title: c.name,
-        meta: [...(emailsOf.get(c.id) ?? []), addressText(c.address), c.cvr ?? "", c.phone ?? ""].join("\n"),
+        meta: [...(emailsOf.get(c.id) ?? []).map((e) => e.email), addressText(c.address), c.cvr ?? "", c.phone ?? ""].join("\n"),
         body: c.note,
         codes: [c.cvr ?? "", c.phone?.replace(/[\s-]/g, "") ?? ""].join(" "),
       },
@@ -262,15 +233,9 @@ async function reindex(db: Executor, kind: Kind, ids: string[]): Promise<void> {
     .execute();
   const rowids = new Map(rows.map((r) => [r.object_id, r.rowid]));
   if (rows.length) {
-    await removeWords(
-      db,
-      fts,
-      rows.map((r) => r.rowid),
-    );
-    await removeCodes(
-      db,
-      rows.map((r) => r.rowid),
-    );
+    const old = rows.map((r) => r.rowid);
+    await removeWords(db, fts, old);
+    await removeCodes(db, old);
   }
   const gone = rows.filter((r) => !texts.has(r.object_id)).map((r) => r.rowid);
   if (gone.length) await db.deleteFrom("search_rows").where("rowid", "in", gone).execute();
@@ -317,7 +282,7 @@ async function indexBatch(db: Db, limit: number): Promise<number> {
     for (const kind of KINDS) {
       const ids = stale.filter((s) => s.kind === kind).map((s) => s.object_id);
       if (!ids.length) continue;
-      for (let i = 0; i < ids.length; i += GROUP[kind]) await reindex(trx, kind, ids.slice(i, i + GROUP[kind]));
+      for (const group of chunks(ids, GROUP[kind])) await reindex(trx, kind, group);
       await trx
         .deleteFrom("search_dirty")
         .where("kind", "=", kind)

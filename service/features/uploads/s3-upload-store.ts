@@ -1,7 +1,8 @@
 import { Readable, Transform } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client, type S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload as S3Upload } from "@aws-sdk/lib-storage";
 import { DataStore, ERRORS, Upload } from "@tus/server";
+import { notThere } from "../../blobs/s3-store.ts";
 
 /**
  * Resumable uploads kept in the S3-compatible store the archive's content is in, so that every service process resumes
@@ -26,11 +27,6 @@ interface Stored {
   metadata?: Record<string, string | null>;
   creation_date?: string;
 }
-
-const notThere = (err: unknown) => {
-  const e = err as S3ServiceException;
-  return e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404;
-};
 
 interface Slice {
   key: string;
@@ -115,8 +111,8 @@ export class S3UploadStore extends DataStore {
   }
 
   async write(readable: Readable, id: string, offset: number): Promise<number> {
-    const key = `${this.root}${id}/${String(offset).padStart(OFFSET_DIGITS, "0")}`;
     if (!ID.test(id)) throw ERRORS.FILE_NOT_FOUND;
+    const key = `${this.root}${id}/${String(offset).padStart(OFFSET_DIGITS, "0")}`;
     let received = 0;
     const counted = readable.pipe(
       new Transform({
